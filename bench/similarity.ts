@@ -1,0 +1,205 @@
+/**
+ * Similarity-function benchmark.
+ *
+ *   npm run bench -- similarity [--images 10000] [--concepts 20000] [--neurons 128] [--top-k 100]
+ *                               [--threads 2] [--no-baseline]
+ *     soft_wpmi on a dense P, against the reference's per-neuron PyTorch loop
+ *     (bench/python/time_similarity.py, /usr/bin/python3, torch.set_num_threads(2)) on the same
+ *     inputs written as .npy; reports both timings, the ratio and label agreement.
+ *
+ *   npm run bench -- similarity --peak [--images 50000] [--concepts 20000] [--dim 512] [--neurons 128]
+ *     peak memory (RSS, heap) of soft_wpmi on a factored P (image x text embeddings).
+ *
+ * Ends with one JSON line of its figures on stdout.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { Matrix } from '../src/db/contracts.js';
+import { writeNpyMatrix } from '../src/compute/npy.js';
+import { denseConcepts, factoredConcepts, score } from '../src/compute/similarity/index.js';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const { values: opt } = parseArgs({
+  options: {
+    images: { type: 'string' },
+    concepts: { type: 'string', default: '20000' },
+    neurons: { type: 'string', default: '128' },
+    'top-k': { type: 'string', default: '100' },
+    dim: { type: 'string', default: '512' },
+    threads: { type: 'string', default: '2' },
+    peak: { type: 'boolean', default: false },
+    'no-baseline': { type: 'boolean', default: false },
+    python: { type: 'string', default: '/usr/bin/python3' },
+  },
+});
+const peakMode = opt.peak;
+const N = Number(opt.images ?? (peakMode ? 50000 : 10000));
+const C = Number(opt.concepts);
+const K = Number(opt.neurons);
+const TOP_K = Number(opt['top-k']);
+const D = Number(opt.dim);
+const THREADS = Number(opt.threads);
+const cores = cpus().length;
+
+/** Deterministic uniform numbers in [0, 1) (xorshift32). */
+function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 4294967296;
+  };
+}
+function shared(n: number): Float32Array {
+  return new Float32Array(new SharedArrayBuffer(n * 4));
+}
+/** Neuron k follows concept (k * 131) % C, plus noise, ReLU'd. */
+function activationsFrom(column: (i: number, c: number) => number): Matrix {
+  const r = rng(99);
+  const a = new Float32Array(N * K);
+  for (let k = 0; k < K; k++) {
+    const c = (k * 131) % C;
+    for (let i = 0; i < N; i++) a[i * K + k] = Math.max(0, 20 * (column(i, c) - 0.2) + r() - 0.5);
+  }
+  return { rows: N, cols: K, data: a };
+}
+const argmaxLabels = (labels: { concept: number }[][]): number[] => labels.map((l) => l[0]!.concept);
+const mb = (bytes: number): number => Math.round(bytes / 2 ** 20);
+
+async function speed(): Promise<void> {
+  console.log(`similarity bench: soft_wpmi, N=${N} images, C=${C} concepts, K=${K} neurons, top_k=${TOP_K}; cpus=${cores}, threads=${THREADS}`);
+  const r = rng(7);
+  // CLIP-like cosines, 0.1..0.35
+  const p: Matrix = { rows: N, cols: C, data: shared(N * C) };
+  for (let j = 0; j < p.data.length; j++) p.data[j] = 0.1 + 0.25 * r() * r();
+  const a = activationsFrom((i, c) => p.data[i * C + c]!);
+  const params = { top_k: TOP_K };
+
+  const t0 = performance.now();
+  const ours = await score('soft_wpmi', denseConcepts(p), a, params, { threads: THREADS });
+  const oursSeconds = (performance.now() - t0) / 1000;
+  console.log(`neuron-atlas (TypeScript, ${THREADS} worker threads): ${oursSeconds.toFixed(3)} s, ${((oursSeconds * 1000) / K).toFixed(2)} ms/neuron`);
+
+  let baseline: { seconds: number; labels: number[] } | undefined;
+  if (!opt['no-baseline']) {
+    const dir = mkdtempSync(join(tmpdir(), 'similarity-bench-'));
+    try {
+      writeNpyMatrix(join(dir, 'P.npy'), p);
+      writeNpyMatrix(join(dir, 'A.npy'), a);
+      const script = resolve(here, 'python/time_similarity.py');
+      const res = spawnSync(
+        opt.python,
+        [script, join(dir, 'P.npy'), join(dir, 'A.npy'), join(dir, 'out.json'), '--fn', 'soft_wpmi', '--params', JSON.stringify(params), '--threads', '2'],
+        { stdio: ['ignore', 'inherit', 'inherit'] },
+      );
+      if (res.status !== 0) throw new Error(`baseline failed (${opt.python} ${script}), exit ${res.status}`);
+      baseline = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as { seconds: number; labels: number[] };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    console.log(`reference loop (PyTorch ${opt.python}, 2 threads):   ${baseline.seconds.toFixed(3)} s, ${((baseline.seconds * 1000) / K).toFixed(2)} ms/neuron`);
+  }
+  const ourLabels = argmaxLabels(ours.labels);
+  const agreement = baseline ? ourLabels.filter((l, k) => l === baseline.labels[k]).length / K : undefined;
+  const ratio = baseline ? baseline.seconds / oursSeconds : undefined;
+  if (baseline) console.log(`speed-up ${ratio!.toFixed(1)}x per neuron; label agreement ${(100 * agreement!).toFixed(1)}% (${K} neurons)`);
+  console.log(
+    JSON.stringify({
+      bench: 'similarity',
+      fn: 'soft_wpmi',
+      cpus: cores,
+      threads: THREADS,
+      images: N,
+      concepts: C,
+      neurons: K,
+      top_k: TOP_K,
+      ours_s: +oursSeconds.toFixed(4),
+      ours_ms_per_neuron: +((oursSeconds * 1000) / K).toFixed(3),
+      baseline_s: baseline ? +baseline.seconds.toFixed(4) : null,
+      baseline_ms_per_neuron: baseline ? +((baseline.seconds * 1000) / K).toFixed(3) : null,
+      ratio: ratio ? +ratio.toFixed(2) : null,
+      label_agreement: agreement ?? null,
+    }),
+  );
+}
+
+async function peak(): Promise<void> {
+  console.log(`similarity peak-memory bench: soft_wpmi on factored P, N=${N} images, C=${C} concepts, D=${D}, K=${K} neurons, top_k=${TOP_K}; cpus=${cores}, threads=${THREADS}`);
+  const r = rng(11);
+  const embed = (rows: number): Matrix => {
+    const m = { rows, cols: D, data: shared(rows * D) };
+    for (let i = 0; i < rows; i++) {
+      let s = 0;
+      for (let d = 0; d < D; d++) s += (m.data[i * D + d] = r() - 0.3) ** 2;
+      const inv = 1 / Math.sqrt(s);
+      for (let d = 0; d < D; d++) m.data[i * D + d]! *= inv;
+    }
+    return m;
+  };
+  const images = embed(N);
+  const texts = embed(C);
+  const concepts = factoredConcepts(images, texts);
+  const a = activationsFrom((i, c) => {
+    let s = 0;
+    for (let d = 0; d < D; d++) s += images.data[i * D + d]! * texts.data[c * D + d]!;
+    return s;
+  });
+  global.gc?.();
+  const before = process.memoryUsage();
+  let peakRss = before.rss;
+  let peakHeap = before.heapUsed;
+  let peakExternal = before.external + before.arrayBuffers;
+  const timer = setInterval(() => {
+    const m = process.memoryUsage();
+    peakRss = Math.max(peakRss, m.rss);
+    peakHeap = Math.max(peakHeap, m.heapUsed);
+    peakExternal = Math.max(peakExternal, m.external + m.arrayBuffers);
+  }, 20);
+  const t0 = performance.now();
+  let last = 0;
+  const result = await score('soft_wpmi', concepts, a, { top_k: TOP_K }, {
+    threads: THREADS,
+    onProgress: (done, total) => {
+      const now = performance.now();
+      if (now - last > 10000) {
+        process.stderr.write(`  ${done}/${total} rows of P, ${((now - t0) / 1000).toFixed(0)} s\n`);
+        last = now;
+      }
+    },
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  clearInterval(timer);
+  const m = process.memoryUsage();
+  peakRss = Math.max(peakRss, m.rss, process.resourceUsage().maxRSS * 1024);
+  const denseBytes = N * C * 4;
+  console.log(`inputs: image embeddings ${mb(N * D * 4)} MB, text embeddings ${mb(C * D * 4)} MB, activations ${mb(N * K * 4)} MB; a dense P would be ${mb(denseBytes)} MB`);
+  console.log(`RSS before scoring ${mb(before.rss)} MB; peak process RSS ${mb(peakRss)} MB (+${mb(peakRss - before.rss)} MB for the similarity step); peak JS heap ${mb(peakHeap)} MB; peak array buffers ${mb(peakExternal)} MB`);
+  console.log(`time ${seconds.toFixed(1)} s (${result.labels.length} neurons labelled)`);
+  console.log(
+    JSON.stringify({
+      bench: 'similarity-peak',
+      fn: 'soft_wpmi',
+      input: 'factored',
+      cpus: cores,
+      threads: THREADS,
+      images: N,
+      concepts: C,
+      dim: D,
+      neurons: K,
+      top_k: TOP_K,
+      seconds: +seconds.toFixed(2),
+      rss_before_mb: mb(before.rss),
+      peak_rss_mb: mb(peakRss),
+      step_rss_mb: mb(peakRss - before.rss),
+      peak_heap_mb: mb(peakHeap),
+      dense_p_mb: mb(denseBytes),
+    }),
+  );
+}
+
+await (peakMode ? peak() : speed());

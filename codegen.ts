@@ -1,0 +1,33 @@
+import type { CodegenConfig } from '@graphql-codegen/cli';
+
+// `npm run codegen`: resolver types for src/schema/*.graphql into src/generated/ (committed).
+const config: CodegenConfig = {
+  schema: 'src/schema/*.graphql',
+  generates: {
+    'src/generated/graphql.ts': {
+      plugins: ['typescript', 'typescript-resolvers'],
+      config: {
+        useIndexSignature: true,
+        contextType: '../resolvers/context.js#AtlasContext',
+        mappers: {
+          Model: '../resolvers/parents.js#ModelParent',
+          Layer: '../resolvers/parents.js#LayerParent',
+          Neuron: '../resolvers/parents.js#NeuronParent',
+          NeuronConnection: '../resolvers/parents.js#NeuronConnectionParent',
+          Dissection: '../resolvers/parents.js#DissectionParent',
+          ClipModel: '../resolvers/parents.js#ClipModelParent',
+          ProbeSet: '../resolvers/parents.js#ProbeSetParent',
+          ConceptSet: '../resolvers/parents.js#ConceptSetParent',
+        },
+        scalars: { DateTime: 'Date', JSON: 'unknown' },
+        enumValues: {
+          RunStatus: { RUNNING: 'running', COMPLETE: 'complete', FAILED: 'failed' },
+          LayerKind: { conv: 'conv', token: 'token', dense: 'dense' },
+        },
+        useTypeImports: true,
+        emitLegacyCommonJSImports: false,
+      },
+    },
+  },
+};
+export default config;

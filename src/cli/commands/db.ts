@@ -1,0 +1,71 @@
+import type { Command } from 'commander';
+import { openStore, type AtlasStore } from '../../db/atlas-store.js';
+import { defaultSeedPath, exportSeed, importSeed } from '../../db/seed.js';
+
+interface DbOptions {
+  dataDir?: string;
+  databaseUrl?: string;
+}
+
+async function withStore<T>(opts: DbOptions, work: (store: AtlasStore) => Promise<T>): Promise<T> {
+  const store = await openStore({ dataDir: opts.dataDir, databaseUrl: opts.databaseUrl });
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
+function say(text: string): void {
+  process.stdout.write(`${text}\n`);
+}
+
+/** `atlas db ...`: migrations, seed snapshots, run housekeeping. */
+export function register(program: Command): void {
+  const db = program
+    .command('db')
+    .description('manage the atlas database (PGlite in .atlas/ by default, or DATABASE_URL)')
+    .option('--data-dir <dir>', 'PGlite data folder (default: ATLAS_DATA_DIR or .atlas)')
+    .option('--database-url <url>', 'Postgres server (default: DATABASE_URL)');
+  const common = (): DbOptions => db.opts<DbOptions>();
+
+  db.command('migrate')
+    .description('apply pending migrations (also done automatically whenever the atlas is opened)')
+    .action(async () => {
+      await withStore(common(), async (store) => say(`migrated ${store.driver} atlas at ${store.location}`));
+    });
+
+  db.command('export-seed')
+    .description('write models, sets and complete runs to a gzipped JSON-lines snapshot')
+    .argument('[file]', 'output file', defaultSeedPath)
+    .action(async (file: string) => {
+      const s = await withStore(common(), (store) => exportSeed(store, file));
+      say(`wrote ${file}: ${s.models} models, ${s.runs} runs, ${s.layerResults} layer results`);
+    });
+
+  db.command('import-seed')
+    .description('load a snapshot written by export-seed (upserts; existing content stays)')
+    .argument('[file]', 'snapshot file', defaultSeedPath)
+    .action(async (file: string) => {
+      const s = await withStore(common(), (store) => importSeed(store, file));
+      say(`imported ${file}: ${s.models} models, ${s.runs} runs, ${s.layerResults} layer results`);
+    });
+
+  db.command('runs')
+    .description('list every run with its status (the API shows complete ones only)')
+    .action(async () => {
+      await withStore(common(), async (store) => {
+        for (const r of await store.listAllRuns()) {
+          say(`${r.id}\t${r.status}\t${r.method}\t${r.similarity ?? '-'}\tmodel ${r.modelId}\tstarted ${new Date(r.startedAt).toISOString()}`);
+        }
+      });
+    });
+
+  db.command('cleanup')
+    .description('delete runs that never completed (left by a killed process), with their partial results')
+    .option('--include-failed', 'also delete failed runs')
+    .action(async (opts: { includeFailed?: boolean }) => {
+      const n = await withStore(common(), (store) => store.cleanupIncompleteRuns({ includeFailed: opts.includeFailed }));
+      say(`deleted ${n} incomplete run(s)`);
+    });
+}

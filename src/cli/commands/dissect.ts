@@ -1,0 +1,117 @@
+/** `atlas dissect`: label every unit of the chosen layers with CLIP-Dissect and store the run. */
+import type { Command } from 'commander';
+import { openStore, type AtlasStore } from '../../db/index.js';
+import { dissect, type DissectResult } from '../../compute/pipeline/dissect.js';
+
+interface DissectFlags {
+  model: string;
+  layers: string;
+  clip: string;
+  probe: string;
+  concepts: string;
+  name?: string;
+  version?: string;
+  fn: string;
+  params?: string;
+  pool: string;
+  batch: string;
+  device: string;
+  topN: string;
+  topImages: string;
+  workers?: string;
+  threads?: string;
+  quiet?: boolean;
+  json?: boolean;
+}
+
+function positiveInt(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be a positive integer, got ${value}`);
+  return n;
+}
+
+function parseParams(text: string | undefined): Record<string, unknown> {
+  if (text === undefined) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`--params must be a JSON object, e.g. '{"top_k":28}': ${(error as Error).message}`, { cause: error });
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error(`--params must be a JSON object, got ${text}`);
+  return value as Record<string, unknown>;
+}
+
+function summary(result: DissectResult): string {
+  const lines = [`run ${result.runId} complete: ${result.layers.reduce((s, l) => s + l.units, 0)} units in ${result.layers.length} layer(s)`];
+  for (const l of result.layers) {
+    const labels = l.firstLabels.length > 0 ? l.firstLabels.map((x, i) => `${i}:${x}`).join(', ') : '(written by an earlier attempt)';
+    lines.push(`  ${l.name} (${l.kind}, ${l.units} units): ${labels}${l.units > l.firstLabels.length && l.firstLabels.length > 0 ? ', ...' : ''}`);
+  }
+  const t = Object.entries(result.timings)
+    .map(([k, v]) => `${k} ${v.toFixed(1)}s`)
+    .join(', ');
+  lines.push(`  timings: ${t}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function register(program: Command): void {
+  program
+    .command('dissect')
+    .description('describe every unit of the chosen layers of an ONNX model with CLIP-Dissect and store the run in the atlas')
+    .requiredOption('--model <file>', 'target network (.onnx); preprocessing from a sidecar MODEL.json, else torchvision ImageNet')
+    .requiredOption('--layers <names>', 'comma-separated module paths, e.g. conv1,layer1,layer2 (see `atlas layers MODEL`)')
+    .requiredOption('--clip <model>', 'CLIP in the Hugging Face ONNX layout: ./folder or hf:ORG/NAME (downloaded and cached)')
+    .requiredOption('--probe <images>', 'probe images: a folder (recursive), a list file (one path per line) or toy:N:SEED')
+    .requiredOption('--concepts <set>', 'concept file (one per line) or builtin:common-10k|imagenet|toy|toy+common-10k')
+    .option('--name <name>', 'model name in the atlas (default: file name)')
+    .option('--version <version>', 'model version in the atlas (default: start of the file hash)')
+    .option('--fn <name>', 'similarity: soft_wpmi, wpmi, cos_similarity, cos_similarity_cubed, rank_reorder', 'soft_wpmi')
+    .option('--params <json>', 'similarity parameters as JSON, e.g. \'{"top_k":28,"a":2,"lam":0.6}\'')
+    .option('--pool <mode>', 'spatial pooling of conv layers: avg or max', 'avg')
+    .option('--batch <n>', 'images per inference batch', '32')
+    .option('--device <device>', 'cpu or cuda', 'cpu')
+    .option('--top-n <n>', 'labels stored per unit', '5')
+    .option('--top-images <n>', 'most activating images stored per unit', '10')
+    .option('--workers <n>', 'image decode worker threads (default: half the cores, 1-4)')
+    .option('--threads <n>', 'onnxruntime threads per model (default: all cores)')
+    .option('--quiet', 'no progress bars')
+    .option('--json', 'print the result as JSON on stdout')
+    .action(async (flags: DissectFlags) => {
+      if (flags.pool !== 'avg' && flags.pool !== 'max') throw new Error(`--pool must be avg or max, got ${flags.pool}`);
+      if (flags.device !== 'cpu' && flags.device !== 'cuda') throw new Error(`--device must be cpu or cuda, got ${flags.device}`);
+      const layers = flags.layers.split(',').map((l) => l.trim()).filter(Boolean);
+      if (layers.length === 0) throw new Error('--layers needs at least one layer name');
+      const workers = positiveInt('--workers', flags.workers);
+      const threads = positiveInt('--threads', flags.threads);
+      const options = {
+        model: flags.model,
+        layers,
+        clip: flags.clip,
+        probe: flags.probe,
+        concepts: flags.concepts,
+        fn: flags.fn,
+        params: parseParams(flags.params),
+        pool: flags.pool as 'avg' | 'max',
+        device: flags.device as 'cpu' | 'cuda',
+        batch: positiveInt('--batch', flags.batch)!,
+        topN: positiveInt('--top-n', flags.topN)!,
+        topImages: positiveInt('--top-images', flags.topImages)!,
+        quiet: flags.quiet ?? false,
+        ...(flags.name ? { name: flags.name } : {}),
+        ...(flags.version ? { version: flags.version } : {}),
+        ...(workers ? { workers } : {}),
+        ...(threads ? { threads } : {}),
+        // Test hook (resume tests kill the process between batches).
+        ...(process.env.ATLAS_TEST_BATCH_DELAY_MS ? { batchDelayMs: Number(process.env.ATLAS_TEST_BATCH_DELAY_MS) } : {}),
+      };
+      let store: AtlasStore | undefined;
+      try {
+        const result = await dissect(async () => (store = await openStore()), options);
+        process.stdout.write(flags.json ? `${JSON.stringify(result)}\n` : summary(result));
+      } finally {
+        await store?.close();
+      }
+    });
+}

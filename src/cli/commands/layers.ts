@@ -1,0 +1,76 @@
+/** `atlas layers MODEL.onnx`: the layers a user can dissect, named by PyTorch module path. */
+import type { Command } from 'commander';
+import { OnnxGraph, type LayerInfo } from '../../compute/onnx/graph.js';
+import { inferLayerShapes, overviewLayers } from '../../compute/onnx/layers.js';
+import { kindOfRank, unitsOf } from '../../compute/onnx/pooling.js';
+
+interface LayersOptions {
+  json?: boolean;
+  all?: boolean;
+  shapes: boolean;
+  inputSize: string;
+}
+
+interface LayerRow extends LayerInfo {
+  kind?: 'conv' | 'token' | 'dense';
+  units?: number;
+}
+
+export function register(program: Command): void {
+  program
+    .command('layers')
+    .description('list the layers of an ONNX model by module path (top-level modules and their children; --all for every level)')
+    .argument('<model>', 'ONNX file')
+    .option('--json', 'print JSON instead of a table')
+    .option('--all', 'list every module at every depth')
+    .option('--no-shapes', 'do not run the model once to infer output shapes')
+    .option('--input-size <pixels>', 'input height/width for shape inference when the model does not fix it', '224')
+    .action(async (model: string, options: LayersOptions) => {
+      const inputSize = Number(options.inputSize);
+      if (!Number.isInteger(inputSize) || inputSize < 1) throw new Error(`--input-size must be a positive integer, got ${options.inputSize}`);
+      const graph = await OnnxGraph.read(model);
+      if (options.shapes) {
+        const problem = await inferLayerShapes(graph, inputSize);
+        if (problem) process.stderr.write(`atlas: ${problem}\n`);
+      }
+      const shown = options.all ? graph.layers : overviewLayers(graph.layers);
+      const rows = shown.map(describe);
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify({ model, input: graph.input, layers: rows }, null, 2)}\n`);
+        return;
+      }
+      process.stdout.write(`${model}: input "${graph.input.name}" ${formatDims(graph.input.dims)}, ${graph.layers.length} modules\n`);
+      if (rows.length === 0) {
+        process.stdout.write('no module-scoped nodes (not a PyTorch export?); pass a tensor name as the layer instead\n');
+        return;
+      }
+      const table = [
+        ['layer', 'op', 'output', 'kind', 'units', 'tensor'],
+        ...rows.map((r) => [
+          `${'  '.repeat(Math.max(0, r.depth - 1))}${r.name}`,
+          r.opType,
+          r.shape ? formatDims(r.shape) : '?',
+          r.kind ?? '?',
+          r.units !== undefined ? String(r.units) : '?',
+          r.tensor,
+        ]),
+      ];
+      const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
+      for (const row of table) process.stdout.write(`${row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()}\n`);
+      if (!options.all) process.stdout.write('(--all lists every nested module)\n');
+    });
+}
+
+function describe(layer: LayerInfo): LayerRow {
+  const row: LayerRow = { ...layer };
+  if (layer.shape && [2, 3, 4].includes(layer.shape.length)) {
+    row.kind = kindOfRank(layer.shape.length, layer.name);
+    const units = unitsOf(layer.shape.map((d) => d ?? 0));
+    if (units > 0) row.units = units;
+  }
+  return row;
+}
+
+function formatDims(dims: readonly (number | null)[]): string {
+  return dims.map((d, i) => (d === null ? (i === 0 ? 'N' : '?') : String(d))).join('x');
+}

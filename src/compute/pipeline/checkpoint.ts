@@ -1,0 +1,103 @@
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Matrix } from '../../db/contracts.js';
+
+export interface StreamSpec {
+  /** File-safe stream name (`clip`, `layer-0`, ...). */
+  name: string;
+  cols: number;
+}
+
+interface Progress {
+  key: string;
+  total: number;
+  done: number;
+  streams: StreamSpec[];
+}
+
+/**
+ * Rows computed so far by an interrupted image pass, kept on disk so a rerun continues where
+ * the last one stopped. Each stream is an append-only float32 file; `progress.json` (replaced
+ * atomically after the rows are fsynced) says how many rows are valid, so rows written after the
+ * last progress update (a kill mid-batch) are cut off on reopen.
+ */
+export class Checkpoint {
+  private constructor(
+    readonly dir: string,
+    private progress: Progress,
+  ) {}
+
+  get done(): number {
+    return this.progress.done;
+  }
+
+  static open(dir: string, key: string, total: number, streams: StreamSpec[]): Checkpoint {
+    mkdirSync(dir, { recursive: true });
+    const progressPath = join(dir, 'progress.json');
+    let progress: Progress | undefined;
+    if (existsSync(progressPath)) {
+      try {
+        const saved = JSON.parse(readFileSync(progressPath, 'utf8')) as Progress;
+        const same =
+          saved.key === key &&
+          saved.total === total &&
+          JSON.stringify(saved.streams) === JSON.stringify(streams) &&
+          streams.every((s) => existsSync(join(dir, `${s.name}.f32`)) && statSync(join(dir, `${s.name}.f32`)).size >= saved.done * s.cols * 4);
+        if (same) progress = saved;
+      } catch {
+        progress = undefined; // unreadable: start over
+      }
+    }
+    if (!progress) {
+      for (const s of streams) writeFileSync(join(dir, `${s.name}.f32`), new Uint8Array(0));
+      progress = { key, total, done: 0, streams };
+      writeProgress(dir, progress);
+    } else {
+      for (const s of streams) truncateSync(join(dir, `${s.name}.f32`), progress.done * s.cols * 4);
+    }
+    return new Checkpoint(dir, progress);
+  }
+
+  /** Append `rows` rows to every stream, then record them as done. */
+  append(rows: number, data: Map<string, Float32Array>): void {
+    for (const s of this.progress.streams) {
+      const values = data.get(s.name);
+      if (!values || values.length !== rows * s.cols) throw new Error(`checkpoint: stream ${s.name} got ${values?.length ?? 0} values for ${rows} rows of ${s.cols}`);
+      const fd = openSync(join(this.dir, `${s.name}.f32`), 'a');
+      try {
+        writeSync(fd, new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    }
+    this.progress = { ...this.progress, done: this.progress.done + rows };
+    writeProgress(this.dir, this.progress);
+  }
+
+  read(name: string): Matrix {
+    const spec = this.progress.streams.find((s) => s.name === name);
+    if (!spec) throw new Error(`checkpoint: no stream ${name}`);
+    const bytes = readFileSync(join(this.dir, `${name}.f32`));
+    const rows = this.progress.done;
+    const data = new Float32Array(rows * spec.cols);
+    new Uint8Array(data.buffer).set(bytes.subarray(0, rows * spec.cols * 4));
+    return { rows, cols: spec.cols, data };
+  }
+
+  remove(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+function writeProgress(dir: string, progress: Progress): void {
+  const tmp = join(dir, `progress.json.${process.pid}.tmp`);
+  const fd = openSync(tmp, 'w');
+  try {
+    writeSync(fd, JSON.stringify(progress));
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, join(dir, 'progress.json'));
+}

@@ -1,0 +1,384 @@
+/**
+ * `atlas dissect`: CLIP-Dissect from images to a stored atlas.
+ *
+ *   probe images --(decode workers)--> CLIP image embeddings + target activations  (image pass)
+ *   concepts -----------------------> CLIP text embeddings                          (text pass)
+ *   per layer: similarity(P = images x texts, A) -> labels, top images -> store     (scoring)
+ *
+ * Everything expensive is cached by content: image embeddings per (CLIP model, probe set),
+ * text embeddings per (CLIP model, concept), activations per (model, layer, probe set); the
+ * image pass checkpoints to disk after each batch, and the run stays invisible until complete.
+ */
+import { availableParallelism } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import type { LayerResult, Matrix } from '../../db/contracts.js';
+import type { AtlasStore } from '../../db/index.js';
+import { ClipModel, hashText, resolveClip, type Device } from '../clip/index.js';
+import { loadConceptSet } from '../concepts/index.js';
+import { TargetModel, type PoolMode } from '../onnx/index.js';
+import { loadPreprocessSpec } from '../preprocess/index.js';
+import { probeSetRecord, resolveProbeSet, type ProbeSet } from '../probes/index.js';
+import { ActivationKeys } from './activation-keys.js';
+import { atlasCacheDir } from './cache-dir.js';
+import { Checkpoint, type StreamSpec } from './checkpoint.js';
+import { startProgress } from './progress.js';
+import { scoreLayer } from './scoring.js';
+import { assertSimilarityName, resolveParams } from '../similarity/params.js';
+import { topImagesPerUnit } from './top-images.js';
+import { DecodePool } from './worker-pool.js';
+
+export interface DissectOptions {
+  model: string;
+  layers: string[];
+  clip: string;
+  probe: string;
+  concepts: string;
+  name?: string;
+  version?: string;
+  fn?: string;
+  params?: Record<string, unknown>;
+  pool?: PoolMode;
+  batch?: number;
+  device?: Device;
+  topN?: number;
+  topImages?: number;
+  /** Decode worker threads (default: half the cores, 1 to 4). */
+  workers?: number;
+  /** onnxruntime intra-op threads per session (default: onnxruntime's choice). */
+  threads?: number;
+  cacheDir?: string;
+  quiet?: boolean;
+  /** One line of news per call (stage starts, cache hits); default stderr. */
+  log?: (line: string) => void;
+  /** Pause after each image batch (milliseconds): lets tests kill a run half-way. */
+  batchDelayMs?: number;
+}
+
+export interface LayerSummary {
+  name: string;
+  kind: string;
+  units: number;
+  /** Label of the first few units, in unit order. */
+  firstLabels: string[];
+}
+
+export interface DissectStats {
+  images: number;
+  /** Images run through the networks in this invocation (0 when every cache hit). */
+  imagesComputed: number;
+  /** Images whose results came from an interrupted run's checkpoint. */
+  imagesFromCheckpoint: number;
+  imageEmbeddingsCached: boolean;
+  layersCached: string[];
+  concepts: number;
+  conceptsEncoded: number;
+  resumedRun: boolean;
+}
+
+export interface DissectResult {
+  runId: number;
+  layers: LayerSummary[];
+  stats: DissectStats;
+  /** Seconds per stage. */
+  timings: Record<string, number>;
+}
+
+function defaultWorkers(): number {
+  return Math.max(1, Math.min(4, Math.floor(availableParallelism() / 2)));
+}
+
+const TEXT_BATCH = 256;
+
+/**
+ * Run CLIP-Dissect. `openStore` is called once the inputs have been read and checked, so bad
+ * input fails fast without touching the atlas; the caller closes the store.
+ */
+export async function dissect(openStore: () => Promise<AtlasStore>, opts: DissectOptions): Promise<DissectResult> {
+  const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const quiet = opts.quiet ?? false;
+  const batchSize = opts.batch ?? 32;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`--batch must be a positive integer, got ${opts.batch}`);
+  const pool: PoolMode = opts.pool ?? 'avg';
+  const device: Device = opts.device ?? 'cpu';
+  const fn = assertSimilarityName(opts.fn ?? 'soft_wpmi');
+  const topN = opts.topN ?? 5;
+  const topImageCount = opts.topImages ?? 10;
+  const cacheDir = opts.cacheDir ?? atlasCacheDir();
+  const timings: Record<string, number> = {};
+  const clock = (stage: string, since: number) => (timings[stage] = (timings[stage] ?? 0) + (performance.now() - since) / 1000);
+
+  // ------------------------------------------------------------------ inputs
+  let t0 = performance.now();
+  const probes = await resolveProbeSet(opts.probe);
+  // Checked (and completed with the reference defaults) before any expensive work.
+  const params = resolveParams(fn, opts.params ?? {}, probes.items.length) as unknown as Record<string, unknown>;
+  const conceptSet = await loadConceptSet(opts.concepts);
+  for (const note of conceptSet.notes) log(`note: ${note}`);
+  const clipSource = await resolveClip(opts.clip, { cacheDir: join(cacheDir, 'hf'), quiet });
+  const clip = await ClipModel.load(clipSource.folder, {
+    device,
+    ...(opts.threads ? { threads: opts.threads } : {}),
+    ...(clipSource.name ? { name: clipSource.name } : {}),
+    source: clipSource.source,
+  });
+  const modelPath = resolve(opts.model);
+  const { spec: targetSpec, source: specSource } = await loadPreprocessSpec(modelPath);
+  const target = await TargetModel.load(modelPath, {
+    layers: opts.layers,
+    pool,
+    device,
+    inputSize: targetSpec.crop,
+    ...(opts.threads ? { threads: opts.threads } : {}),
+  });
+  if (target.input.height !== targetSpec.crop || target.input.width !== targetSpec.crop) {
+    throw new Error(
+      `${modelPath} takes ${target.input.height}x${target.input.width} images but its preprocessing (${specSource}) crops to ` +
+        `${targetSpec.crop}x${targetSpec.crop}; put the right crop in ${modelPath.replace(/\.onnx$/i, '')}.json`,
+    );
+  }
+  clock('load', t0);
+  try {
+
+    // ------------------------------------------------------------------ register in the store
+    t0 = performance.now();
+    const store = await openStore();
+    const modelName = opts.name ?? basename(modelPath).replace(/\.onnx$/i, '');
+    const modelVersion = opts.version ?? target.fileHash.slice(0, 12);
+    const modelId = await store.upsertTargetModel({
+      name: modelName,
+      version: modelVersion,
+      fileHash: target.fileHash,
+      inputSpec: { input: target.input.name, size: [target.input.channels, target.input.height, target.input.width], preprocess: targetSpec },
+      source: modelPath,
+    });
+    const layerRecords = target.layers.map((l) => ({ name: l.name, kind: l.kind, units: l.units }));
+    await store.upsertLayers(modelId, layerRecords);
+    // The name carries a hash of the encoders, so a changed folder never reuses stale embeddings.
+    const clipIdentity = hashText(clip.imageKey, clip.textKey).slice(0, 8);
+    const clipId = await store.upsertClipModel({ name: `${clip.name}@${clipIdentity}`, dim: clip.dim, source: clip.source });
+    const probeSetId = await store.upsertProbeSet(probeSetRecord(probes));
+    const { id: conceptSetId } = await store.upsertConceptSet({ name: conceptSet.name, concepts: conceptSet.concepts });
+    clock('store', t0);
+
+    // ------------------------------------------------------------------ image pass (cached)
+    const activationKeys = new ActivationKeys(join(cacheDir, 'activation-keys'), store.location);
+    const activationKey = hashText(target.fileHash, JSON.stringify(targetSpec), pool);
+    let imageEmbeddings = await store.getImageEmbeddings(probeSetId, clipId);
+    const activations = new Map<string, Matrix>();
+    for (const layer of target.layers) {
+      if (!activationKeys.matches(modelId, layer.name, probeSetId, activationKey)) continue;
+      const cached = await store.getActivations(modelId, layer.name, probeSetId);
+      if (cached && cached.cols === layer.units) activations.set(layer.name, cached);
+    }
+    const stats: DissectStats = {
+      images: probes.items.length,
+      imagesComputed: 0,
+      imagesFromCheckpoint: 0,
+      imageEmbeddingsCached: imageEmbeddings !== undefined,
+      layersCached: [...activations.keys()],
+      concepts: conceptSet.concepts.length,
+      conceptsEncoded: 0,
+      resumedRun: false,
+    };
+    const needClip = imageEmbeddings === undefined;
+    const needTarget = target.layers.some((l) => !activations.has(l.name));
+    if (!needClip && !needTarget) {
+      log(`image pass: reused cached image embeddings and activations of ${target.layers.length} layer(s) for ${probes.items.length} images`);
+    } else {
+      t0 = performance.now();
+      const result = await imagePass({
+        probes,
+        clip: needClip ? clip : undefined,
+        target: needTarget ? target : undefined,
+        targetSpec,
+        batchSize,
+        workers: opts.workers ?? defaultWorkers(),
+        checkpointDir: join(cacheDir, 'checkpoints'),
+        checkpointKey: hashText(needClip ? clip.imageKey : '-', needTarget ? activationKey : '-', probes.contentHash, target.layers.map((l) => l.name).join(',')),
+        quiet,
+        log,
+        batchDelayMs: opts.batchDelayMs ?? 0,
+      });
+      stats.imagesComputed = result.computed;
+      stats.imagesFromCheckpoint = result.fromCheckpoint;
+      clock('image_pass', t0);
+      t0 = performance.now();
+      if (result.imageEmbeddings) {
+        imageEmbeddings = result.imageEmbeddings;
+        await store.putImageEmbeddings(probeSetId, clipId, imageEmbeddings);
+      }
+      for (const [layer, m] of result.activations) {
+        activations.set(layer, m);
+        await store.putActivations(modelId, layer, probeSetId, m);
+        activationKeys.record(modelId, layer, probeSetId, activationKey);
+      }
+      result.checkpoint.remove();
+      clock('store', t0);
+    }
+
+    // ------------------------------------------------------------------ text pass (cached per concept)
+    t0 = performance.now();
+    const textEmbeddings = await encodeConcepts(store, clip, clipId, conceptSet.concepts, quiet, log);
+    stats.conceptsEncoded = textEmbeddings.encoded;
+    clock('text_pass', t0);
+
+    // ------------------------------------------------------------------ scoring, one layer at a time
+    const runInput = {
+      modelId,
+      clipModelId: clipId,
+      probeSetId,
+      conceptSetId,
+      parameters: { method: 'clip-dissect', similarity: fn, params, pool, device },
+    };
+    const resumable = await store.findResumableRun(runInput);
+    const runId = resumable?.runId ?? (await store.beginRun(runInput));
+    const done = new Set(resumable?.doneLayers ?? []);
+    stats.resumedRun = resumable !== undefined;
+    if (resumable) log(`resuming run ${runId}: ${done.size} of ${target.layers.length} layer(s) already written`);
+    const summaries: LayerSummary[] = [];
+    const scoreBar = startProgress('scoring layers', target.layers.length, 'layers', { quiet, start: 0 });
+    for (const layer of target.layers) {
+      const record = { name: layer.name, kind: layer.kind, units: layer.units };
+      const acts = activations.get(layer.name)!;
+      t0 = performance.now();
+      let labels: LayerResult['labels'];
+      if (done.has(layer.name)) {
+        labels = [];
+      } else {
+        labels = await scoreLayer(fn, imageEmbeddings!, textEmbeddings.matrix, acts, params, topN);
+        clock('similarity', t0);
+        t0 = performance.now();
+        await store.writeLayerResult(runId, { layer: record, labels, topImages: topImagesPerUnit(acts, topImageCount) });
+        clock('store', t0);
+      }
+      // Layers written by an earlier, interrupted process have no labels at hand here.
+      summaries.push({ ...record, firstLabels: labels.slice(0, 5).map((l) => conceptSet.concepts[l[0]?.concept ?? -1] ?? '?') });
+      scoreBar.increment();
+    }
+    scoreBar.stop();
+    await store.completeRun(runId, timings);
+    // On failure the run stays 'running' (invisible); a rerun with the same inputs resumes it.
+    return { runId, layers: summaries, stats, timings };
+  } finally {
+    await clip.release().catch(() => undefined);
+    await target.release().catch(() => undefined);
+  }
+}
+
+interface ImagePassInput {
+  probes: ProbeSet;
+  clip: ClipModel | undefined;
+  target: TargetModel | undefined;
+  targetSpec: Awaited<ReturnType<typeof loadPreprocessSpec>>['spec'];
+  batchSize: number;
+  workers: number;
+  checkpointDir: string;
+  checkpointKey: string;
+  quiet: boolean;
+  log: (line: string) => void;
+  batchDelayMs: number;
+}
+
+interface ImagePassResult {
+  imageEmbeddings: Matrix | undefined;
+  activations: Map<string, Matrix>;
+  computed: number;
+  fromCheckpoint: number;
+  checkpoint: Checkpoint;
+}
+
+/**
+ * Decode in worker threads (a few batches ahead) while the main thread runs the networks, and
+ * append every finished batch to the checkpoint.
+ */
+async function imagePass(input: ImagePassInput): Promise<ImagePassResult> {
+  const { probes, clip, target, batchSize } = input;
+  const streams: StreamSpec[] = [];
+  if (clip) streams.push({ name: 'clip', cols: clip.dim });
+  target?.layers.forEach((l, i) => streams.push({ name: `layer-${i}`, cols: l.units }));
+  const total = probes.items.length;
+  const checkpoint = Checkpoint.open(join(input.checkpointDir, input.checkpointKey.slice(0, 32)), input.checkpointKey, total, streams);
+  const start = checkpoint.done;
+  const what = [clip ? 'CLIP image embeddings' : '', target ? `activations of ${target.layers.length} layer(s)` : ''].filter(Boolean).join(' + ');
+  if (start > 0) input.log(`image pass: continuing from checkpoint, ${start} of ${total} images already done`);
+  input.log(`image pass: computing ${what} for ${total - start} images (batch ${batchSize}, ${input.workers} decode worker(s))`);
+
+  const specs = [...(clip ? [clip.preprocess] : []), ...(target ? [input.targetSpec] : [])];
+  const decoder = new DecodePool(input.workers, specs);
+  const bar = startProgress('image pass', total, 'img', { quiet: input.quiet, start });
+  const batches: number[] = [];
+  for (let b = start; b < total; b += batchSize) batches.push(b);
+  // Keep a few batches decoding ahead of inference; two per worker keeps each worker busy.
+  const ahead = Math.max(2, input.workers * 2);
+  const inflight: Promise<Float32Array[]>[] = [];
+  const enqueue = (k: number) => {
+    const b = batches[k];
+    if (b === undefined) return;
+    inflight.push(decoder.decode(probes.items.slice(b, Math.min(total, b + batchSize)).map((i) => i.source)));
+  };
+  let computed = 0;
+  try {
+    for (let k = 0; k < Math.min(ahead, batches.length); k++) enqueue(k);
+    for (let k = 0; k < batches.length; k++) {
+      const tensors = await inflight.shift()!;
+      enqueue(k + ahead);
+      const n = Math.min(batchSize, total - batches[k]!);
+      const rows = new Map<string, Float32Array>();
+      let s = 0;
+      if (clip) rows.set('clip', (await clip.encodeImages(tensors[s++]!, n)).data);
+      if (target) {
+        const acts = await target.run(tensors[s++]!, n);
+        target.layers.forEach((l, i) => rows.set(`layer-${i}`, Float32Array.from(acts.get(l.name)!.data)));
+      }
+      checkpoint.append(n, rows);
+      computed += n;
+      bar.increment(n);
+      if (input.batchDelayMs > 0) await new Promise((r) => setTimeout(r, input.batchDelayMs));
+    }
+  } finally {
+    bar.stop();
+    // Swallow rejections of batches decoded ahead that nobody will wait for.
+    for (const p of inflight) p.catch(() => undefined);
+    await decoder.close();
+  }
+  const activations = new Map<string, Matrix>();
+  target?.layers.forEach((l, i) => activations.set(l.name, checkpoint.read(`layer-${i}`)));
+  return {
+    imageEmbeddings: clip ? checkpoint.read('clip') : undefined,
+    activations,
+    computed,
+    fromCheckpoint: start,
+    checkpoint,
+  };
+}
+
+/** Text embeddings of every concept, encoding only those the store does not hold yet (saved as
+ *  they are made, so an interrupted pass loses at most one batch). */
+async function encodeConcepts(
+  store: AtlasStore,
+  clip: ClipModel,
+  clipId: number,
+  concepts: string[],
+  quiet: boolean,
+  log: (line: string) => void,
+): Promise<{ matrix: Matrix; encoded: number }> {
+  const cached = await store.getConceptEmbeddings(clipId, concepts);
+  const missing = concepts.filter((c) => !cached.has(c));
+  if (missing.length === 0) log(`text pass: reused cached embeddings of ${concepts.length} concepts`);
+  else log(`text pass: encoding ${missing.length} of ${concepts.length} concepts (${concepts.length - missing.length} cached)`);
+  const bar = startProgress('text pass', missing.length, 'concepts', { quiet });
+  try {
+    for (let i = 0; i < missing.length; i += TEXT_BATCH) {
+      const part = missing.slice(i, i + TEXT_BATCH);
+      const m = await clip.encodeTexts(part);
+      await store.putConceptEmbeddings(clipId, part, m);
+      part.forEach((c, r) => cached.set(c, m.data.slice(r * m.cols, (r + 1) * m.cols)));
+      bar.increment(part.length);
+    }
+  } finally {
+    bar.stop();
+  }
+  const matrix: Matrix = { rows: concepts.length, cols: clip.dim, data: new Float32Array(concepts.length * clip.dim) };
+  concepts.forEach((c, r) => matrix.data.set(cached.get(c)!, r * clip.dim));
+  return { matrix, encoded: missing.length };
+}

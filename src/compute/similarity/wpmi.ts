@@ -1,0 +1,55 @@
+/**
+ * soft_wpmi and wpmi: log-likelihood of each concept given each neuron's top images, then the
+ * pointwise-mutual-information correction by a prior over all neurons scored together.
+ *
+ * Where the reference gathers top_k x C softmax rows per neuron and takes top_k logs per
+ * concept, this kernel walks the union of top images once, block by block, and multiplies the
+ * terms of each (neuron, concept) in float64, taking one log per chunk of terms: the sum of
+ * logs is the log of the product, and the chunk is short enough that the product cannot
+ * underflow.
+ */
+import type { SoftWpmiParams, WpmiParams } from './params.js';
+import type { KernelSpec } from './kernel.js';
+
+export type WpmiKind = 'soft_wpmi' | 'wpmi';
+
+/** The kernel's form of the parameters: for rank r of a neuron's top images, term = base[r] + weight[r] * Q. */
+export function termSpec(kind: WpmiKind, params: SoftWpmiParams | WpmiParams): KernelSpec {
+  const { top_k: topK, a, min_prob: minProb } = params;
+  const base = new Float64Array(topK);
+  const weight = new Float64Array(topK);
+  let smallest = Infinity;
+  for (let r = 0; r < topK; r++) {
+    if (kind === 'soft_wpmi') {
+      const { p_start: pStart, p_end: pEnd } = params as SoftWpmiParams;
+      // 1 + p_r * (Q - 1) + min_prob, rearranged: (1 - p_r + min_prob) + p_r * Q
+      const p = pStart - (r / topK) * (pStart - pEnd);
+      base[r] = 1 - p + minProb;
+      weight[r] = p;
+    } else {
+      base[r] = minProb;
+      weight[r] = 1;
+    }
+    smallest = Math.min(smallest, base[r]!);
+  }
+  // Terms lie in [smallest, 1 + min_prob]; keep the running product above ~1e-260.
+  const chunk = smallest > 0 ? Math.max(1, Math.min(topK, Math.floor(600 / -Math.log(Math.min(smallest, 0.5))))) : 1;
+  return { topK, a, base, weight, chunk };
+}
+
+/**
+ * S = L - lambda * prior, prior[c] = logsumexp_k(L[k, c]) - log(K), over all K rows of L (the
+ * neurons scored together). Written in place into `l`.
+ */
+export function subtractPrior(l: Float64Array, k: number, c: number, lam: number): Float64Array {
+  const logK = Math.log(k);
+  for (let j = 0; j < c; j++) {
+    let max = -Infinity;
+    for (let i = 0; i < k; i++) max = Math.max(max, l[i * c + j]!);
+    let sum = 0;
+    for (let i = 0; i < k; i++) sum += Math.exp(l[i * c + j]! - max);
+    const prior = max === -Infinity ? -Infinity : max + Math.log(sum) - logK;
+    for (let i = 0; i < k; i++) l[i * c + j]! -= lam * prior;
+  }
+  return l;
+}

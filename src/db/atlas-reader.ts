@@ -1,0 +1,295 @@
+/**
+ * Read queries for the GraphQL resolvers and the CLI. Only runs with status 'complete' are ever
+ * returned or used: a running or failed run is invisible here.
+ */
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { AtlasDb } from './connection.js';
+import * as t from './schema.js';
+
+export type ModelRow = typeof t.targetModels.$inferSelect;
+export type LayerInfo = typeof t.layers.$inferSelect;
+export type RunRow = typeof t.dissectionRuns.$inferSelect;
+export type ClipModelRow = typeof t.clipModels.$inferSelect;
+export type ProbeSetRow = typeof t.probeSets.$inferSelect;
+export type ConceptSetRow = typeof t.conceptSets.$inferSelect;
+
+export interface NeuronListItem {
+  neuronId: number;
+  unit: number;
+  label: string | null;
+  score: number | null;
+}
+
+export interface NeuronPage {
+  items: NeuronListItem[];
+  hasNextPage: boolean;
+}
+
+export interface LabelRow {
+  runId: number;
+  neuronId: number;
+  rank: number;
+  conceptId: number;
+  text: string;
+  score: number;
+}
+
+export interface TopImageRow {
+  runId: number;
+  neuronId: number;
+  rank: number;
+  ordinal: number;
+  activation: number;
+  uri: string | null;
+}
+
+export interface RunFilter {
+  modelId?: number;
+  method?: string;
+  status?: t.RunStatus;
+  first?: number;
+}
+
+/** `ILIKE` pattern matching `text` literally anywhere. */
+function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+export class AtlasReader {
+  constructor(private readonly db: AtlasDb) {}
+
+  async listModels(): Promise<ModelRow[]> {
+    return this.db.select().from(t.targetModels).orderBy(asc(t.targetModels.name), asc(t.targetModels.version));
+  }
+
+  /** A model by name and version; without a version, the most recently added one of that name. */
+  async findModel(name: string, version?: string | null): Promise<ModelRow | undefined> {
+    const conds = [eq(t.targetModels.name, name)];
+    if (version) conds.push(eq(t.targetModels.version, version));
+    const [row] = await this.db
+      .select()
+      .from(t.targetModels)
+      .where(and(...conds))
+      .orderBy(desc(t.targetModels.createdAt), desc(t.targetModels.id))
+      .limit(1);
+    return row;
+  }
+
+  async modelsByIds(ids: readonly number[]): Promise<ModelRow[]> {
+    if (ids.length === 0) return [];
+    return this.db.select().from(t.targetModels).where(inArray(t.targetModels.id, [...ids]));
+  }
+
+  async layersByModelIds(ids: readonly number[]): Promise<LayerInfo[]> {
+    if (ids.length === 0) return [];
+    return this.db
+      .select()
+      .from(t.layers)
+      .where(inArray(t.layers.modelId, [...ids]))
+      .orderBy(asc(t.layers.modelId), asc(t.layers.position));
+  }
+
+  async layersByIds(ids: readonly number[]): Promise<LayerInfo[]> {
+    if (ids.length === 0) return [];
+    return this.db.select().from(t.layers).where(inArray(t.layers.id, [...ids]));
+  }
+
+  async findLayer(modelId: number, name: string): Promise<LayerInfo | undefined> {
+    const [row] = await this.db
+      .select()
+      .from(t.layers)
+      .where(and(eq(t.layers.modelId, modelId), eq(t.layers.name, name)));
+    return row;
+  }
+
+  async findNeuron(layerId: number, unit: number): Promise<{ id: number; unit: number } | undefined> {
+    const [row] = await this.db
+      .select({ id: t.neurons.id, unit: t.neurons.unit })
+      .from(t.neurons)
+      .where(and(eq(t.neurons.layerId, layerId), eq(t.neurons.unit, unit)));
+    return row;
+  }
+
+  /** A complete run by id (undefined when missing or not complete). */
+  async completeRun(runId: number): Promise<RunRow | undefined> {
+    const [row] = await this.db
+      .select()
+      .from(t.dissectionRuns)
+      .where(and(eq(t.dissectionRuns.id, runId), eq(t.dissectionRuns.status, 'complete')));
+    return row;
+  }
+
+  async runsByIds(ids: readonly number[]): Promise<RunRow[]> {
+    if (ids.length === 0) return [];
+    return this.db
+      .select()
+      .from(t.dissectionRuns)
+      .where(and(inArray(t.dissectionRuns.id, [...ids]), eq(t.dissectionRuns.status, 'complete')));
+  }
+
+  /** Whether a complete run holds results for a layer. */
+  async runCoversLayer(runId: number, layerId: number): Promise<boolean> {
+    const [row] = await this.db
+      .select({ runId: t.runLayers.runId })
+      .from(t.runLayers)
+      .where(and(eq(t.runLayers.runId, runId), eq(t.runLayers.layerId, layerId)));
+    return row !== undefined;
+  }
+
+  /**
+   * The run whose results a layer shows by default: the latest complete run covering the layer,
+   * clip-dissect runs first (or only runs of `method` when given).
+   */
+  async defaultRunForLayer(layerId: number, method?: string | null): Promise<RunRow | undefined> {
+    const conds = [eq(t.runLayers.layerId, layerId), eq(t.dissectionRuns.status, 'complete')];
+    if (method) conds.push(eq(t.dissectionRuns.method, method));
+    const [row] = await this.db
+      .select({ run: t.dissectionRuns })
+      .from(t.runLayers)
+      .innerJoin(t.dissectionRuns, eq(t.dissectionRuns.id, t.runLayers.runId))
+      .where(and(...conds))
+      .orderBy(
+        desc(sql`(${t.dissectionRuns.method} = 'clip-dissect')`),
+        desc(t.dissectionRuns.finishedAt),
+        desc(t.dissectionRuns.id),
+      )
+      .limit(1);
+    return row?.run;
+  }
+
+  /** Names of layers a run covers, in model order. */
+  async runLayerNames(runIds: readonly number[]): Promise<{ runId: number; name: string }[]> {
+    if (runIds.length === 0) return [];
+    return this.db
+      .select({ runId: t.runLayers.runId, name: t.layers.name })
+      .from(t.runLayers)
+      .innerJoin(t.layers, eq(t.layers.id, t.runLayers.layerId))
+      .where(inArray(t.runLayers.runId, [...runIds]))
+      .orderBy(asc(t.layers.position));
+  }
+
+  /**
+   * One page of a layer's neurons by unit, with the rank-0 label of `runId` (if any);
+   * `labelContains` keeps neurons whose label contains the text (case-insensitive).
+   */
+  async listNeurons(opts: {
+    layerId: number;
+    runId: number | null;
+    first: number;
+    afterUnit?: number;
+    labelContains?: string | null;
+  }): Promise<NeuronPage> {
+    const res = await this.db.execute(sql`
+      SELECT n.id AS "neuronId", n.unit AS unit, nl.text AS label, nl.score AS score
+      FROM neurons n
+      LEFT JOIN neuron_labels nl ON nl.neuron_id = n.id AND nl.run_id = ${opts.runId ?? -1} AND nl.rank = 0
+      WHERE n.layer_id = ${opts.layerId}
+        ${opts.afterUnit !== undefined ? sql`AND n.unit > ${opts.afterUnit}` : sql``}
+        ${opts.labelContains ? sql`AND nl.text ILIKE ${containsPattern(opts.labelContains)}` : sql``}
+      ORDER BY n.unit
+      LIMIT ${opts.first + 1}`);
+    const rows = (res.rows as { neuronId: number; unit: number; label: string | null; score: number | null }[]).map((r) => ({
+      neuronId: Number(r.neuronId),
+      unit: Number(r.unit),
+      label: r.label,
+      score: r.score === null ? null : Number(r.score),
+    }));
+    return { items: rows.slice(0, opts.first), hasNextPage: rows.length > opts.first };
+  }
+
+  async countNeurons(opts: { layerId: number; runId: number | null; labelContains?: string | null }): Promise<number> {
+    if (!opts.labelContains) {
+      const res = await this.db.execute(sql`SELECT count(*)::int AS n FROM neurons WHERE layer_id = ${opts.layerId}`);
+      return Number((res.rows[0] as { n: number }).n);
+    }
+    const res = await this.db.execute(sql`
+      SELECT count(*)::int AS n FROM neurons n
+      JOIN neuron_labels nl ON nl.neuron_id = n.id AND nl.run_id = ${opts.runId ?? -1} AND nl.rank = 0
+      WHERE n.layer_id = ${opts.layerId} AND nl.text ILIKE ${containsPattern(opts.labelContains)}`);
+    return Number((res.rows[0] as { n: number }).n);
+  }
+
+  /** All label ranks of the given (run, neuron) pairs, best first. */
+  async labelsFor(keys: readonly { runId: number; neuronId: number }[], maxRank: number): Promise<LabelRow[]> {
+    if (keys.length === 0) return [];
+    const byRun = groupByRun(keys);
+    const out: LabelRow[] = [];
+    for (const [runId, neuronIds] of byRun) {
+      const rows = await this.db
+        .select()
+        .from(t.neuronLabels)
+        .where(
+          and(
+            eq(t.neuronLabels.runId, runId),
+            inArray(t.neuronLabels.neuronId, neuronIds),
+            sql`${t.neuronLabels.rank} < ${maxRank}`,
+          ),
+        )
+        .orderBy(asc(t.neuronLabels.neuronId), asc(t.neuronLabels.rank));
+      out.push(...rows);
+    }
+    return out;
+  }
+
+  /** Top images of the given (run, neuron) pairs with their URIs, most activating first. */
+  async topImagesFor(keys: readonly { runId: number; neuronId: number }[], maxRank: number): Promise<TopImageRow[]> {
+    if (keys.length === 0) return [];
+    const out: TopImageRow[] = [];
+    for (const [runId, neuronIds] of groupByRun(keys)) {
+      const res = await this.db.execute(sql`
+        SELECT ti.run_id AS "runId", ti.neuron_id AS "neuronId", ti.rank, ti.ordinal, ti.activation, pi.uri
+        FROM neuron_top_images ti
+        JOIN dissection_runs r ON r.id = ti.run_id
+        LEFT JOIN probe_images pi ON pi.probe_set_id = r.probe_set_id AND pi.ordinal = ti.ordinal
+        WHERE ti.run_id = ${runId} AND ti.neuron_id = ANY(${sql.param(neuronIds)}::int[]) AND ti.rank < ${maxRank}
+        ORDER BY ti.neuron_id, ti.rank`);
+      for (const r of res.rows as TopImageRow[]) {
+        out.push({ ...r, activation: Number(r.activation) });
+      }
+    }
+    return out;
+  }
+
+  async listRuns(filter: RunFilter = {}): Promise<RunRow[]> {
+    const conds = [eq(t.dissectionRuns.status, filter.status ?? 'complete')];
+    if (filter.modelId !== undefined) conds.push(eq(t.dissectionRuns.modelId, filter.modelId));
+    if (filter.method) conds.push(eq(t.dissectionRuns.method, filter.method));
+    return this.db
+      .select()
+      .from(t.dissectionRuns)
+      .where(and(...conds))
+      .orderBy(desc(t.dissectionRuns.startedAt), desc(t.dissectionRuns.id))
+      .limit(filter.first ?? 100);
+  }
+
+  async clipModelsByIds(ids: readonly number[]): Promise<ClipModelRow[]> {
+    if (ids.length === 0) return [];
+    return this.db.select().from(t.clipModels).where(inArray(t.clipModels.id, [...ids]));
+  }
+
+  async probeSetsByIds(ids: readonly number[]): Promise<ProbeSetRow[]> {
+    if (ids.length === 0) return [];
+    return this.db.select().from(t.probeSets).where(inArray(t.probeSets.id, [...ids]));
+  }
+
+  async conceptSetsByIds(ids: readonly number[]): Promise<ConceptSetRow[]> {
+    if (ids.length === 0) return [];
+    return this.db.select().from(t.conceptSets).where(inArray(t.conceptSets.id, [...ids]));
+  }
+
+  /** True when the atlas holds no target model at all (the server then loads the seed). */
+  async isEmpty(): Promise<boolean> {
+    const [row] = await this.db.select({ id: t.targetModels.id }).from(t.targetModels).limit(1);
+    return row === undefined;
+  }
+}
+
+function groupByRun(keys: readonly { runId: number; neuronId: number }[]): Map<number, number[]> {
+  const byRun = new Map<number, number[]>();
+  for (const k of keys) {
+    const list = byRun.get(k.runId) ?? [];
+    list.push(k.neuronId);
+    byRun.set(k.runId, list);
+  }
+  return byRun;
+}

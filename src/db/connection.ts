@@ -1,0 +1,107 @@
+/**
+ * Opens the atlas database on one of two drivers behind one Drizzle type:
+ * - PGlite (default): embedded Postgres in this process, data in `.atlas/` (or ATLAS_DATA_DIR;
+ *   `memory://` for tests), with pgvector loaded as a PGlite extension;
+ * - node-postgres: a Postgres server at DATABASE_URL (pgvector must be installed there).
+ */
+import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite/vector';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import type { PgDatabase } from 'drizzle-orm/pg-core';
+import pg from 'pg';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { lockDataDir, type DataDirLock } from './lock.js';
+import * as schema from './schema.js';
+
+// Both drivers' databases are PgDatabase with driver-specific result types; the store only uses
+// the common surface (query builder, transactions, execute().rows).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AtlasDb = PgDatabase<any, typeof schema>;
+
+export type DriverName = 'pglite' | 'postgres';
+
+export interface OpenOptions {
+  /** Postgres connection string; defaults to DATABASE_URL unless dataDir is given. */
+  databaseUrl?: string;
+  /** PGlite data folder or `memory://`; defaults to ATLAS_DATA_DIR or `.atlas`. */
+  dataDir?: string;
+}
+
+export interface Connection {
+  db: AtlasDb;
+  driver: DriverName;
+  /** Data folder (PGlite) or the URL without password (Postgres), for messages. */
+  location: string;
+  close(): Promise<void>;
+}
+
+export function resolveTarget(opts: OpenOptions = {}): { driver: DriverName; target: string } {
+  if (opts.databaseUrl) return { driver: 'postgres', target: opts.databaseUrl };
+  if (opts.dataDir) return { driver: 'pglite', target: opts.dataDir };
+  const url = process.env.DATABASE_URL;
+  if (url) return { driver: 'postgres', target: url };
+  return { driver: 'pglite', target: process.env.ATLAS_DATA_DIR || '.atlas' };
+}
+
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'DATABASE_URL';
+  }
+}
+
+export async function openConnection(opts: OpenOptions = {}): Promise<Connection> {
+  const { driver, target } = resolveTarget(opts);
+  if (driver === 'postgres') {
+    const pool = new pg.Pool({ connectionString: target, max: Number(process.env.ATLAS_PG_POOL ?? 10) });
+    // An idle connection dropped by the server (restart, admin) must not crash the process;
+    // the pool replaces it on the next query.
+    pool.on('error', (error) => process.stderr.write(`atlas: Postgres connection lost: ${error.message}\n`));
+    // Fail now, with the URL in the message, rather than on the first query.
+    try {
+      const client = await pool.connect();
+      client.release();
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      throw new Error(`cannot connect to Postgres at ${redact(target)}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    const db = drizzlePg(pool, { schema }) as unknown as AtlasDb;
+    return { db, driver, location: redact(target), close: () => pool.end() };
+  }
+
+  const inMemory = target.startsWith('memory://');
+  let lock: DataDirLock | undefined;
+  let dataDir = target;
+  if (!inMemory) {
+    dataDir = resolve(target);
+    mkdirSync(dataDir, { recursive: true });
+    lock = lockDataDir(dataDir);
+  }
+  let client: PGlite;
+  try {
+    client = await PGlite.create(inMemory ? target : dataDir, { extensions: { vector } });
+  } catch (error) {
+    lock?.release();
+    throw new Error(`cannot open the atlas at ${target}: ${(error as Error).message}`, { cause: error });
+  }
+  const db = drizzlePglite(client, { schema }) as unknown as AtlasDb;
+  return {
+    db,
+    driver,
+    location: target,
+    close: async () => {
+      try {
+        if (!client.closed) await client.close();
+      } finally {
+        lock?.release();
+      }
+    },
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * One process per PGlite data folder. PGlite runs Postgres inside the process, so two processes
+ * opening the same folder would corrupt it. The owner writes its pid into `<dataDir>.lock`
+ * (created with O_EXCL, so only one opener wins); a lock whose pid is dead is stale and taken over.
+ */
+import { closeSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+
+export class AtlasLockedError extends Error {
+  constructor(
+    readonly dataDir: string,
+    readonly pid: number,
+  ) {
+    super(
+      `the atlas at ${displayPath(dataDir)} is open in another process (pid ${pid}): stop the server or set DATABASE_URL`,
+    );
+    this.name = 'AtlasLockedError';
+  }
+}
+
+export interface DataDirLock {
+  path: string;
+  release(): void;
+}
+
+function displayPath(dir: string): string {
+  const rel = relative(process.cwd(), dir);
+  return rel && !rel.startsWith('..') ? rel : dir;
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function readPid(path: string): number | undefined {
+  try {
+    const pid = Number.parseInt(readFileSync(path, 'utf8').trim(), 10);
+    return Number.isFinite(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Takes the lock for `dataDir` or throws AtlasLockedError naming the owner's pid. */
+export function lockDataDir(dataDir: string): DataDirLock {
+  const dir = resolve(dataDir);
+  const path = `${dir}.lock`;
+  mkdirSync(dirname(path), { recursive: true });
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      const fd = openSync(path, 'wx');
+      writeSync(fd, `${process.pid}\n`);
+      closeSync(fd);
+      let released = false;
+      const release = (): void => {
+        if (released) return;
+        released = true;
+        if (readPid(path) === process.pid) {
+          try {
+            unlinkSync(path);
+          } catch {
+            /* already gone */
+          }
+        }
+      };
+      process.once('exit', release);
+      return { path, release };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const owner = readPid(path);
+    if (owner !== undefined && owner !== process.pid && pidAlive(owner)) throw new AtlasLockedError(dir, owner);
+    if (owner === process.pid) throw new AtlasLockedError(dir, owner);
+    // Stale (dead owner or unreadable): move it aside atomically so only one taker removes it.
+    const aside = `${path}.stale-${process.pid}-${attempt}`;
+    try {
+      renameSync(path, aside);
+      unlinkSync(aside);
+    } catch {
+      /* another process took it over first; retry */
+    }
+  }
+  const owner = readPid(path) ?? 0;
+  throw new AtlasLockedError(dir, owner);
+}

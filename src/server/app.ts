@@ -1,0 +1,183 @@
+/**
+ * The HTTP server: Apollo Server 5 on express 5 at /graphql, the offline query page at / (and at
+ * GET /graphql for browsers), /healthz for readiness. Limits: request body size (express.json),
+ * query depth/cost/aliases/tokens (graphql-armor), page sizes (resolvers).
+ */
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import express, { type ErrorRequestHandler } from 'express';
+import { readFileSync, readdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import type { AtlasStore } from '../db/atlas-store.js';
+import { createContext, type AtlasContext } from '../resolvers/context.js';
+import { resolvers } from '../resolvers/index.js';
+import { idePage } from './ide.js';
+
+export const schemaDir = fileURLToPath(new URL('../schema', import.meta.url));
+
+export function loadTypeDefs(): string {
+  return readdirSync(schemaDir)
+    .filter((f) => f.endsWith('.graphql'))
+    .sort()
+    .map((f) => readFileSync(join(schemaDir, f), 'utf8'))
+    .join('\n');
+}
+
+export interface ServerLimits {
+  /** Largest request body express accepts (e.g. '64kb'). */
+  bodyLimit: string;
+  maxDepth: number;
+  maxCost: number;
+  maxAliases: number;
+  maxTokens: number;
+}
+
+export const defaultLimits: ServerLimits = {
+  bodyLimit: process.env.ATLAS_BODY_LIMIT ?? '64kb',
+  maxDepth: 10,
+  // graphql-armor multiplies a selection's cost by a literal `first`; a full 500-neuron page with
+  // labels costs ~50k, so this only stops nested multiplications (pages of pages).
+  maxCost: 100_000,
+  maxAliases: 15,
+  maxTokens: 2000,
+};
+
+/** HTTP status per error code, so clients and proxies see bad input as 4xx. */
+const httpStatusByCode: Record<string, number> = {
+  BAD_USER_INPUT: 400,
+  NOT_FOUND: 404,
+  GRAPHQL_PARSE_FAILED: 400,
+  GRAPHQL_VALIDATION_FAILED: 400,
+};
+
+export interface AtlasServer {
+  app: express.Express;
+  httpServer: Server;
+  apollo: ApolloServer<AtlasContext>;
+  /** Starts listening; resolves with the bound port. */
+  listen(port: number, host?: string): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export async function createAtlasServer(store: AtlasStore, limits: ServerLimits = defaultLimits): Promise<AtlasServer> {
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = createServer(app);
+  const armor = new ApolloArmor({
+    maxDepth: { n: limits.maxDepth },
+    costLimit: { maxCost: limits.maxCost },
+    maxAliases: { n: limits.maxAliases },
+    // Token limit via graphql-js's parser (parseOptions below): armor's own parse hook would turn
+    // every syntax error into a 500.
+    maxTokens: { enabled: false },
+    maxDirectives: { n: 20 },
+  });
+  const protection = armor.protect();
+  const apollo = new ApolloServer<AtlasContext>({
+    typeDefs: loadTypeDefs(),
+    resolvers: resolvers as never,
+    ...protection,
+    parseOptions: { maxTokens: limits.maxTokens },
+    plugins: [
+      // graphql-armor's plugins are typed for the base context; they do not read ours.
+      ...(protection.plugins as ApolloServerPlugin<AtlasContext>[]),
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Apollo's default landing page loads from a CDN; we serve our own offline page instead.
+      ApolloServerPluginLandingPageDisabled(),
+      {
+        async requestDidStart() {
+          return {
+            async willSendResponse({ response, errors }) {
+              if (response.body.kind !== 'single') return;
+              const list = errors ?? response.body.singleResult.errors ?? [];
+              if (!list.length) return;
+              // Only when the whole answer failed (no data) does the status turn 4xx.
+              const data = response.body.singleResult.data;
+              if (data && Object.values(data).some((v) => v !== null)) return;
+              const code = list[0]?.extensions?.code;
+              const status = typeof code === 'string' ? httpStatusByCode[code] : undefined;
+              // graphql-armor reports its rejections from a parse hook, which Apollo answers with 500.
+              if (status && (!response.http.status || response.http.status === 500)) response.http.status = status;
+            },
+          };
+        },
+      },
+    ],
+    formatError: (formatted) => formatted,
+  });
+  await apollo.start();
+
+  app.get('/healthz', async (_req, res) => {
+    try {
+      await store.reader.isEmpty();
+      res.json({ status: 'ok', driver: store.driver });
+    } catch (error) {
+      res.status(503).json({ status: 'unavailable', error: (error as Error).message });
+    }
+  });
+  app.get('/', (_req, res) => {
+    res.type('html').send(idePage('/graphql'));
+  });
+  app.get('/graphql', (req, res, next) => {
+    // A browser visiting /graphql gets the query page; GET queries (?query=) go to Apollo.
+    if (req.query.query === undefined && req.accepts(['application/json', 'text/html']) === 'text/html') {
+      res.type('html').send(idePage('/graphql'));
+      return;
+    }
+    next();
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: limits.bodyLimit }),
+    expressMiddleware(apollo, { context: async () => createContext(store.reader) }),
+  );
+
+  // Body-parser errors (oversized or malformed JSON) as GraphQL-shaped errors, not HTML stack traces.
+  const onError: ErrorRequestHandler = (err: { type?: string; status?: number; message?: string }, _req, res, next) => {
+    if (res.headersSent) return next(err);
+    if (err.type === 'entity.too.large') {
+      res.status(413).json({
+        errors: [
+          {
+            message: `request body is larger than the limit of ${limits.bodyLimit}`,
+            extensions: { code: 'PAYLOAD_TOO_LARGE' },
+          },
+        ],
+      });
+      return;
+    }
+    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
+    res.status(status).json({
+      errors: [
+        {
+          message: status === 500 ? 'internal server error' : `bad request: ${err.message ?? 'invalid body'}`,
+          extensions: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' },
+        },
+      ],
+    });
+  };
+  app.use(onError);
+
+  return {
+    app,
+    httpServer,
+    apollo,
+    listen: (port, host = '127.0.0.1') =>
+      new Promise<number>((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          const address = httpServer.address();
+          resolve(typeof address === 'object' && address ? address.port : port);
+        });
+      }),
+    stop: async () => {
+      await apollo.stop();
+      if (httpServer.listening) await new Promise<void>((r) => httpServer.close(() => r()));
+    },
+  };
+}

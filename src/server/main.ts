@@ -1,0 +1,85 @@
+/**
+ * `npm start`: serves the atlas over GraphQL on the embedded database (or DATABASE_URL), loading
+ * the default atlas from seed/ when the database is empty.
+ * Env: PORT (default 4000), HOST (default 127.0.0.1), DATABASE_URL, ATLAS_DATA_DIR, ATLAS_SEED.
+ */
+import { openStore } from '../db/atlas-store.js';
+import { loadSeedIfEmpty } from '../db/seed.js';
+import { createAtlasServer } from './app.js';
+
+export interface ServeOptions {
+  port?: number;
+  host?: string;
+  dataDir?: string;
+  databaseUrl?: string;
+  seed?: boolean;
+}
+
+function log(message: string): void {
+  process.stderr.write(`atlas: ${message}\n`);
+}
+
+export async function serve(opts: ServeOptions = {}): Promise<{ url: string; stop: () => Promise<void> }> {
+  const store = await openStore({ dataDir: opts.dataDir, databaseUrl: opts.databaseUrl });
+  let server: Awaited<ReturnType<typeof createAtlasServer>> | undefined;
+  try {
+    log(`atlas database: ${store.driver} at ${store.location}`);
+    if (opts.seed !== false) {
+      const outcome = await loadSeedIfEmpty(store);
+      if (outcome.loaded) {
+        const s = outcome.summary;
+        log(`loaded the default atlas from ${outcome.path}: ${s.models} models, ${s.runs} runs, ${s.layerResults} layer results`);
+      } else if (outcome.reason === 'no-seed' && (await store.reader.isEmpty())) {
+        log(
+          'the atlas is empty and there is no seed snapshot yet. Add content with ' +
+            '`atlas dissect --model <file.onnx> --layers <names> ...`, then `atlas db export-seed` to write seed/atlas.jsonl.gz',
+        );
+      }
+    }
+    server = await createAtlasServer(store);
+    const host = opts.host ?? process.env.HOST ?? '127.0.0.1';
+    const port = await server.listen(opts.port ?? Number(process.env.PORT ?? 4000), host);
+    const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    log(`listening on ${url}/graphql (query page at ${url}/)`);
+    const running = server;
+    return {
+      url,
+      stop: async () => {
+        await running.stop();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await server?.stop().catch(() => undefined);
+    await store.close();
+    throw error;
+  }
+}
+
+/** Runs until SIGINT/SIGTERM, then drains requests and closes the database (releasing its lock). */
+export async function serveUntilSignalled(opts: ServeOptions = {}): Promise<void> {
+  const { stop } = await serve(opts);
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: shutting down`);
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log(`shutdown failed: ${(error as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+const isMain = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (isMain) {
+  serveUntilSignalled().catch((error: unknown) => {
+    log((error as Error).message);
+    process.exit(1);
+  });
+}

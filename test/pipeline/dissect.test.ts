@@ -1,0 +1,169 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ClipModel } from '../../src/compute/clip/index.js';
+import type { DissectResult } from '../../src/compute/pipeline/dissect.js';
+import { TargetModel } from '../../src/compute/onnx/index.js';
+import { loadPreprocessSpec, preprocessImage } from '../../src/compute/preprocess/index.js';
+import { openStore, type AtlasStore } from '../../src/db/index.js';
+import { generateScene, renderScene, TOY_VOCABULARY } from '../../src/toyworld/index.js';
+import { atlas, startAtlas, tempEnv, tinyClip, tinyTarget } from './helpers.js';
+
+const LAYERS = 'conv1,layer2,fc';
+const UNITS: Record<string, number> = { conv1: 8, layer2: 16, fc: 10 };
+
+function dissectArgs(probe: string, extra: string[] = [], concepts = 'builtin:toy'): string[] {
+  return [
+    'dissect', '--model', tinyTarget, '--layers', LAYERS, '--clip', tinyClip, '--probe', probe,
+    '--concepts', concepts, '--name', 'tiny', '--version', 'v1', '--json', ...extra,
+  ];
+}
+
+function parse(stdout: string): DissectResult {
+  const line = stdout.trim().split('\n').at(-1)!;
+  return JSON.parse(line) as DissectResult;
+}
+
+async function withStore<T>(env: Record<string, string>, fn: (store: AtlasStore) => Promise<T>): Promise<T> {
+  const store = await openStore({ dataDir: env.ATLAS_DATA_DIR! });
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+async function rows(store: AtlasStore, sql: string): Promise<Record<string, unknown>[]> {
+  return (await store.db.execute(sql)).rows as Record<string, unknown>[];
+}
+
+/** What the stored row `index` must be: the toy image rendered, preprocessed and embedded directly. */
+async function directClipRow(index: number, seed: number): Promise<Float32Array> {
+  const clip = await ClipModel.load(tinyClip);
+  try {
+    const spec = clip.preprocess;
+    const pixels = await preprocessImage(renderScene(generateScene(seed, index), spec.resize), spec);
+    return (await clip.encodeImages(pixels, 1)).data;
+  } finally {
+    await clip.release();
+  }
+}
+
+async function directActivation(index: number, seed: number, layer: string): Promise<Float32Array> {
+  const { spec } = await loadPreprocessSpec(tinyTarget);
+  const target = await TargetModel.load(tinyTarget, { layers: [layer], inputSize: spec.crop });
+  try {
+    const pixels = await preprocessImage(renderScene(generateScene(seed, index), spec.resize), spec);
+    return (await target.run(pixels, 1)).get(layer)!.data;
+  } finally {
+    await target.release();
+  }
+}
+
+function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol = 1e-4): void {
+  expect(actual.length).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) expect(Math.abs(actual[i]! - expected[i]!)).toBeLessThan(tol);
+}
+
+describe('atlas dissect (child process, PGlite in a temp folder)', () => {
+  it('stores a complete run, then reuses every cache on a rerun and only encodes new concepts', async () => {
+    const { env } = tempEnv();
+    const first = await atlas(dissectArgs('toy:120:7', ['--batch', '16']), env);
+    expect(first.stderr).not.toMatch(/atlas:/);
+    expect(first.code).toBe(0);
+    const run1 = parse(first.stdout);
+    expect(run1.stats).toMatchObject({ images: 120, imagesComputed: 120, imagesFromCheckpoint: 0, conceptsEncoded: TOY_VOCABULARY.length });
+    expect(run1.layers.map((l) => [l.name, l.units])).toEqual(Object.entries(UNITS));
+    expect(first.stderr).toMatch(/image pass .*120\/120 img \| [\d.]+ img\/s/);
+
+    await withStore(env, async (store) => {
+      const runs = await store.reader.listRuns();
+      expect(runs.map((r) => [r.id, r.status, r.similarity])).toEqual([[run1.runId, 'complete', 'soft_wpmi']]);
+      const labels = await rows(store, `SELECT l.name, count(*)::int AS n, count(DISTINCT nl.neuron_id)::int AS units
+        FROM neuron_labels nl JOIN neurons n ON n.id = nl.neuron_id JOIN layers l ON l.id = n.layer_id
+        WHERE nl.run_id = ${run1.runId} GROUP BY l.name ORDER BY l.name`);
+      expect(labels).toEqual(Object.entries(UNITS).sort().map(([name, units]) => ({ name, n: units * 5, units })));
+      const tops = await rows(store, `SELECT count(*)::int AS n, max(rank)::int AS r FROM neuron_top_images WHERE run_id = ${run1.runId}`);
+      expect(tops[0]).toEqual({ n: 34 * 10, r: 9 });
+      // The rank-0 label of conv1 unit 0 is what the summary printed.
+      const unit0 = await rows(store, `SELECT nl.text FROM neuron_labels nl JOIN neurons n ON n.id = nl.neuron_id
+        JOIN layers l ON l.id = n.layer_id WHERE nl.run_id = ${run1.runId} AND l.name = 'conv1' AND n.unit = 0 AND nl.rank = 0`);
+      expect(unit0[0]!.text).toBe(run1.layers[0]!.firstLabels[0]);
+      // Batching, worker threads and checkpoint files keep rows in probe order: compare rows
+      // from the middle of a batch and from the last, short batch with a direct computation.
+      const [probeSet] = await rows(store, `SELECT id FROM probe_sets`);
+      const [clipRow] = await rows(store, `SELECT id FROM clip_models`);
+      const emb = (await store.getImageEmbeddings(Number(probeSet!.id), Number(clipRow!.id)))!;
+      for (const i of [37, 119]) expectClose(emb.data.subarray(i * emb.cols, (i + 1) * emb.cols), await directClipRow(i, 7));
+      const [model] = await rows(store, `SELECT id FROM target_models`);
+      const acts = (await store.getActivations(Number(model!.id), 'layer2', Number(probeSet!.id)))!;
+      expectClose(acts.data.subarray(53 * 16, 54 * 16), await directActivation(53, 7, 'layer2'));
+    });
+
+    // Same inputs again: nothing is recomputed.
+    const second = await atlas(dissectArgs('toy:120:7', ['--batch', '16']), env);
+    expect(second.code).toBe(0);
+    const run2 = parse(second.stdout);
+    expect(run2.stats).toMatchObject({ imagesComputed: 0, imageEmbeddingsCached: true, conceptsEncoded: 0 });
+    expect(run2.stats.layersCached.sort()).toEqual(Object.keys(UNITS).sort());
+    expect(second.stderr).toMatch(/image pass: reused cached image embeddings and activations of 3 layer\(s\) for 120 images/);
+    expect(run2.layers.map((l) => l.firstLabels)).toEqual(run1.layers.map((l) => l.firstLabels));
+
+    // A new concept set reuses the image pass and encodes only the concepts not seen before.
+    const words = join(env.ATLAS_CACHE_DIR!, '..', 'words.txt');
+    writeFileSync(words, ['red', 'circle', 'zebra', 'lighthouse', 'red'].join('\n'));
+    const third = await atlas(dissectArgs('toy:120:7', [], words), env);
+    expect(third.code).toBe(0);
+    const run3 = parse(third.stdout);
+    expect(run3.stats).toMatchObject({ imagesComputed: 0, concepts: 4, conceptsEncoded: 2 });
+    expect(third.stderr).toMatch(/dropped 1 duplicate/);
+  });
+
+  it('continues from the checkpoint after SIGKILL, and the killed run never becomes visible', async () => {
+    const { env } = tempEnv();
+    const args = dissectArgs('toy:160:3', ['--batch', '8', '--quiet']);
+    const { child, done } = startAtlas(args, { ...env, ATLAS_TEST_BATCH_DELAY_MS: '150' });
+    const checkpoints = join(env.ATLAS_CACHE_DIR!, 'checkpoints');
+    const progress = (): number => {
+      if (!existsSync(checkpoints)) return 0;
+      for (const dir of readdirSync(checkpoints)) {
+        const file = join(checkpoints, dir, 'progress.json');
+        if (existsSync(file)) {
+          try {
+            return (JSON.parse(readFileSync(file, 'utf8')) as { done: number }).done;
+          } catch {
+            return 0;
+          }
+        }
+      }
+      return 0;
+    };
+    const deadline = Date.now() + 40_000;
+    while (progress() < 40 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGKILL');
+    const killed = await done;
+    expect(killed.signal).toBe('SIGKILL');
+    const doneBefore = progress();
+    expect(doneBefore).toBeGreaterThanOrEqual(40);
+    expect(doneBefore).toBeLessThan(160);
+
+    const again = await atlas(args, env);
+    expect(again.stderr).not.toMatch(/atlas:/);
+    expect(again.code).toBe(0);
+    const run = parse(again.stdout);
+    expect(again.stderr).toMatch(new RegExp(`continuing from checkpoint, ${doneBefore} of 160 images already done`));
+    expect(run.stats.imagesFromCheckpoint).toBe(doneBefore);
+    expect(run.stats.imagesComputed).toBe(160 - doneBefore);
+    expect(existsSync(checkpoints) && readdirSync(checkpoints).length).toBeFalsy();
+    await withStore(env, async (store) => {
+      expect((await store.reader.listRuns()).map((r) => r.id)).toEqual([run.runId]);
+      const [probeSet] = await rows(store, `SELECT id FROM probe_sets`);
+      const [clipRow] = await rows(store, `SELECT id FROM clip_models`);
+      const emb = (await store.getImageEmbeddings(Number(probeSet!.id), Number(clipRow!.id)))!;
+      // Rows on both sides of the kill are right.
+      for (const i of [doneBefore - 1, doneBefore, 159]) {
+        expectClose(emb.data.subarray(i * emb.cols, (i + 1) * emb.cols), await directClipRow(i, 3));
+      }
+    });
+  });
+});

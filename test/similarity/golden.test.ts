@@ -1,0 +1,47 @@
+// The reference's exact outputs on its seeded inputs (fixture kept outside the project).
+import { describe, expect, it } from 'vitest';
+import { denseConcepts, score, type SimilarityName } from '../../src/compute/similarity/index.js';
+import { argmaxRows, GOLDEN_PATH, hasGolden, loadGolden, pearson, worstToleranceRatio } from './golden.js';
+
+const cases = ['soft_wpmi_default', 'soft_wpmi_custom', 'wpmi_default', 'wpmi_custom', 'cos_similarity', 'cos_similarity_cubed'];
+
+describe(`golden fixture (${GOLDEN_PATH})`, () => {
+  const data = hasGolden ? loadGolden() : undefined;
+
+  for (const name of cases) {
+    it.skipIf(!hasGolden)(`${name}: every value within tolerance and every argmax agrees`, async () => {
+      const { golden, p, a } = data!;
+      const c = golden.expected[name]!;
+      const r = await score(c.function as SimilarityName, denseConcepts(p), a, c.params, { keepMatrix: true });
+      const m = r.matrix!;
+      expect([m.rows, m.cols]).toEqual(c.shape);
+      expect(worstToleranceRatio(m.data, c.data)).toBeLessThanOrEqual(1);
+      expect(argmaxRows(m.data, m.rows, m.cols)).toEqual(c.argmax);
+      // labels agree with the matrix: rank 0 is the argmax
+      expect(r.labels.map((l) => l[0]!.concept)).toEqual(c.argmax);
+    });
+  }
+
+  it.skipIf(!hasGolden)('rank_reorder: argmax agreement >= 95% and per-neuron correlation >= 0.99', async () => {
+    const { golden, p, a } = data!;
+    const c = golden.expected.rank_reorder_default!;
+    const r = await score('rank_reorder', denseConcepts(p), a, c.params, { keepMatrix: true });
+    const m = r.matrix!;
+    const am = argmaxRows(m.data, m.rows, m.cols);
+    const agree = am.filter((v, i) => v === c.argmax[i]).length / am.length;
+    expect(agree).toBeGreaterThanOrEqual(0.95);
+    for (let k = 0; k < m.rows; k++) {
+      const corr = pearson(m.data.subarray(k * m.cols, (k + 1) * m.cols), c.data.slice(k * m.cols, (k + 1) * m.cols));
+      expect(corr, `neuron ${k}`).toBeGreaterThanOrEqual(0.99);
+    }
+  });
+
+  it.skipIf(!hasGolden)('soft_wpmi on two worker threads gives the same matrix as one thread', async () => {
+    const { p, a } = data!;
+    const shared = { ...p, data: new Float32Array(new SharedArrayBuffer(p.data.byteLength)) };
+    shared.data.set(p.data);
+    const one = await score('soft_wpmi', denseConcepts(shared), a, {}, { keepMatrix: true, threads: 1 });
+    const two = await score('soft_wpmi', denseConcepts(shared), a, {}, { keepMatrix: true, threads: 2 });
+    expect(Array.from(two.matrix!.data)).toEqual(Array.from(one.matrix!.data));
+  });
+});

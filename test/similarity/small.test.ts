@@ -1,0 +1,202 @@
+// Small hand-made inputs: formulas against direct transliterations, worked examples, invariants.
+import { describe, expect, it } from 'vitest';
+import type { Matrix } from '../../src/db/contracts.js';
+import {
+  DEFAULTS,
+  denseConcepts,
+  factoredConcepts,
+  normaliseRows,
+  resolveParams,
+  score,
+  toShared,
+} from '../../src/compute/similarity/index.js';
+import { topIndicesPerColumn } from '../../src/compute/similarity/topk.js';
+import { naiveCos, naiveWpmi } from './naive.js';
+
+/** Deterministic pseudo-random numbers (mulberry32). */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function matrix(rows: number, cols: number, f: (i: number, j: number) => number): Matrix {
+  const data = new Float32Array(rows * cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) data[i * cols + j] = f(i, j);
+  return { rows, cols, data };
+}
+
+function expectClose(got: Float32Array, want: number[][], rel = 1e-5, abs = 1e-5): void {
+  const flat = want.flat();
+  expect(got.length).toBe(flat.length);
+  flat.forEach((w, i) => expect(Math.abs(got[i]! - w), `entry ${i}: ${got[i]} vs ${w}`).toBeLessThanOrEqual(rel * Math.abs(w) + abs));
+}
+
+const r = rng(7);
+const P = matrix(40, 12, () => 0.1 + 0.25 * r()); // cosines like real CLIP
+const A = matrix(40, 6, () => (r() < 0.4 ? 0 : 2 * r())); // ReLU-like
+
+describe('soft_wpmi and wpmi', () => {
+  it('worked example: one neuron, two images, two concepts', async () => {
+    // P rows softmax with a=1: image 0 -> [e/(e+1), 1/(e+1)], image 1 -> [1/2, 1/2].
+    const p = matrix(2, 2, (i, j) => (i === 0 && j === 0 ? 1 : 0));
+    const a = matrix(2, 1, (i) => (i === 0 ? 2 : 1)); // image 0 ranks first
+    const res = await score('wpmi', denseConcepts(p), a, { top_k: 2, a: 1, lam: 0, min_prob: 0 }, { keepMatrix: true });
+    const e = Math.E;
+    const want = [[Math.log(e / (e + 1)) + Math.log(0.5), Math.log(1 / (e + 1)) + Math.log(0.5)]];
+    expectClose(res.matrix!.data, want, 1e-6, 1e-7);
+    // one neuron: the prior equals L itself, so lambda = 1 scores every concept 0
+    const zero = await score('wpmi', denseConcepts(p), a, { top_k: 2, a: 1, lam: 1, min_prob: 0 }, { keepMatrix: true });
+    expectClose(zero.matrix!.data, [[0, 0]], 0, 1e-6);
+  });
+
+  it('soft_wpmi rank weights: p_start for the top image, falling linearly', async () => {
+    const p = matrix(2, 2, (i, j) => (i === j ? 1 : 0));
+    const a = matrix(2, 1, (i) => (i === 1 ? 5 : 1)); // image 1 first
+    const o = { top_k: 2, a: 2, lam: 0, min_prob: 0, p_start: 0.9, p_end: 0.5 };
+    const res = await score('soft_wpmi', denseConcepts(p), a, o, { keepMatrix: true });
+    const hi = Math.exp(2) / (Math.exp(2) + 1);
+    const lo = 1 - hi;
+    const p0 = 0.9, p1 = 0.9 - 0.5 * 0.4; // r/top_k = 1/2
+    const want = [[Math.log(1 + p0 * (lo - 1)) + Math.log(1 + p1 * (hi - 1)), Math.log(1 + p0 * (hi - 1)) + Math.log(1 + p1 * (lo - 1))]];
+    expectClose(res.matrix!.data, want, 1e-6, 1e-7);
+  });
+
+  for (const kind of ['soft_wpmi', 'wpmi'] as const) {
+    it(`${kind} equals the spec's formula on random data (defaults scaled to 40 images)`, async () => {
+      const o = { ...DEFAULTS[kind], top_k: 9 } as ReturnType<typeof resolveParams<'soft_wpmi'>>;
+      const res = await score(kind, denseConcepts(P), A, o, { keepMatrix: true });
+      expectClose(res.matrix!.data, naiveWpmi(kind, P, A, o), 1e-6, 1e-6);
+    });
+  }
+
+  it('chunked products match the sum of logs when tiny terms force short chunks', async () => {
+    // min_prob 1e-300 makes every term as small as Q allows: chunks of 2 terms.
+    const p = matrix(60, 5, (i, j) => ((i * 7 + j * 3) % 11) * 30);
+    const a = matrix(60, 3, (i, j) => ((i * 13 + j * 5) % 17) + i / 100);
+    const o = { top_k: 25, a: 1, lam: 0.6, min_prob: 1e-300 };
+    const res = await score('wpmi', denseConcepts(p), a, o, { keepMatrix: true });
+    expectClose(res.matrix!.data, naiveWpmi('wpmi', p, a, o), 1e-6, 1e-4);
+  });
+
+  it('scores all neurons together: the prior changes when a neuron is dropped', async () => {
+    const all = await score('soft_wpmi', denseConcepts(P), A, { top_k: 9 }, { keepMatrix: true });
+    const sub = matrix(40, 5, (i, j) => A.data[i * 6 + j]!);
+    const part = await score('soft_wpmi', denseConcepts(P), sub, { top_k: 9 }, { keepMatrix: true });
+    expect(part.matrix!.data[0]).not.toBeCloseTo(all.matrix!.data[0]!, 6);
+  });
+
+  it('two worker threads give the same scores as one', async () => {
+    const shared = { ...P, data: toShared(P.data) };
+    const one = await score('wpmi', denseConcepts(shared), A, { top_k: 9 }, { keepMatrix: true, threads: 1 });
+    const two = await score('wpmi', denseConcepts(shared), A, { top_k: 9 }, { keepMatrix: true, threads: 2 });
+    expect(Array.from(two.matrix!.data)).toEqual(Array.from(one.matrix!.data));
+  });
+});
+
+describe('cos_similarity and cos_similarity_cubed', () => {
+  it('match the formulas', async () => {
+    const cos = await score('cos_similarity', denseConcepts(P), A, {}, { keepMatrix: true });
+    expectClose(cos.matrix!.data, naiveCos(P, A, false), 1e-5, 1e-6);
+    const cubed = await score('cos_similarity_cubed', denseConcepts(P), A, {}, { keepMatrix: true });
+    expectClose(cubed.matrix!.data, naiveCos(P, A, true), 1e-5, 1e-6);
+  });
+
+  it('a neuron whose activations equal a concept column scores 1 for it', async () => {
+    const a = matrix(40, 1, (i) => 3 * P.data[i * 12 + 4]!); // scale does not matter
+    const res = await score('cos_similarity', denseConcepts(P), a, {}, { keepMatrix: true, topN: 3 });
+    expect(res.labels[0]![0]!.concept).toBe(4);
+    expect(res.labels[0]![0]!.score).toBeCloseTo(1, 6);
+  });
+});
+
+describe('rank_reorder', () => {
+  it('prefers the concept that orders the top images as the neuron does', async () => {
+    // 100 images, top 5% = 5. Concept 0 increases with activation, concept 1 decreases.
+    const a = matrix(100, 1, (i) => i);
+    const p = matrix(100, 3, (i, j) => (j === 0 ? 0.2 + i / 1000 : j === 1 ? 0.3 - i / 1000 : 0.2 + ((i * 37) % 11) / 1000));
+    const res = await score('rank_reorder', denseConcepts(p), a, {}, { keepMatrix: true, topN: 3 });
+    expect(res.labels[0]!.map((l) => l.concept)[0]).toBe(0);
+    expect(res.matrix!.data[0]).toBeCloseTo(0, 6); // perfect order: no error
+    expect(res.matrix!.data[1]!).toBeLessThan(res.matrix!.data[2]!); // reversed order is worst
+  });
+});
+
+describe('concept matrices', () => {
+  it('factored P (image x text embeddings) scores like the dense product', async () => {
+    const g = rng(3);
+    const img = normaliseRows(matrix(30, 16, () => g())); // positive cosines, as CLIP gives
+    const txt = normaliseRows(matrix(9, 16, () => g()));
+    const dense = matrix(30, 9, (i, c) => {
+      let s = 0;
+      for (let d = 0; d < 16; d++) s += img.data[i * 16 + d]! * txt.data[c * 16 + d]!;
+      return s;
+    });
+    const a = matrix(30, 4, () => g());
+    for (const fn of ['soft_wpmi', 'wpmi', 'cos_similarity', 'cos_similarity_cubed', 'rank_reorder'] as const) {
+      const params = fn === 'soft_wpmi' || fn === 'wpmi' ? { top_k: 7 } : fn === 'rank_reorder' ? { top_fraction: 0.3 } : {};
+      const d = await score(fn, denseConcepts(dense), a, params, { keepMatrix: true });
+      const f = await score(fn, factoredConcepts(img, txt), a, params, { keepMatrix: true });
+      Array.from(f.matrix!.data).forEach((v, i) => expect(v, `${fn} ${i}`).toBeCloseTo(d.matrix!.data[i]!, 4));
+    }
+  });
+
+  it('factored input with normalise: true normalises both embedding sets', () => {
+    const img = matrix(2, 2, (i) => (i === 0 ? 3 : 1));
+    const txt = matrix(1, 2, () => 5);
+    const out = new Float32Array(2);
+    factoredConcepts(img, txt, { normalise: true }).readRows([0, 1], out);
+    expect(out[0]).toBeCloseTo(1, 6);
+    expect(out[1]).toBeCloseTo(1, 6);
+  });
+
+  it('rejects mismatched embedding dimensions', () => {
+    expect(() => factoredConcepts(matrix(2, 3, () => 1), matrix(2, 4, () => 1))).toThrow(/dimension 3.*4/);
+  });
+});
+
+describe('labels and top images', () => {
+  it('returns topN labels per neuron, best first, and ties go to the lower concept', async () => {
+    const res = await score('cos_similarity', denseConcepts(P), A, {}, { topN: 4, keepMatrix: true });
+    expect(res.labels).toHaveLength(6);
+    for (const [k, ranked] of res.labels.entries()) {
+      expect(ranked).toHaveLength(4);
+      const row = Array.from(res.matrix!.data.subarray(k * 12, (k + 1) * 12));
+      const sorted = row.map((v, j) => ({ v, j })).sort((x, y) => y.v - x.v || x.j - y.j);
+      expect(ranked.map((l) => l.concept)).toEqual(sorted.slice(0, 4).map((s) => s.j));
+    }
+  });
+
+  it('top images: descending activation, lower index first on ties', () => {
+    const a = matrix(6, 2, (i, j) => (j === 0 ? [1, 5, 3, 5, 0, 2][i]! : -i));
+    const idx = topIndicesPerColumn(a, 3);
+    expect(Array.from(idx)).toEqual([1, 3, 2, 0, 1, 2]);
+  });
+});
+
+describe('validation', () => {
+  const p = denseConcepts(P);
+  it.each([
+    ['unknown function', () => score('soft_wpmx' as never, p, A), /unknown similarity function 'soft_wpmx'/],
+    ['unknown parameter', () => score('wpmi', p, A, { p_start: 0.9 }), /unknown parameter 'p_start' for wpmi/],
+    ['top_k above N', () => score('soft_wpmi', p, A, { top_k: 41 }), /top_k.*41.*only 40 images/],
+    ['negative a', () => score('soft_wpmi', p, A, { a: -1 }), /'a'.*>= 0/],
+    ['p_start above 1', () => score('soft_wpmi', p, A, { p_start: 1.5 }), /p_start.*\[0, 1\]/],
+    ['non-numeric', () => score('wpmi', p, A, { top_k: '5' } as never), /finite number/],
+    ['top_fraction selecting nothing', () => score('rank_reorder', p, A, { top_fraction: 0.01 }), /selects no image/],
+    ['rows mismatch', () => score('wpmi', p, matrix(39, 2, () => 1)), /39 images.*40/],
+    ['cos takes no params', () => score('cos_similarity', p, A, { a: 1 }), /takes no parameters/],
+  ])('%s', async (_name, call, message) => {
+    await expect(call()).rejects.toThrow(message);
+  });
+
+  it('accepts lambda for lam, but not both', () => {
+    expect(resolveParams('soft_wpmi', { lambda: 0.3 }, 200).lam).toBe(0.3);
+    expect(() => resolveParams('soft_wpmi', { lambda: 0.3, lam: 0.2 }, 200)).toThrow(/either 'lam' or 'lambda'/);
+  });
+});

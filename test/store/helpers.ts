@@ -1,0 +1,145 @@
+/**
+ * Shared test helpers: the drivers to run every suite on (PGlite always, the Postgres server when
+ * DATABASE_URL is set; each test store on the server gets its own fresh database), and a small
+ * fixture atlas written through the real write API.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { openStore, type AtlasStore } from '../../src/db/atlas-store.js';
+import type { LayerResult } from '../../src/db/contracts.js';
+
+export type TestDriver = 'pglite' | 'postgres';
+
+export const drivers: TestDriver[] = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+
+export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface TestAtlas {
+  store: AtlasStore;
+  /** Options that open this same atlas again (another process, a server). */
+  openOpts: { dataDir?: string; databaseUrl?: string };
+  /** Env for a child process that should open this atlas. */
+  env: Record<string, string>;
+  cleanup(): Promise<void>;
+}
+
+function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+/** A fresh, empty Postgres database on the server at DATABASE_URL; drop() removes it. */
+export async function freshPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const base = process.env.DATABASE_URL!;
+  const name = `atlas_t_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  return {
+    url: withDatabase(base, name),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: base });
+      await c.connect();
+      try {
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
+
+/**
+ * Opens a fresh atlas on `driver`. `onDisk` puts PGlite in a temp folder (for tests that reopen it
+ * or hand it to another process) instead of memory.
+ */
+export async function openTestAtlas(driver: TestDriver, { onDisk = false } = {}): Promise<TestAtlas> {
+  if (driver === 'postgres') {
+    const db = await freshPostgresDatabase();
+    const atlas: TestAtlas = {
+      store: await openStore({ databaseUrl: db.url }),
+      openOpts: { databaseUrl: db.url },
+      env: { DATABASE_URL: db.url },
+      cleanup: async () => {
+        await atlas.store.close(); // the test may have reopened it
+        await db.drop();
+      },
+    };
+    return atlas;
+  }
+  const dir = onDisk ? mkdtempSync(join(tmpdir(), 'atlas-test-')) : undefined;
+  const dataDir = dir ? join(dir, 'atlas') : 'memory://';
+  const atlas: TestAtlas = {
+    store: await openStore({ dataDir }),
+    openOpts: { dataDir },
+    env: { ATLAS_DATA_DIR: dataDir, DATABASE_URL: '' },
+    cleanup: async () => {
+      await atlas.store.close();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return atlas;
+}
+
+export const CONCEPTS = ['red', 'green', 'blue', 'stripes', 'dots', 'circle', 'square', 'dog'];
+
+export interface FixtureIds {
+  modelId: number;
+  clipModelId: number;
+  probeSetId: number;
+  conceptSetId: number;
+}
+
+/** A toy model with two layers, a CLIP model, 12 probe images and the concept list above. */
+export async function writeFixtureSets(store: AtlasStore, name = 'toy', version = '1'): Promise<FixtureIds> {
+  const modelId = await store.upsertTargetModel({ name, version, fileHash: `hash-${name}-${version}`, inputSpec: { size: 32 } });
+  await store.upsertLayers(modelId, [
+    { name: 'conv1', kind: 'conv', units: 6 },
+    { name: 'fc', kind: 'dense', units: 3 },
+  ]);
+  const clipModelId = await store.upsertClipModel({ name: 'toy-clip', dim: 4 });
+  const probeSetId = await store.upsertProbeSet({
+    name: 'toy-probe',
+    recipe: { generator: 'toy', seed: 1, count: 12 },
+    contentHash: 'probe-hash-1',
+    images: Array.from({ length: 12 }, (_, i) => ({ ordinal: i, uri: `toy:1/${i}` })),
+  });
+  const { id: conceptSetId } = await store.upsertConceptSet({ name: 'toy-concepts', concepts: CONCEPTS });
+  return { modelId, clipModelId, probeSetId, conceptSetId };
+}
+
+/** Deterministic result for a layer: unit u is labelled CONCEPTS[(u + shift) % n]. */
+export function layerResult(name: string, units: number, kind: 'conv' | 'dense' = 'conv', shift = 0): LayerResult {
+  const n = CONCEPTS.length;
+  return {
+    layer: { name, kind, units },
+    labels: Array.from({ length: units }, (_, u) =>
+      Array.from({ length: 3 }, (_, r) => ({ concept: (u + shift + r) % n, score: 0.9 - 0.1 * r - 0.01 * u })),
+    ),
+    topImages: Array.from({ length: units }, (_, u) =>
+      Array.from({ length: 4 }, (_, r) => ({ ordinal: (u + r) % 12, activation: 10 - r - u / 10 })),
+    ),
+  };
+}
+
+/** A complete clip-dissect run over both fixture layers; returns its id. */
+export async function writeCompleteRun(
+  store: AtlasStore,
+  ids: FixtureIds,
+  method = 'clip-dissect',
+  shift = 0,
+): Promise<number> {
+  const runId = await store.beginRun({ ...ids, parameters: { method, similarity: 'soft_wpmi', params: { topk: 5 } } });
+  await store.writeLayerResult(runId, layerResult('conv1', 6, 'conv', shift));
+  await store.writeLayerResult(runId, layerResult('fc', 3, 'dense', shift));
+  await store.completeRun(runId, { total: 1.25, activations: 0.5 });
+  return runId;
+}

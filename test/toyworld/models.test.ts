@@ -1,0 +1,57 @@
+// The committed toy target networks load in onnxruntime-node and classify toy images.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { TOY_SHAPES, generateScene, loadToyClassifier, readToyModelSidecar, renderScene, toyFinalLayerClasses } from '../../src/toyworld/index.js';
+
+// Seed 777 is neither the training (1000) nor the measured held-out (2000) seed.
+const scenes = Array.from({ length: 40 }, (_, i) => generateScene(777, i));
+const images = scenes.map((s) => renderScene(s, 64));
+
+function argmaxRows(logits: Float32Array, k: number): number[] {
+  const out: number[] = [];
+  for (let r = 0; r < logits.length / k; r++) {
+    let best = 0;
+    for (let c = 1; c < k; c++) if (logits[r * k + c]! > logits[r * k + best]!) best = c;
+    out.push(best);
+  }
+  return out;
+}
+
+const models = [
+  { name: 'resnet-v1', minAccuracy: 0.9 },
+  { name: 'resnet-v2', minAccuracy: 0.9 },
+  { name: 'vit', minAccuracy: 0.6 },
+];
+
+describe('toy target networks', () => {
+  it('are committed, each with a sidecar, all files together small', () => {
+    let bytes = 0;
+    for (const { name } of models) {
+      const path = `models/toy/${name}.onnx`;
+      expect(existsSync(path), path).toBe(true);
+      bytes += statSync(path).size;
+      const sidecar = readToyModelSidecar(path);
+      expect(sidecar.classes).toEqual(toyFinalLayerClasses());
+      expect(sidecar.preprocessing).toMatchObject({ size: 64, resize: 64, crop: 64 });
+      expect(sidecar.heldOutAccuracy).toBeGreaterThan(0);
+    }
+    expect(bytes).toBeLessThan(20 * 1024 * 1024);
+    expect(JSON.parse(readFileSync('models/toy/resnet-v1.json', 'utf8')).heldOutAccuracy).toBeGreaterThanOrEqual(0.95);
+  });
+
+  for (const { name, minAccuracy } of models) {
+    it(`${name} classifies generated images by their main object's shape`, async () => {
+      const model = await loadToyClassifier(`models/toy/${name}.onnx`);
+      expect(model.session.inputNames).toEqual(['input']);
+      expect(model.session.outputNames).toEqual(['logits']);
+      const logits = await model.logits(images);
+      expect(logits.length).toBe(images.length * TOY_SHAPES.length);
+      const predicted = argmaxRows(logits, TOY_SHAPES.length);
+      const correct = predicted.filter((p, i) => TOY_SHAPES[p] === scenes[i]!.objects[0]!.shape).length;
+      expect(correct / images.length).toBeGreaterThanOrEqual(minAccuracy);
+      // Dynamic batch: one image alone gives the same logits as inside the batch.
+      const single = await model.logits(images.slice(3, 4));
+      for (let c = 0; c < TOY_SHAPES.length; c++) expect(single[c]).toBeCloseTo(logits[3 * TOY_SHAPES.length + c]!, 4);
+    });
+  }
+});

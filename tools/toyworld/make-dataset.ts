@@ -1,0 +1,77 @@
+// Dump toy-world training data for the Python trainers (train_targets.py, train_clip.py).
+// usage: npx tsx tools/toyworld/make-dataset.ts OUT_DIR [--train N] [--heldout N] [--size 64]
+// Writes, per split (train: seed 1000, heldout: seed 2000):
+//   SPLIT_images.u8   N x size x size x 3 uint8 (HWC)
+//   SPLIT_meta.json   per image: main shape/colour/size/position, background, caption, all words
+// and vocab.json (toy vocabulary by group + the 10k distractor words).
+import { mkdirSync, openSync, writeFileSync, writeSync, closeSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  TOY_BACKGROUND_COLOURS,
+  TOY_COLOURS,
+  TOY_PATTERNS,
+  TOY_POSITIONS,
+  TOY_SHAPES,
+  TOY_SIZES,
+  TOY_VOCABULARY,
+  commonEnglishWords,
+  generateScene,
+  renderScene,
+} from '../../src/toyworld/index.js';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    train: { type: 'string', default: '20000' },
+    heldout: { type: 'string', default: '2000' },
+    size: { type: 'string', default: '64' },
+  },
+});
+const out = positionals[0];
+if (!out) throw new Error('usage: make-dataset.ts OUT_DIR [--train N] [--heldout N] [--size 64]');
+const size = Number(values.size);
+mkdirSync(out, { recursive: true });
+
+export const SPLITS = { train: 1000, heldout: 2000 } as const;
+
+function dump(split: keyof typeof SPLITS, count: number): void {
+  const seed = SPLITS[split];
+  const fd = openSync(join(out!, `${split}_images.u8`), 'w');
+  const meta = [];
+  for (let i = 0; i < count; i++) {
+    const scene = generateScene(seed, i);
+    writeSync(fd, renderScene(scene, size).rgb);
+    const [main, ...extras] = scene.objects;
+    meta.push({
+      shape: TOY_SHAPES.indexOf(main!.shape),
+      colour: TOY_COLOURS.indexOf(main!.colour),
+      size: TOY_SIZES.indexOf(main!.size),
+      position: TOY_POSITIONS.indexOf(main!.position!),
+      background: TOY_BACKGROUND_COLOURS.indexOf(scene.background.colour),
+      pattern: TOY_PATTERNS.indexOf(scene.background.pattern),
+      extras: extras.map((o) => [o.shape, o.colour]),
+      caption: scene.caption,
+    });
+  }
+  closeSync(fd);
+  writeFileSync(join(out!, `${split}_meta.json`), JSON.stringify({ seed, size, count, images: meta }));
+  process.stderr.write(`${split}: ${count} images (seed ${seed}) -> ${out}\n`);
+}
+
+dump('train', Number(values.train));
+dump('heldout', Number(values.heldout));
+const toy = new Set(TOY_VOCABULARY);
+writeFileSync(
+  join(out, 'vocab.json'),
+  JSON.stringify({
+    shapes: TOY_SHAPES,
+    colours: TOY_COLOURS,
+    backgrounds: TOY_BACKGROUND_COLOURS,
+    sizes: TOY_SIZES,
+    positions: TOY_POSITIONS,
+    patterns: TOY_PATTERNS,
+    vocabulary: TOY_VOCABULARY,
+    distractors: commonEnglishWords(10_000).filter((w) => !toy.has(w)),
+  }),
+);
