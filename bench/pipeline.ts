@@ -104,6 +104,8 @@ async function pipelineThroughput(c: Case, probeDir: string): Promise<{ imgS: nu
       params: { top_k: Math.min(100, c.images) },
     });
     const total = (performance.now() - t0) / 1000;
+    const stages = Object.entries(result.timings).map(([k, v]) => `${k} ${v.toFixed(1)}s`).join(', ');
+    process.stderr.write(`  ${c.name}: dissect stages: ${stages}\n`);
     return { imgS: result.stats.imagesComputed / result.timings.image_pass!, total };
   } finally {
     await store.close();

@@ -179,15 +179,25 @@ export class AtlasReader {
     afterUnit?: number;
     labelContains?: string | null;
   }): Promise<NeuronPage> {
-    const res = await this.db.execute(sql`
-      SELECT n.id AS "neuronId", n.unit AS unit, nl.text AS label, nl.score AS score
-      FROM neurons n
-      LEFT JOIN neuron_labels nl ON nl.neuron_id = n.id AND nl.run_id = ${opts.runId ?? -1} AND nl.rank = 0
-      WHERE n.layer_id = ${opts.layerId}
-        ${opts.afterUnit !== undefined ? sql`AND n.unit > ${opts.afterUnit}` : sql``}
-        ${opts.labelContains ? sql`AND nl.text ILIKE ${containsPattern(opts.labelContains)}` : sql``}
-      ORDER BY n.unit
-      LIMIT ${opts.first + 1}`);
+    const after = opts.afterUnit !== undefined ? sql`AND n.unit > ${opts.afterUnit}` : sql``;
+    const runId = opts.runId ?? -1;
+    // Without a label filter: take the page of neurons first, then look up each one's label, so
+    // the plan never depends on the size of the run.
+    const res = opts.labelContains
+      ? await this.db.execute(sql`
+          SELECT n.id AS "neuronId", n.unit AS unit, nl.text AS label, nl.score AS score
+          FROM neurons n
+          JOIN neuron_labels nl ON nl.neuron_id = n.id AND nl.run_id = ${runId} AND nl.rank = 0
+          WHERE n.layer_id = ${opts.layerId} ${after} AND nl.text ILIKE ${containsPattern(opts.labelContains)}
+          ORDER BY n.unit
+          LIMIT ${opts.first + 1}`)
+      : await this.db.execute(sql`
+          SELECT n.id AS "neuronId", n.unit AS unit, nl.text AS label, nl.score AS score
+          FROM (SELECT id, unit FROM neurons n WHERE n.layer_id = ${opts.layerId} ${after} ORDER BY unit LIMIT ${opts.first + 1}) n
+          LEFT JOIN LATERAL (
+            SELECT text, score FROM neuron_labels WHERE run_id = ${runId} AND neuron_id = n.id AND rank = 0
+          ) nl ON true
+          ORDER BY n.unit`);
     const rows = (res.rows as { neuronId: number; unit: number; label: string | null; score: number | null }[]).map((r) => ({
       neuronId: Number(r.neuronId),
       unit: Number(r.unit),

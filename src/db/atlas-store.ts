@@ -65,10 +65,14 @@ export interface CleanupOptions {
   startedBefore?: Date;
 }
 
-const LABEL_BATCH = 5000; // 6 params per row
-const IMAGE_BATCH = 8000; // 5 params per row
+// Bind parameters per statement. Postgres allows 65,535, but PGlite 0.4 mishandles more than
+// 32,767 (the transaction silently loses earlier writes), so every batch stays well below that.
+const MAX_PARAMS = 30_000;
+const LABEL_BATCH = Math.floor(MAX_PARAMS / 6);
+const IMAGE_BATCH = Math.floor(MAX_PARAMS / 5);
 const EMBEDDING_BATCH = 1000;
 const ACTIVATION_BATCH_BYTES = 8 << 20;
+const ACTIVATION_MAX_ROWS = Math.floor(MAX_PARAMS / 6);
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
@@ -127,6 +131,9 @@ export class AtlasStore {
     return this.db.transaction(async (tx) => {
       for (const [position, l] of layers.entries()) await upsertLayer(tx, modelId, l, position);
       return listLayers(tx, modelId);
+    }).then(async (rows) => {
+      await this.db.execute(sql`ANALYZE neurons, layers`);
+      return rows;
     });
   }
 
@@ -378,7 +385,7 @@ export class AtlasStore {
     if (m.rows !== ordinals.length) {
       throw new Error(`activations of ${layerName}: ${m.rows} rows but probe set ${probeSetId} has ${ordinals.length} images`);
     }
-    const perBatch = Math.max(1, Math.min(10000, Math.floor(ACTIVATION_BATCH_BYTES / Math.max(1, m.cols * 4))));
+    const perBatch = Math.max(1, Math.min(ACTIVATION_MAX_ROWS, Math.floor(ACTIVATION_BATCH_BYTES / Math.max(1, m.cols * 4))));
     await this.db.transaction(async (tx) => {
       await tx
         .delete(t.activations)
@@ -513,8 +520,12 @@ export class AtlasStore {
       }
 
       if (ids.length > 0) {
-        await tx.delete(t.neuronLabels).where(and(eq(t.neuronLabels.runId, runId), inArray(t.neuronLabels.neuronId, ids)));
-        await tx.delete(t.neuronTopImages).where(and(eq(t.neuronTopImages.runId, runId), inArray(t.neuronTopImages.neuronId, ids)));
+        // One array parameter, however wide the layer.
+        const idList = sql`ANY(${sql.param(ids)}::int[])`;
+        await tx.delete(t.neuronLabels).where(and(eq(t.neuronLabels.runId, runId), sql`${t.neuronLabels.neuronId} = ${idList}`));
+        await tx
+          .delete(t.neuronTopImages)
+          .where(and(eq(t.neuronTopImages.runId, runId), sql`${t.neuronTopImages.neuronId} = ${idList}`));
       }
       for (const part of chunks(labelRows, LABEL_BATCH)) await tx.insert(t.neuronLabels).values(part);
       for (const part of chunks(imageRows, IMAGE_BATCH)) await tx.insert(t.neuronTopImages).values(part);
@@ -533,6 +544,16 @@ export class AtlasStore {
       .where(and(eq(t.dissectionRuns.id, runId), eq(t.dissectionRuns.status, 'running')))
       .returning({ id: t.dissectionRuns.id });
     if (rows.length === 0) throw new Error(`run ${runId} is not a running run`);
+    await this.refreshStatistics();
+  }
+
+  /**
+   * Updates planner statistics after bulk writes. PGlite has no autovacuum, and on a server it
+   * lags behind: with stale statistics Postgres joins a page of neurons against every label of
+   * the run (seconds instead of milliseconds).
+   */
+  async refreshStatistics(): Promise<void> {
+    await this.db.execute(sql`ANALYZE neurons, neuron_labels, neuron_top_images, run_layers, dissection_runs, layers`);
   }
 
   /** Marks a running run failed with the error message; its partial results stay invisible. */

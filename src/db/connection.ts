@@ -27,6 +27,8 @@ export interface OpenOptions {
   databaseUrl?: string;
   /** PGlite data folder or `memory://`; defaults to ATLAS_DATA_DIR or `.atlas`. */
   dataDir?: string;
+  /** Called with every SQL statement run through Drizzle (debugging, N+1 tests). */
+  onQuery?: (query: string) => void;
 }
 
 export interface Connection {
@@ -55,6 +57,11 @@ function redact(url: string): string {
   }
 }
 
+function queryLogger(opts: OpenOptions): { logQuery(query: string): void } | undefined {
+  const onQuery = opts.onQuery;
+  return onQuery ? { logQuery: (query: string) => onQuery(query) } : undefined;
+}
+
 export async function openConnection(opts: OpenOptions = {}): Promise<Connection> {
   const { driver, target } = resolveTarget(opts);
   if (driver === 'postgres') {
@@ -72,7 +79,7 @@ export async function openConnection(opts: OpenOptions = {}): Promise<Connection
         cause: error,
       });
     }
-    const db = drizzlePg(pool, { schema }) as unknown as AtlasDb;
+    const db = drizzlePg(pool, { schema, logger: queryLogger(opts) }) as unknown as AtlasDb;
     return { db, driver, location: redact(target), close: () => pool.end() };
   }
 
@@ -91,7 +98,7 @@ export async function openConnection(opts: OpenOptions = {}): Promise<Connection
     lock?.release();
     throw new Error(`cannot open the atlas at ${target}: ${(error as Error).message}`, { cause: error });
   }
-  const db = drizzlePglite(client, { schema }) as unknown as AtlasDb;
+  const db = drizzlePglite(client, { schema, logger: queryLogger(opts) }) as unknown as AtlasDb;
   return {
     db,
     driver,

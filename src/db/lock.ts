@@ -1,11 +1,11 @@
 /**
  * One process per PGlite data folder. PGlite runs Postgres inside the process, so two processes
- * opening the same folder would corrupt it. The owner writes its pid into `<dataDir>.lock`
+ * opening the same folder would corrupt it. The owner writes its pid into `<dataDir>/atlas.lock`
  * (created with O_EXCL, so only one opener wins); a lock whose pid is dead is stale and taken over.
  */
 import { closeSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { mkdirSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 
 export class AtlasLockedError extends Error {
   constructor(
@@ -51,8 +51,9 @@ function readPid(path: string): number | undefined {
 /** Takes the lock for `dataDir` or throws AtlasLockedError naming the owner's pid. */
 export function lockDataDir(dataDir: string): DataDirLock {
   const dir = resolve(dataDir);
-  const path = `${dir}.lock`;
-  mkdirSync(dirname(path), { recursive: true });
+  // Inside the folder (Postgres ignores files it does not know), so it is covered by .gitignore.
+  const path = join(dir, 'atlas.lock');
+  mkdirSync(dir, { recursive: true });
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
       const fd = openSync(path, 'wx');

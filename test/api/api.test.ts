@@ -33,8 +33,9 @@ describe.each(drivers)('GraphQL over HTTP on %s', (driver) => {
     return { status: res.status, body: (await res.json()) as GqlResponse['body'] };
   }
 
+  let queries: string[] = [];
   beforeAll(async () => {
-    atlas = await openTestAtlas(driver);
+    atlas = await openTestAtlas(driver, { onQuery: (q) => queries.push(q) });
     const { store } = atlas;
     ids = await writeFixtureSets(store);
     await writeFixtureSets(store, 'toy', '2');
@@ -220,6 +221,10 @@ describe.each(drivers)('GraphQL over HTTP on %s', (driver) => {
     expect(many.status).toBe(400);
     expect(many.body.errors?.[0]?.message).toMatch(/alias/i);
 
+    const tokens = await gql(`{ models { ${'name '.repeat(2500)} } }`);
+    expect(tokens.status).toBe(400);
+    expect(tokens.body.errors?.[0]?.message).toMatch(/Document contains more tha[nt] 2000 tokens/);
+
     const big = await fetch(`${base}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -236,9 +241,16 @@ describe.each(drivers)('GraphQL over HTTP on %s', (driver) => {
     expect((await gql('{ models { name } }')).status).toBe(200);
   });
 
-  it('loads a full page of neurons with their labels and images in a bounded number of queries', async () => {
-    const { status, body } = await gql(`{ neurons(model: "toy", version: "1", layer: "conv1", first: 6) {
-      edges { node { unit label labels(first: 3) { text } topImages(first: 2) { uri } run { id } } } } }`);
+  it('loads a page of neurons with their labels and images in a fixed number of queries (DataLoader, no N+1)', async () => {
+    const pageQuery = (first: number) => `{ neurons(model: "toy", version: "1", layer: "conv1", first: ${first}) {
+      edges { node { unit label labels(first: 3) { text } topImages(first: 2) { uri } run { id } } } } }`;
+    queries = [];
+    await gql(pageQuery(2));
+    const small = queries.length;
+    queries = [];
+    const { status, body } = await gql(pageQuery(6));
+    expect(queries.length).toBe(small);
+    expect(small).toBeLessThanOrEqual(8);
     expect(status).toBe(200);
     const edges = (body.data?.neurons as { edges: { node: { unit: number; labels: { text: string }[]; topImages: unknown[] } }[] }).edges;
     expect(edges).toHaveLength(6);

@@ -66,7 +66,7 @@ function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol
 }
 
 describe('atlas dissect (child process, PGlite in a temp folder)', () => {
-  it('stores a complete run, then reuses every cache on a rerun and only encodes new concepts', async () => {
+  it('stores a complete run; reruns reuse every cache, resume a run cut off while scoring, encode only new concepts', async () => {
     const { env } = tempEnv();
     const first = await atlas(dissectArgs('toy:120:7', ['--batch', '16']), env);
     expect(first.stderr).not.toMatch(/atlas:/);
@@ -108,6 +108,36 @@ describe('atlas dissect (child process, PGlite in a temp folder)', () => {
     expect(run2.stats.layersCached.sort()).toEqual(Object.keys(UNITS).sort());
     expect(second.stderr).toMatch(/image pass: reused cached image embeddings and activations of 3 layer\(s\) for 120 images/);
     expect(run2.layers.map((l) => l.firstLabels)).toEqual(run1.layers.map((l) => l.firstLabels));
+
+    // A run that died while scoring (left 'running' with one layer written) is resumed, not
+    // restarted: the layer it holds is kept and only the others are scored.
+    const interrupted = await withStore(env, async (store) => {
+      const [done] = await store.reader.listRuns();
+      const input = {
+        modelId: done!.modelId,
+        clipModelId: done!.clipModelId,
+        probeSetId: done!.probeSetId,
+        conceptSetId: done!.conceptSetId,
+        parameters: { method: 'clip-dissect', similarity: 'soft_wpmi', params: done!.params as Record<string, unknown>, pool: 'avg' as const, device: 'cpu' },
+      };
+      const runId = await store.beginRun(input);
+      await store.writeLayerResult(runId, {
+        layer: { name: 'conv1', kind: 'conv', units: 8 },
+        labels: Array.from({ length: 8 }, () => [{ concept: 0, score: 42 }]),
+        topImages: Array.from({ length: 8 }, () => [{ ordinal: 0, activation: 1 }]),
+      });
+      return runId;
+    });
+    const resumed = await atlas(dissectArgs('toy:120:7', ['--batch', '16']), env);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stderr).toMatch(new RegExp(`resuming run ${interrupted}: 1 of 3 layer\\(s\\) already written`));
+    expect(parse(resumed.stdout)).toMatchObject({ runId: interrupted, stats: { resumedRun: true, imagesComputed: 0 } });
+    await withStore(env, async (store) => {
+      expect((await store.reader.listRuns()).map((r) => r.id).sort()).toEqual([run1.runId, run2.runId, interrupted].sort());
+      const scores = await rows(store, `SELECT l.name, max(nl.score) AS s FROM neuron_labels nl JOIN neurons n ON n.id = nl.neuron_id
+        JOIN layers l ON l.id = n.layer_id WHERE nl.run_id = ${interrupted} GROUP BY l.name ORDER BY l.name`);
+      expect(scores.map((r) => [r.name, Number(r.s) === 42])).toEqual([['conv1', true], ['fc', false], ['layer2', false]]);
+    });
 
     // A new concept set reuses the image pass and encodes only the concepts not seen before.
     const words = join(env.ATLAS_CACHE_DIR!, '..', 'words.txt');

@@ -61,11 +61,14 @@ export async function freshPostgresDatabase(): Promise<{ url: string; drop(): Pr
  * Opens a fresh atlas on `driver`. `onDisk` puts PGlite in a temp folder (for tests that reopen it
  * or hand it to another process) instead of memory.
  */
-export async function openTestAtlas(driver: TestDriver, { onDisk = false } = {}): Promise<TestAtlas> {
+export async function openTestAtlas(
+  driver: TestDriver,
+  { onDisk = false, onQuery }: { onDisk?: boolean; onQuery?: (q: string) => void } = {},
+): Promise<TestAtlas> {
   if (driver === 'postgres') {
     const db = await freshPostgresDatabase();
     const atlas: TestAtlas = {
-      store: await openStore({ databaseUrl: db.url }),
+      store: await openStore({ databaseUrl: db.url, onQuery }),
       openOpts: { databaseUrl: db.url },
       env: { DATABASE_URL: db.url },
       cleanup: async () => {
@@ -78,7 +81,7 @@ export async function openTestAtlas(driver: TestDriver, { onDisk = false } = {})
   const dir = onDisk ? mkdtempSync(join(tmpdir(), 'atlas-test-')) : undefined;
   const dataDir = dir ? join(dir, 'atlas') : 'memory://';
   const atlas: TestAtlas = {
-    store: await openStore({ dataDir }),
+    store: await openStore({ dataDir, onQuery }),
     openOpts: { dataDir },
     env: { ATLAS_DATA_DIR: dataDir, DATABASE_URL: '' },
     cleanup: async () => {

@@ -43,7 +43,7 @@ describe('a PGlite atlas folder belongs to one process', () => {
   });
 
   it('takes over a lock file whose pid is not running', async () => {
-    writeFileSync(`${dataDir}.lock`, '2147483646\n');
+    writeFileSync(join(dataDir, 'atlas.lock'), '2147483646\n');
     const store = await openStore({ dataDir });
     await store.close();
   });

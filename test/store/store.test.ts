@@ -146,4 +146,40 @@ describe.each(drivers)('atlas store write API on %s', (driver) => {
     expect((await store.reader.defaultRunForLayer(conv1.id, 'netdissect'))?.id).toBe(netRun);
     expect(await store.reader.defaultRunForLayer(conv1.id, 'milan')).toBeUndefined();
   });
+
+  it('writes large batches (wide layers, many images) without losing earlier writes', async () => {
+    const { store } = atlas;
+    const units = 4000;
+    await store.upsertLayers(ids.modelId, [
+      { name: 'conv1', kind: 'conv', units: 6 },
+      { name: 'fc', kind: 'dense', units: 3 },
+      { name: 'wide', kind: 'dense', units },
+    ]);
+    const runId = await store.beginRun({ ...ids, parameters: { method: 'clip-dissect', params: { wide: true } } });
+    const wide = layerResult('wide', units, 'dense');
+    await store.writeLayerResult(runId, wide);
+    await store.writeLayerResult(runId, wide); // rewrite: replaces, no duplicates
+    await store.completeRun(runId);
+    const layer = (await store.reader.findLayer(ids.modelId, 'wide'))!;
+    expect((await store.reader.defaultRunForLayer(layer.id))?.id).toBe(runId);
+    expect(await store.reader.countNeurons({ layerId: layer.id, runId, labelContains: 'o' })).toBe(
+      wide.labels.filter((l) => CONCEPTS[l[0]!.concept]!.includes('o')).length,
+    );
+    const { sql } = await import('drizzle-orm');
+    const n = await store.db.execute(sql`SELECT count(*)::int AS n FROM neuron_top_images WHERE run_id = ${runId}`);
+    expect((n.rows[0] as { n: number }).n).toBe(units * 4);
+
+    const images = 12_000;
+    const big = await store.upsertProbeSet({
+      name: 'big',
+      recipe: { n: images },
+      contentHash: 'big',
+      images: Array.from({ length: images }, (_, i) => ({ ordinal: i, uri: `toy:2/${i}` })),
+    });
+    const data = Float32Array.from({ length: images * 6 }, (_, i) => i % 97);
+    await store.putActivations(ids.modelId, 'conv1', big, { rows: images, cols: 6, data });
+    const back = await store.getActivations(ids.modelId, 'conv1', big);
+    expect(back?.rows).toBe(images);
+    expect(back?.data).toEqual(data);
+  });
 });

@@ -17,7 +17,7 @@ Writes into test/fixtures/models/:
   preprocess/           a few images plus preprocess.expected.json: tensors computed with
                         torchvision transforms (ImageNet recipe) and PIL bicubic (CLIP recipe)
 
-Everything is seeded, so reruns give the same weights and numbers (up to float noise).
+Everything is seeded: reruns with the same torch version give byte-identical files.
 """
 
 import base64

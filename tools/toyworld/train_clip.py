@@ -9,11 +9,13 @@ Objectives (summed each step):
   * caption contrastive: InfoNCE between images and captions with word dropout (from the full
     caption down to a single concept word), where every image that has all of a caption's
     concept words counts as a positive (no false negatives from short captions);
-  * word softmax: each image against every single word of the tokenizer vocabulary (toy words
-    plus ~10k common English distractors), soft targets on the words true of the image
+  * word softmax: each image against the toy words plus 1,024 distractor words drawn afresh
+    each step from the ~10k common English words of the vocabulary, soft targets on the words true of the image
     (main object's shape and colour weighted most): bare-word prompts work, distractors lose;
   * word-to-image softmax: each toy word over the batch's images, positives = images showing
-    it: images that show a concept rank above those that do not (what CLIP-Dissect needs).
+    it: images that show a concept rank above those that do not (what CLIP-Dissect needs);
+  * group zero-shot: the main object's shape among the shape words, its colour among the
+    colour words, and so on for size, position, background pattern and colour.
 """
 import argparse
 import json
@@ -26,10 +28,12 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from torchvision.models.resnet import BasicBlock
 
 SEED = 7
 EMBED_DIM = 64
 WORD_DIM = 96
+DISTRACTORS_PER_STEP = 1024
 CLIP_MEAN = [0.48145466, 0.4578275, 0.40821073]
 CLIP_STD = [0.26862954, 0.26130258, 0.27577711]
 FILLER = ["a", "on", "the", "in", "and", "with", "background", ","]
@@ -43,13 +47,34 @@ class VisionEncoder(nn.Module):
         def block(cin, cout, stride):
             return nn.Sequential(nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
 
-        self.features = nn.Sequential(block(3, 24, 2), block(24, 48, 2), block(48, 64, 2), block(64, 96, 2))
+        self.features = nn.Sequential(block(3, 16, 2), block(16, 32, 2), block(32, 64, 2), block(64, 96, 2))
         side = size // 16
         # Flatten instead of global pooling: position words need to know where things are.
         self.projection = nn.Sequential(nn.Flatten(), nn.Linear(96 * side * side, 256), nn.ReLU(inplace=True), nn.Linear(256, EMBED_DIM))
 
     def forward(self, pixel_values):
         return self.projection(self.features(pixel_values))
+
+
+class ResNetVisionEncoder(nn.Module):
+    """ResNet-style trunk (torchvision BasicBlocks), kept spatial for the position words."""
+
+    def __init__(self, size):
+        super().__init__()
+        widths = [16, 32, 64, 96]
+        self.stem = nn.Sequential(nn.Conv2d(3, widths[0], 7, 2, 3, bias=False), nn.BatchNorm2d(widths[0]), nn.ReLU(inplace=True), nn.MaxPool2d(3, 2, 1))
+        blocks, cin = [], widths[0]
+        for i, w in enumerate(widths):
+            stride = 1 if i == 0 else 2
+            down = None if stride == 1 and cin == w else nn.Sequential(nn.Conv2d(cin, w, 1, stride, bias=False), nn.BatchNorm2d(w))
+            blocks += [BasicBlock(cin, w, stride, down), BasicBlock(w, w)]
+            cin = w
+        self.blocks = nn.Sequential(*blocks)
+        side = size // 32
+        self.projection = nn.Sequential(nn.Flatten(), nn.Linear(widths[-1] * side * side, 256), nn.ReLU(inplace=True), nn.Linear(256, EMBED_DIM))
+
+    def forward(self, pixel_values):
+        return self.projection(self.blocks(self.stem(pixel_values)))
 
 
 class TextEncoder(nn.Module):
@@ -144,6 +169,7 @@ def main():
     ap.add_argument("dataset")
     ap.add_argument("out")
     ap.add_argument("--epochs", type=int, default=12)
+    ap.add_argument("--vision", choices=["conv", "resnet"], default="resnet")
     args = ap.parse_args()
     torch.manual_seed(SEED)
     torch.set_num_threads(int(os.environ.get("TOY_THREADS", "2")))
@@ -157,7 +183,8 @@ def main():
     toy_ids = torch.tensor([index[w] for w in toy_words])
     toy_index = {w: i for i, w in enumerate(toy_words)}
     all_word_ids = torch.arange(2, len(words))  # every real word, toy and distractor
-    toy_pos_in_all = toy_ids - 2
+    toy_set = set(toy_ids.tolist())
+    distractor_ids = torch.tensor([i for i in range(2, len(words)) if i not in toy_set])
 
     images, metas, size = load_split(args.dataset, "train")
     held_images, held_metas, _ = load_split(args.dataset, "heldout")
@@ -170,7 +197,15 @@ def main():
     presence = weights > 0
     concept_lists = [[toy_words[k] for k in torch.nonzero(presence[i]).flatten().tolist()] for i in range(n)]
 
-    vision, text = VisionEncoder(size), TextEncoder(len(words))
+    group_cols = {
+        group: (torch.tensor([toy_index[w] for w in vocab[group]]), weight)
+        for group, weight in [("shapes", 1.0), ("colours", 1.0), ("sizes", 0.5), ("positions", 0.5), ("patterns", 0.5), ("backgrounds", 0.5)]
+    }
+    group_keys = {"shapes": "shape", "colours": "colour", "sizes": "size", "positions": "position", "patterns": "pattern", "backgrounds": "background"}
+    group_labels = {g: torch.tensor([m[k] for m in metas]) for g, k in group_keys.items()}
+
+    vision = ResNetVisionEncoder(size) if args.vision == "resnet" else VisionEncoder(size)
+    text = TextEncoder(len(words))
     logit_scale = nn.Parameter(torch.tensor(math.log(1 / 0.07)))
     params = list(vision.parameters()) + list(text.parameters()) + [logit_scale]
     opt = torch.optim.AdamW(params, lr=2e-3, weight_decay=1e-4)
@@ -196,16 +231,18 @@ def main():
             img = F.normalize(vision(to_input(images[idx])), dim=-1)
             scale = logit_scale.exp().clamp(max=100)
 
-            # Word softmax over the whole vocabulary.
-            all_words = F.normalize(text.words(all_word_ids), dim=-1)
-            row_logits = scale * img @ all_words.T
+            # Word softmax over the toy words plus a fresh sample of distractor words (all
+            # 10k every step would cost as much as the image encoder).
+            sampled = distractor_ids[torch.randperm(len(distractor_ids), generator=gen)[:DISTRACTORS_PER_STEP]]
+            step_words = F.normalize(text.words(torch.cat([toy_ids, sampled])), dim=-1)
+            row_logits = scale * img @ step_words.T
             target = torch.zeros_like(row_logits)
-            target[:, toy_pos_in_all] = weights[idx]
+            target[:, : len(toy_words)] = weights[idx]
             target = target / target.sum(1, keepdim=True)
             loss_row = -(target * F.log_softmax(row_logits, 1)).sum(1).mean()
 
             # Each toy word over the batch's images.
-            toy_emb = all_words[toy_pos_in_all]
+            toy_emb = step_words[: len(toy_words)]
             col_logits = scale * toy_emb @ img.T
             col_target = presence[idx].T.float()
             has = col_target.sum(1) > 0
@@ -235,7 +272,14 @@ def main():
             pi = pos.T.float() / pos.T.float().sum(1, keepdim=True)
             loss_cap = 0.5 * (-(pt * F.log_softmax(logits, 1)).sum(1).mean() - (pi * F.log_softmax(logits.T, 1)).sum(1).mean())
 
-            loss = loss_row + loss_col + loss_cap
+            # Zero-shot within each word group (the 8 shapes, the 8 colours, ...), for the main
+            # object: the question a bare-word concept set asks.
+            loss_group = sum(
+                weight * F.cross_entropy(scale * img @ toy_emb[cols].T, group_labels[group][idx])
+                for group, (cols, weight) in group_cols.items()
+            )
+
+            loss = loss_row + loss_col + loss_cap + loss_group
             opt.zero_grad()
             loss.backward()
             opt.step()

@@ -42,7 +42,9 @@ async function decodeFile(path: string): Promise<RawImage> {
   try {
     return await decodeRgb(bytes);
   } catch (error) {
-    throw new Error(`cannot decode probe image ${path}: ${(error as Error).message.replace(/^cannot decode image [^:]*: /, '')}`, { cause: error });
+    // libvips repeats its complaint over several lines; the first says it.
+    const why = (error as Error).message.replace(/^cannot decode image [^:]*: /, '').split('\n')[0];
+    throw new Error(`cannot decode probe image ${path}: ${why}`, { cause: error });
   }
 }
 

@@ -34,7 +34,6 @@ export class DecodePool {
       const worker = new Worker(file);
       worker.on('message', (reply: DecodeReply) => this.settle(reply));
       worker.on('error', (error) => this.failWorker(w, error));
-      worker.unref();
       this.workers.push(worker);
       this.busy.push(0);
     }

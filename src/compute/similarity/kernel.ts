@@ -148,6 +148,7 @@ export function logLikelihoods(
     pairs.subarray(n * topK, (n + 1) * topK).sort();
   }
   const next = new Int32Array(g); // per neuron, its first pair not yet used
+  for (let n = 0; n < g; n++) next[n] = n * topK;
   const pending = new Int32Array(g); // terms in its running product
 
   const logSum = new Float64Array(g * c);
