@@ -39,10 +39,13 @@ interface Case {
   layers: string[];
   clip: string;
   images: number;
+  /** Probe set: JPEG files (decoded like photos) or the toy world's generated images. */
+  probe: 'jpeg' | 'toy';
 }
 
 interface Figures {
   case: string;
+  probe: Case['probe'];
   images: number;
   batch: number;
   raw_img_s: number;
@@ -86,7 +89,7 @@ async function rawThroughput(c: Case, threads: number | undefined): Promise<numb
   }
 }
 
-async function pipelineThroughput(c: Case, probeDir: string): Promise<{ imgS: number; total: number }> {
+async function pipelineThroughput(c: Case, probe: string): Promise<{ imgS: number; total: number }> {
   const cacheDir = mkdtempSync(join(tmpdir(), 'bench-pipeline-'));
   const store = await openStore({ dataDir: 'memory://' });
   try {
@@ -95,7 +98,7 @@ async function pipelineThroughput(c: Case, probeDir: string): Promise<{ imgS: nu
       model: c.model,
       layers: c.layers,
       clip: c.clip,
-      probe: probeDir,
+      probe,
       concepts: 'builtin:toy',
       batch,
       cacheDir,
@@ -148,7 +151,9 @@ if (only === 'all' || only === 'tiny') {
     layers: ['conv1', 'layer1', 'layer2', 'fc'],
     clip: join(root, 'test/pipeline/fixtures/tiny-clip'),
     images: tinyImages,
+    probe: 'jpeg',
   });
+  cases.push({ ...cases[cases.length - 1]!, name: 'tiny, toy-world probe', probe: 'toy' });
 }
 const realDir = join(atlasCacheDir(), 'benchmodels');
 if ((only === 'all' || only === 'real') && ensureRealModels(realDir)) {
@@ -158,6 +163,7 @@ if ((only === 'all' || only === 'real') && ensureRealModels(realDir)) {
     layers: ['conv1', 'layer1', 'layer2', 'layer3', 'layer4'],
     clip: join(realDir, 'vit-b16-clip'),
     images: realImages,
+    probe: 'jpeg',
   });
 }
 
@@ -166,12 +172,21 @@ const figures: Figures[] = [];
 const scratch = mkdtempSync(join(tmpdir(), 'bench-probes-'));
 try {
   for (const c of cases) {
-    const probeDir = join(scratch, `${c.images}`);
-    if (!existsSync(probeDir)) await makeJpegs(probeDir, c.images);
-    const raw = await rawThroughput(c, undefined);
-    const pipe = await pipelineThroughput(c, probeDir);
+    let probe = `toy:${c.images}:11`;
+    if (c.probe === 'jpeg') {
+      probe = join(scratch, `${c.images}`);
+      if (!existsSync(probe)) await makeJpegs(probe, c.images);
+    }
+    // Raw throughput before and after the pipeline run, averaged: the cores are shared, and the
+    // load from other processes drifts.
+    const rawBefore = await rawThroughput(c, undefined);
+    const pipe = await pipelineThroughput(c, probe);
+    const rawAfter = await rawThroughput(c, undefined);
+    const raw = (rawBefore + rawAfter) / 2;
+    process.stderr.write(`  ${c.name}: raw onnxruntime ${rawBefore.toFixed(2)} img/s before, ${rawAfter.toFixed(2)} after\n`);
     const f: Figures = {
       case: c.name,
+      probe: c.probe,
       images: c.images,
       batch,
       raw_img_s: Number(raw.toFixed(2)),
@@ -181,7 +196,7 @@ try {
     };
     figures.push(f);
     process.stdout.write(
-      `${c.name.padEnd(32)} ${String(c.images).padStart(5)} JPEGs  raw onnxruntime ${f.raw_img_s.toFixed(1).padStart(8)} img/s  ` +
+      `${c.name.padEnd(32)} ${String(c.images).padStart(5)} ${c.probe === 'jpeg' ? 'JPEGs' : 'toys '}  raw onnxruntime ${f.raw_img_s.toFixed(1).padStart(8)} img/s  ` +
         `pipeline ${f.pipeline_img_s.toFixed(1).padStart(8)} img/s  ratio ${f.ratio.toFixed(2)}  (whole dissect ${f.dissect_s.toFixed(1)} s)\n`,
     );
   }

@@ -75,6 +75,29 @@ export class AtlasReader {
     return row;
   }
 
+  /**
+   * Model (by name, optional version), its layer `layerName` and that layer's neuron `unit`, in one
+   * query: the hot path of every neuron lookup. Missing parts come back undefined.
+   */
+  async findModelLayerNeuron(
+    name: string,
+    version: string | null | undefined,
+    layerName: string,
+    unit?: number,
+  ): Promise<{ model?: ModelRow; layer?: LayerInfo; neuronId?: number }> {
+    const conds = [eq(t.targetModels.name, name)];
+    if (version) conds.push(eq(t.targetModels.version, version));
+    const [row] = await this.db
+      .select({ model: t.targetModels, layer: t.layers, neuronId: t.neurons.id })
+      .from(t.targetModels)
+      .leftJoin(t.layers, and(eq(t.layers.modelId, t.targetModels.id), eq(t.layers.name, layerName)))
+      .leftJoin(t.neurons, and(eq(t.neurons.layerId, t.layers.id), eq(t.neurons.unit, unit ?? -1)))
+      .where(and(...conds))
+      .orderBy(desc(t.targetModels.createdAt), desc(t.targetModels.id))
+      .limit(1);
+    return { model: row?.model, layer: row?.layer ?? undefined, neuronId: row?.neuronId ?? undefined };
+  }
+
   async modelsByIds(ids: readonly number[]): Promise<ModelRow[]> {
     if (ids.length === 0) return [];
     return this.db.select().from(t.targetModels).where(inArray(t.targetModels.id, [...ids]));

@@ -68,8 +68,8 @@ export interface CleanupOptions {
 // Bind parameters per statement. Postgres allows 65,535, but PGlite 0.4 mishandles more than
 // 32,767 (the transaction silently loses earlier writes), so every batch stays well below that.
 const MAX_PARAMS = 30_000;
-const LABEL_BATCH = Math.floor(MAX_PARAMS / 6);
-const IMAGE_BATCH = Math.floor(MAX_PARAMS / 5);
+/** Rows per INSERT ... SELECT FROM unnest(arrays): bounds statement size, not parameters. */
+const UNNEST_BATCH = 50_000;
 const EMBEDDING_BATCH = 1000;
 const ACTIVATION_BATCH_BYTES = 8 << 20;
 const ACTIVATION_MAX_ROWS = Math.floor(MAX_PARAMS / 6);
@@ -496,8 +496,10 @@ export class AtlasStore {
       const neuronId = new Map(neuronRows.map((n) => [n.unit, n.id]));
       const ids = neuronRows.map((n) => n.id);
 
-      const labelRows: (typeof t.neuronLabels.$inferInsert)[] = [];
-      const imageRows: (typeof t.neuronTopImages.$inferInsert)[] = [];
+      // Column arrays for INSERT ... SELECT FROM unnest(...): five parameters per statement
+      // whatever the layer's size, and the concept text is joined in SQL rather than sent.
+      const label = { neuron: [] as number[], rank: [] as number[], concept: [] as number[], score: [] as number[] };
+      const image = { neuron: [] as number[], rank: [] as number[], ordinal: [] as number[], activation: [] as number[] };
       for (let unit = 0; unit < layer.units; unit++) {
         const nid = neuronId.get(unit);
         if (nid === undefined) throw new Error(`layer ${layer.name}: neuron ${unit} is missing`);
@@ -509,13 +511,22 @@ export class AtlasStore {
             );
           }
           if (!Number.isFinite(ls.score)) throw new Error(`layer ${layer.name} unit ${unit}: score ${ls.score} is not finite`);
-          labelRows.push({ runId, neuronId: nid, rank, conceptId: m.id, text: m.text, score: ls.score });
+          label.neuron.push(nid);
+          label.rank.push(rank);
+          label.concept.push(m.id);
+          label.score.push(ls.score);
         });
         result.topImages[unit]!.forEach((img, rank) => {
           if (!Number.isInteger(img.ordinal) || img.ordinal < 0 || img.ordinal >= probeSize) {
             throw new Error(`layer ${layer.name} unit ${unit}: image ordinal ${img.ordinal} is outside the probe set`);
           }
-          imageRows.push({ runId, neuronId: nid, rank, ordinal: img.ordinal, activation: img.activation });
+          if (!Number.isFinite(img.activation)) {
+            throw new Error(`layer ${layer.name} unit ${unit}: activation ${img.activation} is not finite`);
+          }
+          image.neuron.push(nid);
+          image.rank.push(rank);
+          image.ordinal.push(img.ordinal);
+          image.activation.push(img.activation);
         });
       }
 
@@ -527,8 +538,25 @@ export class AtlasStore {
           .delete(t.neuronTopImages)
           .where(and(eq(t.neuronTopImages.runId, runId), sql`${t.neuronTopImages.neuronId} = ${idList}`));
       }
-      for (const part of chunks(labelRows, LABEL_BATCH)) await tx.insert(t.neuronLabels).values(part);
-      for (const part of chunks(imageRows, IMAGE_BATCH)) await tx.insert(t.neuronTopImages).values(part);
+      for (let start = 0; start < label.neuron.length; start += UNNEST_BATCH) {
+        const end = start + UNNEST_BATCH;
+        await tx.execute(sql`
+          INSERT INTO neuron_labels (run_id, neuron_id, rank, concept_id, text, score)
+          SELECT ${runId}, u.neuron_id, u.rank, u.concept_id, c.text, u.score
+          FROM unnest(${sql.param(label.neuron.slice(start, end))}::int[], ${sql.param(label.rank.slice(start, end))}::int[],
+                      ${sql.param(label.concept.slice(start, end))}::int[], ${sql.param(label.score.slice(start, end))}::float8[])
+            AS u(neuron_id, rank, concept_id, score)
+          JOIN concepts c ON c.id = u.concept_id`);
+      }
+      for (let start = 0; start < image.neuron.length; start += UNNEST_BATCH) {
+        const end = start + UNNEST_BATCH;
+        await tx.execute(sql`
+          INSERT INTO neuron_top_images (run_id, neuron_id, rank, ordinal, activation)
+          SELECT ${runId}, u.neuron_id, u.rank, u.ordinal, u.activation
+          FROM unnest(${sql.param(image.neuron.slice(start, end))}::int[], ${sql.param(image.rank.slice(start, end))}::int[],
+                      ${sql.param(image.ordinal.slice(start, end))}::int[], ${sql.param(image.activation.slice(start, end))}::real[])
+            AS u(neuron_id, rank, ordinal, activation)`);
+      }
       await tx
         .insert(t.runLayers)
         .values({ runId, layerId: stored.id })

@@ -308,3 +308,66 @@ export const atlasMeta = pgTable('atlas_meta', {
   value: jsonb('value').notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+// ------------------------------------------------------------------ atlas queries (search)
+
+/** Cached CLIP text embeddings of search queries, per CLIP model. */
+export const queryEmbeddings = pgTable(
+  'query_embeddings',
+  {
+    clipModelId: integer('clip_model_id')
+      .notNull()
+      .references(() => clipModels.id, { onDelete: 'cascade' }),
+    query: text('query').notNull(),
+    embedding: vectorAnyDim('embedding').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.clipModelId, t.query] })],
+);
+
+/**
+ * The neuron search index: per CLIP model, every neuron's label (rank 0 of the run the layer
+ * shows by default) with that label's text embedding. Each CLIP model gets a partial expression
+ * HNSW index on `embedding::vector(dim)` (as image_embeddings do; see the note at the top).
+ */
+export const neuronSearch = pgTable(
+  'neuron_search',
+  {
+    clipModelId: integer('clip_model_id')
+      .notNull()
+      .references(() => clipModels.id, { onDelete: 'cascade' }),
+    neuronId: integer('neuron_id')
+      .notNull()
+      .references(() => neurons.id, { onDelete: 'cascade' }),
+    runId: integer('run_id')
+      .notNull()
+      .references(() => dissectionRuns.id, { onDelete: 'cascade' }),
+    layerId: integer('layer_id').notNull(),
+    modelId: integer('model_id').notNull(),
+    conceptId: integer('concept_id').notNull(),
+    score: doublePrecision('score').notNull(),
+    embedding: vectorAnyDim('embedding').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.clipModelId, t.neuronId] }),
+    index('neuron_search_layer_idx').on(t.clipModelId, t.layerId),
+    index('neuron_search_model_idx').on(t.clipModelId, t.modelId),
+  ],
+);
+
+/** Which run each layer's rows in neuron_search come from, per CLIP model (what a refresh compares). */
+export const neuronSearchLayers = pgTable(
+  'neuron_search_layers',
+  {
+    clipModelId: integer('clip_model_id')
+      .notNull()
+      .references(() => clipModels.id, { onDelete: 'cascade' }),
+    layerId: integer('layer_id')
+      .notNull()
+      .references(() => layers.id, { onDelete: 'cascade' }),
+    runId: integer('run_id')
+      .notNull()
+      .references(() => dissectionRuns.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.clipModelId, t.layerId] })],
+);

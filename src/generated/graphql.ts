@@ -1,5 +1,6 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { ModelParent, LayerParent, NeuronParent, NeuronConnectionParent, DissectionParent, ClipModelParent, ProbeSetParent, ConceptSetParent } from '../resolvers/parents.js';
+import type { ProbeImageParent } from '../resolvers/queries/parents.js';
 import type { AtlasContext } from '../resolvers/context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -52,6 +53,36 @@ export type Dissection = {
   timings?: Maybe<Scalars['JSON']['output']>;
 };
 
+export type ImageHit = {
+  __typename?: 'ImageHit';
+  image: ProbeImage;
+  similarity: Scalars['Float']['output'];
+};
+
+export enum ImportFormat {
+  ClipDissect = 'clip-dissect',
+  Milan = 'milan',
+  Netdissect = 'netdissect'
+}
+
+export type ImportResult = {
+  __typename?: 'ImportResult';
+  /** Neurons searchable (label with a text embedding) under the configured CLIP model (ATLAS_CLIP) after the import; 0 when none is configured. */
+  embeddedLabels: Scalars['Int']['output'];
+  labels: Scalars['Int']['output'];
+  layers: Array<ImportedLayer>;
+  model: Model;
+  run: Dissection;
+};
+
+export type ImportedLayer = {
+  __typename?: 'ImportedLayer';
+  created: Scalars['Boolean']['output'];
+  labelled: Scalars['Int']['output'];
+  name: Scalars['String']['output'];
+  units: Scalars['Int']['output'];
+};
+
 export type LabelScore = {
   __typename?: 'LabelScore';
   conceptId: Scalars['ID']['output'];
@@ -95,10 +126,66 @@ export type ModelLayerArgs = {
   name: Scalars['String']['input'];
 };
 
+export type ModelComparison = {
+  __typename?: 'ModelComparison';
+  a: Model;
+  /** Share of matched neurons of `a` whose match in `b` has the same label. */
+  agreement: Scalars['Float']['output'];
+  b: Model;
+  /** Matches whose labels differ. */
+  changed: Array<NeuronMatch>;
+  layer: Scalars['String']['output'];
+  /** How neurons were matched: ACTIVATION_CORRELATION or UNIT_INDEX. */
+  matchedBy: Scalars['String']['output'];
+  matches: Array<NeuronMatch>;
+  /** Mean cosine similarity of matched labels' CLIP text embeddings (null without embeddings). */
+  meanLabelSimilarity?: Maybe<Scalars['Float']['output']>;
+  /** The probe set the correlations are over (null when matched by unit). */
+  probeSet?: Maybe<ProbeSet>;
+};
+
+export type ModelRef = {
+  name: Scalars['String']['input'];
+  version?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /**
+   * Stores an atlas made by another tool (CSV text) as a complete run of that method. The model and
+   * layers are created when absent. Network Dissection files hold one layer: `layer` is required.
+   */
+  importAtlas: ImportResult;
+  /** Runs `rescore` and stores it as a new complete clip-dissect run. */
+  saveRescore: SavedRescore;
+};
+
+
+export type MutationImportAtlasArgs = {
+  csv: Scalars['String']['input'];
+  format: ImportFormat;
+  layer?: InputMaybe<Scalars['String']['input']>;
+  model: Scalars['String']['input'];
+  version: Scalars['String']['input'];
+};
+
+
+export type MutationSaveRescoreArgs = {
+  conceptSetName?: InputMaybe<Scalars['String']['input']>;
+  concepts: Array<Scalars['String']['input']>;
+  function?: InputMaybe<SimilarityFunction>;
+  layer: Scalars['String']['input'];
+  model: Scalars['String']['input'];
+  params?: InputMaybe<Scalars['JSON']['input']>;
+  version?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type Neuron = {
   __typename?: 'Neuron';
   /** `model@version/layer/unit` */
   id: Scalars['ID']['output'];
+  /** Probe images whose CLIP embedding is nearest to this neuron's label embedding. */
+  imagesNear: Array<ImageHit>;
   /** The best label (rank 0) of the selected run; null when no run covers the layer. */
   label?: Maybe<Scalars['String']['output']>;
   /** Best labels first, with scores (rank 0 is `label`). */
@@ -114,6 +201,11 @@ export type Neuron = {
 };
 
 
+export type NeuronImagesNearArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
 export type NeuronLabelsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -121,6 +213,12 @@ export type NeuronLabelsArgs = {
 
 export type NeuronTopImagesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type NeuronActivation = {
+  __typename?: 'NeuronActivation';
+  activation: Scalars['Float']['output'];
+  neuron: Neuron;
 };
 
 export type NeuronConnection = {
@@ -139,12 +237,50 @@ export type NeuronEdge = {
   node: Neuron;
 };
 
+export type NeuronHit = {
+  __typename?: 'NeuronHit';
+  neuron: Neuron;
+  /** Cosine similarity between the query and the neuron's label (1 = same direction). */
+  similarity: Scalars['Float']['output'];
+};
+
+export type NeuronMatch = {
+  __typename?: 'NeuronMatch';
+  /** Pearson correlation of the two neurons' activations (null when matched by unit). */
+  correlation?: Maybe<Scalars['Float']['output']>;
+  label?: Maybe<Scalars['String']['output']>;
+  /** Cosine similarity of the two labels' CLIP text embeddings (null without embeddings). */
+  labelSimilarity?: Maybe<Scalars['Float']['output']>;
+  matchLabel?: Maybe<Scalars['String']['output']>;
+  matchUnit: Scalars['Int']['output'];
+  sameLabel: Scalars['Boolean']['output'];
+  unit: Scalars['Int']['output'];
+};
+
 export type PageInfo = {
   __typename?: 'PageInfo';
   endCursor?: Maybe<Scalars['String']['output']>;
   hasNextPage: Scalars['Boolean']['output'];
   hasPreviousPage: Scalars['Boolean']['output'];
   startCursor?: Maybe<Scalars['String']['output']>;
+};
+
+export type ProbeImage = {
+  __typename?: 'ProbeImage';
+  ordinal: Scalars['Int']['output'];
+  probeSet: ProbeSet;
+  /** Neurons with the highest stored activation for this image (raw values; per model when given). */
+  topNeurons: Array<NeuronActivation>;
+  /** File path, URL, or `toy:SEED/INDEX`. */
+  uri: Scalars['String']['output'];
+};
+
+
+export type ProbeImageTopNeuronsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  layer?: InputMaybe<Scalars['String']['input']>;
+  model?: InputMaybe<Scalars['String']['input']>;
+  version?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type ProbeSet = {
@@ -161,6 +297,11 @@ export type ProbeSet = {
  */
 export type Query = {
   __typename?: 'Query';
+  /**
+   * Matches every neuron of `a`'s layer to a neuron of `b`'s by activation correlation over a probe
+   * set both have (Pearson over images; by unit when they share none), and compares their labels.
+   */
+  compareModels: ModelComparison;
   /** One complete run by id. */
   dissection?: Maybe<Dissection>;
   /** Dissection runs, newest first (complete ones unless `status` says otherwise; running ones are never shown). */
@@ -177,6 +318,31 @@ export type Query = {
    * `labelContains` keeps neurons whose label contains the text (case-insensitive).
    */
   neurons: NeuronConnection;
+  /**
+   * New labels for a whole layer from the stored image embeddings and activations, with new
+   * concepts (text-encoded once, then cached) and any similarity function. Nothing is stored.
+   */
+  rescore: Rescore;
+  /** Probe images whose CLIP embedding is nearest to `query`'s text embedding. */
+  searchImages: Array<ImageHit>;
+  /**
+   * Neurons whose label means something close to `query`: the query is embedded with the CLIP text
+   * encoder of the runs searched (cached) and compared with each neuron's label embedding (cosine,
+   * HNSW index). Labels are those each layer shows by default. `minScore` drops hits whose
+   * similarity is below it.
+   */
+  searchNeurons: Array<NeuronHit>;
+};
+
+
+/**
+ * The neuron atlas: what every neuron of a vision network responds to, as labelled by dissection
+ * runs (CLIP-Dissect or imported tools). Only complete runs are visible.
+ */
+export type QueryCompareModelsArgs = {
+  a: ModelRef;
+  b: ModelRef;
+  layer: Scalars['String']['input'];
 };
 
 
@@ -241,10 +407,86 @@ export type QueryNeuronsArgs = {
   version?: InputMaybe<Scalars['String']['input']>;
 };
 
+
+/**
+ * The neuron atlas: what every neuron of a vision network responds to, as labelled by dissection
+ * runs (CLIP-Dissect or imported tools). Only complete runs are visible.
+ */
+export type QueryRescoreArgs = {
+  concepts: Array<Scalars['String']['input']>;
+  function?: InputMaybe<SimilarityFunction>;
+  layer: Scalars['String']['input'];
+  model: Scalars['String']['input'];
+  params?: InputMaybe<Scalars['JSON']['input']>;
+  version?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * The neuron atlas: what every neuron of a vision network responds to, as labelled by dissection
+ * runs (CLIP-Dissect or imported tools). Only complete runs are visible.
+ */
+export type QuerySearchImagesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  probeSet?: InputMaybe<Scalars['String']['input']>;
+  query: Scalars['String']['input'];
+};
+
+
+/**
+ * The neuron atlas: what every neuron of a vision network responds to, as labelled by dissection
+ * runs (CLIP-Dissect or imported tools). Only complete runs are visible.
+ */
+export type QuerySearchNeuronsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  layer?: InputMaybe<Scalars['String']['input']>;
+  minScore?: InputMaybe<Scalars['Float']['input']>;
+  model?: InputMaybe<Scalars['String']['input']>;
+  query: Scalars['String']['input'];
+  version?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type Rescore = {
+  __typename?: 'Rescore';
+  /** The run whose probe set, CLIP model and labels (`previousLabel`) were used. */
+  baseRun: Dissection;
+  /** How many concepts were new and text-encoded now (the rest came from the cache). */
+  encodedConcepts: Scalars['Int']['output'];
+  function: SimilarityFunction;
+  layer: Layer;
+  model: Model;
+  params: Scalars['JSON']['output'];
+  /** Seconds: load, encode, score. */
+  timings: Scalars['JSON']['output'];
+  units: Array<RescoredUnit>;
+};
+
+export type RescoredUnit = {
+  __typename?: 'RescoredUnit';
+  label: Scalars['String']['output'];
+  previousLabel?: Maybe<Scalars['String']['output']>;
+  score: Scalars['Float']['output'];
+  unit: Scalars['Int']['output'];
+};
+
 export enum RunStatus {
   Complete = 'complete',
   Failed = 'failed',
   Running = 'running'
+}
+
+export type SavedRescore = {
+  __typename?: 'SavedRescore';
+  rescore: Rescore;
+  run: Dissection;
+};
+
+export enum SimilarityFunction {
+  CosSimilarity = 'cos_similarity',
+  CosSimilarityCubed = 'cos_similarity_cubed',
+  RankReorder = 'rank_reorder',
+  SoftWpmi = 'soft_wpmi',
+  Wpmi = 'wpmi'
 }
 
 export type TopImage = {
@@ -337,19 +579,34 @@ export type ResolversTypes = ResolversObject<{
   Dissection: ResolverTypeWrapper<DissectionParent>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  ImageHit: ResolverTypeWrapper<Omit<ImageHit, 'image'> & { image: ResolversTypes['ProbeImage'] }>;
+  ImportFormat: null;
+  ImportResult: ResolverTypeWrapper<Omit<ImportResult, 'model' | 'run'> & { model: ResolversTypes['Model'], run: ResolversTypes['Dissection'] }>;
+  ImportedLayer: ResolverTypeWrapper<ImportedLayer>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   LabelScore: ResolverTypeWrapper<LabelScore>;
   Layer: ResolverTypeWrapper<LayerParent>;
   LayerKind: null;
   Model: ResolverTypeWrapper<ModelParent>;
+  ModelComparison: ResolverTypeWrapper<Omit<ModelComparison, 'a' | 'b' | 'probeSet'> & { a: ResolversTypes['Model'], b: ResolversTypes['Model'], probeSet?: Maybe<ResolversTypes['ProbeSet']> }>;
+  ModelRef: ModelRef;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Neuron: ResolverTypeWrapper<NeuronParent>;
+  NeuronActivation: ResolverTypeWrapper<Omit<NeuronActivation, 'neuron'> & { neuron: ResolversTypes['Neuron'] }>;
   NeuronConnection: ResolverTypeWrapper<NeuronConnectionParent>;
   NeuronEdge: ResolverTypeWrapper<Omit<NeuronEdge, 'node'> & { node: ResolversTypes['Neuron'] }>;
+  NeuronHit: ResolverTypeWrapper<Omit<NeuronHit, 'neuron'> & { neuron: ResolversTypes['Neuron'] }>;
+  NeuronMatch: ResolverTypeWrapper<NeuronMatch>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  ProbeImage: ResolverTypeWrapper<ProbeImageParent>;
   ProbeSet: ResolverTypeWrapper<ProbeSetParent>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Rescore: ResolverTypeWrapper<Omit<Rescore, 'baseRun' | 'layer' | 'model'> & { baseRun: ResolversTypes['Dissection'], layer: ResolversTypes['Layer'], model: ResolversTypes['Model'] }>;
+  RescoredUnit: ResolverTypeWrapper<RescoredUnit>;
   RunStatus: null;
+  SavedRescore: ResolverTypeWrapper<Omit<SavedRescore, 'rescore' | 'run'> & { rescore: ResolversTypes['Rescore'], run: ResolversTypes['Dissection'] }>;
+  SimilarityFunction: null;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   TopImage: ResolverTypeWrapper<TopImage>;
 }>;
@@ -363,17 +620,30 @@ export type ResolversParentTypes = ResolversObject<{
   Dissection: DissectionParent;
   Float: Scalars['Float']['output'];
   ID: Scalars['ID']['output'];
+  ImageHit: Omit<ImageHit, 'image'> & { image: ResolversParentTypes['ProbeImage'] };
+  ImportResult: Omit<ImportResult, 'model' | 'run'> & { model: ResolversParentTypes['Model'], run: ResolversParentTypes['Dissection'] };
+  ImportedLayer: ImportedLayer;
   Int: Scalars['Int']['output'];
   JSON: Scalars['JSON']['output'];
   LabelScore: LabelScore;
   Layer: LayerParent;
   Model: ModelParent;
+  ModelComparison: Omit<ModelComparison, 'a' | 'b' | 'probeSet'> & { a: ResolversParentTypes['Model'], b: ResolversParentTypes['Model'], probeSet?: Maybe<ResolversParentTypes['ProbeSet']> };
+  ModelRef: ModelRef;
+  Mutation: Record<PropertyKey, never>;
   Neuron: NeuronParent;
+  NeuronActivation: Omit<NeuronActivation, 'neuron'> & { neuron: ResolversParentTypes['Neuron'] };
   NeuronConnection: NeuronConnectionParent;
   NeuronEdge: Omit<NeuronEdge, 'node'> & { node: ResolversParentTypes['Neuron'] };
+  NeuronHit: Omit<NeuronHit, 'neuron'> & { neuron: ResolversParentTypes['Neuron'] };
+  NeuronMatch: NeuronMatch;
   PageInfo: PageInfo;
+  ProbeImage: ProbeImageParent;
   ProbeSet: ProbeSetParent;
   Query: Record<PropertyKey, never>;
+  Rescore: Omit<Rescore, 'baseRun' | 'layer' | 'model'> & { baseRun: ResolversParentTypes['Dissection'], layer: ResolversParentTypes['Layer'], model: ResolversParentTypes['Model'] };
+  RescoredUnit: RescoredUnit;
+  SavedRescore: Omit<SavedRescore, 'rescore' | 'run'> & { rescore: ResolversParentTypes['Rescore'], run: ResolversParentTypes['Dissection'] };
   String: Scalars['String']['output'];
   TopImage: TopImage;
 }>;
@@ -413,6 +683,28 @@ export type DissectionResolvers<ContextType = AtlasContext, ParentType extends R
   timings?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
 }>;
 
+export type ImageHitResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['ImageHit'] = ResolversParentTypes['ImageHit']> = ResolversObject<{
+  image?: Resolver<ResolversTypes['ProbeImage'], ParentType, ContextType>;
+  similarity?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type ImportFormatResolvers = { CLIP_DISSECT: 'clip-dissect', MILAN: 'milan', NETDISSECT: 'netdissect' };
+
+export type ImportResultResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['ImportResult'] = ResolversParentTypes['ImportResult']> = ResolversObject<{
+  embeddedLabels?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  labels?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  layers?: Resolver<Array<ResolversTypes['ImportedLayer']>, ParentType, ContextType>;
+  model?: Resolver<ResolversTypes['Model'], ParentType, ContextType>;
+  run?: Resolver<ResolversTypes['Dissection'], ParentType, ContextType>;
+}>;
+
+export type ImportedLayerResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['ImportedLayer'] = ResolversParentTypes['ImportedLayer']> = ResolversObject<{
+  created?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  labelled?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  units?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
   name: 'JSON';
 }
@@ -446,8 +738,26 @@ export type ModelResolvers<ContextType = AtlasContext, ParentType extends Resolv
   version?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type ModelComparisonResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['ModelComparison'] = ResolversParentTypes['ModelComparison']> = ResolversObject<{
+  a?: Resolver<ResolversTypes['Model'], ParentType, ContextType>;
+  agreement?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  b?: Resolver<ResolversTypes['Model'], ParentType, ContextType>;
+  changed?: Resolver<Array<ResolversTypes['NeuronMatch']>, ParentType, ContextType>;
+  layer?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  matchedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  matches?: Resolver<Array<ResolversTypes['NeuronMatch']>, ParentType, ContextType>;
+  meanLabelSimilarity?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  probeSet?: Resolver<Maybe<ResolversTypes['ProbeSet']>, ParentType, ContextType>;
+}>;
+
+export type MutationResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  importAtlas?: Resolver<ResolversTypes['ImportResult'], ParentType, ContextType, RequireFields<MutationImportAtlasArgs, 'csv' | 'format' | 'model' | 'version'>>;
+  saveRescore?: Resolver<ResolversTypes['SavedRescore'], ParentType, ContextType, RequireFields<MutationSaveRescoreArgs, 'concepts' | 'function' | 'layer' | 'model'>>;
+}>;
+
 export type NeuronResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['Neuron'] = ResolversParentTypes['Neuron']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  imagesNear?: Resolver<Array<ResolversTypes['ImageHit']>, ParentType, ContextType, RequireFields<NeuronImagesNearArgs, 'first'>>;
   label?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   labels?: Resolver<Array<ResolversTypes['LabelScore']>, ParentType, ContextType, RequireFields<NeuronLabelsArgs, 'first'>>;
   layer?: Resolver<ResolversTypes['Layer'], ParentType, ContextType>;
@@ -456,6 +766,11 @@ export type NeuronResolvers<ContextType = AtlasContext, ParentType extends Resol
   score?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   topImages?: Resolver<Array<ResolversTypes['TopImage']>, ParentType, ContextType, RequireFields<NeuronTopImagesArgs, 'first'>>;
   unit?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type NeuronActivationResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['NeuronActivation'] = ResolversParentTypes['NeuronActivation']> = ResolversObject<{
+  activation?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  neuron?: Resolver<ResolversTypes['Neuron'], ParentType, ContextType>;
 }>;
 
 export type NeuronConnectionResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['NeuronConnection'] = ResolversParentTypes['NeuronConnection']> = ResolversObject<{
@@ -470,11 +785,33 @@ export type NeuronEdgeResolvers<ContextType = AtlasContext, ParentType extends R
   node?: Resolver<ResolversTypes['Neuron'], ParentType, ContextType>;
 }>;
 
+export type NeuronHitResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['NeuronHit'] = ResolversParentTypes['NeuronHit']> = ResolversObject<{
+  neuron?: Resolver<ResolversTypes['Neuron'], ParentType, ContextType>;
+  similarity?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type NeuronMatchResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['NeuronMatch'] = ResolversParentTypes['NeuronMatch']> = ResolversObject<{
+  correlation?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  label?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  labelSimilarity?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  matchLabel?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  matchUnit?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sameLabel?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  unit?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export type PageInfoResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type ProbeImageResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['ProbeImage'] = ResolversParentTypes['ProbeImage']> = ResolversObject<{
+  ordinal?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  probeSet?: Resolver<ResolversTypes['ProbeSet'], ParentType, ContextType>;
+  topNeurons?: Resolver<Array<ResolversTypes['NeuronActivation']>, ParentType, ContextType, RequireFields<ProbeImageTopNeuronsArgs, 'first'>>;
+  uri?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type ProbeSetResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['ProbeSet'] = ResolversParentTypes['ProbeSet']> = ResolversObject<{
@@ -485,15 +822,44 @@ export type ProbeSetResolvers<ContextType = AtlasContext, ParentType extends Res
 }>;
 
 export type QueryResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  compareModels?: Resolver<ResolversTypes['ModelComparison'], ParentType, ContextType, RequireFields<QueryCompareModelsArgs, 'a' | 'b' | 'layer'>>;
   dissection?: Resolver<Maybe<ResolversTypes['Dissection']>, ParentType, ContextType, RequireFields<QueryDissectionArgs, 'id'>>;
   dissections?: Resolver<Array<ResolversTypes['Dissection']>, ParentType, ContextType, RequireFields<QueryDissectionsArgs, 'first' | 'status'>>;
   model?: Resolver<Maybe<ResolversTypes['Model']>, ParentType, ContextType, RequireFields<QueryModelArgs, 'name'>>;
   models?: Resolver<Array<ResolversTypes['Model']>, ParentType, ContextType>;
   neuron?: Resolver<Maybe<ResolversTypes['Neuron']>, ParentType, ContextType, RequireFields<QueryNeuronArgs, 'layer' | 'model' | 'unit'>>;
   neurons?: Resolver<ResolversTypes['NeuronConnection'], ParentType, ContextType, RequireFields<QueryNeuronsArgs, 'first' | 'layer' | 'model'>>;
+  rescore?: Resolver<ResolversTypes['Rescore'], ParentType, ContextType, RequireFields<QueryRescoreArgs, 'concepts' | 'function' | 'layer' | 'model'>>;
+  searchImages?: Resolver<Array<ResolversTypes['ImageHit']>, ParentType, ContextType, RequireFields<QuerySearchImagesArgs, 'first' | 'query'>>;
+  searchNeurons?: Resolver<Array<ResolversTypes['NeuronHit']>, ParentType, ContextType, RequireFields<QuerySearchNeuronsArgs, 'first' | 'query'>>;
+}>;
+
+export type RescoreResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['Rescore'] = ResolversParentTypes['Rescore']> = ResolversObject<{
+  baseRun?: Resolver<ResolversTypes['Dissection'], ParentType, ContextType>;
+  encodedConcepts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  function?: Resolver<ResolversTypes['SimilarityFunction'], ParentType, ContextType>;
+  layer?: Resolver<ResolversTypes['Layer'], ParentType, ContextType>;
+  model?: Resolver<ResolversTypes['Model'], ParentType, ContextType>;
+  params?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  timings?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  units?: Resolver<Array<ResolversTypes['RescoredUnit']>, ParentType, ContextType>;
+}>;
+
+export type RescoredUnitResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['RescoredUnit'] = ResolversParentTypes['RescoredUnit']> = ResolversObject<{
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  previousLabel?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  unit?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type RunStatusResolvers = { COMPLETE: 'complete', FAILED: 'failed', RUNNING: 'running' };
+
+export type SavedRescoreResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['SavedRescore'] = ResolversParentTypes['SavedRescore']> = ResolversObject<{
+  rescore?: Resolver<ResolversTypes['Rescore'], ParentType, ContextType>;
+  run?: Resolver<ResolversTypes['Dissection'], ParentType, ContextType>;
+}>;
+
+export type SimilarityFunctionResolvers = { COS_SIMILARITY: 'cos_similarity', COS_SIMILARITY_CUBED: 'cos_similarity_cubed', RANK_REORDER: 'rank_reorder', SOFT_WPMI: 'soft_wpmi', WPMI: 'wpmi' };
 
 export type TopImageResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['TopImage'] = ResolversParentTypes['TopImage']> = ResolversObject<{
   activation?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
@@ -507,18 +873,32 @@ export type Resolvers<ContextType = AtlasContext> = ResolversObject<{
   ConceptSet?: ConceptSetResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Dissection?: DissectionResolvers<ContextType>;
+  ImageHit?: ImageHitResolvers<ContextType>;
+  ImportFormat?: ImportFormatResolvers;
+  ImportResult?: ImportResultResolvers<ContextType>;
+  ImportedLayer?: ImportedLayerResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   LabelScore?: LabelScoreResolvers<ContextType>;
   Layer?: LayerResolvers<ContextType>;
   LayerKind?: LayerKindResolvers;
   Model?: ModelResolvers<ContextType>;
+  ModelComparison?: ModelComparisonResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   Neuron?: NeuronResolvers<ContextType>;
+  NeuronActivation?: NeuronActivationResolvers<ContextType>;
   NeuronConnection?: NeuronConnectionResolvers<ContextType>;
   NeuronEdge?: NeuronEdgeResolvers<ContextType>;
+  NeuronHit?: NeuronHitResolvers<ContextType>;
+  NeuronMatch?: NeuronMatchResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  ProbeImage?: ProbeImageResolvers<ContextType>;
   ProbeSet?: ProbeSetResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Rescore?: RescoreResolvers<ContextType>;
+  RescoredUnit?: RescoredUnitResolvers<ContextType>;
   RunStatus?: RunStatusResolvers;
+  SavedRescore?: SavedRescoreResolvers<ContextType>;
+  SimilarityFunction?: SimilarityFunctionResolvers;
   TopImage?: TopImageResolvers<ContextType>;
 }>;
 

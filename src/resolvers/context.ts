@@ -1,5 +1,6 @@
 /** Per-request context: the reader and DataLoaders that batch lookups (no N+1 over a page of neurons). */
 import DataLoader from 'dataloader';
+import type { AtlasStore } from '../db/atlas-store.js';
 import type { AtlasReader, ClipModelRow, ConceptSetRow, LabelRow, LayerInfo, ModelRow, ProbeSetRow, RunRow, TopImageRow } from '../db/atlas-reader.js';
 
 /** Labels and top images are loaded up to this rank in one batch; `first` slices them. */
@@ -13,6 +14,9 @@ export interface RunNeuronKey {
 export interface AtlasContext {
   reader: AtlasReader;
   loaders: ReturnType<typeof createLoaders>;
+  /** The store (writes, text encoders) and the request's Authorization header, for the query features. */
+  store?: AtlasStore;
+  authorization?: string;
 }
 
 function byId<T extends { id: number }>(load: (ids: readonly number[]) => Promise<T[]>): DataLoader<number, T | undefined> {
@@ -69,6 +73,6 @@ export function createLoaders(reader: AtlasReader) {
   };
 }
 
-export function createContext(reader: AtlasReader): AtlasContext {
-  return { reader, loaders: createLoaders(reader) };
+export function createContext(reader: AtlasReader, extra: { store?: AtlasStore; authorization?: string } = {}): AtlasContext {
+  return { reader, loaders: createLoaders(reader), ...extra };
 }

@@ -2,8 +2,18 @@
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import type { Resolvers } from '../generated/graphql.js';
 import { badInput, notFound } from './errors.js';
-import { decodeCursor, encodeCursor, MAX_LIST_SIZE, MAX_PAGE_SIZE, pageSize, requireLayer, requireModel, selectRun } from './lookup.js';
+import {
+  decodeCursor,
+  encodeCursor,
+  MAX_LIST_SIZE,
+  MAX_PAGE_SIZE,
+  pageSize,
+  requireModel,
+  requireModelLayer,
+  selectRun,
+} from './lookup.js';
 import type { NeuronParent } from './parents.js';
+import { mergeResolvers, queryResolvers } from './queries/index.js';
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeResolver,
@@ -22,8 +32,7 @@ export const resolvers: Resolvers = {
       if (args.labelContains !== null && args.labelContains !== undefined && args.labelContains.length > 200) {
         throw badInput('`labelContains` must be at most 200 characters', 'labelContains');
       }
-      const model = await requireModel(ctx, args.model, args.version);
-      const layer = await requireLayer(ctx, model, args.layer);
+      const { model, layer } = await requireModelLayer(ctx, args.model, args.version, args.layer);
       const run = await selectRun(ctx, model, layer, args.run, args.method);
       const filter = { layerId: layer.id, runId: run?.id ?? null, labelContains: args.labelContains };
       // A label filter without any run matches nothing; listing without one shows unlabelled neurons.
@@ -40,15 +49,13 @@ export const resolvers: Resolvers = {
 
     neuron: async (_p, args, ctx) => {
       if (!Number.isInteger(args.unit) || args.unit < 0) throw badInput(`\`unit\` must be a non-negative integer, got ${args.unit}`, 'unit');
-      const model = await requireModel(ctx, args.model, args.version);
-      const layer = await requireLayer(ctx, model, args.layer);
+      const { model, layer, neuronId } = await requireModelLayer(ctx, args.model, args.version, args.layer, args.unit);
       if (args.unit >= layer.units) {
         throw notFound(`layer ${layer.name} of ${model.name}@${model.version} has units 0..${layer.units - 1}, not ${args.unit}`);
       }
-      const neuron = await ctx.reader.findNeuron(layer.id, args.unit);
-      if (!neuron) throw notFound(`neuron ${args.unit} of layer ${layer.name} is not in the atlas`);
+      if (neuronId === undefined) throw notFound(`neuron ${args.unit} of layer ${layer.name} is not in the atlas`);
       const run = await selectRun(ctx, model, layer, args.run, args.method);
-      return { neuronId: neuron.id, unit: neuron.unit, layer, model, run };
+      return { neuronId, unit: args.unit, layer, model, run };
     },
 
     dissections: async (_p, args, ctx) => {
@@ -142,3 +149,6 @@ export const resolvers: Resolvers = {
   ProbeSet: { id: (p) => String(p.id) },
   ConceptSet: { id: (c) => String(c.id) },
 };
+
+// Search, rescoring, comparison and imports (src/schema/queries.graphql).
+mergeResolvers(resolvers, queryResolvers);

@@ -41,6 +41,20 @@ export async function requireLayer(ctx: AtlasContext, model: ModelRow, name: str
   throw notFound(`layer ${name} is not in model ${model.name}@${model.version}; its layers: ${known.join(', ') || '(none)'}`);
 }
 
+/** Model, layer (and neuron) of a query in one round trip, with the same errors as the steps. */
+export async function requireModelLayer(
+  ctx: AtlasContext,
+  name: string,
+  version: string | null | undefined,
+  layerName: string,
+  unit?: number,
+): Promise<{ model: ModelRow; layer: LayerInfo; neuronId?: number }> {
+  const found = await ctx.reader.findModelLayerNeuron(name, version, layerName, unit);
+  const model = found.model ?? (await requireModel(ctx, name, version));
+  const layer = found.layer ?? (await requireLayer(ctx, model, layerName));
+  return { model, layer, neuronId: found.neuronId };
+}
+
 /**
  * The run whose labels a layer shows: `run` (must be a complete run of this model covering the
  * layer), else the default for the layer (optionally restricted to `method`).

@@ -50,6 +50,8 @@ export const defaultLimits: ServerLimits = {
 /** HTTP status per error code, so clients and proxies see bad input as 4xx. */
 const httpStatusByCode: Record<string, number> = {
   BAD_USER_INPUT: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
   NOT_FOUND: 404,
   GRAPHQL_PARSE_FAILED: 400,
   GRAPHQL_VALIDATION_FAILED: 400,
@@ -134,7 +136,9 @@ export async function createAtlasServer(store: AtlasStore, limits: ServerLimits 
   app.use(
     '/graphql',
     express.json({ limit: limits.bodyLimit }),
-    expressMiddleware(apollo, { context: async () => createContext(store.reader) }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => createContext(store.reader, { store, authorization: req.headers.authorization }),
+    }),
   );
 
   // Body-parser errors (oversized or malformed JSON) as GraphQL-shaped errors, not HTML stack traces.

@@ -76,10 +76,10 @@ describe('soft_wpmi and wpmi', () => {
   }
 
   it('chunked products match the sum of logs when tiny terms force short chunks', async () => {
-    // min_prob 1e-300 makes every term as small as Q allows: chunks of 2 terms.
-    const p = matrix(60, 5, (i, j) => ((i * 7 + j * 3) % 11) * 30);
+    // min_prob 1e-30 bounds terms only by 1e-30: products of 8 terms, then a log.
+    const p = matrix(60, 5, (i, j) => ((i * 7 + j * 3) % 11) * 3);
     const a = matrix(60, 3, (i, j) => ((i * 13 + j * 5) % 17) + i / 100);
-    const o = { top_k: 25, a: 1, lam: 0.6, min_prob: 1e-300 };
+    const o = { top_k: 25, a: 1, lam: 0.6, min_prob: 1e-30 };
     const res = await score('wpmi', denseConcepts(p), a, o, { keepMatrix: true });
     expectClose(res.matrix!.data, naiveWpmi('wpmi', p, a, o), 1e-6, 1e-4);
   });

@@ -168,7 +168,7 @@ def main():
     specs = {
         "resnet-v1": dict(seed=1, widths=[16, 32, 64, 128], epochs=10, lr=3e-3),
         "resnet-v2": dict(seed=2, widths=[16, 32, 64, 192], epochs=8, lr=3e-3),
-        "vit": dict(seed=3, epochs=14, lr=1e-3),
+        "vit": dict(seed=3, epochs=10, lr=1e-3),
     }
     for name, spec in specs.items():
         if args.only and name not in args.only.split(","):
@@ -181,11 +181,11 @@ def main():
             extra = {"widths": spec["widths"]}
         else:
             model = VisionTransformer(
-                image_size=size, patch_size=8, num_layers=4, num_heads=4,
+                image_size=size, patch_size=16, num_layers=4, num_heads=4,
                 hidden_dim=64, mlp_dim=128, num_classes=len(classes),
             )
-            arch = "torchvision VisionTransformer: patch 8, 4 layers, 4 heads, hidden 64, mlp 128"
-            extra = {"patchSize": 8, "layers": 4, "hiddenDim": 64}
+            arch = "torchvision VisionTransformer: patch 16, 4 layers, 4 heads, hidden 64, mlp 128"
+            extra = {"patchSize": 16, "layers": 4, "hiddenDim": 64}
         acc = train(model, data, spec["epochs"], spec["lr"], spec["seed"], wd=5e-4 if name != "vit" else 0.05)
         export(model, name, args.out, size, classes, spec["seed"], acc, arch, {**extra, "epochs": spec["epochs"]})
 

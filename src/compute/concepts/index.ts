@@ -56,6 +56,13 @@ export function commonWords(count = 10_000): string[] {
   return words;
 }
 
+/**
+ * Where the package's list differs from the CLIP-Dissect reference's imagenet_labels.txt: its two
+ * classes called just "crane" (bird and machine) would collapse into one concept and shift every
+ * later class off its index.
+ */
+const IMAGENET_FIXES: Record<number, string> = { 107: 'jellyfish', 134: 'crane, bird', 517: 'crane, machine' };
+
 /** ImageNet-1k class names (index order, synonyms comma-separated) from @tensorflow-models/mobilenet. */
 export function imagenetClasses(): string[] {
   let classes: Record<string, string>;
@@ -70,7 +77,7 @@ export function imagenetClasses(): string[] {
     );
   }
   return Array.from({ length: 1000 }, (_, i) => {
-    const name = classes[i];
+    const name = IMAGENET_FIXES[i] ?? classes[i];
     if (name === undefined) throw new Error(`@tensorflow-models/mobilenet: class ${i} missing from IMAGENET_CLASSES`);
     return name;
   });

@@ -19,14 +19,21 @@ interface Progress {
  * Rows computed so far by an interrupted image pass, kept on disk so a rerun continues where
  * the last one stopped. Each stream is an append-only float32 file; `progress.json` (replaced
  * atomically after the rows are fsynced) says how many rows are valid, so rows written after the
- * last progress update (a kill mid-batch) are cut off on reopen.
+ * last progress update (a kill mid-batch) are cut off on reopen. Commits happen at most every
+ * `commitMs` (fsync is slow next to a small model's batch) and on `commit()`.
  */
 export class Checkpoint {
+  private readonly fds = new Map<string, number>();
+  private pending = 0;
+  private lastCommit = Date.now();
+  commitMs = 1000;
+
   private constructor(
     readonly dir: string,
     private progress: Progress,
   ) {}
 
+  /** Rows safely on disk. */
   get done(): number {
     return this.progress.done;
   }
@@ -58,24 +65,44 @@ export class Checkpoint {
     return new Checkpoint(dir, progress);
   }
 
-  /** Append `rows` rows to every stream, then record them as done. */
+  /** Append `rows` rows to every stream; they count as done once committed. */
   append(rows: number, data: Map<string, Float32Array>): void {
     for (const s of this.progress.streams) {
       const values = data.get(s.name);
       if (!values || values.length !== rows * s.cols) throw new Error(`checkpoint: stream ${s.name} got ${values?.length ?? 0} values for ${rows} rows of ${s.cols}`);
-      const fd = openSync(join(this.dir, `${s.name}.f32`), 'a');
-      try {
-        writeSync(fd, new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
+      let fd = this.fds.get(s.name);
+      if (fd === undefined) this.fds.set(s.name, (fd = openSync(join(this.dir, `${s.name}.f32`), 'a')));
+      writeSync(fd, new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
     }
-    this.progress = { ...this.progress, done: this.progress.done + rows };
-    writeProgress(this.dir, this.progress);
+    this.pending += rows;
+    if (Date.now() - this.lastCommit >= this.commitMs) this.commit();
   }
 
+  /** fsync the streams, then record their rows as done. */
+  commit(): void {
+    if (this.pending > 0) {
+      for (const fd of this.fds.values()) fsyncSync(fd);
+      this.progress = { ...this.progress, done: this.progress.done + this.pending };
+      this.pending = 0;
+      writeProgress(this.dir, this.progress);
+    }
+    this.lastCommit = Date.now();
+  }
+
+  /** Commit what was appended and close the files (the checkpoint stays on disk). */
+  close(): void {
+    this.commit();
+    this.closeFiles();
+  }
+
+  private closeFiles(): void {
+    for (const fd of this.fds.values()) closeSync(fd);
+    this.fds.clear();
+  }
+
+  /** A stream's committed rows. */
   read(name: string): Matrix {
+    this.commit();
     const spec = this.progress.streams.find((s) => s.name === name);
     if (!spec) throw new Error(`checkpoint: no stream ${name}`);
     const bytes = readFileSync(join(this.dir, `${name}.f32`));
@@ -86,6 +113,7 @@ export class Checkpoint {
   }
 
   remove(): void {
+    this.closeFiles();
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

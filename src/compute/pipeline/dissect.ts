@@ -16,16 +16,17 @@ import type { AtlasStore } from '../../db/index.js';
 import { ClipModel, hashText, resolveClip, type Device } from '../clip/index.js';
 import { loadConceptSet } from '../concepts/index.js';
 import { TargetModel, type PoolMode } from '../onnx/index.js';
-import { loadPreprocessSpec } from '../preprocess/index.js';
-import { probeSetRecord, resolveProbeSet, type ProbeSet } from '../probes/index.js';
+import { probeSetRecord, resolveProbeSet } from '../probes/index.js';
 import { ActivationKeys } from './activation-keys.js';
 import { atlasCacheDir } from './cache-dir.js';
-import { Checkpoint, type StreamSpec } from './checkpoint.js';
 import { startProgress } from './progress.js';
 import { scoreLayer } from './scoring.js';
 import { assertSimilarityName, resolveParams } from '../similarity/params.js';
+import { targetPreprocessSpec } from './target-spec.js';
 import { topImagesPerUnit } from './top-images.js';
 import { DecodePool } from './worker-pool.js';
+import { imagePass } from './image-pass.js';
+import { encodeConcepts } from './text-pass.js';
 
 export interface DissectOptions {
   model: string;
@@ -87,7 +88,6 @@ function defaultWorkers(): number {
   return Math.max(1, Math.min(4, Math.floor(availableParallelism() / 2)));
 }
 
-const TEXT_BATCH = 256;
 
 /**
  * Run CLIP-Dissect. `openStore` is called once the inputs have been read and checked, so bad
@@ -122,7 +122,7 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
     source: clipSource.source,
   });
   const modelPath = resolve(opts.model);
-  const { spec: targetSpec, source: specSource } = await loadPreprocessSpec(modelPath);
+  const { spec: targetSpec, source: specSource } = await targetPreprocessSpec(modelPath);
   const target = await TargetModel.load(modelPath, {
     layers: opts.layers,
     pool,
@@ -137,11 +137,14 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
     );
   }
   clock('load', t0);
+  // Start the decode workers now: they load their modules while the store opens.
+  const decoder = new DecodePool(opts.workers ?? defaultWorkers());
   try {
-
     // ------------------------------------------------------------------ register in the store
     t0 = performance.now();
     const store = await openStore();
+    clock('open_store', t0);
+    t0 = performance.now();
     const modelName = opts.name ?? basename(modelPath).replace(/\.onnx$/i, '');
     const modelVersion = opts.version ?? target.fileHash.slice(0, 12);
     const modelId = await store.upsertTargetModel({
@@ -192,7 +195,7 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
         target: needTarget ? target : undefined,
         targetSpec,
         batchSize,
-        workers: opts.workers ?? defaultWorkers(),
+        decoder,
         checkpointDir: join(cacheDir, 'checkpoints'),
         checkpointKey: hashText(needClip ? clip.imageKey : '-', needTarget ? activationKey : '-', probes.contentHash, target.layers.map((l) => l.name).join(',')),
         quiet,
@@ -260,125 +263,8 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
     // On failure the run stays 'running' (invisible); a rerun with the same inputs resumes it.
     return { runId, layers: summaries, stats, timings };
   } finally {
+    await decoder.close().catch(() => undefined);
     await clip.release().catch(() => undefined);
     await target.release().catch(() => undefined);
   }
-}
-
-interface ImagePassInput {
-  probes: ProbeSet;
-  clip: ClipModel | undefined;
-  target: TargetModel | undefined;
-  targetSpec: Awaited<ReturnType<typeof loadPreprocessSpec>>['spec'];
-  batchSize: number;
-  workers: number;
-  checkpointDir: string;
-  checkpointKey: string;
-  quiet: boolean;
-  log: (line: string) => void;
-  batchDelayMs: number;
-}
-
-interface ImagePassResult {
-  imageEmbeddings: Matrix | undefined;
-  activations: Map<string, Matrix>;
-  computed: number;
-  fromCheckpoint: number;
-  checkpoint: Checkpoint;
-}
-
-/**
- * Decode in worker threads (a few batches ahead) while the main thread runs the networks, and
- * append every finished batch to the checkpoint.
- */
-async function imagePass(input: ImagePassInput): Promise<ImagePassResult> {
-  const { probes, clip, target, batchSize } = input;
-  const streams: StreamSpec[] = [];
-  if (clip) streams.push({ name: 'clip', cols: clip.dim });
-  target?.layers.forEach((l, i) => streams.push({ name: `layer-${i}`, cols: l.units }));
-  const total = probes.items.length;
-  const checkpoint = Checkpoint.open(join(input.checkpointDir, input.checkpointKey.slice(0, 32)), input.checkpointKey, total, streams);
-  const start = checkpoint.done;
-  const what = [clip ? 'CLIP image embeddings' : '', target ? `activations of ${target.layers.length} layer(s)` : ''].filter(Boolean).join(' + ');
-  if (start > 0) input.log(`image pass: continuing from checkpoint, ${start} of ${total} images already done`);
-  input.log(`image pass: computing ${what} for ${total - start} images (batch ${batchSize}, ${input.workers} decode worker(s))`);
-
-  const specs = [...(clip ? [clip.preprocess] : []), ...(target ? [input.targetSpec] : [])];
-  const decoder = new DecodePool(input.workers, specs);
-  const bar = startProgress('image pass', total, 'img', { quiet: input.quiet, start });
-  const batches: number[] = [];
-  for (let b = start; b < total; b += batchSize) batches.push(b);
-  // Keep a few batches decoding ahead of inference; two per worker keeps each worker busy.
-  const ahead = Math.max(2, input.workers * 2);
-  const inflight: Promise<Float32Array[]>[] = [];
-  const enqueue = (k: number) => {
-    const b = batches[k];
-    if (b === undefined) return;
-    inflight.push(decoder.decode(probes.items.slice(b, Math.min(total, b + batchSize)).map((i) => i.source)));
-  };
-  let computed = 0;
-  try {
-    for (let k = 0; k < Math.min(ahead, batches.length); k++) enqueue(k);
-    for (let k = 0; k < batches.length; k++) {
-      const tensors = await inflight.shift()!;
-      enqueue(k + ahead);
-      const n = Math.min(batchSize, total - batches[k]!);
-      const rows = new Map<string, Float32Array>();
-      let s = 0;
-      if (clip) rows.set('clip', (await clip.encodeImages(tensors[s++]!, n)).data);
-      if (target) {
-        const acts = await target.run(tensors[s++]!, n);
-        target.layers.forEach((l, i) => rows.set(`layer-${i}`, Float32Array.from(acts.get(l.name)!.data)));
-      }
-      checkpoint.append(n, rows);
-      computed += n;
-      bar.increment(n);
-      if (input.batchDelayMs > 0) await new Promise((r) => setTimeout(r, input.batchDelayMs));
-    }
-  } finally {
-    bar.stop();
-    // Swallow rejections of batches decoded ahead that nobody will wait for.
-    for (const p of inflight) p.catch(() => undefined);
-    await decoder.close();
-  }
-  const activations = new Map<string, Matrix>();
-  target?.layers.forEach((l, i) => activations.set(l.name, checkpoint.read(`layer-${i}`)));
-  return {
-    imageEmbeddings: clip ? checkpoint.read('clip') : undefined,
-    activations,
-    computed,
-    fromCheckpoint: start,
-    checkpoint,
-  };
-}
-
-/** Text embeddings of every concept, encoding only those the store does not hold yet (saved as
- *  they are made, so an interrupted pass loses at most one batch). */
-async function encodeConcepts(
-  store: AtlasStore,
-  clip: ClipModel,
-  clipId: number,
-  concepts: string[],
-  quiet: boolean,
-  log: (line: string) => void,
-): Promise<{ matrix: Matrix; encoded: number }> {
-  const cached = await store.getConceptEmbeddings(clipId, concepts);
-  const missing = concepts.filter((c) => !cached.has(c));
-  if (missing.length === 0) log(`text pass: reused cached embeddings of ${concepts.length} concepts`);
-  else log(`text pass: encoding ${missing.length} of ${concepts.length} concepts (${concepts.length - missing.length} cached)`);
-  const bar = startProgress('text pass', missing.length, 'concepts', { quiet });
-  try {
-    for (let i = 0; i < missing.length; i += TEXT_BATCH) {
-      const part = missing.slice(i, i + TEXT_BATCH);
-      const m = await clip.encodeTexts(part);
-      await store.putConceptEmbeddings(clipId, part, m);
-      part.forEach((c, r) => cached.set(c, m.data.slice(r * m.cols, (r + 1) * m.cols)));
-      bar.increment(part.length);
-    }
-  } finally {
-    bar.stop();
-  }
-  const matrix: Matrix = { rows: concepts.length, cols: clip.dim, data: new Float32Array(concepts.length * clip.dim) };
-  concepts.forEach((c, r) => matrix.data.set(cached.get(c)!, r * clip.dim));
-  return { matrix, encoded: missing.length };
 }

@@ -17,7 +17,8 @@ function workerEntry(): URL {
 
 /**
  * A small pool of decode workers. `decode` sends one chunk of images to the least busy worker
- * and resolves with one float32 CHW tensor per preprocessing spec.
+ * and resolves with one float32 CHW tensor per preprocessing spec. Workers take a moment to
+ * start (module loading), so the pipeline creates the pool early, while other work goes on.
  */
 export class DecodePool {
   private readonly workers: Worker[] = [];
@@ -25,10 +26,7 @@ export class DecodePool {
   private readonly pending = new Map<number, { resolve: (t: Float32Array[]) => void; reject: (e: Error) => void; worker: number }>();
   private nextId = 0;
 
-  constructor(
-    size: number,
-    private readonly specs: PreprocessSpec[],
-  ) {
+  constructor(size: number) {
     const file = workerEntry();
     for (let w = 0; w < Math.max(1, size); w++) {
       const worker = new Worker(file);
@@ -39,14 +37,19 @@ export class DecodePool {
     }
   }
 
-  decode(sources: ProbeSource[]): Promise<Float32Array[]> {
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** Preprocess `sources` once per spec (one tensor per spec, images back to back). */
+  decode(sources: ProbeSource[], specs: PreprocessSpec[]): Promise<Float32Array[]> {
     let pick = 0;
     for (let w = 1; w < this.workers.length; w++) if (this.busy[w]! < this.busy[pick]!) pick = w;
     const id = this.nextId++;
     this.busy[pick]!++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, worker: pick });
-      const req: DecodeRequest = { id, sources, specs: this.specs };
+      const req: DecodeRequest = { id, sources, specs };
       this.workers[pick]!.postMessage(req);
     });
   }

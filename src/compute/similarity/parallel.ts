@@ -37,7 +37,6 @@ function acquire(): Worker {
 }
 
 function release(w: Worker): void {
-  w.removeAllListeners();
   w.unref();
   idle.push(w);
 }
@@ -45,17 +44,25 @@ function release(w: Worker): void {
 function runInWorker(req: { src: RowSource; top: Int32Array; spec: KernelSpec }, onProgress: (d: number, t: number) => void): Promise<Float64Array> {
   return new Promise((resolve, reject) => {
     const worker = acquire();
-    worker.on('message', (msg: Reply) => {
+    // Only this call's listeners come off: Worker keeps internal ones of its own.
+    const detach = (): void => {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+    };
+    const onMessage = (msg: Reply): void => {
       if (msg.type === 'progress') return onProgress(msg.done, msg.total);
+      detach();
       release(worker);
       if (msg.type === 'done') resolve(msg.result);
       else reject(new Error(msg.message));
-    });
-    worker.on('error', (error) => {
-      worker.removeAllListeners();
+    };
+    const onError = (error: Error): void => {
+      detach();
       void worker.terminate();
       reject(error);
-    });
+    };
+    worker.on('message', onMessage);
+    worker.on('error', onError);
     worker.postMessage(req);
   });
 }

@@ -1,0 +1,55 @@
+/**
+ * `atlas import --format clip-dissect|milan|netdissect FILE --model NAME --version V [--layer L]`:
+ * stores an atlas made by another tool as a complete run of that method.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { openStore } from '../../db/atlas-store.js';
+import { IMPORT_FORMATS, importAtlas } from '../../importers/index.js';
+import { embedLabelsIfConfigured } from '../../resolvers/queries/embed-imports.js';
+
+interface ImportOptions {
+  format: string;
+  model: string;
+  version: string;
+  layer?: string;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('import')
+    .description('import neuron labels made by another tool (CSV) as a complete run of that method')
+    .argument('<file>', 'CSV file')
+    .requiredOption('--format <format>', `one of ${IMPORT_FORMATS.join(', ')}`)
+    .requiredOption('--model <name>', 'target model name (created when absent)')
+    .requiredOption('--version <version>', 'target model version (created when absent)')
+    .option('--layer <layer>', 'layer name (Network Dissection: default from a file name ending in _<layer>.csv; others: import only this layer)')
+    .option('--json', 'print the outcome as JSON')
+    .action(async (file: string, options: ImportOptions) => {
+      if (!existsSync(file)) throw new Error(`${file}: file not found`);
+      const csv = readFileSync(file, 'utf8');
+      const store = await openStore();
+      try {
+        const result = await importAtlas(store, {
+          format: options.format,
+          csv,
+          file,
+          model: options.model,
+          version: options.version,
+          ...(options.layer ? { layer: options.layer } : {}),
+        });
+        const embedded = await embedLabelsIfConfigured(store, (line) => process.stderr.write(`atlas: ${line}\n`));
+        if (options.json) {
+          process.stdout.write(`${JSON.stringify({ ...result, embedded })}\n`);
+          return;
+        }
+        const layers = result.layers.map((l) => `${l.name} (${l.labelled}/${l.units} units${l.created ? ', new' : ''})`).join(', ');
+        process.stdout.write(
+          `imported ${result.labels} ${result.format} labels into ${options.model}@${options.version} as run ${result.runId}: ${layers}\n`,
+        );
+      } finally {
+        await store.close();
+      }
+    });
+}

@@ -1,0 +1,37 @@
+import type { Matrix } from '../../db/contracts.js';
+import type { AtlasStore } from '../../db/index.js';
+import type { ClipModel } from '../clip/index.js';
+import { startProgress } from './progress.js';
+
+const TEXT_BATCH = 256;
+
+/** Text embeddings of every concept, encoding only those the store does not hold yet (saved as
+ *  they are made, so an interrupted pass loses at most one batch). */
+export async function encodeConcepts(
+  store: AtlasStore,
+  clip: ClipModel,
+  clipId: number,
+  concepts: string[],
+  quiet: boolean,
+  log: (line: string) => void,
+): Promise<{ matrix: Matrix; encoded: number }> {
+  const cached = await store.getConceptEmbeddings(clipId, concepts);
+  const missing = concepts.filter((c) => !cached.has(c));
+  if (missing.length === 0) log(`text pass: reused cached embeddings of ${concepts.length} concepts`);
+  else log(`text pass: encoding ${missing.length} of ${concepts.length} concepts (${concepts.length - missing.length} cached)`);
+  const bar = startProgress('text pass', missing.length, 'concepts', { quiet });
+  try {
+    for (let i = 0; i < missing.length; i += TEXT_BATCH) {
+      const part = missing.slice(i, i + TEXT_BATCH);
+      const m = await clip.encodeTexts(part);
+      await store.putConceptEmbeddings(clipId, part, m);
+      part.forEach((c, r) => cached.set(c, m.data.slice(r * m.cols, (r + 1) * m.cols)));
+      bar.increment(part.length);
+    }
+  } finally {
+    bar.stop();
+  }
+  const matrix: Matrix = { rows: concepts.length, cols: clip.dim, data: new Float32Array(concepts.length * clip.dim) };
+  concepts.forEach((c, r) => matrix.data.set(cached.get(c)!, r * clip.dim));
+  return { matrix, encoded: missing.length };
+}

@@ -1,0 +1,166 @@
+/**
+ * Rescoring: new labels for a whole layer from what the atlas already stores (the probe images'
+ * CLIP embeddings and the layer's activations), with a new concept list and/or similarity
+ * function. No model runs; only new concepts are text-encoded (once: they are cached).
+ */
+import type { AtlasStore } from '../../db/atlas-store.js';
+import type { LabelScore, Matrix } from '../../db/contracts.js';
+import { latestClipRunForLayer, layerLabels } from '../../db/queries/runs.js';
+import { topImagesPerUnit } from '../pipeline/top-images.js';
+import { assertSimilarityName, factoredConcepts, resolveParams, score, type SimilarityName } from '../similarity/index.js';
+import { textEncoders } from './text-encoder.js';
+
+/** Most concepts one rescore takes. */
+export const MAX_RESCORE_CONCEPTS = 5000;
+export const MAX_CONCEPT_LENGTH = 200;
+
+export interface RescoreInput {
+  modelId: number;
+  layerId: number;
+  layerName: string;
+  concepts: string[];
+  fn?: string;
+  params?: Record<string, unknown>;
+  /** Labels kept per unit (default 5). */
+  topN?: number;
+}
+
+export interface RescoredUnit {
+  unit: number;
+  label: string;
+  score: number;
+  previousLabel: string | null;
+}
+
+export interface RescoreResult {
+  baseRunId: number;
+  clipModelId: number;
+  probeSetId: number;
+  fn: SimilarityName;
+  params: Record<string, unknown>;
+  concepts: string[];
+  units: RescoredUnit[];
+  labels: LabelScore[][];
+  activations: Matrix;
+  /** Seconds: load (database reads), encode (new concepts), score. */
+  timings: { load: number; encode: number; score: number };
+  encoded: number;
+}
+
+export class RescoreInputError extends Error {}
+
+/** Checks and de-duplicates a concept list (order of first appearance kept). */
+export function checkConcepts(concepts: string[]): string[] {
+  if (concepts.length === 0) throw new RescoreInputError('`concepts` is empty');
+  if (concepts.length > MAX_RESCORE_CONCEPTS) {
+    throw new RescoreInputError(`\`concepts\` has ${concepts.length} entries, at most ${MAX_RESCORE_CONCEPTS} are allowed`);
+  }
+  const out: string[] = [];
+  const seen = new Set<string>();
+  concepts.forEach((raw, i) => {
+    const c = raw.trim();
+    if (!c) throw new RescoreInputError(`concept ${i} is empty`);
+    if (c.length > MAX_CONCEPT_LENGTH) throw new RescoreInputError(`concept ${i} is ${c.length} characters long, at most ${MAX_CONCEPT_LENGTH} are allowed`);
+    if (!seen.has(c)) {
+      seen.add(c);
+      out.push(c);
+    }
+  });
+  return out;
+}
+
+const seconds = (since: number) => (performance.now() - since) / 1000;
+
+export async function rescoreLayer(store: AtlasStore, input: RescoreInput): Promise<RescoreResult> {
+  const fn = (() => {
+    try {
+      return assertSimilarityName(input.fn ?? 'soft_wpmi');
+    } catch (error) {
+      throw new RescoreInputError((error as Error).message);
+    }
+  })();
+  const concepts = checkConcepts(input.concepts);
+  let t0 = performance.now();
+  const base = await latestClipRunForLayer(store.db, input.layerId);
+  if (!base) {
+    throw new RescoreInputError(
+      `layer ${input.layerName} has no complete CLIP-Dissect run with stored probe images; rescoring needs one (imported atlases have no activations)`,
+    );
+  }
+  const clip = await store.getClipModel(base.clipModelId);
+  const [images, activations, previous] = await Promise.all([
+    store.getImageEmbeddings(base.probeSetId, base.clipModelId),
+    store.getActivations(input.modelId, input.layerName, base.probeSetId),
+    layerLabels(store.db, base.id, input.layerId),
+  ]);
+  if (!clip || !images) throw new RescoreInputError(`the atlas holds no image embeddings of probe set ${base.probeSetId} for run ${base.id}`);
+  if (!activations) throw new RescoreInputError(`the atlas holds no activations of layer ${input.layerName} over probe set ${base.probeSetId}`);
+  let params: Record<string, unknown>;
+  try {
+    params = resolveParams(fn, input.params ?? {}, images.rows) as unknown as Record<string, unknown>;
+  } catch (error) {
+    throw new RescoreInputError((error as Error).message);
+  }
+  const load = seconds(t0);
+
+  t0 = performance.now();
+  const text = await textEncoders(store).concepts(base.clipModelId, concepts, clip.dim);
+  const encode = seconds(t0);
+
+  t0 = performance.now();
+  const result = await score(fn, factoredConcepts(images, text.matrix, { normalise: true }), activations, params, { topN: input.topN ?? 5 });
+  const scoreTime = seconds(t0);
+  const units = result.labels.map((ls, unit) => ({
+    unit,
+    label: concepts[ls[0]!.concept]!,
+    score: ls[0]!.score,
+    previousLabel: previous.get(unit)?.text ?? null,
+  }));
+  return {
+    baseRunId: base.id,
+    clipModelId: base.clipModelId,
+    probeSetId: base.probeSetId,
+    fn,
+    params,
+    concepts,
+    units,
+    labels: result.labels,
+    activations,
+    timings: { load, encode, score: scoreTime },
+    encoded: text.encoded,
+  };
+}
+
+/** Stores a rescore as a new complete clip-dissect run (visible only once complete). */
+export async function saveRescore(
+  store: AtlasStore,
+  input: RescoreInput & { conceptSetName?: string },
+  rescored?: RescoreResult,
+): Promise<{ runId: number; result: RescoreResult }> {
+  const result = rescored ?? (await rescoreLayer(store, input));
+  const layer = (await store.getLayers(input.modelId)).find((l) => l.id === input.layerId)!;
+  const { id: conceptSetId } = await store.upsertConceptSet({
+    name: input.conceptSetName ?? `rescore of ${input.layerName}`,
+    concepts: result.concepts,
+  });
+  const runId = await store.beginRun({
+    modelId: input.modelId,
+    clipModelId: result.clipModelId,
+    probeSetId: result.probeSetId,
+    conceptSetId,
+    parameters: { method: 'clip-dissect', similarity: result.fn, params: { ...result.params, rescoredFrom: result.baseRunId } },
+  });
+  try {
+    const ordinals = await store.probeOrdinals(result.probeSetId);
+    await store.writeLayerResult(runId, {
+      layer: { name: layer.name, kind: layer.kind, units: layer.units },
+      labels: result.labels,
+      topImages: topImagesPerUnit(result.activations, 10, ordinals),
+    });
+    await store.completeRun(runId, result.timings);
+  } catch (error) {
+    await store.failRun(runId, (error as Error).message).catch(() => undefined);
+    throw error;
+  }
+  return { runId, result };
+}

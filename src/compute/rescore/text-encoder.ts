@@ -1,0 +1,163 @@
+/**
+ * CLIP text encoders for queries and new concepts, loaded once per process and CLIP model.
+ * The folder of a CLIP model comes from its clip_models row (`source`: a local folder or
+ * `hf:ORG/NAME` in the download cache), else from ATLAS_CLIP. Every text embedding is cached in
+ * the database: concepts in concept_embeddings, search queries in query_embeddings.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import type { AtlasStore } from '../../db/atlas-store.js';
+import type { Matrix } from '../../db/contracts.js';
+import { parseVectorText } from '../../db/codec.js';
+import { ClipModel } from '../clip/model.js';
+import { resolveClip } from '../clip/hub.js';
+import { hashText } from '../clip/hash.js';
+import { atlasCacheDir } from '../pipeline/cache-dir.js';
+
+const TEXT_BATCH = 256;
+const QUERY_CACHE_SIZE = 10_000;
+
+export class EncoderUnavailableError extends Error {
+  readonly code = 'ENCODER_UNAVAILABLE';
+}
+
+export interface ClipRow {
+  id: number;
+  name: string;
+  dim: number;
+  source: string | null;
+}
+
+/** The name the pipeline registers a loaded CLIP under (name + hash of both encoders). */
+export function clipRegistrationName(clip: ClipModel): string {
+  return `${clip.name}@${hashText(clip.imageKey, clip.textKey).slice(0, 8)}`;
+}
+
+export class TextEncoders {
+  private readonly models = new Map<number, Promise<ClipModel>>();
+  private configuredClip: Promise<ClipRow | undefined> | undefined;
+  /** `${clipModelId}\u0000${query}` -> unit vector; insertion order = age. */
+  private readonly queryCache = new Map<string, Float32Array>();
+
+  constructor(private readonly store: AtlasStore) {}
+
+  async clipRow(id: number): Promise<ClipRow | undefined> {
+    const res = await this.store.db.execute(sql`SELECT id, name, dim, source FROM clip_models WHERE id = ${id}`);
+    return res.rows[0] as ClipRow | undefined;
+  }
+
+  /** The CLIP model named by ATLAS_CLIP (a folder or hf:ORG/NAME), registered in the atlas; undefined when unset. */
+  configured(): Promise<ClipRow | undefined> {
+    const spec = process.env.ATLAS_CLIP;
+    if (!spec) return Promise.resolve(undefined);
+    this.configuredClip ??= (async () => {
+      const clip = await this.load(spec);
+      const id = await this.store.upsertClipModel({ name: clipRegistrationName(clip), dim: clip.dim, source: clip.source });
+      this.models.set(id, Promise.resolve(clip));
+      return { id, name: clipRegistrationName(clip), dim: clip.dim, source: clip.source };
+    })();
+    this.configuredClip.catch(() => (this.configuredClip = undefined));
+    return this.configuredClip;
+  }
+
+  private async load(spec: string): Promise<ClipModel> {
+    try {
+      const resolved = await resolveClip(spec, { cacheDir: join(atlasCacheDir(), 'hf'), quiet: true });
+      return await ClipModel.load(resolved.folder, { source: resolved.source, ...(resolved.name ? { name: resolved.name } : {}) });
+    } catch (error) {
+      throw new EncoderUnavailableError(`the CLIP text encoder at ${spec} is unavailable: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  /** The loaded encoder of a CLIP model in the atlas. */
+  encoder(clipModelId: number): Promise<ClipModel> {
+    let p = this.models.get(clipModelId);
+    if (!p) {
+      p = (async () => {
+        const row = await this.clipRow(clipModelId);
+        if (!row) throw new EncoderUnavailableError(`CLIP model ${clipModelId} is not in the atlas`);
+        const local = row.source && !row.source.startsWith('hf:') ? row.source : undefined;
+        let spec = row.source ?? undefined;
+        if ((!spec || (local && !existsSync(local))) && process.env.ATLAS_CLIP) spec = process.env.ATLAS_CLIP;
+        if (!spec) {
+          throw new EncoderUnavailableError(
+            `the text encoder of CLIP model ${row.name} is unavailable: the atlas does not record its folder; set ATLAS_CLIP to it`,
+          );
+        }
+        if (local && spec === local && !existsSync(local)) {
+          throw new EncoderUnavailableError(
+            `the text encoder of CLIP model ${row.name} is unavailable: folder ${local} not found; set ATLAS_CLIP to its folder`,
+          );
+        }
+        const clip = await this.load(spec);
+        if (clip.dim !== row.dim) {
+          throw new EncoderUnavailableError(`the CLIP folder ${spec} embeds in ${clip.dim} dimensions, but CLIP model ${row.name} has ${row.dim}`);
+        }
+        return clip;
+      })();
+      this.models.set(clipModelId, p);
+      p.catch(() => this.models.delete(clipModelId));
+    }
+    return p;
+  }
+
+  /** Text embeddings of `texts` (unit rows, same order), encoding and caching only the new ones. */
+  async concepts(clipModelId: number, texts: string[], dim: number): Promise<{ matrix: Matrix; encoded: number }> {
+    const cached = await this.store.getConceptEmbeddings(clipModelId, texts);
+    const missing = [...new Set(texts.filter((c) => !cached.has(c)))];
+    if (missing.length > 0) {
+      const clip = await this.encoder(clipModelId);
+      for (let i = 0; i < missing.length; i += TEXT_BATCH) {
+        const part = missing.slice(i, i + TEXT_BATCH);
+        const m = await clip.encodeTexts(part);
+        await this.store.putConceptEmbeddings(clipModelId, part, m);
+        part.forEach((c, r) => cached.set(c, m.data.slice(r * m.cols, (r + 1) * m.cols)));
+      }
+    }
+    const matrix: Matrix = { rows: texts.length, cols: dim, data: new Float32Array(texts.length * dim) };
+    texts.forEach((c, r) => matrix.data.set(cached.get(c)!, r * dim));
+    return { matrix, encoded: missing.length };
+  }
+
+  /** A search query's text embedding: from memory, else the database, else encoded and stored. */
+  async query(clipModelId: number, query: string): Promise<Float32Array> {
+    const key = `${clipModelId}\u0000${query}`;
+    const hit = this.queryCache.get(key);
+    if (hit) return hit;
+    const res = await this.store.db.execute(
+      sql`SELECT embedding::text AS e FROM query_embeddings WHERE clip_model_id = ${clipModelId} AND query = ${query}`,
+    );
+    let vec: Float32Array;
+    const row = res.rows[0] as { e: string } | undefined;
+    if (row) {
+      vec = parseVectorText(row.e);
+    } else {
+      const clip = await this.encoder(clipModelId);
+      const m = await clip.encodeTexts([query]);
+      vec = m.data.slice(0, m.cols);
+      await this.store.db.execute(sql`INSERT INTO query_embeddings (clip_model_id, query, embedding)
+        VALUES (${clipModelId}, ${query}, ${`[${Array.prototype.join.call(vec, ',')}]`}::vector) ON CONFLICT DO NOTHING`);
+    }
+    if (this.queryCache.size >= QUERY_CACHE_SIZE) this.queryCache.delete(this.queryCache.keys().next().value!);
+    this.queryCache.set(key, vec);
+    return vec;
+  }
+
+  async release(): Promise<void> {
+    for (const p of this.models.values()) await p.then((m) => m.release()).catch(() => undefined);
+    this.models.clear();
+  }
+}
+
+const perStore = new WeakMap<AtlasStore, TextEncoders>();
+
+/** The process's encoders for one open store. */
+export function textEncoders(store: AtlasStore): TextEncoders {
+  let e = perStore.get(store);
+  if (!e) {
+    e = new TextEncoders(store);
+    perStore.set(store, e);
+  }
+  return e;
+}

@@ -1,0 +1,140 @@
+/**
+ * Writes an imported atlas (labels from another tool) as one complete run, in ONE transaction:
+ * the model and layers are created when absent, and a failure anywhere leaves nothing behind.
+ */
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { AtlasDb } from '../connection.js';
+import { chunks } from '../codec.js';
+import * as t from '../schema.js';
+import type { ImportedAtlas } from '../../importers/formats.js';
+
+type Tx = Parameters<Parameters<AtlasDb['transaction']>[0]>[0];
+
+// Below PGlite's bind-parameter limit (see atlas-store.ts).
+const ROWS_PER_INSERT = 4000;
+
+export interface ImportTarget {
+  model: string;
+  version: string;
+  /** Recorded in the run's params (file name, not contents). */
+  source: string;
+}
+
+export interface ImportOutcome {
+  runId: number;
+  modelId: number;
+  createdModel: boolean;
+  layers: { name: string; units: number; labelled: number; created: boolean }[];
+}
+
+/** Layer kind for a layer the import creates (the file does not say): `fc`-like names are dense. */
+function guessKind(name: string): 'conv' | 'dense' {
+  return /(^|\.)(fc|classifier|head|linear|logits)\d*$/i.test(name) ? 'dense' : 'conv';
+}
+
+export class ImportConflictError extends Error {}
+
+export async function writeImportedAtlas(db: AtlasDb, atlas: ImportedAtlas, target: ImportTarget): Promise<ImportOutcome> {
+  if (!target.model.trim()) throw new Error('import needs a model name');
+  if (!target.version.trim()) throw new Error('import needs a model version');
+  return db.transaction(async (tx) => {
+    let createdModel = false;
+    let [model] = await tx
+      .select({ id: t.targetModels.id })
+      .from(t.targetModels)
+      .where(and(eq(t.targetModels.name, target.model), eq(t.targetModels.version, target.version)));
+    if (!model) {
+      createdModel = true;
+      [model] = await tx
+        .insert(t.targetModels)
+        .values({
+          name: target.model,
+          version: target.version,
+          fileHash: 'unknown (imported)',
+          inputSpec: {},
+          source: `imported from ${target.source}`,
+        })
+        .returning({ id: t.targetModels.id });
+    }
+    const modelId = model!.id;
+
+    const existing = await tx.select().from(t.layers).where(eq(t.layers.modelId, modelId));
+    const byName = new Map(existing.map((l) => [l.name, l]));
+    let nextPosition = existing.reduce((m, l) => Math.max(m, l.position + 1), 0);
+    const layerIds = new Map<string, number>();
+    const layersOut: ImportOutcome['layers'] = [];
+    for (const layer of atlas.layers) {
+      const stored = byName.get(layer.name);
+      if (stored) {
+        const outside = layer.labels.find((l) => l.unit >= stored.units);
+        if (outside) {
+          throw new ImportConflictError(
+            `${atlas.file}: line ${outside.line}: unit ${outside.unit} is outside layer ${layer.name} of ${target.model}@${target.version}, which has ${stored.units} units`,
+          );
+        }
+        layerIds.set(layer.name, stored.id);
+        layersOut.push({ name: layer.name, units: stored.units, labelled: layer.labels.length, created: false });
+        continue;
+      }
+      const [row] = await tx
+        .insert(t.layers)
+        .values({ modelId, name: layer.name, kind: guessKind(layer.name), units: layer.units, position: nextPosition++ })
+        .returning({ id: t.layers.id });
+      await tx.execute(sql`INSERT INTO neurons (layer_id, unit) SELECT ${row!.id}, g FROM generate_series(0, ${layer.units - 1}) AS g`);
+      layerIds.set(layer.name, row!.id);
+      layersOut.push({ name: layer.name, units: layer.units, labelled: layer.labels.length, created: true });
+    }
+
+    const conceptIds = await ensureConcepts(tx, atlas.layers.flatMap((l) => l.labels.map((x) => x.label)));
+    const [run] = await tx
+      .insert(t.dissectionRuns)
+      .values({
+        modelId,
+        method: atlas.method,
+        params: { imported: true, format: atlas.format, source: target.source },
+        status: 'running',
+      })
+      .returning({ id: t.dissectionRuns.id });
+    const runId = run!.id;
+
+    for (const layer of atlas.layers) {
+      const layerId = layerIds.get(layer.name)!;
+      const neuronRows = await tx.select({ id: t.neurons.id, unit: t.neurons.unit }).from(t.neurons).where(eq(t.neurons.layerId, layerId));
+      const neuronId = new Map(neuronRows.map((n) => [n.unit, n.id]));
+      const rows = layer.labels.map((l) => {
+        const nid = neuronId.get(l.unit);
+        if (nid === undefined) throw new ImportConflictError(`${atlas.file}: line ${l.line}: neuron ${l.unit} of layer ${layer.name} is missing`);
+        // MILAN gives no score: stored as 0 (the run's params say `scores: false`).
+        return { runId, neuronId: nid, rank: 0, conceptId: conceptIds.get(l.label)!, text: l.label, score: l.score ?? 0 };
+      });
+      for (const part of chunks(rows, ROWS_PER_INSERT)) await tx.insert(t.neuronLabels).values(part);
+      await tx.insert(t.runLayers).values({ runId, layerId });
+    }
+    const hasScores = atlas.layers.every((l) => l.labels.every((x) => x.score !== null));
+    await tx
+      .update(t.dissectionRuns)
+      .set({
+        status: 'complete',
+        finishedAt: sql`now()`,
+        timings: {},
+        params: { imported: true, format: atlas.format, source: target.source, scores: hasScores },
+      })
+      .where(eq(t.dissectionRuns.id, runId));
+    return { runId, modelId, createdModel, layers: layersOut };
+  });
+}
+
+/** Inserts missing concept texts; returns text -> id. */
+export async function ensureConcepts(q: AtlasDb | Tx, texts: string[]): Promise<Map<string, number>> {
+  const unique = [...new Set(texts)];
+  const ids = new Map<string, number>();
+  for (const part of chunks(unique, 5000)) {
+    await q
+      .insert(t.concepts)
+      .values(part.map((text) => ({ text })))
+      .onConflictDoNothing();
+    const rows = await q.select({ id: t.concepts.id, text: t.concepts.text }).from(t.concepts).where(inArray(t.concepts.text, part));
+    for (const r of rows) ids.set(r.text, r.id);
+  }
+  return ids;
+}

@@ -1,0 +1,284 @@
+/**
+ * Semantic search over the atlas with pgvector.
+ *
+ * neuron_search holds, per CLIP model, each neuron's current label (rank 0 of the run its layer
+ * shows by default: latest complete clip-dissect run, else latest complete run) with the label's
+ * text embedding, under a partial expression HNSW index per CLIP model. `refreshNeuronSearch`
+ * brings it up to date layer by layer when the set of complete runs has changed.
+ */
+import { sql } from 'drizzle-orm';
+import type { AtlasDb } from '../connection.js';
+
+type Q = AtlasDb | Parameters<Parameters<AtlasDb['transaction']>[0]>[0];
+
+/** Candidates the HNSW graph search keeps (pgvector's default 40 gives lower recall). */
+export const EF_SEARCH = 100;
+
+const int = (n: number): string => String(Math.trunc(n));
+
+export function vectorText(v: ArrayLike<number>): string {
+  return `[${Array.prototype.join.call(v, ',')}]`;
+}
+
+export interface DefaultRun {
+  layerId: number;
+  modelId: number;
+  runId: number;
+}
+
+/** The run every labelled layer shows by default (as the neuron/neurons queries choose it). */
+export async function defaultRunsPerLayer(q: Q): Promise<DefaultRun[]> {
+  const res = await q.execute(sql`
+    SELECT DISTINCT ON (rl.layer_id) rl.layer_id AS "layerId", l.model_id AS "modelId", r.id AS "runId"
+    FROM run_layers rl
+    JOIN dissection_runs r ON r.id = rl.run_id AND r.status = 'complete'
+    JOIN layers l ON l.id = rl.layer_id
+    ORDER BY rl.layer_id, (r.method = 'clip-dissect') DESC, r.finished_at DESC NULLS LAST, r.id DESC`);
+  return (res.rows as DefaultRun[]).map((r) => ({ layerId: Number(r.layerId), modelId: Number(r.modelId), runId: Number(r.runId) }));
+}
+
+/** Changes whenever a run completes or is deleted. */
+export async function runsFingerprint(q: Q): Promise<string> {
+  const res = await q.execute(
+    sql`SELECT count(*)::int AS n, coalesce(max(id), 0)::int AS m FROM dissection_runs WHERE status = 'complete'`,
+  );
+  const row = res.rows[0] as { n: number; m: number };
+  return `${row.n}:${row.m}`;
+}
+
+export async function ensureNeuronSearchIndex(q: Q, clipModelId: number, dim: number): Promise<void> {
+  await q.execute(
+    sql.raw(
+      `CREATE INDEX IF NOT EXISTS neuron_search_hnsw_clip_${int(clipModelId)} ON neuron_search ` +
+        `USING hnsw ((embedding::vector(${int(dim)})) vector_cosine_ops) WHERE clip_model_id = ${int(clipModelId)}`,
+    ),
+  );
+}
+
+export interface RefreshHooks {
+  /** Makes sure these label texts have concept embeddings for the CLIP model (may throw). */
+  embedConcepts(texts: string[]): Promise<void>;
+  log?: (line: string) => void;
+}
+
+const lastFingerprint = new WeakMap<object, Map<number, string>>();
+const refreshing = new WeakMap<object, Map<number, Promise<void>>>();
+
+/**
+ * Brings neuron_search for one CLIP model up to date. Cheap when nothing changed (one small
+ * query); concurrent callers in this process share one refresh.
+ */
+export async function refreshNeuronSearch(db: AtlasDb, clipModelId: number, dim: number, hooks: RefreshHooks): Promise<void> {
+  const seen = lastFingerprint.get(db) ?? new Map<number, string>();
+  lastFingerprint.set(db, seen);
+  const fingerprint = await runsFingerprint(db);
+  if (seen.get(clipModelId) === fingerprint) return;
+  const running = refreshing.get(db) ?? new Map<number, Promise<void>>();
+  refreshing.set(db, running);
+  const inFlight = running.get(clipModelId);
+  if (inFlight) return inFlight;
+  const work = (async () => {
+    const complete = await refreshLayers(db, clipModelId, dim, hooks);
+    if (complete) seen.set(clipModelId, fingerprint);
+  })().finally(() => running.delete(clipModelId));
+  running.set(clipModelId, work);
+  return work;
+}
+
+/** Returns whether every layer could be indexed. */
+async function refreshLayers(db: AtlasDb, clipModelId: number, dim: number, hooks: RefreshHooks): Promise<boolean> {
+  const wanted = await defaultRunsPerLayer(db);
+  const stateRes = await db.execute(
+    sql`SELECT layer_id AS "layerId", run_id AS "runId" FROM neuron_search_layers WHERE clip_model_id = ${clipModelId}`,
+  );
+  const state = new Map((stateRes.rows as { layerId: number; runId: number }[]).map((r) => [Number(r.layerId), Number(r.runId)]));
+  const wantedLayers = new Set(wanted.map((w) => w.layerId));
+  let complete = true;
+
+  for (const gone of [...state.keys()].filter((l) => !wantedLayers.has(l))) {
+    await db.transaction(async (tx) => {
+      await tx.execute(sql`DELETE FROM neuron_search WHERE clip_model_id = ${clipModelId} AND layer_id = ${gone}`);
+      await tx.execute(sql`DELETE FROM neuron_search_layers WHERE clip_model_id = ${clipModelId} AND layer_id = ${gone}`);
+    });
+  }
+  const stale = wanted.filter((w) => state.get(w.layerId) !== w.runId);
+  if (stale.length === 0) return true;
+
+  // Labels without an embedding for this CLIP model (imported runs, other CLIP models).
+  const runIds = [...new Set(stale.map((s) => s.runId))];
+  const missingRes = await db.execute(sql`
+    SELECT DISTINCT nl.text FROM neuron_labels nl
+    LEFT JOIN concept_embeddings ce ON ce.clip_model_id = ${clipModelId} AND ce.concept_id = nl.concept_id
+    WHERE nl.run_id = ANY(${sql.param(runIds)}::int[]) AND nl.rank = 0 AND ce.concept_id IS NULL`);
+  const missing = (missingRes.rows as { text: string }[]).map((r) => r.text);
+  if (missing.length > 0) {
+    try {
+      await hooks.embedConcepts(missing);
+    } catch (error) {
+      complete = false;
+      hooks.log?.(`search: ${missing.length} labels have no text embedding and stay unsearchable: ${(error as Error).message}`);
+    }
+  }
+
+  for (const s of stale) {
+    await db.transaction(async (tx) => {
+      // One refresher at a time across processes.
+      await tx.execute(sql`SELECT pg_advisory_xact_lock(724001, ${clipModelId})`);
+      await tx.execute(sql`DELETE FROM neuron_search WHERE clip_model_id = ${clipModelId} AND layer_id = ${s.layerId}`);
+      const inserted = await tx.execute(sql`
+        INSERT INTO neuron_search (clip_model_id, neuron_id, run_id, layer_id, model_id, concept_id, score, embedding)
+        SELECT ${clipModelId}, nl.neuron_id, nl.run_id, ${s.layerId}, ${s.modelId}, nl.concept_id, nl.score, ce.embedding
+        FROM neuron_labels nl
+        JOIN neurons n ON n.id = nl.neuron_id AND n.layer_id = ${s.layerId}
+        JOIN concept_embeddings ce ON ce.clip_model_id = ${clipModelId} AND ce.concept_id = nl.concept_id
+        WHERE nl.run_id = ${s.runId} AND nl.rank = 0
+        RETURNING 1`);
+      void inserted;
+      if (complete) {
+        await tx.execute(sql`INSERT INTO neuron_search_layers (clip_model_id, layer_id, run_id) VALUES (${clipModelId}, ${s.layerId}, ${s.runId})
+          ON CONFLICT (clip_model_id, layer_id) DO UPDATE SET run_id = excluded.run_id`);
+      }
+    });
+  }
+  // Built after the first fill (faster than growing it row by row), kept up to date afterwards.
+  await ensureNeuronSearchIndex(db, clipModelId, dim);
+  await db.execute(sql`ANALYZE neuron_search`);
+  return complete;
+}
+
+export interface NeuronHit {
+  neuronId: number;
+  runId: number;
+  layerId: number;
+  modelId: number;
+  unit: number;
+  label: string;
+  score: number;
+  similarity: number;
+}
+
+export interface NeuronSearchFilter {
+  modelIds?: number[];
+  layerId?: number;
+}
+
+/**
+ * The `first` neurons whose label embedding is nearest (cosine) to `vector`. Unfiltered: the HNSW
+ * index. One layer: exact (a layer is small). Models only: HNSW with pgvector's iterative scan,
+ * so filtering does not starve the result.
+ */
+export async function nearestNeurons(
+  db: AtlasDb,
+  clipModelId: number,
+  dim: number,
+  vector: ArrayLike<number>,
+  first: number,
+  filter: NeuronSearchFilter = {},
+  opts: { exact?: boolean } = {},
+): Promise<NeuronHit[]> {
+  const d = int(dim);
+  const q = sql`${vectorText(vector)}::vector(${sql.raw(d)})`;
+  const dist = sql`(ns.embedding::vector(${sql.raw(d)}) <=> ${q})`;
+  // A literal, not a parameter: the planner must see it to use the partial index.
+  const conds = [sql`ns.clip_model_id = ${sql.raw(int(clipModelId))}`];
+  if (filter.layerId !== undefined) conds.push(sql`ns.layer_id = ${filter.layerId}`);
+  if (filter.modelIds) conds.push(sql`ns.model_id = ANY(${sql.param(filter.modelIds)}::int[])`);
+  const exact = opts.exact || filter.layerId !== undefined;
+  // `+ 0` hides the ordering from the planner so that it cannot pick the HNSW index.
+  const order = exact ? sql`${dist} + 0` : dist;
+  const query = sql`
+    SELECT ns.neuron_id AS "neuronId", ns.run_id AS "runId", ns.layer_id AS "layerId", ns.model_id AS "modelId",
+           n.unit, c.text AS label, ns.score, 1 - ${dist} AS similarity
+    FROM (SELECT * FROM neuron_search ns WHERE ${sql.join(conds, sql` AND `)} ORDER BY ${order} LIMIT ${first}) ns
+    JOIN neurons n ON n.id = ns.neuron_id
+    JOIN concepts c ON c.id = ns.concept_id
+    ORDER BY similarity DESC, ns.neuron_id`;
+  const rows = await db.transaction(async (tx) => {
+    if (!exact) {
+      await tx.execute(sql.raw(`SET LOCAL hnsw.ef_search = ${Math.max(EF_SEARCH, first)}`));
+      if (filter.modelIds) await tx.execute(sql`SET LOCAL hnsw.iterative_scan = strict_order`);
+    }
+    return (await tx.execute(query)).rows as NeuronHit[];
+  });
+  return rows.map((r) => ({
+    neuronId: Number(r.neuronId),
+    runId: Number(r.runId),
+    layerId: Number(r.layerId),
+    modelId: Number(r.modelId),
+    unit: Number(r.unit),
+    label: r.label,
+    score: Number(r.score),
+    similarity: Number(r.similarity),
+  }));
+}
+
+export interface ImageHit {
+  probeSetId: number;
+  ordinal: number;
+  uri: string;
+  similarity: number;
+}
+
+/** The `first` probe images whose CLIP embedding is nearest to `vector` (HNSW index of the CLIP model). */
+export async function nearestImages(
+  db: AtlasDb,
+  clipModelId: number,
+  dim: number,
+  vector: ArrayLike<number>,
+  first: number,
+  probeSetId?: number,
+): Promise<ImageHit[]> {
+  const d = sql.raw(int(dim));
+  const dist = sql`(ie.embedding::vector(${d}) <=> ${vectorText(vector)}::vector(${d}))`;
+  const probe = probeSetId === undefined ? sql`` : sql`AND ie.probe_set_id = ${probeSetId}`;
+  const rows = await db.transaction(async (tx) => {
+    await tx.execute(sql.raw(`SET LOCAL hnsw.ef_search = ${Math.max(EF_SEARCH, first)}`));
+    if (probeSetId !== undefined) await tx.execute(sql`SET LOCAL hnsw.iterative_scan = strict_order`);
+    const res = await tx.execute(sql`
+      SELECT ie.probe_set_id AS "probeSetId", ie.ordinal, pi.uri, 1 - ie.d AS similarity
+      FROM (SELECT probe_set_id, ordinal, ${dist} AS d FROM image_embeddings ie
+            WHERE ie.clip_model_id = ${sql.raw(int(clipModelId))} ${probe} ORDER BY ${dist} LIMIT ${first}) ie
+      JOIN probe_images pi ON pi.probe_set_id = ie.probe_set_id AND pi.ordinal = ie.ordinal
+      ORDER BY ie.d, ie.probe_set_id, ie.ordinal`);
+    return res.rows as ImageHit[];
+  });
+  return rows.map((r) => ({ probeSetId: Number(r.probeSetId), ordinal: Number(r.ordinal), uri: r.uri, similarity: Number(r.similarity) }));
+}
+
+/** The CLIP model of the latest complete clip-dissect run in scope (models, a layer), if any. */
+export async function clipModelOfScope(db: AtlasDb, filter: NeuronSearchFilter & { probeSetId?: number } = {}): Promise<number | undefined> {
+  const conds = [sql`r.status = 'complete'`, sql`r.clip_model_id IS NOT NULL`];
+  if (filter.modelIds) conds.push(sql`r.model_id = ANY(${sql.param(filter.modelIds)}::int[])`);
+  if (filter.layerId !== undefined) conds.push(sql`EXISTS (SELECT 1 FROM run_layers rl WHERE rl.run_id = r.id AND rl.layer_id = ${filter.layerId})`);
+  if (filter.probeSetId !== undefined) conds.push(sql`r.probe_set_id = ${filter.probeSetId}`);
+  const res = await db.execute(sql`
+    SELECT r.clip_model_id AS id FROM dissection_runs r WHERE ${sql.join(conds, sql` AND `)}
+    ORDER BY (r.method = 'clip-dissect') DESC, r.finished_at DESC NULLS LAST, r.id DESC LIMIT 1`);
+  const row = res.rows[0] as { id: number } | undefined;
+  return row ? Number(row.id) : undefined;
+}
+
+/** Which neurons fire most for one probe image, from stored activations (raw values, per layer row). */
+export async function activationsOfImage(
+  db: AtlasDb,
+  probeSetId: number,
+  ordinal: number,
+  modelIds?: number[],
+): Promise<{ layerId: number; modelId: number; values: Float32Array }[]> {
+  const model = modelIds ? sql`AND a.model_id = ANY(${sql.param(modelIds)}::int[])` : sql``;
+  const res = await db.execute(sql`
+    SELECT a.layer_id AS "layerId", a.model_id AS "modelId", a.values FROM activations a
+    WHERE a.probe_set_id = ${probeSetId} AND a.ordinal = ${ordinal} ${model}`);
+  return (res.rows as { layerId: number; modelId: number; values: Uint8Array | string }[]).map((r) => {
+    const bytes = toBytes(r.values);
+    const copy = new Uint8Array(bytes.byteLength);
+    copy.set(bytes);
+    return { layerId: Number(r.layerId), modelId: Number(r.modelId), values: new Float32Array(copy.buffer) };
+  });
+}
+
+function toBytes(v: Uint8Array | string): Uint8Array {
+  // node-postgres returns bytea as Buffer through execute(); be lenient with the hex text form.
+  if (typeof v === 'string') return Buffer.from(v.startsWith('\\x') ? v.slice(2) : v, 'hex');
+  return v;
+}

@@ -1,0 +1,149 @@
+/**
+ * Neuron atlases made by other tools, read into one shape:
+ * - CLIP-Dissect: `layer,unit,description,similarity` (units from 0);
+ * - MILAN: `layer,unit,description` (units from 0, no score);
+ * - Network Dissection: `unit,category,label,score,...`, one file per layer, units from 1.
+ * Every problem is reported with the file, line and column; nothing is written here.
+ */
+import { basename } from 'node:path';
+import { CsvError, ImportInputError, parseCsv, type CsvRecord } from './csv.js';
+
+export const IMPORT_FORMATS = ['clip-dissect', 'milan', 'netdissect'] as const;
+export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+
+/** Longest label text accepted (a description longer than this is almost surely a broken file). */
+export const MAX_LABEL_LENGTH = 1000;
+/** Largest unit index accepted (a typo like 1e9 must not create a billion neurons). */
+export const MAX_UNITS = 1_000_000;
+
+export interface ImportedLabel {
+  unit: number;
+  label: string;
+  /** null when the tool gives no score (MILAN). */
+  score: number | null;
+  /** Line in the file (for errors found later, e.g. against the atlas). */
+  line: number;
+}
+
+export interface ImportedLayer {
+  name: string;
+  /** One more than the largest unit in the file. */
+  units: number;
+  labels: ImportedLabel[];
+}
+
+export interface ImportedAtlas {
+  format: ImportFormat;
+  /** The method stored with the run. */
+  method: string;
+  file: string;
+  layers: ImportedLayer[];
+}
+
+export function assertImportFormat(format: string): ImportFormat {
+  if (!(IMPORT_FORMATS as readonly string[]).includes(format)) {
+    throw new ImportInputError(`unknown import format '${format}'; expected one of ${IMPORT_FORMATS.join(', ')}`);
+  }
+  return format as ImportFormat;
+}
+
+/** The layer a Network Dissection file is about, from a name ending in `_<layer>.csv`. */
+export function layerFromFileName(file: string): string | undefined {
+  const m = /_([^_/\\]+)\.csv$/i.exec(basename(file));
+  return m?.[1];
+}
+
+const COLUMNS: Record<ImportFormat, { required: string[]; score?: string; label: string; layer?: string }> = {
+  'clip-dissect': { required: ['layer', 'unit', 'description', 'similarity'], label: 'description', score: 'similarity', layer: 'layer' },
+  milan: { required: ['layer', 'unit', 'description'], label: 'description', layer: 'layer' },
+  netdissect: { required: ['unit', 'category', 'label', 'score'], label: 'label', score: 'score' },
+};
+
+export interface ParseOptions {
+  /** Layer name for formats that hold one layer (Network Dissection); overrides the file name. */
+  layer?: string;
+}
+
+export function parseAtlasCsv(formatName: string, text: string, file: string, opts: ParseOptions = {}): ImportedAtlas {
+  const format = assertImportFormat(formatName);
+  const records = parseCsv(text, file);
+  const header = records[0];
+  if (!header) throw new CsvError(file, 1, undefined, 'the file is empty (expected a header line)');
+  const spec = COLUMNS[format];
+  const names = header.fields.map((f) => f.trim());
+  const index = new Map<string, number>();
+  names.forEach((name, i) => {
+    if (!index.has(name)) index.set(name, i);
+  });
+  for (const col of spec.required) {
+    if (!index.has(col)) {
+      throw new CsvError(
+        file,
+        header.line,
+        undefined,
+        `missing column "${col}" for the ${format} format (expected ${spec.required.join(',')}; found ${names.join(',')})`,
+      );
+    }
+  }
+
+  let fixedLayer: string | undefined;
+  if (!spec.layer) {
+    fixedLayer = opts.layer ?? layerFromFileName(file);
+    if (!fixedLayer) {
+      throw new ImportInputError(`${file}: a ${format} file holds one layer: pass --layer, or name the file <anything>_<layer>.csv`);
+    }
+  }
+  // Multi-layer formats: `layer` keeps only that layer's rows.
+  const unitBase = format === 'netdissect' ? 1 : 0;
+
+  const byLayer = new Map<string, Map<number, ImportedLabel>>();
+  const cell = (r: CsvRecord, col: string): string => r.fields[index.get(col)!] ?? '';
+  const where = (col: string) => `${index.get(col)! + 1} (${col})`;
+  for (const r of records.slice(1)) {
+    if (r.fields.length !== names.length) {
+      throw new CsvError(file, r.line, undefined, `${r.fields.length} fields, the header has ${names.length}`);
+    }
+    const layer = fixedLayer ?? cell(r, spec.layer!).trim();
+    if (!layer) throw new CsvError(file, r.line, where(spec.layer!), 'empty layer name');
+    if (spec.layer && opts.layer && layer !== opts.layer) continue;
+
+    const unitText = cell(r, 'unit').trim();
+    if (!/^\d{1,7}$/.test(unitText)) throw new CsvError(file, r.line, where('unit'), `unit ${JSON.stringify(unitText)} is not a whole number`);
+    const rawUnit = Number(unitText);
+    if (rawUnit < unitBase) {
+      throw new CsvError(file, r.line, where('unit'), `unit ${rawUnit}: ${format} numbers units from ${unitBase}`);
+    }
+    const unit = rawUnit - unitBase;
+    if (unit >= MAX_UNITS) throw new CsvError(file, r.line, where('unit'), `unit ${rawUnit} is larger than ${MAX_UNITS - 1 + unitBase}`);
+
+    const label = cell(r, spec.label).trim();
+    if (!label) throw new CsvError(file, r.line, where(spec.label), 'empty label');
+    if (label.length > MAX_LABEL_LENGTH) {
+      throw new CsvError(file, r.line, where(spec.label), `label is ${label.length} characters, more than ${MAX_LABEL_LENGTH}`);
+    }
+
+    let score: number | null = null;
+    if (spec.score) {
+      const scoreText = cell(r, spec.score).trim();
+      score = scoreText === '' ? NaN : Number(scoreText);
+      if (!Number.isFinite(score)) throw new CsvError(file, r.line, where(spec.score), `score ${JSON.stringify(scoreText)} is not a number`);
+    }
+
+    const units = byLayer.get(layer) ?? new Map<number, ImportedLabel>();
+    byLayer.set(layer, units);
+    const earlier = units.get(unit);
+    if (earlier) {
+      throw new CsvError(file, r.line, where('unit'), `layer ${layer} unit ${rawUnit} already appears on line ${earlier.line}`);
+    }
+    units.set(unit, { unit, label, score, line: r.line });
+  }
+  if (byLayer.size === 0) {
+    const why = spec.layer && opts.layer ? `no rows for layer ${opts.layer}` : 'no data rows after the header';
+    throw new CsvError(file, header.line, undefined, why);
+  }
+  const layers: ImportedLayer[] = [...byLayer.entries()].map(([name, units]) => {
+    const labels = [...units.values()].sort((a, b) => a.unit - b.unit);
+    return { name, units: labels[labels.length - 1]!.unit + 1, labels };
+  });
+  return { format, method: format, file, layers };
+}

@@ -1,0 +1,389 @@
+/**
+ * Resolvers of src/schema/queries.graphql: semantic search, rescoring, version comparison and
+ * imports. Merged into the API's resolver map by src/resolvers/index.ts.
+ */
+import { GraphQLError } from 'graphql';
+import { sql } from 'drizzle-orm';
+import type { Resolvers, SimilarityFunction } from '../../generated/graphql.js';
+import type { AtlasStore } from '../../db/atlas-store.js';
+import type { LayerInfo, ModelRow, RunRow } from '../../db/atlas-reader.js';
+import {
+  activationsOfImage,
+  clipModelOfScope,
+  nearestImages,
+  nearestNeurons,
+  refreshNeuronSearch,
+  type NeuronSearchFilter,
+} from '../../db/queries/search.js';
+import { conceptEmbeddingsById, layerLabels, probeSetsWithActivations } from '../../db/queries/runs.js';
+import { EncoderUnavailableError, textEncoders, type ClipRow } from '../../compute/rescore/text-encoder.js';
+import { RescoreInputError, rescoreLayer, saveRescore, type RescoreResult } from '../../compute/rescore/index.js';
+import { bestCorrelationMatches, cosine, sameLabel } from '../../compute/compare/index.js';
+import { ImportInputError, importAtlas, MAX_IMPORT_BYTES } from '../../importers/index.js';
+import { ImportConflictError } from '../../db/queries/import.js';
+import type { AtlasContext } from '../context.js';
+import { badInput, notFound } from '../errors.js';
+import { pageSize, requireLayer, requireModel } from '../lookup.js';
+import type { NeuronParent } from '../parents.js';
+import { requireApiKey } from './auth.js';
+import { embedLabelsIfConfigured } from './embed-imports.js';
+
+/** Longest search query accepted (CLIP reads at most 77 tokens anyway). */
+export const MAX_QUERY_LENGTH = 500;
+/** Most hits one search returns. */
+export const MAX_HITS = 100;
+
+function requireStore(ctx: AtlasContext): AtlasStore {
+  if (!ctx.store) throw new GraphQLError('this server was started without write access to the atlas', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+  return ctx.store;
+}
+
+function checkQuery(query: string): string {
+  const q = query.trim();
+  if (!q) throw badInput('`query` is empty', 'query');
+  if (q.length > MAX_QUERY_LENGTH) throw badInput(`\`query\` is ${q.length} characters long, at most ${MAX_QUERY_LENGTH} are allowed`, 'query');
+  return q;
+}
+
+/** Turns known failures into GraphQL errors with codes; anything else stays an internal error. */
+async function coded<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof GraphQLError) throw error;
+    if (error instanceof EncoderUnavailableError) throw new GraphQLError(error.message, { extensions: { code: 'ENCODER_UNAVAILABLE' } });
+    if (error instanceof RescoreInputError || error instanceof ImportInputError || error instanceof ImportConflictError) throw badInput(error.message);
+    throw error;
+  }
+}
+
+/** Models in a search scope: one version, or every version of the name. */
+async function scopeModels(ctx: AtlasContext, model?: string | null, version?: string | null): Promise<ModelRow[] | undefined> {
+  if (!model) {
+    if (version) throw badInput('`version` needs `model`', 'version');
+    return undefined;
+  }
+  if (version) return [await requireModel(ctx, model, version)];
+  const all = (await ctx.reader.listModels()).filter((m) => m.name === model);
+  if (all.length === 0) await requireModel(ctx, model); // throws NOT_FOUND with the known models
+  return all;
+}
+
+/** The CLIP model for a scope: that of its runs, else ATLAS_CLIP's. */
+async function searchClip(store: AtlasStore, scope: NeuronSearchFilter & { probeSetId?: number }): Promise<ClipRow> {
+  const encoders = textEncoders(store);
+  const id = await clipModelOfScope(store.db, scope);
+  const row = id !== undefined ? await encoders.clipRow(id) : await encoders.configured();
+  if (!row) {
+    throw new GraphQLError('no CLIP model to search with: no CLIP-Dissect run covers this scope and ATLAS_CLIP is not set', {
+      extensions: { code: 'ENCODER_UNAVAILABLE' },
+    });
+  }
+  return row;
+}
+
+async function neuronParent(ctx: AtlasContext, neuronId: number, unit: number, layerId: number, modelId: number, run: RunRow | null, label?: string, score?: number): Promise<NeuronParent> {
+  const [layer, model] = await Promise.all([ctx.loaders.layer.load(layerId), ctx.loaders.model.load(modelId)]);
+  if (!layer || !model) throw notFound(`neuron ${neuronId} has no layer or model`);
+  return { neuronId, unit, layer, model, run, ...(label !== undefined ? { label } : {}), ...(score !== undefined ? { score } : {}) };
+}
+
+function rescoreParent(model: ModelRow, layer: LayerInfo, baseRun: RunRow, r: RescoreResult) {
+  return {
+    model,
+    layer,
+    // The enum's internal values are the similarity names (codegen enumValues).
+    function: r.fn as SimilarityFunction,
+    params: r.params,
+    baseRun,
+    encodedConcepts: r.encoded,
+    timings: r.timings,
+    units: r.units,
+  };
+}
+
+function checkParams(params: unknown): Record<string, unknown> | undefined {
+  if (params === null || params === undefined) return undefined;
+  if (typeof params !== 'object' || Array.isArray(params)) throw badInput('`params` must be a JSON object such as {"top_k": 20}', 'params');
+  return params as Record<string, unknown>;
+}
+
+async function rescoreArgs(ctx: AtlasContext, args: { model: string; version?: string | null; layer: string; concepts: string[]; function?: string | null; params?: unknown }) {
+  const model = await requireModel(ctx, args.model, args.version);
+  const layer = await requireLayer(ctx, model, args.layer);
+  return {
+    model,
+    layer,
+    input: {
+      modelId: model.id,
+      layerId: layer.id,
+      layerName: layer.name,
+      concepts: args.concepts,
+      fn: args.function ?? 'soft_wpmi',
+      params: checkParams(args.params),
+    },
+  };
+}
+
+async function loadRun(ctx: AtlasContext, id: number): Promise<RunRow> {
+  const run = await ctx.loaders.run.load(id);
+  if (!run) throw notFound(`run ${id} is not complete`);
+  return run;
+}
+
+export const queryResolvers: Resolvers = {
+  SimilarityFunction: {
+    SOFT_WPMI: 'soft_wpmi',
+    WPMI: 'wpmi',
+    COS_SIMILARITY: 'cos_similarity',
+    COS_SIMILARITY_CUBED: 'cos_similarity_cubed',
+    RANK_REORDER: 'rank_reorder',
+  },
+  ImportFormat: { CLIP_DISSECT: 'clip-dissect', MILAN: 'milan', NETDISSECT: 'netdissect' },
+
+  Query: {
+    searchNeurons: (_p, args, ctx) =>
+      coded(async () => {
+        const store = requireStore(ctx);
+        const query = checkQuery(args.query);
+        const first = pageSize(args.first, 10, MAX_HITS);
+        if (args.minScore != null && !(args.minScore >= -1 && args.minScore <= 1)) throw badInput('`minScore` must lie in [-1, 1]', 'minScore');
+        const models = await scopeModels(ctx, args.model, args.version);
+        if (args.layer && !models) throw badInput('`layer` needs `model`', 'layer');
+        const filter: NeuronSearchFilter = {};
+        if (models) filter.modelIds = models.map((m) => m.id);
+        if (args.layer) {
+          const layers = (await Promise.all(models!.map((m) => ctx.reader.findLayer(m.id, args.layer!)))).filter((l) => l !== undefined);
+          if (layers.length === 0) await requireLayer(ctx, models![0]!, args.layer); // NOT_FOUND naming the layers
+          if (layers.length > 1) throw badInput(`layer ${args.layer} is in ${layers.length} versions of ${args.model}: pass \`version\``, 'version');
+          filter.layerId = layers[0]!.id;
+        }
+        if (first === 0) return [];
+        const clip = await searchClip(store, filter);
+        const encoders = textEncoders(store);
+        await refreshNeuronSearch(store.db, clip.id, clip.dim, {
+          embedConcepts: async (texts) => void (await encoders.concepts(clip.id, texts, clip.dim)),
+        });
+        const vector = await encoders.query(clip.id, query);
+        let hits = await nearestNeurons(store.db, clip.id, clip.dim, vector, first, filter);
+        if (args.minScore != null) hits = hits.filter((h) => h.similarity >= args.minScore!);
+        return Promise.all(
+          hits.map(async (h) => ({
+            similarity: h.similarity,
+            neuron: await neuronParent(ctx, h.neuronId, h.unit, h.layerId, h.modelId, (await ctx.loaders.run.load(h.runId)) ?? null, h.label, h.score),
+          })),
+        );
+      }),
+
+    searchImages: (_p, args, ctx) =>
+      coded(async () => {
+        const store = requireStore(ctx);
+        const query = checkQuery(args.query);
+        const first = pageSize(args.first, 10, MAX_HITS);
+        let probeSetId: number | undefined;
+        if (args.probeSet) {
+          const res = await store.db.execute(sql`SELECT id FROM probe_sets WHERE name = ${args.probeSet} ORDER BY id DESC LIMIT 1`);
+          const row = res.rows[0] as { id: number } | undefined;
+          if (!row) throw notFound(`probe set ${args.probeSet} is not in the atlas`);
+          probeSetId = Number(row.id);
+        }
+        if (first === 0) return [];
+        const clip = await searchClip(store, probeSetId === undefined ? {} : { probeSetId });
+        const vector = await textEncoders(store).query(clip.id, query);
+        const hits = await nearestImages(store.db, clip.id, clip.dim, vector, first, probeSetId);
+        return hits.map((h) => ({ similarity: h.similarity, image: { probeSetId: h.probeSetId, ordinal: h.ordinal, uri: h.uri } }));
+      }),
+
+    rescore: (_p, args, ctx) =>
+      coded(async () => {
+        const store = requireStore(ctx);
+        const { model, layer, input } = await rescoreArgs(ctx, args);
+        const result = await rescoreLayer(store, input);
+        return rescoreParent(model, layer, await loadRun(ctx, result.baseRunId), result);
+      }),
+
+    compareModels: (_p, args, ctx) =>
+      coded(async () => {
+        const store = requireStore(ctx);
+        const a = await requireModel(ctx, args.a.name, args.a.version);
+        const b = await requireModel(ctx, args.b.name, args.b.version);
+        const la = await requireLayer(ctx, a, args.layer);
+        const lb = await requireLayer(ctx, b, args.layer);
+        const [runA, runB] = await Promise.all([ctx.reader.defaultRunForLayer(la.id), ctx.reader.defaultRunForLayer(lb.id)]);
+        const [labelsA, labelsB] = await Promise.all([
+          runA ? layerLabels(store.db, runA.id, la.id) : new Map<number, { text: string; conceptId: number }>(),
+          runB ? layerLabels(store.db, runB.id, lb.id) : new Map<number, { text: string; conceptId: number }>(),
+        ]);
+
+        const [psA, psB] = await Promise.all([probeSetsWithActivations(store.db, la.id), probeSetsWithActivations(store.db, lb.id)]);
+        const shared = psA.find((p) => psB.includes(p));
+        let matchedBy: string;
+        let matches: { unit: number; correlation: number | null }[];
+        if (shared !== undefined) {
+          const [actA, actB] = await Promise.all([store.getActivations(a.id, la.name, shared), store.getActivations(b.id, lb.name, shared)]);
+          matchedBy = 'ACTIVATION_CORRELATION';
+          matches = bestCorrelationMatches(actA!, actB!);
+        } else if (la.units === lb.units) {
+          matchedBy = 'UNIT_INDEX';
+          matches = Array.from({ length: la.units }, (_, u) => ({ unit: u, correlation: null }));
+        } else {
+          throw badInput(
+            `layer ${args.layer} has ${la.units} units in ${a.name}@${a.version} and ${lb.units} in ${b.name}@${b.version}, and no probe set has activations of both: nothing to match by`,
+            'layer',
+          );
+        }
+
+        // Label embeddings: the CLIP model of either run, else ATLAS_CLIP's; missing ones encoded when possible.
+        const clipId = runA?.clipModelId ?? runB?.clipModelId ?? (await textEncoders(store).configured().catch(() => undefined))?.id;
+        let emb = new Map<number, Float32Array>();
+        if (clipId != null) {
+          const ids = [...labelsA.values(), ...labelsB.values()].map((l) => l.conceptId);
+          emb = await conceptEmbeddingsById(store.db, clipId, ids);
+          const missing = [...labelsA.values(), ...labelsB.values()].filter((l) => !emb.has(l.conceptId));
+          if (missing.length > 0) {
+            const clip = await textEncoders(store).clipRow(clipId);
+            try {
+              await textEncoders(store).concepts(clipId, missing.map((m) => m.text), clip!.dim);
+              emb = await conceptEmbeddingsById(store.db, clipId, ids);
+            } catch {
+              // No encoder: those pairs get no label similarity.
+            }
+          }
+        }
+        const out = matches.map((m, unit) => {
+          const la1 = labelsA.get(unit);
+          const lb1 = m.unit >= 0 ? labelsB.get(m.unit) : undefined;
+          const ea = la1 ? emb.get(la1.conceptId) : undefined;
+          const eb = lb1 ? emb.get(lb1.conceptId) : undefined;
+          return {
+            unit,
+            label: la1?.text ?? null,
+            matchUnit: m.unit,
+            matchLabel: lb1?.text ?? null,
+            correlation: m.correlation,
+            labelSimilarity: ea && eb ? cosine(ea, eb) : null,
+            sameLabel: sameLabel(la1?.text, lb1?.text),
+          };
+        });
+        const labelled = out.filter((m) => m.label !== null && m.matchLabel !== null);
+        const sims = out.map((m) => m.labelSimilarity).filter((s): s is number => s !== null);
+        return {
+          a,
+          b,
+          layer: args.layer,
+          matchedBy,
+          probeSet: shared === undefined ? null : ((await ctx.loaders.probeSet.load(shared)) ?? null),
+          agreement: labelled.length ? labelled.filter((m) => m.sameLabel).length / labelled.length : 0,
+          meanLabelSimilarity: sims.length ? sims.reduce((s, x) => s + x, 0) / sims.length : null,
+          matches: out,
+          changed: labelled.filter((m) => !m.sameLabel),
+        };
+      }),
+  },
+
+  Mutation: {
+    saveRescore: (_p, args, ctx) =>
+      coded(async () => {
+        requireApiKey(ctx);
+        const store = requireStore(ctx);
+        const { model, layer, input } = await rescoreArgs(ctx, args);
+        if (args.conceptSetName != null && (args.conceptSetName.length === 0 || args.conceptSetName.length > 200)) {
+          throw badInput('`conceptSetName` must be 1 to 200 characters', 'conceptSetName');
+        }
+        const { runId, result } = await saveRescore(store, { ...input, ...(args.conceptSetName ? { conceptSetName: args.conceptSetName } : {}) });
+        const run = await loadRun(ctx, runId);
+        return { run, rescore: rescoreParent(model, layer, await loadRun(ctx, result.baseRunId), result) };
+      }),
+
+    importAtlas: (_p, args, ctx) =>
+      coded(async () => {
+        requireApiKey(ctx);
+        const store = requireStore(ctx);
+        if (Buffer.byteLength(args.csv, 'utf8') > MAX_IMPORT_BYTES) throw badInput(`\`csv\` is larger than ${MAX_IMPORT_BYTES >> 20} MiB`, 'csv');
+        const file = `importAtlas(${args.format})`;
+        const result = await importAtlas(store, {
+          format: args.format,
+          csv: args.csv,
+          file,
+          model: args.model,
+          version: args.version,
+          ...(args.layer ? { layer: args.layer } : {}),
+        });
+        const embedded = await embedLabelsIfConfigured(store);
+        const model = await ctx.loaders.model.load(result.modelId);
+        return {
+          run: await loadRun(ctx, result.runId),
+          model: model!,
+          labels: result.labels,
+          layers: result.layers,
+          embeddedLabels: embedded,
+        };
+      }),
+  },
+
+  Neuron: {
+    imagesNear: (n, args, ctx) =>
+      coded(async () => {
+        const store = requireStore(ctx);
+        const first = pageSize(args.first, 10, MAX_HITS);
+        if (!n.run || first === 0) return [];
+        const label = (await ctx.loaders.labels.load({ runId: n.run.id, neuronId: n.neuronId }))[0];
+        if (!label) return [];
+        const clip = n.run.clipModelId !== null ? await textEncoders(store).clipRow(n.run.clipModelId) : await searchClip(store, {});
+        if (!clip) return [];
+        const { matrix } = await textEncoders(store).concepts(clip.id, [label.text], clip.dim);
+        const hits = await nearestImages(store.db, clip.id, clip.dim, matrix.data, first, n.run.probeSetId ?? undefined);
+        return hits.map((h) => ({ similarity: h.similarity, image: { probeSetId: h.probeSetId, ordinal: h.ordinal, uri: h.uri } }));
+      }),
+  },
+
+  ProbeImage: {
+    probeSet: async (p, _a, ctx) => {
+      const set = await ctx.loaders.probeSet.load(p.probeSetId);
+      if (!set) throw notFound(`probe set ${p.probeSetId} is missing`);
+      return set;
+    },
+    topNeurons: (p, args, ctx) =>
+      coded(async () => {
+        const store = requireStore(ctx);
+        const first = pageSize(args.first, 10, MAX_HITS);
+        const models = await scopeModels(ctx, args.model, args.version);
+        if (args.layer && !models) throw badInput('`layer` needs `model`', 'layer');
+        const rows = await activationsOfImage(store.db, p.probeSetId, p.ordinal, models?.map((m) => m.id));
+        const best: { layerId: number; modelId: number; unit: number; value: number }[] = [];
+        for (const r of rows) {
+          if (args.layer) {
+            const layer = await ctx.loaders.layer.load(r.layerId);
+            if (layer?.name !== args.layer) continue;
+          }
+          r.values.forEach((value, unit) => best.push({ layerId: r.layerId, modelId: r.modelId, unit, value }));
+        }
+        best.sort((x, y) => y.value - x.value || x.layerId - y.layerId || x.unit - y.unit);
+        const top = best.slice(0, first);
+        if (top.length === 0) return [];
+        const ids = await store.db.execute(sql`
+          SELECT n.id, n.layer_id AS "layerId", n.unit FROM neurons n
+          JOIN unnest(${sql.param(top.map((t) => t.layerId))}::int[], ${sql.param(top.map((t) => t.unit))}::int[]) AS k(layer_id, unit)
+            ON n.layer_id = k.layer_id AND n.unit = k.unit`);
+        const idOf = new Map((ids.rows as { id: number; layerId: number; unit: number }[]).map((r) => [`${r.layerId}:${r.unit}`, Number(r.id)]));
+        const runs = new Map<number, RunRow | null>();
+        for (const layerId of new Set(top.map((t) => t.layerId))) runs.set(layerId, (await ctx.reader.defaultRunForLayer(layerId)) ?? null);
+        return Promise.all(
+          top.map(async (t) => ({
+            activation: t.value,
+            neuron: await neuronParent(ctx, idOf.get(`${t.layerId}:${t.unit}`)!, t.unit, t.layerId, t.modelId, runs.get(t.layerId)!),
+          })),
+        );
+      }),
+  },
+};
+
+/** Adds `extra`'s resolvers to `target`, type by type (so both can define fields of Query, Neuron, ...). */
+export function mergeResolvers(target: Resolvers, extra: Resolvers): Resolvers {
+  const t = target as Record<string, unknown>;
+  for (const [type, fields] of Object.entries(extra as Record<string, unknown>)) {
+    const existing = t[type];
+    t[type] = existing && typeof existing === 'object' && typeof fields === 'object' ? { ...existing, ...fields } : fields;
+  }
+  return target;
+}

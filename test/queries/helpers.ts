@@ -1,0 +1,153 @@
+/**
+ * Helpers for the query-feature tests: a GraphQL client over HTTP, and a small atlas whose
+ * embeddings come from the tiny test CLIP, so that text queries and labels line up exactly.
+ */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ClipModel } from '../../src/compute/clip/model.js';
+import type { AtlasStore } from '../../src/db/atlas-store.js';
+import type { Matrix } from '../../src/db/contracts.js';
+import { clipRegistrationName } from '../../src/compute/rescore/text-encoder.js';
+import { createAtlasServer, type AtlasServer } from '../../src/server/app.js';
+import { repoRoot } from '../store/helpers.js';
+
+export const tinyClipDir = join(repoRoot, 'test/pipeline/fixtures/tiny-clip');
+export const fixturesDir = join(repoRoot, 'test/queries/fixtures');
+export const sharedResults = join(repoRoot, '../shared/reference/results');
+
+export interface GqlResponse {
+  status: number;
+  body: {
+    data?: Record<string, unknown> | null;
+    errors?: { message: string; extensions?: { code?: string } }[];
+  };
+}
+
+export interface Client {
+  server: AtlasServer;
+  gql(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GqlResponse>;
+}
+
+export async function startClient(store: AtlasStore): Promise<Client> {
+  const server = await createAtlasServer(store);
+  const port = await server.listen(0);
+  const base = `http://127.0.0.1:${port}`;
+  return {
+    server,
+    gql: async (query, variables = {}, headers = {}) => {
+      const res = await fetch(`${base}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: res.status, body: (await res.json()) as GqlResponse['body'] };
+    },
+  };
+}
+
+/** The data of a successful answer (fails the test with the errors otherwise). */
+export function ok(res: GqlResponse): Record<string, unknown> {
+  if (res.body.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(res.body.errors)}`);
+  return res.body.data!;
+}
+
+export function errorCode(res: GqlResponse): string | undefined {
+  return res.body.errors?.[0]?.extensions?.code;
+}
+
+export function runCli(args: string[], env: Record<string, string>) {
+  return spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, DATABASE_URL: '', ATLAS_CLIP: '', ...env },
+    encoding: 'utf8',
+  });
+}
+
+let tiny: Promise<ClipModel> | undefined;
+export function tinyClip(): Promise<ClipModel> {
+  tiny ??= ClipModel.load(tinyClipDir);
+  return tiny;
+}
+
+/** Seeded pseudo-random numbers in [0, 1). */
+export function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+export const CLASSES = ['red', 'green', 'blue', 'dog', 'cat', 'tree'];
+
+export interface QueryAtlas {
+  modelId: number;
+  clipModelId: number;
+  probeSetId: number;
+  runId: number;
+  /** Per unit of layer `l1`: the class index it fires for. */
+  unitClass: number[];
+  images: number;
+  /** Activations written for `l1`. */
+  acts: Matrix;
+}
+
+/**
+ * A model `net` (layers l1: 6 units, l2: 4 units) with 60 probe images of 6 classes. Image i has
+ * class i % 6 and a CLIP embedding near that class name's text embedding; unit u of l1 fires for
+ * class unitClass[u]. A complete clip-dissect run labels l1 unit u with the word `placeholder-u`
+ * (so rescoring visibly changes labels) and l2 with class names.
+ */
+export async function writeQueryAtlas(store: AtlasStore, opts: { name?: string; version?: string; unitClass?: number[]; seed?: number } = {}): Promise<QueryAtlas> {
+  const clip = await tinyClip();
+  const dim = clip.dim;
+  const classText = await clip.encodeTexts(CLASSES);
+  const n = 60;
+  const random = rng(opts.seed ?? 7);
+  const unitClass = opts.unitClass ?? [2, 0, 1, 4, 3, 5];
+  const modelId = await store.upsertTargetModel({ name: opts.name ?? 'net', version: opts.version ?? '1', fileHash: 'h', inputSpec: {} });
+  await store.upsertLayers(modelId, [
+    { name: 'l1', kind: 'conv', units: unitClass.length },
+    { name: 'l2', kind: 'dense', units: 4 },
+  ]);
+  const clipModelId = await store.upsertClipModel({ name: clipRegistrationName(clip), dim, source: tinyClipDir });
+  const probeSetId = await store.upsertProbeSet({
+    name: 'probe',
+    recipe: { test: true },
+    contentHash: 'probe-60',
+    images: Array.from({ length: n }, (_, i) => ({ ordinal: i, uri: `img/${CLASSES[i % CLASSES.length]}-${i}.png` })),
+  });
+  const emb: Matrix = { rows: n, cols: dim, data: new Float32Array(n * dim) };
+  for (let i = 0; i < n; i++) {
+    const c = i % CLASSES.length;
+    for (let d = 0; d < dim; d++) emb.data[i * dim + d] = classText.data[c * dim + d]! + 0.05 * (random() - 0.5);
+  }
+  await store.putImageEmbeddings(probeSetId, clipModelId, emb);
+  const acts: Matrix = { rows: n, cols: unitClass.length, data: new Float32Array(n * unitClass.length) };
+  for (let i = 0; i < n; i++) {
+    for (let u = 0; u < unitClass.length; u++) {
+      acts.data[i * unitClass.length + u] = (i % CLASSES.length === unitClass[u] ? 5 : 0) + random();
+    }
+  }
+  await store.putActivations(modelId, 'l1', probeSetId, acts);
+  const acts2: Matrix = { rows: n, cols: 4, data: new Float32Array(n * 4).map(() => random()) };
+  await store.putActivations(modelId, 'l2', probeSetId, acts2);
+
+  const placeholders = unitClass.map((_, u) => `placeholder-${u}`);
+  const concepts = [...CLASSES, ...placeholders];
+  await store.putConceptEmbeddings(clipModelId, concepts, await clip.encodeTexts(concepts));
+  const { id: conceptSetId } = await store.upsertConceptSet({ name: 'test-concepts', concepts });
+  const runId = await store.beginRun({ modelId, clipModelId, probeSetId, conceptSetId, parameters: { method: 'clip-dissect', similarity: 'soft_wpmi' } });
+  await store.writeLayerResult(runId, {
+    layer: { name: 'l1', kind: 'conv', units: unitClass.length },
+    labels: unitClass.map((_, u) => [{ concept: CLASSES.length + u, score: 0.5 }]),
+    topImages: unitClass.map(() => [{ ordinal: 0, activation: 1 }]),
+  });
+  await store.writeLayerResult(runId, {
+    layer: { name: 'l2', kind: 'dense', units: 4 },
+    labels: [0, 1, 2, 3].map((u) => [{ concept: u, score: 0.1 * u }]),
+    topImages: [0, 1, 2, 3].map(() => []),
+  });
+  await store.completeRun(runId);
+  return { modelId, clipModelId, probeSetId, runId, unitClass, images: n, acts };
+}

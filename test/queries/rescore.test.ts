@@ -1,0 +1,104 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { factoredConcepts, score } from '../../src/compute/similarity/index.js';
+import { drivers, openTestAtlas, type TestAtlas } from '../store/helpers.js';
+import { CLASSES, errorCode, ok, startClient, tinyClip, writeQueryAtlas, type Client, type QueryAtlas } from './helpers.js';
+
+interface RescoreData {
+  function: string;
+  encodedConcepts: number;
+  baseRun: { id: string };
+  params: Record<string, number>;
+  units: { unit: number; label: string; score: number; previousLabel: string | null }[];
+}
+
+describe.each(drivers)('rescore over HTTP on %s', (driver) => {
+  let atlas: TestAtlas;
+  let client: Client;
+  let q: QueryAtlas;
+  const key = 'k-rescore';
+  const concepts = ['a dog', ...CLASSES, 'zebra'];
+  const query = `query($concepts: [String!]!, $fn: SimilarityFunction, $params: JSON, $layer: String!) {
+    rescore(model: "net", layer: $layer, concepts: $concepts, function: $fn, params: $params) {
+      function encodedConcepts baseRun { id } params units { unit label score previousLabel } } }`;
+
+  beforeAll(async () => {
+    atlas = await openTestAtlas(driver);
+    q = await writeQueryAtlas(atlas.store);
+    client = await startClient(atlas.store);
+  });
+  afterAll(async () => {
+    await client?.server.stop();
+    await atlas?.cleanup();
+  });
+  afterEach(() => {
+    delete process.env.ATLAS_API_KEY;
+  });
+
+  it('relabels a whole layer from stored embeddings and activations, encoding new concepts once', async () => {
+    const conceptCount = async () =>
+      Number(((await atlas.store.db.execute(sql`SELECT count(*)::int AS n FROM concept_embeddings`)).rows[0] as { n: number }).n);
+    const before = await conceptCount();
+    const r1 = ok(await client.gql(query, { concepts, params: { top_k: 5 }, layer: 'l1' })).rescore as RescoreData;
+    expect(r1.function).toBe('SOFT_WPMI');
+    expect(r1.baseRun.id).toBe(String(q.runId));
+    expect(r1.params.top_k).toBe(5);
+    // 'a dog' and 'zebra' are new; the class names were cached by the run.
+    expect(r1.encodedConcepts).toBe(2);
+    expect(await conceptCount()).toBe(before + 2);
+    expect(r1.units.map((u) => u.label)).toEqual(q.unitClass.map((c) => CLASSES[c]));
+    expect(r1.units.map((u) => u.previousLabel)).toEqual(q.unitClass.map((_, u) => `placeholder-${u}`));
+
+    // Same numbers as calling the similarity function directly on the same inputs.
+    const clip = await tinyClip();
+    const images = (await atlas.store.getImageEmbeddings(q.probeSetId, q.clipModelId))!;
+    const text = await clip.encodeTexts(concepts);
+    const direct = await score('soft_wpmi', factoredConcepts(images, text, { normalise: true }), q.acts, { top_k: 5 });
+    r1.units.forEach((u, i) => expect(u.score).toBeCloseTo(direct.labels[i]![0]!.score, 4));
+
+    const r2 = ok(await client.gql(query, { concepts, fn: 'COS_SIMILARITY', layer: 'l1' })).rescore as RescoreData;
+    expect(r2.encodedConcepts).toBe(0);
+    expect(r2.function).toBe('COS_SIMILARITY');
+    expect(r2.units.map((u) => u.label)).toEqual(q.unitClass.map((c) => CLASSES[c]));
+  });
+
+  it('rejects bad input with clear errors', async () => {
+    const tooMany = Array.from({ length: 5001 }, (_, i) => `c${i}`);
+    const res = await client.gql(query, { concepts: tooMany, layer: 'l1' });
+    expect(errorCode(res)).toBe('BAD_USER_INPUT');
+    expect(res.body.errors![0]!.message).toBe('`concepts` has 5001 entries, at most 5000 are allowed');
+    const empty = await client.gql(query, { concepts: [], layer: 'l1' });
+    expect(empty.body.errors![0]!.message).toBe('`concepts` is empty');
+    const badParam = await client.gql(query, { concepts, layer: 'l1', params: { top_k: 5, bogus: 1 } });
+    expect(errorCode(badParam)).toBe('BAD_USER_INPUT');
+    expect(badParam.body.errors![0]!.message).toMatch(/bogus/);
+    const notObject = await client.gql(query, { concepts, layer: 'l1', params: [1] });
+    expect(notObject.body.errors![0]!.message).toMatch(/must be a JSON object/);
+    const noLayer = await client.gql(query, { concepts, layer: 'l9' });
+    expect(errorCode(noLayer)).toBe('NOT_FOUND');
+    const badFn = await client.gql(query, { concepts, layer: 'l1', fn: 'NOPE' });
+    expect(badFn.status).toBe(400);
+  });
+
+  it('saveRescore needs the API key and stores a new complete clip-dissect run that becomes the default', async () => {
+    const mutation = `mutation($concepts: [String!]!) { saveRescore(model: "net", layer: "l1", concepts: $concepts, params: {top_k: 5}, conceptSetName: "animals") {
+      run { id method status similarity layers conceptSet { name size } probeSet { name } } rescore { units { label } } } }`;
+    expect(errorCode(await client.gql(mutation, { concepts }))).toBe('FORBIDDEN');
+    process.env.ATLAS_API_KEY = key;
+    expect(errorCode(await client.gql(mutation, { concepts }))).toBe('UNAUTHENTICATED');
+    const saved = ok(await client.gql(mutation, { concepts }, { authorization: `Bearer ${key}` })).saveRescore as {
+      run: { id: string; method: string; status: string; similarity: string; layers: string[]; conceptSet: { name: string; size: number } };
+    };
+    expect(saved.run).toMatchObject({ method: 'clip-dissect', status: 'COMPLETE', similarity: 'soft_wpmi', layers: ['l1'], conceptSet: { name: 'animals', size: 8 } });
+    const neurons = ok(await client.gql('{ neurons(model: "net", layer: "l1") { run { id } edges { node { label topImages(first: 1) { uri } } } } }'))
+      .neurons as { run: { id: string }; edges: { node: { label: string; topImages: { uri: string }[] } }[] };
+    expect(neurons.run.id).toBe(saved.run.id);
+    expect(neurons.edges.map((e) => e.node.label)).toEqual(q.unitClass.map((c) => CLASSES[c]));
+    // Top images come from the stored activations: each unit's best image shows its class.
+    neurons.edges.forEach((e, u) => expect(e.node.topImages[0]!.uri).toContain(`${CLASSES[q.unitClass[u]!]}-`));
+    // The next rescore reports the saved labels as the previous ones.
+    const again = ok(await client.gql(query, { concepts, params: { top_k: 5 }, layer: 'l1' })).rescore as RescoreData;
+    expect(again.baseRun.id).toBe(saved.run.id);
+    expect(again.units.map((u) => u.previousLabel)).toEqual(q.unitClass.map((c) => CLASSES[c]));
+  });
+});
