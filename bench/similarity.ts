@@ -14,7 +14,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -108,6 +108,9 @@ async function speed(): Promise<void> {
   const agreement = baseline ? ourLabels.filter((l, k) => l === baseline.labels[k]).length / K : undefined;
   const ratio = baseline ? baseline.seconds / oursSeconds : undefined;
   if (baseline) console.log(`speed-up ${ratio!.toFixed(1)}x per neuron; label agreement ${(100 * agreement!).toFixed(1)}% (${K} neurons)`);
+  // The cores may be shared: a load above the core count slows both sides, unevenly.
+  const load = loadavg()[0]!;
+  console.log(`1-minute load average ${load.toFixed(2)} on ${cores} cores`);
   console.log(
     JSON.stringify({
       bench: 'similarity',
@@ -124,6 +127,7 @@ async function speed(): Promise<void> {
       baseline_ms_per_neuron: baseline ? +((baseline.seconds * 1000) / K).toFixed(3) : null,
       ratio: ratio ? +ratio.toFixed(2) : null,
       label_agreement: agreement ?? null,
+      load_avg_1m: +load.toFixed(2),
     }),
   );
 }
@@ -198,6 +202,7 @@ async function peak(): Promise<void> {
       step_rss_mb: mb(peakRss - before.rss),
       peak_heap_mb: mb(peakHeap),
       dense_p_mb: mb(denseBytes),
+      load_avg_1m: +loadavg()[0]!.toFixed(2),
     }),
   );
 }

@@ -4,8 +4,6 @@ one neuron at a time). Used as the speed and agreement baseline by bench/similar
 Semantics: docs of the project (clip-dissect spec): soft_wpmi, wpmi, cos_similarity,
 cos_similarity_cubed, rank_reorder with the reference's parameter names and defaults.
 """
-import math
-
 import torch
 
 
@@ -94,5 +92,3 @@ def run(name, clip_feats, target_feats, params):
         params['lam'] = params.pop('lambda')
     return FUNCTIONS[name](clip_feats, target_feats, **params)
 
-
-__all__ = ['FUNCTIONS', 'run', 'math']

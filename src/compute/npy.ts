@@ -95,7 +95,9 @@ function openForRead(path: string): number {
     return openSync(path, 'r');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(code === 'ENOENT' ? `${path}: file not found` : `${path}: cannot read (${code ?? String(error)})`);
+    throw new Error(code === 'ENOENT' ? `${path}: file not found` : `${path}: cannot read (${code ?? String(error)})`, {
+      cause: error,
+    });
   }
 }
 

@@ -58,13 +58,22 @@ export async function serve(opts: ServeOptions = {}): Promise<{ url: string; sto
 
 /** Runs until SIGINT/SIGTERM, then drains requests and closes the database (releasing its lock). */
 export async function serveUntilSignalled(opts: ServeOptions = {}): Promise<void> {
-  const { stop } = await serve(opts);
-  let stopping = false;
+  const running: { stop?: () => Promise<void> } = {};
+  let signalled: string | undefined;
   const shutdown = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
+    if (signalled) return;
+    signalled = signal;
     log(`${signal}: shutting down`);
-    stop().then(
+    // Requests get a few seconds to finish; a stuck close must not keep the atlas locked forever.
+    setTimeout(() => {
+      log('shutdown took too long; exiting');
+      process.exit(1);
+    }, 10_000).unref();
+    // A signal during startup is handled once the server is up (its database must be closed).
+    if (running.stop) finish(running.stop);
+  };
+  const finish = (stopNow: () => Promise<void>): void => {
+    stopNow().then(
       () => process.exit(0),
       (error: unknown) => {
         log(`shutdown failed: ${(error as Error).message}`);
@@ -72,8 +81,11 @@ export async function serveUntilSignalled(opts: ServeOptions = {}): Promise<void
       },
     );
   };
+  // Registered before startup so that an early signal still closes the database cleanly.
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  running.stop = (await serve(opts)).stop;
+  if (signalled) finish(running.stop);
 }
 
 const isMain = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;

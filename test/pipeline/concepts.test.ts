@@ -53,6 +53,8 @@ describe('concept sets', () => {
       const set = await loadConceptSet('builtin:imagenet');
       expect(set.concepts).toHaveLength(1000);
       expect(set.concepts[0]).toBe('tench, Tinca tinca');
+      expect(set.concepts.slice(517, 518)).toEqual(['crane, machine']);
+      expect(new Set(set.concepts).size).toBe(1000);
     } else {
       await expect(loadConceptSet('builtin:imagenet')).rejects.toThrow(/@tensorflow-models\/mobilenet/);
     }

@@ -65,7 +65,8 @@ function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol
   for (let i = 0; i < expected.length; i++) expect(Math.abs(actual[i]! - expected[i]!)).toBeLessThan(tol);
 }
 
-describe('atlas dissect (child process, PGlite in a temp folder)', () => {
+// Several CLI runs per test, each starting Node, PGlite and onnxruntime: minutes on busy cores.
+describe('atlas dissect (child process, PGlite in a temp folder)', { timeout: 240_000 }, () => {
   it('stores a complete run; reruns reuse every cache, resume a run cut off while scoring, encode only new concepts', async () => {
     const { env } = tempEnv();
     const first = await atlas(dissectArgs('toy:120:7', ['--batch', '16']), env);
@@ -168,7 +169,7 @@ describe('atlas dissect (child process, PGlite in a temp folder)', () => {
       }
       return 0;
     };
-    const deadline = Date.now() + 40_000;
+    const deadline = Date.now() + 90_000;
     while (progress() < 40 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     child.kill('SIGKILL');
     const killed = await done;

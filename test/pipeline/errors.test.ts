@@ -21,7 +21,7 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-describe('atlas dissect: bad input gets a clear error', () => {
+describe('atlas dissect: bad input gets a clear error', { timeout: 120_000 }, () => {
   it('hf: without network names the host, the repository and the way out', async () => {
     const { env } = tempEnv();
     const port = await closedPort();

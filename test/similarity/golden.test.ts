@@ -42,6 +42,6 @@ describe(`golden fixture (${GOLDEN_PATH})`, () => {
     shared.data.set(p.data);
     const one = await score('soft_wpmi', denseConcepts(shared), a, {}, { keepMatrix: true, threads: 1 });
     const two = await score('soft_wpmi', denseConcepts(shared), a, {}, { keepMatrix: true, threads: 2 });
-    expect(Array.from(two.matrix!.data)).toEqual(Array.from(one.matrix!.data));
+    expect(worstToleranceRatio(two.matrix!.data, Array.from(one.matrix!.data))).toBeLessThan(0.01);
   });
 });

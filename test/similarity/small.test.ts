@@ -6,11 +6,14 @@ import {
   denseConcepts,
   factoredConcepts,
   normaliseRows,
+  readerConcepts,
   resolveParams,
   score,
   toShared,
 } from '../../src/compute/similarity/index.js';
+import { parallelLogLikelihoods } from '../../src/compute/similarity/parallel.js';
 import { topIndicesPerColumn } from '../../src/compute/similarity/topk.js';
+import { termSpec } from '../../src/compute/similarity/wpmi.js';
 import { naiveCos, naiveWpmi } from './naive.js';
 
 /** Deterministic pseudo-random numbers (mulberry32). */
@@ -91,11 +94,40 @@ describe('soft_wpmi and wpmi', () => {
     expect(part.matrix!.data[0]).not.toBeCloseTo(all.matrix!.data[0]!, 6);
   });
 
-  it('two worker threads give the same scores as one', async () => {
+  it('two worker threads give the same scores as one (dense and factored P)', async () => {
     const shared = { ...P, data: toShared(P.data) };
     const one = await score('wpmi', denseConcepts(shared), A, { top_k: 9 }, { keepMatrix: true, threads: 1 });
     const two = await score('wpmi', denseConcepts(shared), A, { top_k: 9 }, { keepMatrix: true, threads: 2 });
-    expect(Array.from(two.matrix!.data)).toEqual(Array.from(one.matrix!.data));
+    expectClose(two.matrix!.data, [Array.from(one.matrix!.data)], 1e-6, 1e-6);
+    const g = rng(5);
+    const f = factoredConcepts(matrix(40, 8, () => g()), matrix(12, 8, () => g()), { normalise: true });
+    const f1 = await score('soft_wpmi', f, A, { top_k: 9 }, { keepMatrix: true, threads: 1 });
+    const f3 = await score('soft_wpmi', f, A, { top_k: 9 }, { keepMatrix: true, threads: 3 });
+    expectClose(f3.matrix!.data, [Array.from(f1.matrix!.data)], 1e-6, 1e-6);
+  });
+
+  it('threads split by neuron, and neurons taken in batches (for large K x C), give the same log-likelihoods', async () => {
+    const src = denseConcepts({ ...P, data: toShared(P.data) }).source();
+    const spec = termSpec('soft_wpmi', resolveParams('soft_wpmi', { top_k: 9 }, 40));
+    const top = topIndicesPerColumn(A, 9);
+    const single = await parallelLogLikelihoods(src, top, spec, 1);
+    const byImage = await parallelLogLikelihoods(src, top, spec, 2);
+    const progress: number[] = [];
+    const byNeuron = await parallelLogLikelihoods(src, top, spec, 2, (done) => progress.push(done), { rowSplitMaxEntries: 0 });
+    // and in sequential batches of 2 neurons (12 concepts x 2 = 24 entries)
+    const batched = await parallelLogLikelihoods(src, top, spec, 2, undefined, { batchMaxEntries: 24 });
+    const worst = (x: Float64Array): number => Math.max(...Array.from(x, (v, i) => Math.abs(v - single[i]!) / Math.abs(single[i]!)));
+    expect(worst(byImage)).toBeLessThan(1e-12);
+    expect(worst(byNeuron)).toBeLessThan(1e-12);
+    expect(worst(batched)).toBeLessThan(1e-12);
+    expect(progress.length).toBeGreaterThan(0);
+  });
+
+  it('a concept matrix from any row reader works (on the calling thread)', async () => {
+    const reader = readerConcepts(40, 12, (ids, out) => denseConcepts(P).readRows(ids, out));
+    const a = await score('soft_wpmi', reader, A, { top_k: 9 }, { keepMatrix: true, threads: 2 });
+    const b = await score('soft_wpmi', denseConcepts(P), A, { top_k: 9 }, { keepMatrix: true });
+    expect(Array.from(a.matrix!.data)).toEqual(Array.from(b.matrix!.data));
   });
 });
 

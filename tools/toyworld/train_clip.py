@@ -142,7 +142,8 @@ def load_split(root, split):
 
 def to_input(batch_u8):
     x = batch_u8.permute(0, 3, 1, 2).float() / 255.0
-    return (x - torch.tensor(CLIP_MEAN).view(1, 3, 1, 1)) / torch.tensor(CLIP_STD).view(1, 3, 1, 1)
+    mean = torch.tensor(CLIP_MEAN, device=x.device).view(1, 3, 1, 1)
+    return (x - mean) / torch.tensor(CLIP_STD, device=x.device).view(1, 3, 1, 1)
 
 
 def concept_weights(m, vocab, toy_index):
@@ -170,7 +171,11 @@ def main():
     ap.add_argument("out")
     ap.add_argument("--epochs", type=int, default=14)
     ap.add_argument("--vision", choices=["conv", "resnet"], default="resnet")
+    ap.add_argument("--device", default="cpu", help="torch device, e.g. cuda (results differ slightly from cpu)")
+    ap.add_argument("--checkpoint", default=None, help="also save the trained weights here (torch.save)")
+    ap.add_argument("--export-only", action="store_true", help="load --checkpoint and export, no training")
     args = ap.parse_args()
+    dev = torch.device(args.device)
     torch.manual_seed(SEED)
     torch.set_num_threads(int(os.environ.get("TOY_THREADS", "2")))
     gen = torch.Generator().manual_seed(SEED)
@@ -180,11 +185,11 @@ def main():
     words = build_vocab(vocab)
     index = {w: i for i, w in enumerate(words)}
     toy_words = vocab["vocabulary"]
-    toy_ids = torch.tensor([index[w] for w in toy_words])
+    toy_ids = torch.tensor([index[w] for w in toy_words], device=dev)
     toy_index = {w: i for i, w in enumerate(toy_words)}
     all_word_ids = torch.arange(2, len(words))  # every real word, toy and distractor
     toy_set = set(toy_ids.tolist())
-    distractor_ids = torch.tensor([i for i in range(2, len(words)) if i not in toy_set])
+    distractor_ids = torch.tensor([i for i in range(2, len(words)) if i not in toy_set], device=dev)
 
     images, metas, size = load_split(args.dataset, "train")
     held_images, held_metas, _ = load_split(args.dataset, "heldout")
@@ -195,6 +200,7 @@ def main():
         for k, x in concept_weights(m, vocab, toy_index).items():
             weights[i, k] = x
     presence = weights > 0
+    weights, presence = weights.to(dev), presence.to(dev)
     concept_lists = [[toy_words[k] for k in torch.nonzero(presence[i]).flatten().tolist()] for i in range(n)]
 
     group_cols = {
@@ -204,11 +210,18 @@ def main():
         for group, weight in [("shapes", 4.0), ("colours", 1.5), ("sizes", 0.5), ("positions", 0.5), ("patterns", 0.5), ("backgrounds", 0.5)]
     }
     group_keys = {"shapes": "shape", "colours": "colour", "sizes": "size", "positions": "position", "patterns": "pattern", "backgrounds": "background"}
-    group_labels = {g: torch.tensor([m[k] for m in metas]) for g, k in group_keys.items()}
+    group_labels = {g: torch.tensor([m[k] for m in metas], device=dev) for g, k in group_keys.items()}
 
     vision = ResNetVisionEncoder(size) if args.vision == "resnet" else VisionEncoder(size)
     text = TextEncoder(len(words))
-    logit_scale = nn.Parameter(torch.tensor(math.log(1 / 0.07)))
+    if args.export_only:
+        state = torch.load(args.checkpoint, map_location="cpu")
+        vision.load_state_dict(state["vision"])
+        text.load_state_dict(state["text"])
+        export(vision, text, words, size, args.out, state["report"])
+        return
+    vision, text = vision.to(dev), text.to(dev)
+    logit_scale = nn.Parameter(torch.tensor(math.log(1 / 0.07), device=dev))
     params = list(vision.parameters()) + list(text.parameters()) + [logit_scale]
     opt = torch.optim.AdamW(params, lr=2e-3, weight_decay=1e-4)
     batch = 256
@@ -230,23 +243,24 @@ def main():
         t0, total = time.time(), 0.0
         for s in range(n // batch):
             idx = order[s * batch : (s + 1) * batch]
-            img = F.normalize(vision(to_input(images[idx])), dim=-1)
+            idx_d = idx.to(dev)
+            img = F.normalize(vision(to_input(images[idx].to(dev))), dim=-1)
             scale = logit_scale.exp().clamp(max=100)
 
             # Word softmax over the toy words plus a fresh sample of distractor words (all
             # 10k every step would cost as much as the image encoder).
-            sampled = distractor_ids[torch.randperm(len(distractor_ids), generator=gen)[:DISTRACTORS_PER_STEP]]
+            sampled = distractor_ids[torch.randperm(len(distractor_ids), generator=gen)[:DISTRACTORS_PER_STEP].to(dev)]
             step_words = F.normalize(text.words(torch.cat([toy_ids, sampled])), dim=-1)
             row_logits = scale * img @ step_words.T
             target = torch.zeros_like(row_logits)
-            target[:, : len(toy_words)] = weights[idx]
+            target[:, : len(toy_words)] = weights[idx_d]
             target = target / target.sum(1, keepdim=True)
             loss_row = -(target * F.log_softmax(row_logits, 1)).sum(1).mean()
 
             # Each toy word over the batch's images.
             toy_emb = step_words[: len(toy_words)]
             col_logits = scale * toy_emb @ img.T
-            col_target = presence[idx].T.float()
+            col_target = presence[idx_d].T.float()
             has = col_target.sum(1) > 0
             col_target = col_target[has] / col_target[has].sum(1, keepdim=True)
             loss_col = -(col_target * F.log_softmax(col_logits[has], 1)).sum(1).mean()
@@ -264,11 +278,13 @@ def main():
                 for w in TOKEN.findall(caps[r]):
                     if w in toy_index:
                         need[r, toy_index[w]] = True
+            ids, mask, need = ids.to(dev), mask.to(dev), need.to(dev)
             txt = F.normalize(text(ids, mask), dim=-1)
-            pres = presence[idx]
+            pres = presence[idx_d]
             # pos[t, i]: image i shows every concept word of caption t.
             pos = ~(need.unsqueeze(1) & ~pres.unsqueeze(0)).any(-1)
-            pos[torch.arange(batch), torch.arange(batch)] = True
+            diag = torch.arange(batch, device=dev)
+            pos[diag, diag] = True
             logits = scale * txt @ img.T
             pt = pos.float() / pos.float().sum(1, keepdim=True)
             pi = pos.T.float() / pos.T.float().sum(1, keepdim=True)
@@ -277,7 +293,7 @@ def main():
             # Zero-shot within each word group (the 8 shapes, the 8 colours, ...), for the main
             # object: the question a bare-word concept set asks.
             loss_group = sum(
-                weight * F.cross_entropy(scale * img @ toy_emb[cols].T, group_labels[group][idx])
+                weight * F.cross_entropy(scale * img @ toy_emb[cols].T, group_labels[group][idx_d])
                 for group, (cols, weight) in group_cols.items()
             )
 
@@ -289,9 +305,12 @@ def main():
             total += loss.item()
         print(f"  epoch {epoch + 1}/{args.epochs} loss {total / (n // batch):.4f} scale {logit_scale.exp().item():.1f} ({time.time() - t0:.0f}s)", flush=True)
         if (epoch + 1) % 3 == 0 or epoch + 1 == args.epochs:
-            report = evaluate(vision, text, held_images, held_metas, vocab, index, all_word_ids)
+            report = evaluate(vision, text, held_images, held_metas, vocab, index, all_word_ids.to(dev))
             print("  held-out zero-shot:", json.dumps(report), flush=True)
 
+    vision, text = vision.cpu(), text.cpu()
+    if args.checkpoint:
+        torch.save({"vision": vision.state_dict(), "text": text.state_dict(), "report": report}, args.checkpoint)
     export(vision, text, words, size, args.out, report)
 
 
@@ -299,9 +318,10 @@ def evaluate(vision, text, images, metas, vocab, index, all_word_ids):
     vision.eval()
     text.eval()
     with torch.no_grad():
-        img = F.normalize(torch.cat([vision(to_input(images[i : i + 500])) for i in range(0, len(metas), 500)]), dim=-1)
+        dev = all_word_ids.device
+        img = F.normalize(torch.cat([vision(to_input(images[i : i + 500].to(dev))) for i in range(0, len(metas), 500)]), dim=-1)
         all_words = F.normalize(text.words(all_word_ids), dim=-1)
-        sims = img @ all_words.T
+        sims = (img @ all_words.T).cpu()
         report = {}
         for group, key in [("shapes", "shape"), ("colours", "colour"), ("sizes", "size"), ("positions", "position"), ("patterns", "pattern"), ("backgrounds", "background")]:
             cols = torch.tensor([index[w] - 2 for w in vocab[group]])

@@ -68,33 +68,33 @@ def load_split(root, split):
     return images, labels, size
 
 
-def to_input(batch_u8):
-    x = batch_u8.permute(0, 3, 1, 2).float() / 255.0
-    mean = torch.tensor(MEAN).view(1, 3, 1, 1)
-    std = torch.tensor(STD).view(1, 3, 1, 1)
+def to_input(batch_u8, dev="cpu"):
+    x = batch_u8.to(dev).permute(0, 3, 1, 2).float() / 255.0
+    mean = torch.tensor(MEAN, device=x.device).view(1, 3, 1, 1)
+    std = torch.tensor(STD, device=x.device).view(1, 3, 1, 1)
     return (x - mean) / std
 
 
 def augment(x, gen):
     # Random horizontal flips: every toy shape class is mirror-invariant (hearts, stars tilt
     # either way), and the position is not what the targets are asked for.
-    flip = torch.rand(x.shape[0], generator=gen) < 0.5
+    flip = (torch.rand(x.shape[0], generator=gen) < 0.5).to(x.device)
     x = x.clone()
     x[flip] = x[flip].flip(3)
     return x
 
 
-def accuracy(model, images, labels, batch=500):
+def accuracy(model, images, labels, batch=500, dev="cpu"):
     model.eval()
     correct = 0
     with torch.no_grad():
         for i in range(0, len(labels), batch):
-            logits = model(to_input(images[i : i + batch]))
+            logits = model(to_input(images[i : i + batch], dev)).cpu()
             correct += (logits.argmax(1) == labels[i : i + batch]).sum().item()
     return correct / len(labels)
 
 
-def train(model, data, epochs, lr, seed, batch=128, wd=5e-4):
+def train(model, data, epochs, lr, seed, batch=128, wd=5e-4, dev="cpu"):
     images, labels, held_images, held_labels = data
     gen = torch.Generator().manual_seed(seed)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=wd)
@@ -106,16 +106,16 @@ def train(model, data, epochs, lr, seed, batch=128, wd=5e-4):
         t0, total = time.time(), 0.0
         for s in range(len(labels) // batch):
             idx = order[s * batch : (s + 1) * batch]
-            x = augment(to_input(images[idx]), gen)
-            loss = F.cross_entropy(model(x), labels[idx], label_smoothing=0.05)
+            x = augment(to_input(images[idx], dev), gen)
+            loss = F.cross_entropy(model(x), labels[idx].to(dev), label_smoothing=0.05)
             opt.zero_grad()
             loss.backward()
             opt.step()
             sched.step()
             total += loss.item()
-        acc = accuracy(model, held_images, held_labels)
+        acc = accuracy(model, held_images, held_labels, dev=dev)
         print(f"  epoch {epoch + 1}/{epochs} loss {total / (len(labels) // batch):.4f} held-out acc {acc:.4f} ({time.time() - t0:.0f}s)", flush=True)
-    return accuracy(model, held_images, held_labels)
+    return accuracy(model, held_images, held_labels, dev=dev)
 
 
 def export(model, name, out_dir, size, classes, seed, acc, arch, extra):
@@ -156,6 +156,9 @@ def main():
     ap.add_argument("dataset")
     ap.add_argument("out")
     ap.add_argument("--only", default=None, help="comma-separated model names")
+    ap.add_argument("--device", default="cpu", help="torch device for training, e.g. cuda")
+    ap.add_argument("--checkpoint-dir", default=None, help="also save NAME.pt (weights + accuracy) here")
+    ap.add_argument("--export-only", action="store_true", help="export from --checkpoint-dir, no training")
     args = ap.parse_args()
     torch.set_num_threads(int(os.environ.get("TOY_THREADS", "2")))
     vocab = json.load(open(os.path.join(args.dataset, "vocab.json")))
@@ -168,7 +171,7 @@ def main():
     specs = {
         "resnet-v1": dict(seed=1, widths=[16, 32, 64, 128], epochs=10, lr=3e-3),
         "resnet-v2": dict(seed=2, widths=[16, 32, 64, 192], epochs=8, lr=3e-3),
-        "vit": dict(seed=3, epochs=10, lr=1e-3),
+        "vit": dict(seed=3, epochs=40, lr=1e-3),
     }
     for name, spec in specs.items():
         if args.only and name not in args.only.split(","):
@@ -181,12 +184,22 @@ def main():
             extra = {"widths": spec["widths"]}
         else:
             model = VisionTransformer(
-                image_size=size, patch_size=16, num_layers=4, num_heads=4,
+                image_size=size, patch_size=8, num_layers=4, num_heads=4,
                 hidden_dim=64, mlp_dim=128, num_classes=len(classes),
             )
-            arch = "torchvision VisionTransformer: patch 16, 4 layers, 4 heads, hidden 64, mlp 128"
-            extra = {"patchSize": 16, "layers": 4, "hiddenDim": 64}
-        acc = train(model, data, spec["epochs"], spec["lr"], spec["seed"], wd=5e-4 if name != "vit" else 0.05)
+            arch = "torchvision VisionTransformer: patch 8, 4 layers, 4 heads, hidden 64, mlp 128"
+            extra = {"patchSize": 8, "layers": 4, "hiddenDim": 64}
+        ckpt = os.path.join(args.checkpoint_dir, f"{name}.pt") if args.checkpoint_dir else None
+        if args.export_only:
+            state = torch.load(ckpt, map_location="cpu")
+            model.load_state_dict(state["weights"])
+            acc = state["accuracy"]
+        else:
+            model = model.to(args.device)
+            acc = train(model, data, spec["epochs"], spec["lr"], spec["seed"], wd=5e-4 if name != "vit" else 0.05, dev=args.device)
+            model = model.cpu()
+            if ckpt:
+                torch.save({"weights": model.state_dict(), "accuracy": acc}, ckpt)
         export(model, name, args.out, size, classes, spec["seed"], acc, arch, {**extra, "epochs": spec["epochs"]})
 
 

@@ -46,7 +46,7 @@ function parseParams(text: string | undefined): Record<string, unknown> {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new Error(`--params is not valid JSON (${(error as Error).message}): ${text}`);
+    throw new Error(`--params is not valid JSON (${(error as Error).message}): ${text}`, { cause: error });
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new Error(`--params must be a JSON object such as '{"top_k":20}', got ${text}`);

@@ -25,13 +25,19 @@ export class DecodePool {
   private readonly busy: number[] = [];
   private readonly pending = new Map<number, { resolve: (t: Float32Array[]) => void; reject: (e: Error) => void; worker: number }>();
   private nextId = 0;
+  /** Why each dead worker died (an uncaught error or an early exit). */
+  private readonly dead = new Map<number, string>();
+  private closing = false;
 
   constructor(size: number) {
     const file = workerEntry();
     for (let w = 0; w < Math.max(1, size); w++) {
       const worker = new Worker(file);
       worker.on('message', (reply: DecodeReply) => this.settle(reply));
-      worker.on('error', (error) => this.failWorker(w, error));
+      worker.on('error', (error) => this.failWorker(w, error.message));
+      worker.on('exit', (code) => {
+        if (!this.closing) this.failWorker(w, `exited with code ${code}`);
+      });
       this.workers.push(worker);
       this.busy.push(0);
     }
@@ -43,8 +49,11 @@ export class DecodePool {
 
   /** Preprocess `sources` once per spec (one tensor per spec, images back to back). */
   decode(sources: ProbeSource[], specs: PreprocessSpec[]): Promise<Float32Array[]> {
-    let pick = 0;
-    for (let w = 1; w < this.workers.length; w++) if (this.busy[w]! < this.busy[pick]!) pick = w;
+    let pick = -1;
+    for (let w = 0; w < this.workers.length; w++) {
+      if (!this.dead.has(w) && (pick < 0 || this.busy[w]! < this.busy[pick]!)) pick = w;
+    }
+    if (pick < 0) return Promise.reject(new Error(`image decode workers failed: ${[...this.dead.values()].join('; ')}`));
     const id = this.nextId++;
     this.busy[pick]!++;
     return new Promise((resolve, reject) => {
@@ -63,15 +72,17 @@ export class DecodePool {
     else entry.resolve(reply.tensors);
   }
 
-  private failWorker(w: number, error: Error): void {
+  private failWorker(w: number, why: string): void {
+    if (!this.dead.has(w)) this.dead.set(w, why);
     for (const [id, entry] of this.pending) {
       if (entry.worker !== w) continue;
       this.pending.delete(id);
-      entry.reject(new Error(`image decode worker failed: ${error.message}`));
+      entry.reject(new Error(`image decode worker failed: ${why}`));
     }
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }

@@ -7,8 +7,13 @@ import type { AtlasStore } from '../../db/atlas-store.js';
 import type { LabelScore, Matrix } from '../../db/contracts.js';
 import { latestClipRunForLayer, layerLabels } from '../../db/queries/runs.js';
 import { topImagesPerUnit } from '../pipeline/top-images.js';
-import { assertSimilarityName, factoredConcepts, resolveParams, score, type SimilarityName } from '../similarity/index.js';
+import { assertSimilarityName, denseConcepts, factoredConcepts, normaliseRows, resolveParams, score, type SimilarityName } from '../similarity/index.js';
+import { imageEmbeddingMatrix } from '../../db/queries/embeddings.js';
+import { conceptMatrix } from './matmul.js';
 import { textEncoders } from './text-encoder.js';
+
+/** Largest dense P (images x concepts, float32) built with onnxruntime; above it P stays factored. */
+const DENSE_P_MAX_VALUES = 60_000_000;
 
 /** Most concepts one rescore takes. */
 export const MAX_RESCORE_CONCEPTS = 5000;
@@ -88,12 +93,13 @@ export async function rescoreLayer(store: AtlasStore, input: RescoreInput): Prom
     );
   }
   const clip = await store.getClipModel(base.clipModelId);
+  if (!clip) throw new RescoreInputError(`CLIP model ${base.clipModelId} of run ${base.id} is not in the atlas`);
   const [images, activations, previous] = await Promise.all([
-    store.getImageEmbeddings(base.probeSetId, base.clipModelId),
+    imageEmbeddingMatrix(store.db, base.probeSetId, base.clipModelId, clip.dim),
     store.getActivations(input.modelId, input.layerName, base.probeSetId),
     layerLabels(store.db, base.id, input.layerId),
   ]);
-  if (!clip || !images) throw new RescoreInputError(`the atlas holds no image embeddings of probe set ${base.probeSetId} for run ${base.id}`);
+  if (!images) throw new RescoreInputError(`the atlas holds no image embeddings of probe set ${base.probeSetId} for run ${base.id}`);
   if (!activations) throw new RescoreInputError(`the atlas holds no activations of layer ${input.layerName} over probe set ${base.probeSetId}`);
   let params: Record<string, unknown>;
   try {
@@ -108,7 +114,12 @@ export async function rescoreLayer(store: AtlasStore, input: RescoreInput): Prom
   const encode = seconds(t0);
 
   t0 = performance.now();
-  const result = await score(fn, factoredConcepts(images, text.matrix, { normalise: true }), activations, params, { topN: input.topN ?? 5 });
+  // P = cosines between unit image and text embeddings, as CLIP-Dissect defines it.
+  const p =
+    images.rows * text.matrix.rows <= DENSE_P_MAX_VALUES
+      ? denseConcepts(await conceptMatrix(normaliseRows(images), normaliseRows(text.matrix)))
+      : factoredConcepts(images, text.matrix, { normalise: true });
+  const result = await score(fn, p, activations, params, { topN: input.topN ?? 5 });
   const scoreTime = seconds(t0);
   const units = result.labels.map((ls, unit) => ({
     unit,

@@ -5,6 +5,7 @@
  */
 import type { Matrix } from '../../db/contracts.js';
 import type { ConceptMatrix } from './concepts.js';
+import type { RowSource } from './kernel.js';
 
 const BLOCK_FLOATS = 8 << 20; // rows of P per block: ~32 MB
 
@@ -49,8 +50,62 @@ function accumulateProducts(m: Float64Array, a: Float64Array, p: ArrayLike<numbe
   }
 }
 
+/**
+ * cos_similarity for P = X T^T without forming P: A^T P = (A^T X) T^T, and the squared norm of
+ * P's column c is t_c^T (X^T X) t_c. Costs N x D x (K + D/2) + C x D x (K + D) instead of N x C x D.
+ */
+function cosSimilarityFactored(src: Extract<RowSource, { kind: 'factored' }>, acts: Matrix, onProgress: Progress): Float64Array {
+  const { rows: n, cols: c, dim: d, x, t } = src;
+  const { cols: k, data: ad } = acts;
+  const ax = new Float64Array(k * d); // A^T X
+  const gram = new Float64Array(d * d); // X^T X (upper triangle, then mirrored)
+  const normA = new Float64Array(k);
+  for (let i = 0; i < n; i++) {
+    const xo = i * d;
+    for (let j = 0; j < k; j++) {
+      const a = ad[i * k + j]!;
+      normA[j]! += a * a;
+      if (a === 0) continue;
+      const o = j * d;
+      for (let e = 0; e < d; e++) ax[o + e]! += a * x[xo + e]!;
+    }
+    for (let e = 0; e < d; e++) {
+      const v = x[xo + e]!;
+      const o = e * d;
+      for (let f = e; f < d; f++) gram[o + f]! += v * x[xo + f]!;
+    }
+    if (onProgress && (i & 1023) === 1023) onProgress((i + 1) / 2, n);
+  }
+  for (let e = 0; e < d; e++) for (let f = 0; f < e; f++) gram[e * d + f] = gram[f * d + e]!;
+  const out = new Float64Array(k * c);
+  const gt = new Float64Array(d);
+  for (let col = 0; col < c; col++) {
+    const to = col * d;
+    let norm2 = 0;
+    for (let e = 0; e < d; e++) {
+      let s = 0;
+      const o = e * d;
+      for (let f = 0; f < d; f++) s += gram[o + f]! * t[to + f]!;
+      gt[e] = s;
+      norm2 += s * t[to + e]!;
+    }
+    const normP = Math.sqrt(norm2);
+    for (let j = 0; j < k; j++) {
+      let s = 0;
+      const o = j * d;
+      for (let e = 0; e < d; e++) s += ax[o + e]! * t[to + e]!;
+      out[j * c + col] = s / (Math.sqrt(normA[j]!) * normP);
+    }
+    if (onProgress && (col & 255) === 255) onProgress(n / 2 + ((col + 1) / c) * (n / 2), n);
+  }
+  onProgress?.(n, n);
+  return out;
+}
+
 /** S = A_hat^T P_hat with unit-norm columns. */
 export function cosSimilarity(concepts: ConceptMatrix, acts: Matrix, onProgress: Progress): Float64Array {
+  const src = concepts.source();
+  if (src.kind === 'factored') return cosSimilarityFactored(src, acts, onProgress);
   const { concepts: c } = concepts;
   const { rows: n, cols: k, data: ad } = acts;
   const m = new Float64Array(k * c);

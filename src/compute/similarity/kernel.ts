@@ -78,10 +78,11 @@ export function expTables(): { whole: Float64Array; frac: Float64Array } {
 }
 
 /**
- * out[outOff + c] = softmax(a * p[off + c]) over c < n, float64. exp is table-driven (relative
- * error ~1e-14): it is the bulk of the work and Math.exp costs several times more.
+ * out[outOff + c] = exp(a * p[off + c] - max_c(a * p[off + c])) for c < n; returns their sum
+ * (the softmax denominator). float64 arithmetic; exp is table-driven (relative error ~1e-14):
+ * it is the bulk of soft_wpmi's work, and Math.exp costs several times more.
  */
-export function softmaxRow(
+export function expRow(
   p: Float32Array,
   off: number,
   n: number,
@@ -90,7 +91,7 @@ export function softmaxRow(
   outOff: number,
   whole: Float64Array,
   frac: Float64Array,
-): void {
+): number {
   let max = -Infinity;
   for (let c = 0; c < n; c++) {
     const t = a * p[off + c]!;
@@ -113,8 +114,7 @@ export function softmaxRow(
     out[outOff + c] = e;
     sum += e;
   }
-  const inv = 1 / sum;
-  for (let c = 0; c < n; c++) out[outOff + c]! *= inv;
+  return sum;
 }
 
 /**
@@ -129,6 +129,7 @@ export function logLikelihoods(
   top: Int32Array,
   spec: KernelSpec,
   onRows: ((done: number, total: number) => void) | undefined,
+  part?: { index: number; of: number },
 ): Float64Array {
   const { topK, base, weight, chunk, a } = spec;
   const g = top.length / topK;
@@ -147,28 +148,36 @@ export function logLikelihoods(
     for (let r = 0; r < topK; r++) pairs[n * topK + r] = pos.get(top[n * topK + r]!)! * topK + r;
     pairs.subarray(n * topK, (n + 1) * topK).sort();
   }
+  // With `part`, only its share of the union (a contiguous range) is walked: the result is
+  // then a partial sum, to be added to the other parts'.
+  const lo = part ? Math.floor((part.index * union.length) / part.of) : 0;
+  const hi = part ? Math.floor(((part.index + 1) * union.length) / part.of) : union.length;
   const next = new Int32Array(g); // per neuron, its first pair not yet used
-  for (let n = 0; n < g; n++) next[n] = n * topK;
+  for (let n = 0; n < g; n++) {
+    let j = n * topK;
+    while (j < (n + 1) * topK && pairs[j]! < lo * topK) j++;
+    next[n] = j;
+  }
   const pending = new Int32Array(g); // terms in its running product
 
   const logSum = new Float64Array(g * c);
   const product = new Float64Array(g * c).fill(1);
-  // Softmax rows of a block of the union, float32 like the reference's. Large enough blocks
+  // Exps of the rows of a block of the union, float32 like the reference's softmax. Large enough blocks
   // (up to 64 MB) give each neuron several images per block to multiply in one pass.
-  const blockRows = Math.max(1, Math.min(union.length, Math.floor((16 << 20) / Math.max(1, c))));
+  const blockRows = Math.max(1, Math.min(hi - lo, Math.floor((16 << 20) / Math.max(1, c))));
   const q = new Float32Array(blockRows * c);
   const readRows = Math.min(16, blockRows);
   const rows = new Float32Array(readRows * c);
-  const qRow = new Float64Array(c);
+  const invSum = new Float64Array(blockRows); // 1 / softmax denominator of each row of q
 
-  for (let start = 0; start < union.length; start += blockRows) {
-    const end = Math.min(union.length, start + blockRows);
+  for (let start = lo; start < hi; start += blockRows) {
+    const end = Math.min(hi, start + blockRows);
     for (let r0 = start; r0 < end; r0 += readRows) {
       const r1 = Math.min(end, r0 + readRows);
       readSourceRows(src, union.subarray(r0, r1), rows);
       for (let b = 0; b < r1 - r0; b++) {
-        softmaxRow(rows, b * c, c, a, qRow, 0, whole, frac);
-        q.set(qRow, (r0 - start + b) * c);
+        // q holds unnormalised exps; 1/denominator is folded into each term's weight
+        invSum[r0 - start + b] = 1 / expRow(rows, b * c, c, a, q, (r0 - start + b) * c, whole, frac);
       }
     }
     for (let n = 0; n < g; n++) {
@@ -182,19 +191,20 @@ export function logLikelihoods(
         while (avail < take && j + avail < last && pairs[j + avail]! < end * topK) avail++;
         take = avail;
         const e0 = pairs[j]!, r0 = e0 % topK, q0 = ((e0 - r0) / topK - start) * c;
-        const b0 = base[r0]!, w0 = weight[r0]!;
+        const b0 = base[r0]!, w0 = weight[r0]! * invSum[q0 / c]!;
         if (take >= 4) {
           const e1 = pairs[j + 1]!, r1 = e1 % topK, q1 = ((e1 - r1) / topK - start) * c;
           const e2 = pairs[j + 2]!, r2 = e2 % topK, q2 = ((e2 - r2) / topK - start) * c;
           const e3 = pairs[j + 3]!, r3 = e3 % topK, q3 = ((e3 - r3) / topK - start) * c;
-          const b1 = base[r1]!, w1 = weight[r1]!, b2 = base[r2]!, w2 = weight[r2]!, b3 = base[r3]!, w3 = weight[r3]!;
+          const b1 = base[r1]!, w1 = weight[r1]! * invSum[q1 / c]!;
+          const b2 = base[r2]!, w2 = weight[r2]! * invSum[q2 / c]!, b3 = base[r3]!, w3 = weight[r3]! * invSum[q3 / c]!;
           for (let k = 0; k < c; k++) {
             product[o + k]! *= (b0 + w0 * q[q0 + k]!) * (b1 + w1 * q[q1 + k]!) * ((b2 + w2 * q[q2 + k]!) * (b3 + w3 * q[q3 + k]!));
           }
           take = 4;
         } else if (take >= 2) {
           const e1 = pairs[j + 1]!, r1 = e1 % topK, q1 = ((e1 - r1) / topK - start) * c;
-          const b1 = base[r1]!, w1 = weight[r1]!;
+          const b1 = base[r1]!, w1 = weight[r1]! * invSum[q1 / c]!;
           for (let k = 0; k < c; k++) product[o + k]! *= (b0 + w0 * q[q0 + k]!) * (b1 + w1 * q[q1 + k]!);
           take = 2;
         } else {
@@ -213,7 +223,7 @@ export function logLikelihoods(
       }
       next[n] = j;
     }
-    if (onRows) onRows(end, union.length);
+    if (onRows) onRows(end - lo, hi - lo);
   }
   for (let n = 0; n < g; n++) {
     if (pending[n] === 0) continue;
@@ -224,4 +234,4 @@ export function logLikelihoods(
 }
 
 /** Source text of the functions above, for worker threads. */
-export const KERNEL_FUNCTIONS = [readSourceRows, expTables, softmaxRow, logLikelihoods];
+export const KERNEL_FUNCTIONS = [readSourceRows, expTables, expRow, logLikelihoods];

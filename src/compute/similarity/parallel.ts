@@ -20,7 +20,7 @@ const { parentPort } = require('node:worker_threads');
 parentPort.on('message', (req) => {
   try {
     const result = logLikelihoods(req.src, req.top, req.spec, (done, total) =>
-      parentPort.postMessage({ type: 'progress', done, total }));
+      parentPort.postMessage({ type: 'progress', done, total }), req.part);
     parentPort.postMessage({ type: 'done', result }, [result.buffer]);
   } catch (error) {
     parentPort.postMessage({ type: 'error', message: error && error.message ? error.message : String(error) });
@@ -41,7 +41,14 @@ function release(w: Worker): void {
   idle.push(w);
 }
 
-function runInWorker(req: { src: RowSource; top: Int32Array; spec: KernelSpec }, onProgress: (d: number, t: number) => void): Promise<Float64Array> {
+interface Request {
+  src: RowSource;
+  top: Int32Array;
+  spec: KernelSpec;
+  part?: { index: number; of: number };
+}
+
+function runInWorker(req: Request, onProgress: (d: number, t: number) => void): Promise<Float64Array> {
   return new Promise((resolve, reject) => {
     const worker = acquire();
     // Only this call's listeners come off: Worker keeps internal ones of its own.
@@ -67,9 +74,19 @@ function runInWorker(req: { src: RowSource; top: Int32Array; spec: KernelSpec },
   });
 }
 
+/** Above this many K x C partial results per thread (16 bytes each), split by neuron rather than by image. */
+const ROW_SPLIT_MAX_ENTRIES = 8 << 20;
+/** Neurons are scored in batches of at most this many K x C entries (bounds the kernel's memory). */
+const BATCH_MAX_ENTRIES = 32 << 20;
+
 /**
  * logLikelihoods for all neurons of `top` (K x topK) on up to `threads` threads; on the calling
  * thread when one thread is asked for or the source is not in shared memory.
+ *
+ * Threads share the union of top images (each computes the softmax of its share of rows once,
+ * and adds its terms for every neuron) and the partial sums are added. When K x C partials
+ * per thread would be too large, threads take groups of neurons instead, at the price of
+ * computing the rows that two groups share twice.
  */
 export async function parallelLogLikelihoods(
   src: RowSource,
@@ -77,21 +94,61 @@ export async function parallelLogLikelihoods(
   spec: KernelSpec,
   threads: number,
   onProgress?: (done: number, total: number) => void,
+  limits: { rowSplitMaxEntries?: number; batchMaxEntries?: number } = {},
 ): Promise<Float64Array> {
   const k = top.length / spec.topK;
-  const groups = Math.max(1, Math.min(threads, k));
-  if (groups === 1 || !isSharedSource(src)) return logLikelihoods(src, top, spec, onProgress);
   const c = src.cols;
+  const rowSplitMaxEntries = limits.rowSplitMaxEntries ?? ROW_SPLIT_MAX_ENTRIES;
+  const batch = Math.max(1, Math.floor((limits.batchMaxEntries ?? BATCH_MAX_ENTRIES) / Math.max(1, c)));
+  if (k <= batch) return logLikelihoodsOnThreads(src, top, spec, threads, onProgress, rowSplitMaxEntries);
+  const out = new Float64Array(k * c);
+  for (let first = 0; first < k; first += batch) {
+    const last = Math.min(k, first + batch);
+    const part = await logLikelihoodsOnThreads(
+      src,
+      top.subarray(first * spec.topK, last * spec.topK),
+      spec,
+      threads,
+      onProgress ? (done, total) => onProgress(first * total + done * (last - first), k * total) : undefined,
+      rowSplitMaxEntries,
+    );
+    out.set(part, first * c);
+  }
+  return out;
+}
+
+async function logLikelihoodsOnThreads(
+  src: RowSource,
+  top: Int32Array,
+  spec: KernelSpec,
+  threads: number,
+  onProgress: ((done: number, total: number) => void) | undefined,
+  rowSplitMaxEntries: number,
+): Promise<Float64Array> {
+  const k = top.length / spec.topK;
+  const c = src.cols;
+  if (threads <= 1 || !isSharedSource(src)) return logLikelihoods(src, top, spec, onProgress);
+  const done = new Array<number>(threads).fill(0);
+  const total = new Array<number>(threads).fill(0);
+  const progress = (g: number) => (d: number, t: number) => {
+    done[g] = d;
+    total[g] = t;
+    if (total.every((x) => x > 0)) onProgress?.(done.reduce((s, x) => s + x, 0), total.reduce((s, x) => s + x, 0));
+  };
+
+  if (k * c <= rowSplitMaxEntries) {
+    const parts = await Promise.all(
+      Array.from({ length: threads }, (_, g) => runInWorker({ src, top, spec, part: { index: g, of: threads } }, progress(g))),
+    );
+    const sum = parts[0]!;
+    for (const p of parts.slice(1)) for (let j = 0; j < sum.length; j++) sum[j]! += p[j]!;
+    return sum;
+  }
+  const groups = Math.min(threads, k);
   const bounds = Array.from({ length: groups + 1 }, (_, g) => Math.round((g * k) / groups));
-  const done = new Array<number>(groups).fill(0);
-  const total = new Array<number>(groups).fill(0);
   const results = await Promise.all(
     Array.from({ length: groups }, (_, g) =>
-      runInWorker({ src, top: top.slice(bounds[g]! * spec.topK, bounds[g + 1]! * spec.topK), spec }, (d, t) => {
-        done[g] = d;
-        total[g] = t;
-        if (total.every((x) => x > 0)) onProgress?.(done.reduce((s, x) => s + x, 0), total.reduce((s, x) => s + x, 0));
-      }),
+      runInWorker({ src, top: top.slice(bounds[g]! * spec.topK, bounds[g + 1]! * spec.topK), spec }, progress(g)),
     ),
   );
   const out = new Float64Array(k * c);
