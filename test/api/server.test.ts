@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/db/atlas-store.js';
-import { drivers, freshPostgresDatabase, repoRoot, writeCompleteRun, writeFixtureSets } from '../store/helpers.js';
+import { copyTemplateTo, drivers, freshPostgresDatabase, repoRoot, writeCompleteRun, writeFixtureSets } from '../store/helpers.js';
 
 interface Server {
   proc: ChildProcess;
@@ -66,6 +66,7 @@ describe('seed snapshots and `npm start`', () => {
   beforeAll(async () => {
     // A source atlas, exported with the CLI.
     const source = join(dir, 'source');
+    await copyTemplateTo(source);
     const store = await openStore({ dataDir: source });
     const ids = await writeFixtureSets(store);
     await writeCompleteRun(store, ids);
@@ -98,6 +99,7 @@ describe('seed snapshots and `npm start`', () => {
       env = { DATABASE_URL: db.url, ATLAS_SEED: seed };
       drop = db.drop;
     } else {
+      await copyTemplateTo(join(dir, 'served'));
       env = { DATABASE_URL: '', ATLAS_DATA_DIR: join(dir, 'served'), ATLAS_SEED: seed };
     }
     try {
@@ -125,6 +127,7 @@ describe('seed snapshots and `npm start`', () => {
   });
 
   it('says how to add content when the atlas is empty and there is no seed', async () => {
+    await copyTemplateTo(join(dir, 'empty'));
     const server = await startServer({ DATABASE_URL: '', ATLAS_DATA_DIR: join(dir, 'empty'), ATLAS_SEED: join(dir, 'missing.jsonl.gz') });
     try {
       expect(server.log()).toMatch(/the atlas is empty and there is no seed snapshot yet\. Add content with `atlas dissect/);

@@ -3,7 +3,8 @@
  * DATABASE_URL is set; each test store on the server gets its own fresh database), and a small
  * fixture atlas written through the real write API.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +17,36 @@ export type TestDriver = 'pglite' | 'postgres';
 export const drivers: TestDriver[] = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * A migrated, empty PGlite folder to copy: creating one runs initdb inside WebAssembly (5+ s on a
+ * busy machine), copying one takes about a second. Shared by all test files through the temp
+ * folder, keyed by the migrations so a schema change builds a new one.
+ */
+export async function pgliteTemplate(): Promise<string> {
+  const migrations = join(repoRoot, 'migrations');
+  const hash = createHash('sha256');
+  for (const f of readdirSync(migrations).filter((n) => n.endsWith('.sql')).sort()) {
+    hash.update(f).update(readFileSync(join(migrations, f)));
+  }
+  const template = join(tmpdir(), `atlas-test-template-${hash.digest('hex').slice(0, 16)}`);
+  if (existsSync(join(template, 'PG_VERSION'))) return template;
+  const building = mkdtempSync(join(tmpdir(), 'atlas-test-template-build-'));
+  const store = await openStore({ dataDir: join(building, 'atlas') });
+  await store.close();
+  try {
+    renameSync(join(building, 'atlas'), template);
+  } catch {
+    // Another test file built it first.
+  }
+  rmSync(building, { recursive: true, force: true });
+  return template;
+}
+
+/** A fresh PGlite folder at `dataDir`, copied from the template. */
+export async function copyTemplateTo(dataDir: string): Promise<void> {
+  cpSync(await pgliteTemplate(), dataDir, { recursive: true });
+}
 
 export interface TestAtlas {
   store: AtlasStore;
@@ -58,12 +89,13 @@ export async function freshPostgresDatabase(): Promise<{ url: string; drop(): Pr
 }
 
 /**
- * Opens a fresh atlas on `driver`. `onDisk` puts PGlite in a temp folder (for tests that reopen it
- * or hand it to another process) instead of memory.
+ * Opens a fresh atlas on `driver`. PGlite `storage`: 'copy' (default) starts from a copy of the
+ * migrated template folder; 'fresh' is a new folder (initdb and every migration run for real);
+ * 'memory' is `memory://`. Folders are temp dirs, removed by cleanup().
  */
 export async function openTestAtlas(
   driver: TestDriver,
-  { onDisk = false, onQuery }: { onDisk?: boolean; onQuery?: (q: string) => void } = {},
+  { storage = 'copy', onQuery }: { storage?: 'copy' | 'fresh' | 'memory'; onQuery?: (q: string) => void } = {},
 ): Promise<TestAtlas> {
   if (driver === 'postgres') {
     const db = await freshPostgresDatabase();
@@ -78,8 +110,9 @@ export async function openTestAtlas(
     };
     return atlas;
   }
-  const dir = onDisk ? mkdtempSync(join(tmpdir(), 'atlas-test-')) : undefined;
+  const dir = storage === 'memory' ? undefined : mkdtempSync(join(tmpdir(), 'atlas-test-'));
   const dataDir = dir ? join(dir, 'atlas') : 'memory://';
+  if (storage === 'copy') await copyTemplateTo(dataDir);
   const atlas: TestAtlas = {
     store: await openStore({ dataDir, onQuery }),
     openOpts: { dataDir },

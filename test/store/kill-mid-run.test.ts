@@ -8,7 +8,7 @@ describe.each(drivers)('a run killed mid-way on %s', (driver) => {
   let ids: FixtureIds;
   let completeRun: number;
   beforeAll(async () => {
-    atlas = await openTestAtlas(driver, { onDisk: true });
+    atlas = await openTestAtlas(driver);
     ids = await writeFixtureSets(atlas.store);
     completeRun = await writeCompleteRun(atlas.store, ids);
     await atlas.store.close(); // hand the folder to the child (PGlite: one process at a time)

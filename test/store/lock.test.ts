@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/db/atlas-store.js';
 import { AtlasLockedError } from '../../src/db/lock.js';
 import { startChild } from './child.js';
-import { repoRoot } from './helpers.js';
+import { copyTemplateTo, repoRoot } from './helpers.js';
 
 describe('a PGlite atlas folder belongs to one process', () => {
   const dir = mkdtempSync(join(tmpdir(), 'atlas-lock-'));
@@ -14,6 +14,7 @@ describe('a PGlite atlas folder belongs to one process', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('refuses a second process with a message naming the owner pid, then takes over a dead owner', async () => {
+    await copyTemplateTo(dataDir);
     const child = await startChild({ ATLAS_DATA_DIR: dataDir, DATABASE_URL: '', CHILD_MODE: 'hold' }, /^ready$/);
     try {
       const error = await openStore({ dataDir }).then(

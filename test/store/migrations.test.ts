@@ -6,7 +6,7 @@ import { openTestAtlas, drivers, type TestAtlas } from './helpers.js';
 describe.each(drivers)('migrations on %s', (driver) => {
   let atlas: TestAtlas;
   beforeAll(async () => {
-    atlas = await openTestAtlas(driver, { onDisk: true });
+    atlas = await openTestAtlas(driver, { storage: 'fresh' });
   });
   afterAll(async () => atlas?.cleanup());
 

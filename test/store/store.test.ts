@@ -5,7 +5,7 @@ describe.each(drivers)('atlas store write API on %s', (driver) => {
   let atlas: TestAtlas;
   let ids: FixtureIds;
   beforeAll(async () => {
-    atlas = await openTestAtlas(driver);
+    atlas = await openTestAtlas(driver, { storage: 'memory' });
     ids = await writeFixtureSets(atlas.store);
   });
   afterAll(async () => atlas?.cleanup());

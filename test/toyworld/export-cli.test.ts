@@ -16,6 +16,7 @@ describe('atlas toyworld export', () => {
   it('writes PNGs identical to renderScene plus annotations.json, with progress on stderr', async () => {
     const { stderr } = await run('node', [...cli, 'toyworld', 'export', '--n', '12', '--seed', '7', '--size', '48', '--out', out]);
     expect(stderr).toMatch(/wrote 12 images and annotations\.json/);
+    expect(stderr).toMatch(/toyworld export \|=+\| 12\/12 images/);
     const pngs = readdirSync(out).filter((f) => f.endsWith('.png')).sort();
     expect(pngs).toHaveLength(12);
 

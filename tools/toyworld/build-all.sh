@@ -1,25 +1,36 @@
 #!/usr/bin/env bash
 # Rebuild every toy model from scratch: dataset -> train -> export -> measure.
-# usage: tools/toyworld/build-all.sh            (CPU; about an hour on 2 busy cores)
-# env:   PYTHON (default /usr/bin/python3, needs torch + torchvision + onnx),
-#        TOY_DATA (dataset folder; default a fresh temp folder, deleted afterwards),
-#        TOY_THREADS (torch threads, default 2)
+# usage: tools/toyworld/build-all.sh
+# env:   PYTHON       interpreter with torch + torchvision (default /usr/bin/python3)
+#        TOY_DEVICE   torch device for the ViT and the toy CLIP (default cpu; the committed ones
+#                     were trained with TOY_DEVICE=cuda: ~1 min each on one GPU, hours on 2 CPU
+#                     cores). The ResNets always train on the CPU (~3 min each per core).
+#        TOY_DATA     dataset folder (default: a fresh temp folder, deleted afterwards)
+#        TOY_THREADS  torch CPU threads (default 2)
+# ONNX export always runs on the CPU with the same interpreter (torch 1.13's TorchScript
+# exporter gives the module-path node names, e.g. /layer4/layer4.1/relu_1/Relu).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PYTHON="${PYTHON:-/usr/bin/python3}"
+DEVICE="${TOY_DEVICE:-cpu}"
 if [[ -z "${TOY_DATA:-}" ]]; then
   TOY_DATA="$(mktemp -d)"
   trap 'rm -rf "$TOY_DATA"' EXIT
 fi
+CKPT="$TOY_DATA/checkpoints"
+mkdir -p "$CKPT"
 
 echo "== dataset -> $TOY_DATA" >&2
 npx tsx tools/toyworld/make-dataset.ts "$TOY_DATA" --train 20000 --heldout 2000
 
-echo "== target networks (resnet-v1, resnet-v2, vit)" >&2
-nice -n 10 "$PYTHON" tools/toyworld/train_targets.py "$TOY_DATA" models/toy
+echo "== target networks: resnet-v1, resnet-v2 (cpu), vit ($DEVICE)" >&2
+nice -n 10 "$PYTHON" tools/toyworld/train_targets.py "$TOY_DATA" models/toy --only resnet-v1,resnet-v2
+nice -n 10 "$PYTHON" tools/toyworld/train_targets.py "$TOY_DATA" models/toy --only vit --device "$DEVICE" --checkpoint-dir "$CKPT"
+nice -n 10 "$PYTHON" tools/toyworld/train_targets.py "$TOY_DATA" models/toy --only vit --checkpoint-dir "$CKPT" --export-only
 
-echo "== toy CLIP" >&2
-nice -n 10 "$PYTHON" tools/toyworld/train_clip.py "$TOY_DATA" models/toy/clip
+echo "== toy CLIP ($DEVICE)" >&2
+nice -n 10 "$PYTHON" tools/toyworld/train_clip.py "$TOY_DATA" "$TOY_DATA/clip-scratch" --device "$DEVICE" --checkpoint "$CKPT/clip.pt"
+nice -n 10 "$PYTHON" tools/toyworld/train_clip.py "$TOY_DATA" models/toy/clip --checkpoint "$CKPT/clip.pt" --export-only
 
 echo "== measure from TypeScript (onnxruntime-node) -> models/toy/measurements.json" >&2
 npx tsx tools/toyworld/measure.ts --n 2000 --write

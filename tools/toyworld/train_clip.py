@@ -169,7 +169,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("dataset")
     ap.add_argument("out")
-    ap.add_argument("--epochs", type=int, default=14)
+    ap.add_argument("--epochs", type=int, default=40)
     ap.add_argument("--vision", choices=["conv", "resnet"], default="resnet")
     ap.add_argument("--device", default="cpu", help="torch device, e.g. cuda (results differ slightly from cpu)")
     ap.add_argument("--checkpoint", default=None, help="also save the trained weights here (torch.save)")

@@ -52,6 +52,9 @@ export async function exportToyImages(options: ToyExportOptions): Promise<{ writ
     format: 'toyworld export |{bar}| {value}/{total} images | {rate}/s | ETA {eta_formatted}',
     stream: process.stderr,
     hideCursor: true,
+    // Keep reporting (every 2 s) when stderr is a log file or a pipe, not only on a terminal.
+    noTTYOutput: true,
+    notTTYSchedule: 2000,
   });
   const started = Date.now();
   bar.start(options.n, 0, { rate: '0' });

@@ -38,8 +38,10 @@ export async function conceptMatrix(images: Matrix, texts: Matrix): Promise<Matr
   if (images.cols !== texts.cols) throw new Error(`image embeddings have dimension ${images.cols} but text embeddings have ${texts.cols}`);
   session ??= ort.InferenceSession.create(matmulModel(), { graphOptimizationLevel: 'all' });
   const s = await session;
-  const x = new ort.Tensor('float32', images.data, [images.rows, images.cols]);
-  const t = new ort.Tensor('float32', texts.data, [texts.rows, texts.cols]);
+  // onnxruntime refuses views of shared memory: hand it ordinary copies.
+  const plain = (a: Float32Array) => (a.buffer instanceof ArrayBuffer ? a : new Float32Array(a));
+  const x = new ort.Tensor('float32', plain(images.data), [images.rows, images.cols]);
+  const t = new ort.Tensor('float32', plain(texts.data), [texts.rows, texts.cols]);
   const out = await s.run({ x, t });
   const p = out.p!;
   // Shared memory, so the similarity code can spread soft_wpmi over worker threads.

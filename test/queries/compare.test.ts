@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bestCorrelationMatches } from '../../src/compute/compare/index.js';
+import { importAtlas } from '../../src/importers/index.js';
+import { drivers, openTestAtlas, type TestAtlas } from '../store/helpers.js';
+import { CLASSES, errorCode, ok, startClient, writeQueryAtlas, type Client } from './helpers.js';
+
+interface Comparison {
+  matchedBy: string;
+  agreement: number;
+  meanLabelSimilarity: number | null;
+  probeSet: { name: string } | null;
+  matches: { unit: number; label: string; matchUnit: number; matchLabel: string; correlation: number | null; labelSimilarity: number | null; sameLabel: boolean }[];
+  changed: { unit: number; label: string; matchLabel: string }[];
+}
+
+const COMPARE = `query($a: ModelRef!, $b: ModelRef!, $layer: String!) { compareModels(a: $a, b: $b, layer: $layer) {
+  matchedBy agreement meanLabelSimilarity probeSet { name }
+  matches { unit label matchUnit matchLabel correlation labelSimilarity sameLabel } changed { unit label matchLabel } } }`;
+
+describe('Pearson matching', () => {
+  it('matches each column of A to the most correlated column of B', () => {
+    const n = 50;
+    const a = { rows: n, cols: 3, data: new Float32Array(n * 3) };
+    const b = { rows: n, cols: 3, data: new Float32Array(n * 3) };
+    for (let i = 0; i < n; i++) {
+      const x = [Math.sin(i), Math.cos(i * 0.7), (i % 7) - 3];
+      x.forEach((v, j) => (a.data[i * 3 + j] = v));
+      // B = A's columns permuted (2, 0, 1), scaled and shifted: correlation 1 whatever the scale.
+      b.data[i * 3 + 0] = 3 * x[1]! + 10;
+      b.data[i * 3 + 1] = -0.5 * x[2]! * -1;
+      b.data[i * 3 + 2] = 2 * x[0]! - 1;
+    }
+    const m = bestCorrelationMatches(a, b);
+    expect(m.map((x) => x.unit)).toEqual([2, 0, 1]);
+    m.forEach((x) => expect(x.correlation).toBeCloseTo(1, 6));
+    expect(() => bestCorrelationMatches(a, { rows: 3, cols: 3, data: new Float32Array(9) })).toThrow(/same images/);
+  });
+});
+
+describe.each(drivers)('compareModels over HTTP on %s', (driver) => {
+  let atlas: TestAtlas;
+  let client: Client;
+
+  beforeAll(async () => {
+    atlas = await openTestAtlas(driver);
+    // v1: unit u fires for class unitClass[u]; v2 the same classes on permuted units, with other noise.
+    await writeQueryAtlas(atlas.store, { version: '1', unitClass: [0, 1, 2, 3, 4, 5], seed: 1 });
+    const v2 = await writeQueryAtlas(atlas.store, { version: '2', unitClass: [3, 4, 5, 0, 1, 2], seed: 2 });
+    // v2's l1 gets class labels; one of them "wrong" (unit 0 fires for dog but is called tree).
+    const { id: conceptSetId } = await atlas.store.upsertConceptSet({ name: 'classes', concepts: CLASSES });
+    const run = await atlas.store.beginRun({ modelId: v2.modelId, clipModelId: v2.clipModelId, probeSetId: v2.probeSetId, conceptSetId, parameters: { method: 'clip-dissect' } });
+    await atlas.store.writeLayerResult(run, {
+      layer: { name: 'l1', kind: 'conv', units: 6 },
+      labels: [5, 4, 5, 0, 1, 2].map((c) => [{ concept: c, score: 0.9 }]),
+      topImages: [0, 1, 2, 3, 4, 5].map(() => []),
+    });
+    await atlas.store.completeRun(run);
+    // v1's l1 with class labels too (placeholders otherwise).
+    const v1Model = (await atlas.store.findTargetModel('net', '1'))!;
+    const run1 = await atlas.store.beginRun({ modelId: v1Model, clipModelId: v2.clipModelId, probeSetId: v2.probeSetId, conceptSetId, parameters: { method: 'clip-dissect' } });
+    await atlas.store.writeLayerResult(run1, {
+      layer: { name: 'l1', kind: 'conv', units: 6 },
+      labels: [0, 1, 2, 3, 4, 5].map((c) => [{ concept: c, score: 0.9 }]),
+      topImages: [0, 1, 2, 3, 4, 5].map(() => []),
+    });
+    await atlas.store.completeRun(run1);
+    client = await startClient(atlas.store);
+  });
+  afterAll(async () => {
+    await client?.server.stop();
+    await atlas?.cleanup();
+  });
+
+  it('matches neurons by activation correlation over the shared probe set and compares their labels', async () => {
+    const c = ok(await client.gql(COMPARE, { a: { name: 'net', version: '1' }, b: { name: 'net', version: '2' }, layer: 'l1' })).compareModels as Comparison;
+    expect(c.matchedBy).toBe('ACTIVATION_CORRELATION');
+    expect(c.probeSet).toEqual({ name: 'probe' });
+    // Unit u of v1 (class u) matches the v2 unit firing for class u: v2 unitClass [3,4,5,0,1,2].
+    expect(c.matches.map((m) => m.matchUnit)).toEqual([3, 4, 5, 0, 1, 2]);
+    c.matches.forEach((m) => expect(m.correlation!).toBeGreaterThan(0.9));
+    expect(c.matches.map((m) => m.label)).toEqual(CLASSES);
+    expect(c.matches.map((m) => m.matchLabel)).toEqual(['red', 'green', 'blue', 'tree', 'cat', 'tree']);
+    expect(c.agreement).toBeCloseTo(5 / 6, 10);
+    expect(c.changed).toEqual([{ unit: 3, label: 'dog', matchLabel: 'tree' }]);
+    const same = c.matches.filter((m) => m.sameLabel);
+    same.forEach((m) => expect(m.labelSimilarity!).toBeCloseTo(1, 5));
+    expect(c.matches[3]!.labelSimilarity!).toBeLessThan(0.999);
+    expect(c.meanLabelSimilarity!).toBeGreaterThan(0.5);
+  });
+
+  it('matches by unit when there are no shared activations (imported atlases), and refuses what cannot be matched', async () => {
+    await importAtlas(atlas.store, { format: 'milan', csv: 'layer,unit,description\nl1,0,red\nl1,1,blue\n', file: 'a.csv', model: 'imp', version: 'a' });
+    await importAtlas(atlas.store, { format: 'milan', csv: 'layer,unit,description\nl1,0,red\nl1,1,green\n', file: 'b.csv', model: 'imp', version: 'b' });
+    const c = ok(await client.gql(COMPARE, { a: { name: 'imp', version: 'a' }, b: { name: 'imp', version: 'b' }, layer: 'l1' })).compareModels as Comparison;
+    expect(c.matchedBy).toBe('UNIT_INDEX');
+    expect(c.probeSet).toBeNull();
+    expect(c.matches.map((m) => [m.unit, m.matchUnit, m.correlation, m.sameLabel])).toEqual([
+      [0, 0, null, true],
+      [1, 1, null, false],
+    ]);
+    expect(c.agreement).toBe(0.5);
+    expect(c.changed).toEqual([{ unit: 1, label: 'blue', matchLabel: 'green' }]);
+    await importAtlas(atlas.store, { format: 'milan', csv: 'layer,unit,description\nl1,2,red\n', file: 'c.csv', model: 'imp', version: 'c' });
+    const bad = await client.gql(COMPARE, { a: { name: 'imp', version: 'a' }, b: { name: 'imp', version: 'c' }, layer: 'l1' });
+    expect(errorCode(bad)).toBe('BAD_USER_INPUT');
+    expect(bad.body.errors![0]!.message).toMatch(/has 2 units in imp@a and 3 in imp@c/);
+    expect(errorCode(await client.gql(COMPARE, { a: { name: 'imp', version: 'a' }, b: { name: 'net', version: '1' }, layer: 'zz' }))).toBe('NOT_FOUND');
+  });
+});
