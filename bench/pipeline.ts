@@ -157,6 +157,19 @@ if (only === 'all' || only === 'tiny') {
     rawBatches: Math.max(4, Math.ceil(tinyImages / batch)),
   });
   cases.push({ ...cases[cases.length - 1]!, name: 'tiny, toy-world probe', probe: 'toy' });
+  const toyModel = join(root, 'models/toy/resnet-v1.onnx');
+  const toyClip = join(root, 'models/toy/clip');
+  if (existsSync(toyModel) && existsSync(join(toyClip, 'onnx/vision_model.onnx'))) {
+    cases.push({
+      name: 'toy resnet-v1 + toy CLIP',
+      model: toyModel,
+      layers: ['conv1', 'layer1', 'layer2', 'layer3', 'layer4', 'fc'],
+      clip: toyClip,
+      images: tinyImages,
+      probe: 'toy',
+      rawBatches: Math.max(4, Math.ceil(tinyImages / batch)),
+    });
+  }
 }
 const realDir = join(atlasCacheDir(), 'benchmodels');
 if ((only === 'all' || only === 'real') && ensureRealModels(realDir)) {

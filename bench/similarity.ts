@@ -81,11 +81,16 @@ async function speed(): Promise<void> {
   const params = { top_k: TOP_K };
 
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const ours = await score('soft_wpmi', denseConcepts(p), a, params, { threads: THREADS });
   const oursSeconds = (performance.now() - t0) / 1000;
-  console.log(`neuron-atlas (TypeScript, ${THREADS} worker threads): ${oursSeconds.toFixed(3)} s, ${((oursSeconds * 1000) / K).toFixed(2)} ms/neuron`);
+  const cpu = process.cpuUsage(cpu0);
+  const oursCpu = (cpu.user + cpu.system) / 1e6; // all threads of the process
+  console.log(
+    `neuron-atlas (TypeScript, ${THREADS} worker threads): ${oursSeconds.toFixed(3)} s, ${((oursSeconds * 1000) / K).toFixed(2)} ms/neuron; CPU ${oursCpu.toFixed(3)} s`,
+  );
 
-  let baseline: { seconds: number; labels: number[] } | undefined;
+  let baseline: { seconds: number; cpu_seconds: number; labels: number[] } | undefined;
   if (!opt['no-baseline']) {
     const dir = mkdtempSync(join(tmpdir(), 'similarity-bench-'));
     try {
@@ -98,16 +103,23 @@ async function speed(): Promise<void> {
         { stdio: ['ignore', 'inherit', 'inherit'] },
       );
       if (res.status !== 0) throw new Error(`baseline failed (${opt.python} ${script}), exit ${res.status}`);
-      baseline = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as { seconds: number; labels: number[] };
+      baseline = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as typeof baseline;
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    console.log(`reference loop (PyTorch ${opt.python}, 2 threads):   ${baseline.seconds.toFixed(3)} s, ${((baseline.seconds * 1000) / K).toFixed(2)} ms/neuron`);
+    console.log(
+      `reference loop (PyTorch ${opt.python}, 2 threads):   ${baseline!.seconds.toFixed(3)} s, ${((baseline!.seconds * 1000) / K).toFixed(2)} ms/neuron; CPU ${baseline!.cpu_seconds.toFixed(3)} s`,
+    );
   }
   const ourLabels = argmaxLabels(ours.labels);
   const agreement = baseline ? ourLabels.filter((l, k) => l === baseline.labels[k]).length / K : undefined;
   const ratio = baseline ? baseline.seconds / oursSeconds : undefined;
-  if (baseline) console.log(`speed-up ${ratio!.toFixed(1)}x per neuron; label agreement ${(100 * agreement!).toFixed(1)}% (${K} neurons)`);
+  const cpuRatio = baseline ? baseline.cpu_seconds / oursCpu : undefined;
+  if (baseline) {
+    console.log(
+      `speed-up ${ratio!.toFixed(1)}x per neuron (wall clock), ${cpuRatio!.toFixed(1)}x in CPU time; label agreement ${(100 * agreement!).toFixed(1)}% (${K} neurons)`,
+    );
+  }
   // The cores may be shared: a load above the core count slows both sides, unevenly.
   const load = loadavg()[0]!;
   console.log(`1-minute load average ${load.toFixed(2)} on ${cores} cores`);
@@ -123,9 +135,12 @@ async function speed(): Promise<void> {
       top_k: TOP_K,
       ours_s: +oursSeconds.toFixed(4),
       ours_ms_per_neuron: +((oursSeconds * 1000) / K).toFixed(3),
+      ours_cpu_s: +oursCpu.toFixed(4),
       baseline_s: baseline ? +baseline.seconds.toFixed(4) : null,
       baseline_ms_per_neuron: baseline ? +((baseline.seconds * 1000) / K).toFixed(3) : null,
+      baseline_cpu_s: baseline ? +baseline.cpu_seconds.toFixed(4) : null,
       ratio: ratio ? +ratio.toFixed(2) : null,
+      cpu_ratio: cpuRatio ? +cpuRatio.toFixed(2) : null,
       label_agreement: agreement ?? null,
       load_avg_1m: +load.toFixed(2),
     }),

@@ -326,9 +326,8 @@ export const queryEmbeddings = pgTable(
 );
 
 /**
- * The neuron search index: per CLIP model, every neuron's label (rank 0 of the run the layer
- * shows by default) with that label's text embedding. Each CLIP model gets a partial expression
- * HNSW index on `embedding::vector(dim)` (as image_embeddings do; see the note at the top).
+ * The neuron search index: per CLIP model, every neuron's current label (rank 0 of the run its
+ * layer shows by default). The label embeddings live once per distinct label in label_search.
  */
 export const neuronSearch = pgTable(
   'neuron_search',
@@ -346,13 +345,33 @@ export const neuronSearch = pgTable(
     modelId: integer('model_id').notNull(),
     conceptId: integer('concept_id').notNull(),
     score: doublePrecision('score').notNull(),
-    embedding: vectorAnyDim('embedding').notNull(),
   },
   (t) => [
     primaryKey({ columns: [t.clipModelId, t.neuronId] }),
     index('neuron_search_layer_idx').on(t.clipModelId, t.layerId),
     index('neuron_search_model_idx').on(t.clipModelId, t.modelId),
+    index('neuron_search_concept_idx').on(t.clipModelId, t.conceptId),
   ],
+);
+
+/**
+ * The distinct labels in neuron_search with their text embeddings, per CLIP model. Each CLIP
+ * model gets a partial expression HNSW index on `embedding::vector(dim)` (as image_embeddings do;
+ * see the note at the top). One vector per label, not per neuron: neurons sharing a label would
+ * be exact duplicates, which cost HNSW both recall and size.
+ */
+export const labelSearch = pgTable(
+  'label_search',
+  {
+    clipModelId: integer('clip_model_id')
+      .notNull()
+      .references(() => clipModels.id, { onDelete: 'cascade' }),
+    conceptId: integer('concept_id')
+      .notNull()
+      .references(() => concepts.id, { onDelete: 'cascade' }),
+    embedding: vectorAnyDim('embedding').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.clipModelId, t.conceptId] })],
 );
 
 /** Which run each layer's rows in neuron_search come from, per CLIP model (what a refresh compares). */

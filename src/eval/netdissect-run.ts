@@ -13,13 +13,13 @@ import type { LayerResult, Matrix } from '../db/contracts.js';
 import type { AtlasStore } from '../db/index.js';
 import { TargetModel, type TargetLayer } from '../compute/onnx/index.js';
 import { targetPreprocessSpec } from '../compute/pipeline/target-spec.js';
+import { networkDissectLayers } from './fast-netdissect.js';
 import { startProgress } from '../compute/pipeline/progress.js';
 import { topImagesPerUnit } from '../compute/pipeline/top-images.js';
 import { probeSetRecord, resolveProbeSet } from '../compute/probes/index.js';
 import {
   generateScene,
   imagesToTensor,
-  networkDissect,
   parseToySpec,
   renderScene,
   TOY_VOCABULARY,
@@ -197,15 +197,21 @@ export async function runNetDissect(store: AtlasStore, opts: NetDissectOptions):
     });
     clock('store', t0);
 
-    // ---------------------------------------------------------------- IoU labels, one layer at a time
+    // ---------------------------------------------------------------- IoU labels (all layers in one pass)
     const summaries: NetDissectLayerSummary[] = [];
     try {
-      const layerBar = startProgress('netdissect IoU', maps.length, 'layers', { quiet });
-      for (const m of maps) {
+      t0 = performance.now();
+      if (!quiet) log(`netdissect: IoU of ${maps.reduce((s, m) => s + m.k, 0)} units against ${concepts.length} toy concepts over ${count} images`);
+      const results = networkDissectLayers(
+        maps.map((m) => ({ data: m.data, n: count, k: m.k, h: m.h, w: m.w })),
+        scenes,
+        { topFraction, maskSize, concepts },
+      );
+      clock('iou', t0);
+      const layerBar = startProgress('netdissect store', maps.length, 'layers', { quiet });
+      for (const [i, m] of maps.entries()) {
         t0 = performance.now();
-        const result = networkDissect({ data: m.data, n: count, k: m.k, h: m.h, w: m.w }, scenes, { topFraction, maskSize, concepts });
-        clock('iou', t0);
-        t0 = performance.now();
+        const result = results[i]!;
         const C = result.concepts.length;
         const labels: LayerResult['labels'] = result.units.map((_, u) => {
           const row = Array.from(result.iou.subarray(u * C, (u + 1) * C), (score, c) => ({ concept: conceptIndex.get(result.concepts[c]!)!, score }));
@@ -220,7 +226,6 @@ export async function runNetDissect(store: AtlasStore, opts: NetDissectOptions):
           interpretable: ious.filter((v) => v > 0.04).length / ious.length,
           meanIou: ious.reduce((s, v) => s + v, 0) / ious.length,
         });
-        m.data = new Float32Array(0); // free the maps before the next layer
         layerBar.increment();
       }
       layerBar.stop();

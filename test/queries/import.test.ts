@@ -90,7 +90,7 @@ describe('atlas import (CLI, child process)', () => {
     } finally {
       await store.close();
     }
-  });
+  }, 240_000); // three CLI processes, each opening the atlas: slow on a busy 2-core machine
 });
 
 describe.each(drivers)('importAtlas over HTTP on %s', (driver) => {

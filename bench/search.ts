@@ -1,0 +1,251 @@
+/**
+ * Semantic-search benchmark.
+ *
+ *   npm run bench -- search [--neurons 100000] [--concepts 20000] [--dim 512] [--duration 10] [--connections 10] [--queries 200]
+ *
+ * Builds (once; reused by later runs) an atlas of --neurons neurons labelled from a vocabulary of
+ * --concepts words with random unit text embeddings, on Postgres when DATABASE_URL is set (a
+ * database `atlas_bench_search_...` on that server), else PGlite under bench/out/. Then:
+ * - recall@10 of the HNSW index against exact search over --queries random query vectors (a hit
+ *   counts when its similarity reaches the exact 10th best: labels shared by several neurons tie);
+ * - in-process SQL latency of the HNSW search against the exact scan (the baseline), with the ratio;
+ * - searchNeurons over HTTP against the real server in a child process under autocannon load
+ *   (query embeddings cached in the database, as for a repeated query): p50/p99 and requests/s.
+ * Goals: p99 <= 20 ms, >= 500 requests/s on 2 cores, recall@10 >= 0.98. Ends with one JSON line.
+ */
+import autocannon from 'autocannon';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import { openStore, type AtlasStore } from '../src/db/atlas-store.js';
+import { nearestNeurons, refreshNeuronSearch, vectorText } from '../src/db/queries/search.js';
+
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+const { values: opt } = parseArgs({
+  options: {
+    neurons: { type: 'string', default: '100000' },
+    concepts: { type: 'string', default: '20000' },
+    dim: { type: 'string', default: '512' },
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '10' },
+    queries: { type: 'string', default: '200' },
+  },
+});
+const NEURONS = Number(opt.neurons);
+const CONCEPTS = Number(opt.concepts);
+const DIM = Number(opt.dim);
+const DURATION = Number(opt.duration);
+const CONNECTIONS = Number(opt.connections);
+const QUERIES = Number(opt.queries);
+const UNITS_PER_LAYER = 4000;
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 4294967296;
+  };
+}
+function unitVectors(rows: number, dim: number, seed: number): Float32Array {
+  const r = rng(seed);
+  const data = new Float32Array(rows * dim);
+  for (let i = 0; i < rows; i++) {
+    let s = 0;
+    for (let j = 0; j < dim; j++) {
+      const v = Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r());
+      data[i * dim + j] = v;
+      s += v * v;
+    }
+    const inv = 1 / Math.sqrt(s);
+    for (let j = 0; j < dim; j++) data[i * dim + j]! *= inv;
+  }
+  return data;
+}
+
+const tag = `${NEURONS}_${CONCEPTS}_${DIM}`;
+let openOpts: { databaseUrl?: string; dataDir?: string };
+let serverEnv: Record<string, string>;
+if (process.env.DATABASE_URL) {
+  const base = new URL(process.env.DATABASE_URL);
+  const name = `atlas_bench_search_${tag}`;
+  const admin = new pg.Client({ connectionString: base.toString() });
+  await admin.connect();
+  const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+  if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  base.pathname = `/${name}`;
+  openOpts = { databaseUrl: base.toString() };
+  serverEnv = { DATABASE_URL: base.toString() };
+} else {
+  const dataDir = join(repoRoot, 'bench', 'out', `search-atlas-${tag}`);
+  openOpts = { dataDir };
+  serverEnv = { ATLAS_DATA_DIR: dataDir, DATABASE_URL: '' };
+}
+const driver = process.env.DATABASE_URL ? 'postgres' : 'pglite';
+const queryTexts = Array.from({ length: QUERIES }, (_, i) => `bench query ${i}`);
+const queryVectors = unitVectors(QUERIES, DIM, 99);
+
+async function build(store: AtlasStore): Promise<number> {
+  const started = performance.now();
+  const modelId = await store.upsertTargetModel({ name: 'bench-search', version: tag, fileHash: 'bench', inputSpec: {} });
+  const layers = Array.from({ length: Math.ceil(NEURONS / UNITS_PER_LAYER) }, (_, i) => ({
+    name: `layer${i}`,
+    kind: 'conv' as const,
+    units: Math.min(UNITS_PER_LAYER, NEURONS - i * UNITS_PER_LAYER),
+  }));
+  await store.upsertLayers(modelId, layers);
+  const clipModelId = await store.upsertClipModel({ name: `bench-search-clip-${DIM}`, dim: DIM });
+  const words = Array.from({ length: CONCEPTS }, (_, i) => `word ${i}`);
+  const { id: conceptSetId } = await store.upsertConceptSet({ name: 'bench-words', concepts: words });
+  const emb = unitVectors(CONCEPTS, DIM, 1);
+  for (let i = 0; i < CONCEPTS; i += 2000) {
+    const rows = Math.min(2000, CONCEPTS - i);
+    await store.putConceptEmbeddings(clipModelId, words.slice(i, i + rows), { rows, cols: DIM, data: emb.subarray(i * DIM, (i + rows) * DIM) });
+    process.stderr.write('c');
+  }
+  const runId = await store.beginRun({ modelId, clipModelId, conceptSetId, parameters: { method: 'clip-dissect' } });
+  const r = rng(5);
+  for (const layer of layers) {
+    await store.writeLayerResult(runId, {
+      layer,
+      labels: Array.from({ length: layer.units }, () => [{ concept: Math.floor(r() * CONCEPTS), score: r() }]),
+      topImages: Array.from({ length: layer.units }, () => []),
+    });
+    process.stderr.write('.');
+  }
+  await store.completeRun(runId);
+  // Query embeddings as a repeated query finds them: cached in the database.
+  for (let i = 0; i < QUERIES; i++) {
+    await store.db.execute(sql`INSERT INTO query_embeddings (clip_model_id, query, embedding)
+      VALUES (${clipModelId}, ${queryTexts[i]!}, ${vectorText(queryVectors.subarray(i * DIM, (i + 1) * DIM))}::vector) ON CONFLICT DO NOTHING`);
+  }
+  process.stderr.write('\n');
+  log(`atlas written in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return clipModelId;
+}
+
+const store = await openStore(openOpts);
+let clipModelId: number;
+const existing = await store.db.execute(sql`SELECT id FROM clip_models WHERE name = ${`bench-search-clip-${DIM}`}`);
+const built = await store.findTargetModel('bench-search', tag);
+if (built !== undefined && existing.rows.length > 0) {
+  clipModelId = Number((existing.rows[0] as { id: number }).id);
+  log(`reusing the bench atlas (${driver})`);
+} else {
+  clipModelId = await build(store);
+}
+let t0 = performance.now();
+await refreshNeuronSearch(store.db, clipModelId, DIM, { embedConcepts: async () => undefined, log });
+const indexSeconds = (performance.now() - t0) / 1000;
+const indexed = Number(
+  ((await store.db.execute(sql`SELECT count(*)::int AS n FROM neuron_search WHERE clip_model_id = ${clipModelId}`)).rows[0] as { n: number }).n,
+);
+log(`search index: ${indexed} neurons, ready in ${indexSeconds.toFixed(1)} s`);
+
+// Recall@10 and SQL latency, HNSW against exact.
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+let found = 0;
+const hnswMs: number[] = [];
+const exactMs: number[] = [];
+for (let i = 0; i < QUERIES; i++) {
+  const v = queryVectors.subarray(i * DIM, (i + 1) * DIM);
+  t0 = performance.now();
+  const approx = await nearestNeurons(store.db, clipModelId, DIM, v, 10);
+  hnswMs.push(performance.now() - t0);
+  t0 = performance.now();
+  const exact = await nearestNeurons(store.db, clipModelId, DIM, v, 10, {}, { exact: true });
+  exactMs.push(performance.now() - t0);
+  const tenth = exact[exact.length - 1]!.similarity;
+  found += approx.filter((h) => h.similarity >= tenth - 1e-6).length;
+}
+const recall = found / (10 * QUERIES);
+log(`recall@10 ${recall.toFixed(4)}; SQL latency p50: HNSW ${pct(hnswMs, 50).toFixed(2)} ms, exact ${pct(exactMs, 50).toFixed(2)} ms`);
+await store.close();
+
+async function startServer(): Promise<{ proc: ChildProcess; url: string }> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/server/main.ts')], {
+    cwd: repoRoot,
+    env: { ...process.env, PORT: '0', ATLAS_SEED: join(repoRoot, 'does-not-exist'), ...serverEnv },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let text = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${text}`)), 120_000);
+    proc.stderr!.on('data', (d: Buffer) => {
+      text += d.toString();
+      const m = /listening on (http:\/\/[^/\s]+)\/graphql/.exec(text);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    proc.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited (${code}):\n${text}`));
+    });
+  });
+  return { proc, url };
+}
+
+const { proc, url } = await startServer();
+let http: { rps: number; p50_ms: number; p99_ms: number; requests: number; errors: number; non2xx: number };
+try {
+  const body = (i: number) =>
+    JSON.stringify({
+      query: `query($q: String!) { searchNeurons(query: $q, first: 10) { similarity neuron { unit label score layer { name } } } }`,
+      variables: { q: queryTexts[i % QUERIES] },
+    });
+  // Warm-up, and a check that the answer is data, not errors.
+  for (let i = 0; i < Math.min(QUERIES, 50); i++) {
+    const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body(i) });
+    const json = (await res.json()) as { errors?: unknown[]; data?: { searchNeurons: unknown[] } };
+    if (json.errors || json.data?.searchNeurons.length !== 10) throw new Error(`search failed: ${JSON.stringify(json).slice(0, 500)}`);
+  }
+  let n = 0;
+  const result = await autocannon({
+    url: `${url}/graphql`,
+    connections: CONNECTIONS,
+    duration: DURATION,
+    requests: [{ method: 'POST', headers: { 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: body(n++) }) }],
+  });
+  http = {
+    rps: Math.round(result.requests.average),
+    p50_ms: result.latency.p50,
+    p99_ms: result.latency.p99,
+    requests: result.requests.total,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+} finally {
+  proc.kill('SIGTERM');
+  await new Promise((r) => proc.once('exit', r));
+}
+log(`searchNeurons over HTTP (${CONNECTIONS} connections, ${DURATION} s): ${http.rps} req/s, p50 ${http.p50_ms} ms, p99 ${http.p99_ms} ms, ${http.errors} errors, ${http.non2xx} non-2xx`);
+const figures = {
+  bench: 'search',
+  cpus: cpus().length,
+  driver,
+  neurons: indexed,
+  concepts: CONCEPTS,
+  dim: DIM,
+  index_ready_seconds: Number(indexSeconds.toFixed(2)),
+  recall_at_10: Number(recall.toFixed(4)),
+  sql_hnsw_p50_ms: Number(pct(hnswMs, 50).toFixed(3)),
+  sql_exact_p50_ms: Number(pct(exactMs, 50).toFixed(3)),
+  hnsw_speedup_vs_exact: Number((pct(exactMs, 50) / pct(hnswMs, 50)).toFixed(2)),
+  http_rps: http.rps,
+  http_p50_ms: http.p50_ms,
+  http_p99_ms: http.p99_ms,
+  http_requests: http.requests,
+  http_errors: http.errors + http.non2xx,
+  goals: { p99_ms: 20, rps: 500, recall_at_10: 0.98 },
+  meets_goals: http.p99_ms <= 20 && http.rps >= 500 && recall >= 0.98,
+};
+console.log(JSON.stringify(figures));
