@@ -20,6 +20,7 @@ import { dissect } from '../compute/pipeline/dissect.js';
 import { assertSimilarityName, factoredConcepts, score } from '../compute/similarity/index.js';
 import { readToyModelSidecar, TOY_FINAL_LAYER } from '../toyworld/index.js';
 import { NETDISSECT_METHOD, runNetDissect } from './netdissect-run.js';
+import { repoRoot, resolveSource } from './paths.js';
 
 /** The model whose run `atlas eval` scores when no run is named (part of the default atlas). */
 export const DEFAULT_EVAL_MODEL = 'resnet-v1';
@@ -127,7 +128,7 @@ async function textEmbeddings(store: AtlasStore, clipModelId: number, texts: str
   if (missing.length > 0) {
     const clipRow = await store.getClipModel(clipModelId);
     const [meta] = await rows<{ source: string | null }>(store, sql`SELECT source FROM clip_models WHERE id = ${clipModelId}`);
-    const source = meta?.source;
+    const source = resolveSource(meta?.source);
     if (!clipRow || !source || !existsSync(source)) {
       throw new EvalInputError(
         `the atlas has no text embeddings of ${missing.slice(0, 3).map((m) => JSON.stringify(m)).join(', ')} for CLIP model ${clipRow?.name ?? clipModelId}, and its folder (${source ?? 'unknown'}) is not available to encode them`,
@@ -200,7 +201,8 @@ async function classNameLabels(
   // No stored activations or image embeddings (an imported atlas): run the pipeline again.
   const probe = await toyProbeSpec(store, run.probeSetId);
   const [clip] = await rows<{ source: string | null }>(store, sql`SELECT source FROM clip_models WHERE id = ${clipModelId}`);
-  if (!probe || !model.source || !existsSync(model.source) || !clip?.source) {
+  const clipSource = resolveSource(clip?.source);
+  if (!probe || !model.source || !existsSync(model.source) || !clipSource) {
     throw new EvalInputError(
       `run ${run.id}: the atlas holds no activations of ${finalLayer.name} or image embeddings to rescore with the class names, ` +
         'and the model file, CLIP folder or toy probe set needed to recompute them is not available',
@@ -214,7 +216,7 @@ async function classNameLabels(
     const result = await dissect(async () => store, {
       model: model.source,
       layers: [finalLayer.name],
-      clip: clip.source,
+      clip: clipSource,
       probe,
       concepts: file,
       name: model.name,
@@ -254,7 +256,8 @@ export async function evaluateRun(store: AtlasStore, runId: number, opts: EvalOp
     sql`SELECT name, version, source FROM target_models WHERE id = ${run.modelId}`,
   );
   if (!model) throw new EvalInputError(`run ${runId}: its model ${run.modelId} is not in the atlas`);
-  const onnxPath = model.source && existsSync(model.source) ? model.source : resolve('models/toy', `${model.name}.onnx`);
+  model.source = resolveSource(model.source) ?? null;
+  const onnxPath = model.source && existsSync(model.source) ? model.source : resolve(repoRoot, 'models/toy', `${model.name}.onnx`);
   let classes: string[];
   try {
     classes = readToyModelSidecar(onnxPath).classes;

@@ -90,8 +90,9 @@ function defaultWorkers(): number {
 
 
 /**
- * Run CLIP-Dissect. `openStore` is called once the inputs have been read and checked, so bad
- * input fails fast without touching the atlas; the caller closes the store.
+ * Run CLIP-Dissect. `openStore` is called once the probe set, concepts and parameters have been
+ * checked (bad input fails fast without touching the atlas), in parallel with loading the
+ * models; the caller closes the store.
  */
 export async function dissect(openStore: () => Promise<AtlasStore>, opts: DissectOptions): Promise<DissectResult> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
@@ -115,34 +116,40 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
   const conceptSet = await loadConceptSet(opts.concepts);
   for (const note of conceptSet.notes) log(`note: ${note}`);
   const clipSource = await resolveClip(opts.clip, { cacheDir: join(cacheDir, 'hf'), quiet });
-  const clip = await ClipModel.load(clipSource.folder, {
-    device,
-    ...(opts.threads ? { threads: opts.threads } : {}),
-    ...(clipSource.name ? { name: clipSource.name } : {}),
-    source: clipSource.source,
-  });
-  const modelPath = resolve(opts.model);
-  const { spec: targetSpec, source: specSource } = await targetPreprocessSpec(modelPath);
-  const target = await TargetModel.load(modelPath, {
-    layers: opts.layers,
-    pool,
-    device,
-    inputSize: targetSpec.crop,
-    ...(opts.threads ? { threads: opts.threads } : {}),
-  });
-  if (target.input.height !== targetSpec.crop || target.input.width !== targetSpec.crop) {
-    throw new Error(
-      `${modelPath} takes ${target.input.height}x${target.input.width} images but its preprocessing (${specSource}) crops to ` +
-        `${targetSpec.crop}x${targetSpec.crop}; put the right crop in ${modelPath.replace(/\.onnx$/i, '')}.json`,
-    );
-  }
-  clock('load', t0);
-  // Start the decode workers now: they load their modules while the store opens.
-  const decoder = new DecodePool(opts.workers ?? defaultWorkers());
+  // Open the atlas while the models load (both take seconds); a failure surfaces when awaited.
+  const storeOpening = openStore();
+  storeOpening.catch(() => undefined);
+  let clip: ClipModel | undefined;
+  let target: TargetModel | undefined;
+  let decoder: DecodePool | undefined;
   try {
+    clip = await ClipModel.load(clipSource.folder, {
+      device,
+      ...(opts.threads ? { threads: opts.threads } : {}),
+      ...(clipSource.name ? { name: clipSource.name } : {}),
+      source: clipSource.source,
+    });
+    const modelPath = resolve(opts.model);
+    const { spec: targetSpec, source: specSource } = await targetPreprocessSpec(modelPath);
+    target = await TargetModel.load(modelPath, {
+      layers: opts.layers,
+      pool,
+      device,
+      inputSize: targetSpec.crop,
+      ...(opts.threads ? { threads: opts.threads } : {}),
+    });
+    if (target.input.height !== targetSpec.crop || target.input.width !== targetSpec.crop) {
+      throw new Error(
+        `${modelPath} takes ${target.input.height}x${target.input.width} images but its preprocessing (${specSource}) crops to ` +
+          `${targetSpec.crop}x${targetSpec.crop}; put the right crop in ${modelPath.replace(/\.onnx$/i, '')}.json`,
+      );
+    }
+    clock('load', t0);
+    // Start the decode workers now: they load their modules while the store finishes opening.
+    decoder = new DecodePool(opts.workers ?? defaultWorkers());
     // ------------------------------------------------------------------ register in the store
     t0 = performance.now();
-    const store = await openStore();
+    const store = await storeOpening;
     clock('open_store', t0);
     t0 = performance.now();
     const modelName = opts.name ?? basename(modelPath).replace(/\.onnx$/i, '');
@@ -263,8 +270,10 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
     // On failure the run stays 'running' (invisible); a rerun with the same inputs resumes it.
     return { runId, layers: summaries, stats, timings };
   } finally {
-    await decoder.close().catch(() => undefined);
-    await clip.release().catch(() => undefined);
-    await target.release().catch(() => undefined);
+    // Settled before returning, so that the caller can close the store it opened.
+    await storeOpening.catch(() => undefined);
+    await decoder?.close().catch(() => undefined);
+    await clip?.release().catch(() => undefined);
+    await target?.release().catch(() => undefined);
   }
 }

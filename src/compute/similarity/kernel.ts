@@ -68,18 +68,18 @@ export function readSourceRows(src: RowSource, ids: ArrayLike<number>, out: Floa
   }
 }
 
-/** Tables for expRow: exp(-j) for integer j in 0..746 and exp(-f/4096) for f in 0..4095. */
+/** Tables for expRow: exp(-j) for integer j in 0..746 and exp(-f/1024) for f in 0..1023. */
 export function expTables(): { whole: Float64Array; frac: Float64Array } {
   const whole = new Float64Array(748);
-  const frac = new Float64Array(4096);
+  const frac = new Float64Array(1024);
   for (let j = 0; j < whole.length; j++) whole[j] = Math.exp(-j);
-  for (let f = 0; f < 4096; f++) frac[f] = Math.exp(-f / 4096);
+  for (let f = 0; f < 1024; f++) frac[f] = Math.exp(-f / 1024);
   return { whole, frac };
 }
 
 /**
  * out[outOff + c] = exp(a * p[off + c] - max_c(a * p[off + c])) for c < n; returns their sum
- * (the softmax denominator). float64 arithmetic; exp is table-driven (relative error ~3e-12):
+ * (the softmax denominator). float64 arithmetic; exp is table-driven (relative error ~1e-14):
  * it is the bulk of soft_wpmi's work, and Math.exp costs several times more.
  */
 export function expRow(
@@ -98,16 +98,16 @@ export function expRow(
     if (t > max) max = t;
   }
   if (!(max > -Infinity && max < Infinity)) throw new Error(`concept activations are not finite (row maximum ${max})`);
-  const limit = 746 * 4096;
+  const limit = 746 * 1024;
   let sum = 0;
   for (let c = 0; c < n; c++) {
-    // u = (max - t) * 4096 >= 0 = whole units, 1/4096ths, and a remainder r in (-1/4096, 0]
-    const u = (max - a * p[off + c]!) * 4096;
+    // u = (max - t) * 1024 >= 0 = whole units, 1/1024ths, and a remainder r in (-1/1024, 0]
+    const u = (max - a * p[off + c]!) * 1024;
     let e = 0;
     if (u < limit) {
       const j = u | 0;
-      const r = (j - u) * (1 / 4096);
-      e = whole[j >> 12]! * frac[j & 4095]! * (1 + r * (1 + r * 0.5)); // error ~ r^3/6 < 3e-12
+      const r = (j - u) * (1 / 1024);
+      e = whole[j >> 10]! * frac[j & 1023]! * (1 + r * (1 + r * (0.5 + r * (1 / 6))));
     } else if (u !== u) {
       throw new Error(`concept activations hold NaN (concept ${c})`);
     }
@@ -190,12 +190,12 @@ export function logLikelihoods(
         let avail = 0;
         while (avail < take && j + avail < last && pairs[j + avail]! < end * topK) avail++;
         take = avail;
-        const e0 = pairs[j]!, r0 = e0 % topK, q0 = ((e0 - r0) / topK - start) * c;
+        const e0 = pairs[j]!, r0 = e0 % topK | 0, q0 = (((e0 - r0) / topK - start) * c) | 0;
         const b0 = base[r0]!, w0 = weight[r0]! * invSum[q0 / c]!;
         if (take >= 4) {
-          const e1 = pairs[j + 1]!, r1 = e1 % topK, q1 = ((e1 - r1) / topK - start) * c;
-          const e2 = pairs[j + 2]!, r2 = e2 % topK, q2 = ((e2 - r2) / topK - start) * c;
-          const e3 = pairs[j + 3]!, r3 = e3 % topK, q3 = ((e3 - r3) / topK - start) * c;
+          const e1 = pairs[j + 1]!, r1 = e1 % topK | 0, q1 = (((e1 - r1) / topK - start) * c) | 0;
+          const e2 = pairs[j + 2]!, r2 = e2 % topK | 0, q2 = (((e2 - r2) / topK - start) * c) | 0;
+          const e3 = pairs[j + 3]!, r3 = e3 % topK | 0, q3 = (((e3 - r3) / topK - start) * c) | 0;
           const b1 = base[r1]!, w1 = weight[r1]! * invSum[q1 / c]!;
           const b2 = base[r2]!, w2 = weight[r2]! * invSum[q2 / c]!, b3 = base[r3]!, w3 = weight[r3]! * invSum[q3 / c]!;
           for (let k = 0; k < c; k++) {
@@ -203,7 +203,7 @@ export function logLikelihoods(
           }
           take = 4;
         } else if (take >= 2) {
-          const e1 = pairs[j + 1]!, r1 = e1 % topK, q1 = ((e1 - r1) / topK - start) * c;
+          const e1 = pairs[j + 1]!, r1 = e1 % topK | 0, q1 = (((e1 - r1) / topK - start) * c) | 0;
           const b1 = base[r1]!, w1 = weight[r1]! * invSum[q1 / c]!;
           for (let k = 0; k < c; k++) product[o + k]! *= (b0 + w0 * q[q0 + k]!) * (b1 + w1 * q[q1 + k]!);
           take = 2;

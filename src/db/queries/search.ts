@@ -2,9 +2,10 @@
  * Semantic search over the atlas with pgvector.
  *
  * neuron_search holds, per CLIP model, each neuron's current label (rank 0 of the run its layer
- * shows by default: latest complete clip-dissect run, else latest complete run) with the label's
- * text embedding, under a partial expression HNSW index per CLIP model. `refreshNeuronSearch`
- * brings it up to date layer by layer when the set of complete runs has changed.
+ * shows by default: latest complete clip-dissect run, else latest complete run); label_search
+ * holds each distinct label's text embedding once, under a partial expression HNSW index per CLIP
+ * model. A search finds the nearest labels, then their neurons. `refreshNeuronSearch` brings both
+ * up to date layer by layer when the set of complete runs has changed.
  */
 import { sql } from 'drizzle-orm';
 import type { AtlasDb } from '../connection.js';
@@ -48,11 +49,11 @@ export async function runsFingerprint(q: Q): Promise<string> {
 
 export async function ensureNeuronSearchIndex(db: AtlasDb, clipModelId: number, dim: number): Promise<void> {
   await db.transaction(async (tx) => {
-    // The graph of 100,000 512-d vectors needs ~250 MB; with less, pgvector builds it on disk, far slower.
+    // A graph of 100,000 512-d vectors needs ~250 MB; with less, pgvector builds it on disk, far slower.
     await tx.execute(sql.raw(`SET LOCAL maintenance_work_mem = '512MB'`));
     await tx.execute(
       sql.raw(
-        `CREATE INDEX IF NOT EXISTS neuron_search_hnsw_clip_${int(clipModelId)} ON neuron_search ` +
+        `CREATE INDEX IF NOT EXISTS label_search_hnsw_clip_${int(clipModelId)} ON label_search ` +
           `USING hnsw ((embedding::vector(${int(dim)})) vector_cosine_ops) WHERE clip_model_id = ${int(clipModelId)}`,
       ),
     );
@@ -60,6 +61,8 @@ export async function ensureNeuronSearchIndex(db: AtlasDb, clipModelId: number, 
 }
 
 export interface RefreshHooks {
+  /** The caller's runsFingerprint, when it already has it (saves a query). */
+  fingerprint?: string;
   /** Makes sure these label texts have concept embeddings for the CLIP model (may throw). */
   embedConcepts(texts: string[]): Promise<void>;
   log?: (line: string) => void;
@@ -75,15 +78,17 @@ const refreshing = new WeakMap<object, Map<number, Promise<void>>>();
 export async function refreshNeuronSearch(db: AtlasDb, clipModelId: number, dim: number, hooks: RefreshHooks): Promise<void> {
   const seen = lastFingerprint.get(db) ?? new Map<number, string>();
   lastFingerprint.set(db, seen);
-  const fingerprint = await runsFingerprint(db);
+  const fingerprint = hooks.fingerprint ?? (await runsFingerprint(db));
   if (seen.get(clipModelId) === fingerprint) return;
   const running = refreshing.get(db) ?? new Map<number, Promise<void>>();
   refreshing.set(db, running);
   const inFlight = running.get(clipModelId);
   if (inFlight) return inFlight;
   const work = (async () => {
-    const complete = await refreshLayers(db, clipModelId, dim, hooks);
-    if (complete) seen.set(clipModelId, fingerprint);
+    // Layers whose labels could not all be embedded (no encoder) are retried when runs change,
+    // not on every search.
+    await refreshLayers(db, clipModelId, dim, hooks);
+    seen.set(clipModelId, fingerprint);
   })().finally(() => running.delete(clipModelId));
   running.set(clipModelId, work);
   return work;
@@ -99,14 +104,18 @@ async function refreshLayers(db: AtlasDb, clipModelId: number, dim: number, hook
   const wantedLayers = new Set(wanted.map((w) => w.layerId));
   let complete = true;
 
-  for (const gone of [...state.keys()].filter((l) => !wantedLayers.has(l))) {
+  const goneLayers = [...state.keys()].filter((l) => !wantedLayers.has(l));
+  for (const gone of goneLayers) {
     await db.transaction(async (tx) => {
       await tx.execute(sql`DELETE FROM neuron_search WHERE clip_model_id = ${clipModelId} AND layer_id = ${gone}`);
       await tx.execute(sql`DELETE FROM neuron_search_layers WHERE clip_model_id = ${clipModelId} AND layer_id = ${gone}`);
     });
   }
   const stale = wanted.filter((w) => state.get(w.layerId) !== w.runId);
-  if (stale.length === 0) return true;
+  if (stale.length === 0) {
+    if (goneLayers.length > 0) await syncLabels(db, clipModelId);
+    return true;
+  }
 
   // Labels without an embedding for this CLIP model (imported runs, other CLIP models).
   const runIds = [...new Set(stale.map((s) => s.runId))];
@@ -130,8 +139,8 @@ async function refreshLayers(db: AtlasDb, clipModelId: number, dim: number, hook
       await tx.execute(sql`SELECT pg_advisory_xact_lock(724001, ${clipModelId})`);
       await tx.execute(sql`DELETE FROM neuron_search WHERE clip_model_id = ${clipModelId} AND layer_id = ${s.layerId}`);
       const inserted = await tx.execute(sql`
-        INSERT INTO neuron_search (clip_model_id, neuron_id, run_id, layer_id, model_id, concept_id, score, embedding)
-        SELECT ${clipModelId}, nl.neuron_id, nl.run_id, ${s.layerId}, ${s.modelId}, nl.concept_id, nl.score, ce.embedding
+        INSERT INTO neuron_search (clip_model_id, neuron_id, run_id, layer_id, model_id, concept_id, score)
+        SELECT ${clipModelId}, nl.neuron_id, nl.run_id, ${s.layerId}, ${s.modelId}, nl.concept_id, nl.score
         FROM neuron_labels nl
         JOIN neurons n ON n.id = nl.neuron_id AND n.layer_id = ${s.layerId}
         JOIN concept_embeddings ce ON ce.clip_model_id = ${clipModelId} AND ce.concept_id = nl.concept_id
@@ -144,10 +153,25 @@ async function refreshLayers(db: AtlasDb, clipModelId: number, dim: number, hook
       }
     });
   }
+  await syncLabels(db, clipModelId);
   // Built after the first fill (faster than growing it row by row), kept up to date afterwards.
   await ensureNeuronSearchIndex(db, clipModelId, dim);
-  await db.execute(sql`ANALYZE neuron_search`);
+  await db.execute(sql`ANALYZE neuron_search, label_search`);
   return complete;
+}
+
+/** label_search = the distinct labels of neuron_search, with their embeddings. */
+async function syncLabels(db: AtlasDb, clipModelId: number): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(724001, ${clipModelId})`);
+    await tx.execute(sql`DELETE FROM label_search ls WHERE ls.clip_model_id = ${clipModelId}
+      AND NOT EXISTS (SELECT 1 FROM neuron_search ns WHERE ns.clip_model_id = ${clipModelId} AND ns.concept_id = ls.concept_id)`);
+    await tx.execute(sql`INSERT INTO label_search (clip_model_id, concept_id, embedding)
+      SELECT ${clipModelId}, ce.concept_id, ce.embedding FROM concept_embeddings ce
+      WHERE ce.clip_model_id = ${clipModelId}
+        AND ce.concept_id IN (SELECT DISTINCT concept_id FROM neuron_search WHERE clip_model_id = ${clipModelId})
+      ON CONFLICT (clip_model_id, concept_id) DO UPDATE SET embedding = excluded.embedding`);
+  });
 }
 
 export interface NeuronHit {
@@ -167,9 +191,10 @@ export interface NeuronSearchFilter {
 }
 
 /**
- * The `first` neurons whose label embedding is nearest (cosine) to `vector`. Unfiltered: the HNSW
- * index. One layer: exact (a layer is small). Models only: HNSW with pgvector's iterative scan,
- * so filtering does not starve the result.
+ * The `first` neurons whose label embedding is nearest (cosine) to `vector`: the nearest labels
+ * through the HNSW index of the CLIP model, then their neurons. With a filter (models, a layer),
+ * only labels some neuron in scope carries count, and pgvector's iterative scan keeps reading
+ * the index until enough are found. `exact` scans without the index (the benchmark's baseline).
  */
 export async function nearestNeurons(
   db: AtlasDb,
@@ -180,27 +205,32 @@ export async function nearestNeurons(
   filter: NeuronSearchFilter = {},
   opts: { exact?: boolean } = {},
 ): Promise<NeuronHit[]> {
-  const d = int(dim);
-  const q = sql`${vectorText(vector)}::vector(${sql.raw(d)})`;
-  const dist = sql`(ns.embedding::vector(${sql.raw(d)}) <=> ${q})`;
+  const d = sql.raw(int(dim));
   // A literal, not a parameter: the planner must see it to use the partial index.
-  const conds = [sql`ns.clip_model_id = ${sql.raw(int(clipModelId))}`];
-  if (filter.layerId !== undefined) conds.push(sql`ns.layer_id = ${filter.layerId}`);
-  if (filter.modelIds) conds.push(sql`ns.model_id = ANY(${sql.param(filter.modelIds)}::int[])`);
-  const exact = opts.exact || filter.layerId !== undefined;
-  // `+ 0` hides the ordering from the planner so that it cannot pick the HNSW index.
-  const order = exact ? sql`${dist} + 0` : dist;
+  const clip = sql.raw(int(clipModelId));
+  const dist = sql`(ls.embedding::vector(${d}) <=> ${vectorText(vector)}::vector(${d}))`;
+  const scope = [sql`ns.clip_model_id = ${clip}`];
+  if (filter.layerId !== undefined) scope.push(sql`ns.layer_id = ${filter.layerId}`);
+  if (filter.modelIds) scope.push(sql`ns.model_id = ANY(${sql.param(filter.modelIds)}::int[])`);
+  const filtered = scope.length > 1;
+  const inScope = filtered ? sql`AND EXISTS (SELECT 1 FROM neuron_search ns WHERE ns.concept_id = ls.concept_id AND ${sql.join(scope, sql` AND `)})` : sql``;
+  // `+ 0` hides the ordering from the planner so that it cannot use the index.
+  const order = opts.exact ? sql`${dist} + 0` : dist;
+  // Each label has at least one neuron in scope, so the `first` nearest labels hold the `first` nearest neurons.
   const query = sql`
     SELECT ns.neuron_id AS "neuronId", ns.run_id AS "runId", ns.layer_id AS "layerId", ns.model_id AS "modelId",
-           n.unit, c.text AS label, ns.score, 1 - ${dist} AS similarity
-    FROM (SELECT * FROM neuron_search ns WHERE ${sql.join(conds, sql` AND `)} ORDER BY ${order} LIMIT ${first}) ns
+           n.unit, c.text AS label, ns.score, 1 - l.d AS similarity
+    FROM (SELECT ls.concept_id, ${dist} AS d FROM label_search ls
+          WHERE ls.clip_model_id = ${clip} ${inScope} ORDER BY ${order} LIMIT ${first}) l
+    JOIN neuron_search ns ON ${sql.join(scope, sql` AND `)} AND ns.concept_id = l.concept_id
     JOIN neurons n ON n.id = ns.neuron_id
     JOIN concepts c ON c.id = ns.concept_id
-    ORDER BY similarity DESC, ns.neuron_id`;
+    ORDER BY l.d, ns.neuron_id
+    LIMIT ${first}`;
   const rows = await db.transaction(async (tx) => {
-    if (!exact) {
+    if (!opts.exact) {
       await tx.execute(sql.raw(`SET LOCAL hnsw.ef_search = ${Math.max(EF_SEARCH, first)}`));
-      if (filter.modelIds) await tx.execute(sql`SET LOCAL hnsw.iterative_scan = strict_order`);
+      if (filtered) await tx.execute(sql`SET LOCAL hnsw.iterative_scan = strict_order`);
     }
     return (await tx.execute(query)).rows as NeuronHit[];
   });

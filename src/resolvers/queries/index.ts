@@ -13,6 +13,7 @@ import {
   nearestImages,
   nearestNeurons,
   refreshNeuronSearch,
+  runsFingerprint,
   type NeuronSearchFilter,
 } from '../../db/queries/search.js';
 import { conceptEmbeddingsById, layerLabels, probeSetsWithActivations } from '../../db/queries/runs.js';
@@ -69,11 +70,23 @@ async function scopeModels(ctx: AtlasContext, model?: string | null, version?: s
   return all;
 }
 
+/** Scope -> CLIP model, valid while the set of complete runs (its fingerprint) stays the same. */
+const clipOfScopeCache = new WeakMap<AtlasStore, Map<string, ClipRow>>();
+
 /** The CLIP model for a scope: that of its runs, else ATLAS_CLIP's. */
-async function searchClip(store: AtlasStore, scope: NeuronSearchFilter & { probeSetId?: number }): Promise<ClipRow> {
+async function searchClip(store: AtlasStore, scope: NeuronSearchFilter & { probeSetId?: number }, fingerprint?: string): Promise<ClipRow> {
+  const cache = clipOfScopeCache.get(store) ?? new Map<string, ClipRow>();
+  clipOfScopeCache.set(store, cache);
+  const key = fingerprint === undefined ? undefined : `${fingerprint}|${JSON.stringify(scope)}`;
+  const hit = key === undefined ? undefined : cache.get(key);
+  if (hit) return hit;
   const encoders = textEncoders(store);
   const id = await clipModelOfScope(store.db, scope);
   const row = id !== undefined ? await encoders.clipRow(id) : await encoders.configured();
+  if (row && key !== undefined) {
+    if (cache.size >= 1000) cache.clear();
+    cache.set(key, row);
+  }
   if (!row) {
     throw new GraphQLError('no CLIP model to search with: no CLIP-Dissect run covers this scope and ATLAS_CLIP is not set', {
       extensions: { code: 'ENCODER_UNAVAILABLE' },
@@ -82,10 +95,20 @@ async function searchClip(store: AtlasStore, scope: NeuronSearchFilter & { probe
   return row;
 }
 
-async function neuronParent(ctx: AtlasContext, neuronId: number, unit: number, layerId: number, modelId: number, run: RunRow | null, label?: string, score?: number): Promise<NeuronParent> {
-  const [layer, model] = await Promise.all([ctx.loaders.layer.load(layerId), ctx.loaders.model.load(modelId)]);
+async function neuronParent(
+  ctx: AtlasContext,
+  neuronId: number,
+  unit: number,
+  layerId: number,
+  modelId: number,
+  run: RunRow | null | Promise<RunRow | null | undefined>,
+  label?: string,
+  score?: number,
+): Promise<NeuronParent> {
+  // All loads of a request's hits start in the same tick, so each DataLoader makes one query.
+  const [layer, model, runRow] = await Promise.all([ctx.loaders.layer.load(layerId), ctx.loaders.model.load(modelId), run]);
   if (!layer || !model) throw notFound(`neuron ${neuronId} has no layer or model`);
-  return { neuronId, unit, layer, model, run, ...(label !== undefined ? { label } : {}), ...(score !== undefined ? { score } : {}) };
+  return { neuronId, unit, layer, model, run: runRow ?? null, ...(label !== undefined ? { label } : {}), ...(score !== undefined ? { score } : {}) };
 }
 
 function rescoreParent(model: ModelRow, layer: LayerInfo, baseRun: RunRow, r: RescoreResult) {
@@ -159,9 +182,11 @@ export const queryResolvers: Resolvers = {
           filter.layerId = layers[0]!.id;
         }
         if (first === 0) return [];
-        const clip = await searchClip(store, filter);
+        const fingerprint = await runsFingerprint(store.db);
+        const clip = await searchClip(store, filter, fingerprint);
         const encoders = textEncoders(store);
         await refreshNeuronSearch(store.db, clip.id, clip.dim, {
+          fingerprint,
           embedConcepts: async (texts) => void (await encoders.concepts(clip.id, texts, clip.dim)),
         });
         const vector = await encoders.query(clip.id, query);
@@ -170,7 +195,7 @@ export const queryResolvers: Resolvers = {
         return Promise.all(
           hits.map(async (h) => ({
             similarity: h.similarity,
-            neuron: await neuronParent(ctx, h.neuronId, h.unit, h.layerId, h.modelId, (await ctx.loaders.run.load(h.runId)) ?? null, h.label, h.score),
+            neuron: await neuronParent(ctx, h.neuronId, h.unit, h.layerId, h.modelId, ctx.loaders.run.load(h.runId), h.label, h.score),
           })),
         );
       }),

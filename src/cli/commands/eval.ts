@@ -1,0 +1,160 @@
+/**
+ * Toy-world evaluation commands (one module, so the command index stays one line per owner):
+ *  - `atlas netdissect`: Network Dissection of a model's layers over a toy probe set, stored as a run;
+ *  - `atlas eval`: scores a CLIP-Dissect run against the toy world's ground truth;
+ *  - `atlas seed build`: builds the default atlas (and optionally exports it as the seed snapshot).
+ */
+import type { Command } from 'commander';
+import { openStore, type AtlasStore } from '../../db/index.js';
+import { defaultSeedPath, exportSeed } from '../../db/seed.js';
+import { defaultEvalRun, evaluateRun, latestClipRunOfModel, type EvalResult } from '../../eval/evaluate.js';
+import { runNetDissect } from '../../eval/netdissect-run.js';
+import { buildDefaultAtlas, DEFAULT_MODELS, DEFAULT_PROBE } from '../../defaultatlas/build.js';
+
+interface StoreFlags {
+  dataDir?: string;
+  databaseUrl?: string;
+}
+
+function positiveInt(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be a positive integer, got ${value}`);
+  return n;
+}
+
+async function withStore<T>(flags: StoreFlags, work: (store: AtlasStore) => Promise<T>): Promise<T> {
+  const store = await openStore({
+    ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
+    ...(flags.databaseUrl ? { databaseUrl: flags.databaseUrl } : {}),
+  });
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+function table(result: EvalResult): string {
+  const lines = [
+    `run ${result.runId}: ${result.model.name} ${result.model.version}, probe set ${result.probeSet}, ` +
+      `concept set ${result.conceptSet.name} (${result.conceptSet.size} concepts), ${result.similarity}`,
+    '',
+    `final layer ${result.finalLayer}:`,
+    `  accuracy (run's concept set)      ${pct(result.finalLayerAccuracy)}`,
+    `  accuracy (class names only)       ${pct(result.finalLayerAccuracyClassNames)}`,
+    `  mean CLIP cosine label/class      ${result.meanLabelCosine.toFixed(3)}`,
+    '',
+    `  unit  class         label             class-names label  cosine`,
+  ];
+  for (const u of result.finalUnits) {
+    lines.push(`  ${String(u.unit).padEnd(5)} ${u.className.padEnd(13)} ${u.label.padEnd(17)} ${u.labelClassNames.padEnd(18)} ${u.cosine.toFixed(3)}`);
+  }
+  lines.push('', 'hidden layers: agreement with Network Dissection (same rank-0 label)');
+  for (const [layer, d] of Object.entries(result.hiddenDetail)) {
+    lines.push(`  ${layer.padEnd(34)} ${pct(d.share).padStart(6)}  (${d.agree}/${d.units}, netdissect run ${d.netdissectRunId})`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function register(program: Command): void {
+  program
+    .command('netdissect')
+    .description('label every unit of the chosen layers by IoU against the toy world\'s concept masks (Network Dissection) and store the run')
+    .requiredOption('--model <file>', 'target network (.onnx) with a toy sidecar JSON')
+    .requiredOption('--layers <names>', 'comma-separated conv or token layers, e.g. layer1,layer2')
+    .requiredOption('--probe <spec>', 'toy probe set toy:N:SEED (the masks come from the generator)')
+    .option('--name <name>', 'model name in the atlas (default: file name)')
+    .option('--version <version>', 'model version in the atlas (default: start of the file hash)')
+    .option('--top-fraction <q>', 'share of the highest activations that count as on', '0.005')
+    .option('--mask-size <n>', 'side the maps are upsampled to', '64')
+    .option('--batch <n>', 'images per inference batch', '50')
+    .option('--data-dir <dir>', 'PGlite data folder (default: ATLAS_DATA_DIR or .atlas)')
+    .option('--database-url <url>', 'Postgres server (default: DATABASE_URL)')
+    .option('--quiet', 'no progress bars')
+    .option('--json', 'print the result as JSON on stdout')
+    .action(async (flags: StoreFlags & Record<string, string | boolean | undefined>) => {
+      const layers = String(flags.layers).split(',').map((l) => l.trim()).filter(Boolean);
+      if (layers.length === 0) throw new Error('--layers needs at least one layer name');
+      const topFraction = Number(flags.topFraction);
+      if (!(topFraction > 0 && topFraction < 1)) throw new Error(`--top-fraction must be in (0, 1), got ${String(flags.topFraction)}`);
+      const result = await withStore(flags, (store) =>
+        runNetDissect(store, {
+          model: String(flags.model),
+          layers,
+          probe: String(flags.probe),
+          topFraction,
+          maskSize: positiveInt('--mask-size', flags.maskSize as string)!,
+          batch: positiveInt('--batch', flags.batch as string)!,
+          quiet: Boolean(flags.quiet),
+          ...(flags.name ? { name: String(flags.name) } : {}),
+          ...(flags.version ? { version: String(flags.version) } : {}),
+        }),
+      );
+      if (flags.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+      else {
+        const lines = [`netdissect run ${result.runId} complete`];
+        for (const l of result.layers) {
+          lines.push(`  ${l.name} (${l.kind}, ${l.units} units): ${pct(l.interpretable)} of units with IoU > 0.04, mean best IoU ${l.meanIou.toFixed(3)}`);
+        }
+        process.stdout.write(`${lines.join('\n')}\n`);
+      }
+    });
+
+  program
+    .command('eval')
+    .description('score a CLIP-Dissect run of a toy model against the toy world\'s ground truth (default: the default atlas\'s resnet-v1 run)')
+    .option('--run <id>', 'run to score (see `atlas db runs`)')
+    .option('--all', 'score the latest clip-dissect run of every default-atlas model')
+    .option('--data-dir <dir>', 'PGlite data folder (default: ATLAS_DATA_DIR or .atlas)')
+    .option('--database-url <url>', 'Postgres server (default: DATABASE_URL)')
+    .option('--quiet', 'no progress bars')
+    .option('--json', 'print one JSON object (with --all: an array)')
+    .action(async (flags: StoreFlags & { run?: string; all?: boolean; quiet?: boolean; json?: boolean }) => {
+      if (flags.run !== undefined && flags.all) throw new Error('--run and --all exclude each other');
+      const runId = positiveInt('--run', flags.run);
+      const opts = { quiet: flags.quiet ?? Boolean(flags.json) };
+      await withStore(flags, async (store) => {
+        if (flags.all) {
+          const results: EvalResult[] = [];
+          for (const m of DEFAULT_MODELS) {
+            const id = await latestClipRunOfModel(store, m.name);
+            if (id !== undefined) results.push(await evaluateRun(store, id, opts));
+          }
+          if (results.length === 0) throw new Error(`the atlas has no clip-dissect run of ${DEFAULT_MODELS.map((m) => m.name).join(', ')}`);
+          process.stdout.write(flags.json ? `${JSON.stringify(results)}\n` : results.map(table).join('\n'));
+          return;
+        }
+        const result = await evaluateRun(store, runId ?? (await defaultEvalRun(store)), opts);
+        process.stdout.write(flags.json ? `${JSON.stringify(result)}\n` : table(result));
+      });
+    });
+
+  const seed = program.command('seed').description('the default atlas (toy models dissected over a toy probe set)');
+  seed
+    .command('build')
+    .description('build the default atlas with the engine into the atlas database, optionally exporting the seed snapshot')
+    .option('--probe <spec>', 'toy probe set', DEFAULT_PROBE)
+    .option('--export [file]', `also write the snapshot (default ${'seed/atlas.jsonl.gz'})`)
+    .option('--data-dir <dir>', 'PGlite data folder (default: ATLAS_DATA_DIR or .atlas)')
+    .option('--database-url <url>', 'Postgres server (default: DATABASE_URL)')
+    .option('--quiet', 'no progress bars')
+    .option('--json', 'print the build summary as JSON')
+    .action(async (flags: StoreFlags & { probe: string; export?: string | boolean; quiet?: boolean; json?: boolean }) => {
+      await withStore(flags, async (store) => {
+        const summary = await buildDefaultAtlas(store, { probe: flags.probe, quiet: flags.quiet ?? false });
+        let exported: string | undefined;
+        if (flags.export) {
+          exported = typeof flags.export === 'string' ? flags.export : defaultSeedPath;
+          await exportSeed(store, exported);
+        }
+        process.stdout.write(
+          flags.json
+            ? `${JSON.stringify({ ...summary, exported })}\n`
+            : `default atlas built in ${summary.seconds.toFixed(1)} s (${summary.runs.map((r) => `${r.model} ${r.method} run ${r.runId} ${r.seconds.toFixed(1)} s`).join('; ')})${exported ? `; snapshot written to ${exported}` : ''}\n`,
+        );
+      });
+    });
+}

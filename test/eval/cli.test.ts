@@ -1,0 +1,78 @@
+/**
+ * `atlas eval` through the CLI, on a small toy probe set and a temp atlas.
+ * One dissected atlas is shared by the tests of this file (dissecting is the slow part).
+ */
+import { existsSync, rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TOY_SHAPES } from '../../src/toyworld/index.js';
+import { atlas, smallConceptFile, tempEnv, toyClip, toyModel } from './helpers.js';
+
+const PROBE = 'toy:300:7';
+const { dir, env } = tempEnv();
+let clipRunId = 0;
+
+beforeAll(async () => {
+  expect(existsSync(toyModel('resnet-v1')), 'models/toy/resnet-v1.onnx is part of the repository').toBe(true);
+  const concepts = smallConceptFile(dir);
+  const d = await atlas(
+    ['dissect', '--model', toyModel('resnet-v1'), '--layers', 'layer3,fc', '--clip', toyClip, '--probe', PROBE, '--concepts', concepts, '--quiet', '--json'],
+    env,
+  );
+  expect(d.code, d.stderr).toBe(0);
+  clipRunId = (JSON.parse(d.stdout) as { runId: number }).runId;
+}, 180_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('atlas eval', () => {
+  it('prints the required figures as one JSON object, each in [0, 1]', async () => {
+    const r = await atlas(['eval', '--json'], env);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(out.runId).toBe(clipRunId);
+    for (const key of ['finalLayerAccuracy', 'finalLayerAccuracyClassNames', 'meanLabelCosine']) {
+      const v = out[key] as number;
+      expect(typeof v, key).toBe('number');
+      expect(v, key).toBeGreaterThanOrEqual(0);
+      expect(v, key).toBeLessThanOrEqual(1);
+    }
+    const hidden = out.hiddenAgreement as Record<string, number>;
+    expect(Object.keys(hidden)).toEqual(['layer3']);
+    expect(hidden.layer3).toBeGreaterThanOrEqual(0);
+    expect(hidden.layer3).toBeLessThanOrEqual(1);
+    // The toy ResNet's logits are its classes: even 300 probe images recover most of them.
+    expect(out.finalLayerAccuracyClassNames).toBeGreaterThanOrEqual(0.75);
+    const units = out.finalUnits as { className: string }[];
+    expect(units.map((u) => u.className)).toEqual([...TOY_SHAPES]);
+  });
+
+  it('prints a table naming the final layer and the hidden layers', async () => {
+    const r = await atlas(['eval', '--run', String(clipRunId)], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/final layer fc:/);
+    expect(r.stdout).toMatch(/accuracy \(class names only\)\s+\d+\.\d%/);
+    expect(r.stdout).toMatch(/layer3\s+\d+\.\d%/);
+  });
+
+  it('gives a clear error for a run that does not exist or is not a clip-dissect run', async () => {
+    const missing = await atlas(['eval', '--run', '999', '--json'], env);
+    // (a netdissect run given to eval is refused too: see netdissect-run.test.ts)
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toBe('');
+    expect(missing.stderr).toMatch(/run 999 is not a complete run in the atlas; complete runs: .*clip-dissect resnet-v1/);
+    const bad = await atlas(['eval', '--run', 'abc'], env);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/--run must be a positive integer, got abc/);
+  });
+});
+
+describe('atlas netdissect', () => {
+  it('stores a run over the CLI and reports its layers', async () => {
+    const r = await atlas(['netdissect', '--model', toyModel('resnet-v1'), '--layers', 'layer2', '--probe', 'toy:100:3', '--quiet', '--json'], env);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { runId: number; layers: { name: string; units: number }[] };
+    expect(out.layers).toMatchObject([{ name: 'layer2', units: 32 }]);
+    const runs = await atlas(['db', 'runs'], env);
+    expect(runs.stdout).toMatch(new RegExp(`\\b${out.runId}\\b.*netdissect`));
+  });
+});
