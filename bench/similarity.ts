@@ -2,7 +2,7 @@
  * Similarity-function benchmark.
  *
  *   npm run bench -- similarity [--images 10000] [--concepts 20000] [--neurons 128] [--top-k 100]
- *                               [--threads 2] [--no-baseline]
+ *                               [--threads 2] [--engine onnx|js] [--no-baseline]
  *     soft_wpmi on a dense P, against the reference's per-neuron PyTorch loop
  *     (bench/python/time_similarity.py, /usr/bin/python3, torch.set_num_threads(2)) on the same
  *     inputs written as .npy; reports both timings, the ratio and label agreement.
@@ -20,7 +20,13 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Matrix } from '../src/db/contracts.js';
 import { writeNpyMatrix } from '../src/compute/npy.js';
-import { denseConcepts, factoredConcepts, score } from '../src/compute/similarity/index.js';
+import {
+  denseConcepts,
+  factoredConcepts,
+  score,
+  SIMILARITY_ENGINES,
+  type SimilarityEngine,
+} from '../src/compute/similarity/index.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const { values: opt } = parseArgs({
@@ -34,6 +40,7 @@ const { values: opt } = parseArgs({
     peak: { type: 'boolean', default: false },
     'no-baseline': { type: 'boolean', default: false },
     python: { type: 'string', default: '/usr/bin/python3' },
+    engine: { type: 'string', default: 'onnx' },
   },
 });
 const peakMode = opt.peak;
@@ -44,6 +51,8 @@ const TOP_K = Number(opt['top-k']);
 const D = Number(opt.dim);
 const THREADS = Number(opt.threads);
 const cores = cpus().length;
+const ENGINE = opt.engine as SimilarityEngine;
+if (!SIMILARITY_ENGINES.includes(ENGINE)) throw new Error(`--engine must be one of ${SIMILARITY_ENGINES.join(', ')}`);
 
 /** Deterministic uniform numbers in [0, 1) (xorshift32). */
 function rng(seed: number): () => number {
@@ -72,7 +81,7 @@ const argmaxLabels = (labels: { concept: number }[][]): number[] => labels.map((
 const mb = (bytes: number): number => Math.round(bytes / 2 ** 20);
 
 async function speed(): Promise<void> {
-  console.log(`similarity bench: soft_wpmi, N=${N} images, C=${C} concepts, K=${K} neurons, top_k=${TOP_K}; cpus=${cores}, threads=${THREADS}`);
+  console.log(`similarity bench: soft_wpmi, N=${N} images, C=${C} concepts, K=${K} neurons, top_k=${TOP_K}; cpus=${cores}, threads=${THREADS}, engine=${ENGINE}`);
   const r = rng(7);
   // CLIP-like cosines, 0.1..0.35
   const p: Matrix = { rows: N, cols: C, data: shared(N * C) };
@@ -82,12 +91,12 @@ async function speed(): Promise<void> {
 
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
-  const ours = await score('soft_wpmi', denseConcepts(p), a, params, { threads: THREADS });
+  const ours = await score('soft_wpmi', denseConcepts(p), a, params, { threads: THREADS, engine: ENGINE });
   const oursSeconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const oursCpu = (cpu.user + cpu.system) / 1e6; // all threads of the process
   console.log(
-    `neuron-atlas (TypeScript, ${THREADS} worker threads): ${oursSeconds.toFixed(3)} s, ${((oursSeconds * 1000) / K).toFixed(2)} ms/neuron; CPU ${oursCpu.toFixed(3)} s`,
+    `neuron-atlas (${ENGINE} engine, ${THREADS} threads): ${oursSeconds.toFixed(3)} s, ${((oursSeconds * 1000) / K).toFixed(2)} ms/neuron; CPU ${oursCpu.toFixed(3)} s`,
   );
 
   let baseline: { seconds: number; cpu_seconds: number; labels: number[] } | undefined;
@@ -129,6 +138,7 @@ async function speed(): Promise<void> {
       fn: 'soft_wpmi',
       cpus: cores,
       threads: THREADS,
+      engine: ENGINE,
       images: N,
       concepts: C,
       neurons: K,
@@ -148,7 +158,7 @@ async function speed(): Promise<void> {
 }
 
 async function peak(): Promise<void> {
-  console.log(`similarity peak-memory bench: soft_wpmi on factored P, N=${N} images, C=${C} concepts, D=${D}, K=${K} neurons, top_k=${TOP_K}; cpus=${cores}, threads=${THREADS}`);
+  console.log(`similarity peak-memory bench: soft_wpmi on factored P, N=${N} images, C=${C} concepts, D=${D}, K=${K} neurons, top_k=${TOP_K}; cpus=${cores}, threads=${THREADS}, engine=${ENGINE}`);
   const r = rng(11);
   const embed = (rows: number): Matrix => {
     const m = { rows, cols: D, data: shared(rows * D) };
@@ -183,6 +193,7 @@ async function peak(): Promise<void> {
   let last = 0;
   const result = await score('soft_wpmi', concepts, a, { top_k: TOP_K }, {
     threads: THREADS,
+    engine: ENGINE,
     onProgress: (done, total) => {
       const now = performance.now();
       if (now - last > 10000) {
@@ -206,6 +217,7 @@ async function peak(): Promise<void> {
       input: 'factored',
       cpus: cores,
       threads: THREADS,
+      engine: ENGINE,
       images: N,
       concepts: C,
       dim: D,

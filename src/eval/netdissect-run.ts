@@ -14,14 +14,13 @@ import type { AtlasStore } from '../db/index.js';
 import { TargetModel, type TargetLayer } from '../compute/onnx/index.js';
 import { targetPreprocessSpec } from '../compute/pipeline/target-spec.js';
 import { networkDissectLayers } from './fast-netdissect.js';
+import { toyBatch } from './toy-batch.js';
 import { startProgress } from '../compute/pipeline/progress.js';
 import { topImagesPerUnit } from '../compute/pipeline/top-images.js';
 import { probeSetRecord, resolveProbeSet } from '../compute/probes/index.js';
 import {
   generateScene,
-  imagesToTensor,
   parseToySpec,
-  renderScene,
   TOY_VOCABULARY,
   type ToyScene,
 } from '../toyworld/index.js';
@@ -168,8 +167,7 @@ export async function runNetDissect(store: AtlasStore, opts: NetDissectOptions):
     const bar = startProgress('netdissect images', count, 'images', { quiet });
     for (let start = 0; start < count; start += batchSize) {
       const part = scenes.slice(start, start + batchSize);
-      const tensor = imagesToTensor(part.map((s) => renderScene(s, spec.crop)), spec.mean, spec.std);
-      const raw = await target.runRaw(tensor.data as Float32Array, part.length);
+      const raw = await target.runRaw(await toyBatch(part, spec), part.length);
       maps.forEach((m, i) => copyBatch(m, raw.get(m.layer.name)!, start, geometry[i]!.dropFirstToken));
       bar.increment(part.length);
     }

@@ -6,6 +6,7 @@
 import { openStore } from '../db/atlas-store.js';
 import { loadSeedIfEmpty } from '../db/seed.js';
 import { createAtlasServer } from './app.js';
+import { restoreSeedCaches } from '../defaultatlas/startup.js';
 
 export interface ServeOptions {
   port?: number;
@@ -35,6 +36,7 @@ export async function serve(opts: ServeOptions = {}): Promise<{ url: string; sto
             '`atlas dissect --model <file.onnx> --layers <names> ...`, then `atlas db export-seed` to write seed/atlas.jsonl.gz',
         );
       }
+      await restoreSeedCaches(store, outcome.path, log);
     }
     server = await createAtlasServer(store);
     const host = opts.host ?? process.env.HOST ?? '127.0.0.1';

@@ -10,6 +10,9 @@ import { defaultSeedPath, exportSeed } from '../../db/seed.js';
 import { defaultEvalRun, evaluateRun, latestClipRunOfModel, type EvalResult } from '../../eval/evaluate.js';
 import { runNetDissect } from '../../eval/netdissect-run.js';
 import { buildDefaultAtlas, DEFAULT_MODELS, DEFAULT_PROBE } from '../../defaultatlas/build.js';
+import { exportCaches } from '../../defaultatlas/caches.js';
+import { CACHES_FILE } from '../../defaultatlas/startup.js';
+import { dirname, join } from 'node:path';
 
 interface StoreFlags {
   dataDir?: string;
@@ -137,7 +140,7 @@ export function register(program: Command): void {
     .command('build')
     .description('build the default atlas with the engine into the atlas database, optionally exporting the seed snapshot')
     .option('--probe <spec>', 'toy probe set', DEFAULT_PROBE)
-    .option('--export [file]', `also write the snapshot (default ${'seed/atlas.jsonl.gz'})`)
+    .option('--export [file]', `also write the snapshot (default seed/atlas.jsonl.gz) and its embeddings (${CACHES_FILE} next to it)`)
     .option('--data-dir <dir>', 'PGlite data folder (default: ATLAS_DATA_DIR or .atlas)')
     .option('--database-url <url>', 'Postgres server (default: DATABASE_URL)')
     .option('--quiet', 'no progress bars')
@@ -149,6 +152,7 @@ export function register(program: Command): void {
         if (flags.export) {
           exported = typeof flags.export === 'string' ? flags.export : defaultSeedPath;
           await exportSeed(store, exported);
+          await exportCaches(store, join(dirname(exported), CACHES_FILE));
         }
         process.stdout.write(
           flags.json

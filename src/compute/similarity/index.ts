@@ -45,7 +45,14 @@ export interface ScoreOptions {
    * problems; 1 for small ones); needs the concept matrix in shared memory (see toShared),
    * else the calling thread does the work. */
   threads?: number;
+  /** What computes soft_wpmi/wpmi: 'onnx' (default) has onnxruntime compute the softmax rows
+   * (and factored P rows by GEMM) while worker threads multiply the terms; 'js' does it all in
+   * JavaScript (the reference path, and a fallback). Both match the reference's golden outputs. */
+  engine?: SimilarityEngine;
 }
+
+export type SimilarityEngine = 'js' | 'onnx';
+export const SIMILARITY_ENGINES: readonly SimilarityEngine[] = ['js', 'onnx'];
 
 export interface ScoreResult {
   /** Per neuron, best first: rank 0 is the label. */
@@ -94,7 +101,9 @@ export async function score(
       const big = k * p.top_k * c >= PARALLEL_MIN_TERMS;
       const useThreads = opts.threads ?? (big ? Math.min(8, availableParallelism()) : 1);
       if (!Number.isInteger(useThreads) || useThreads < 1) throw new Error(`threads must be a positive integer, got ${useThreads}`);
-      const l = await parallelLogLikelihoods(concepts.source(), top, spec, useThreads, progress);
+      const engine = opts.engine ?? 'onnx';
+      if (!SIMILARITY_ENGINES.includes(engine)) throw new Error(`unknown similarity engine '${String(engine)}'; expected one of ${SIMILARITY_ENGINES.join(', ')}`);
+      const l = await parallelLogLikelihoods(concepts.source(), top, spec, useThreads, progress, {}, engine);
       scores = subtractPrior(l, k, c, p.lam);
       break;
     }

@@ -4,6 +4,8 @@
  * (see pool.ts), because starting a TypeScript loader in each worker costs ~0.4 s.
  */
 
+import type { WasmApi, WasmMemory, WasmModule } from './simd.js';
+
 export interface KernelSpec {
   topK: number;
   a: number;
@@ -117,11 +119,174 @@ export function expRow(
   return sum;
 }
 
+/** Sorted distinct image indices of `top` (the union of all neurons' top images). */
+export function unionOf(top: Int32Array): Int32Array {
+  const order = Int32Array.from(top).sort();
+  let u = 0;
+  for (let j = 0; j < order.length; j++) if (j === 0 || order[j] !== order[j - 1]) order[u++] = order[j]!;
+  return order.slice(0, u);
+}
+
+/**
+ * Running state of L for a group of neurons while the union of top images is walked block by
+ * block: per neuron, its (union position, rank) pairs sorted by position, the running float64
+ * product of terms not yet logged, and the sum of logs so far.
+ */
+export interface Accumulator {
+  g: number;
+  c: number;
+  spec: KernelSpec;
+  pairs: Float64Array;
+  next: Int32Array;
+  pending: Int32Array;
+  product: Float64Array;
+  logSum: Float64Array;
+  /** The WebAssembly SIMD products (simd.ts), when `product` lives in its memory at byte `productAddress`. */
+  simd: { mul4: (...args: number[]) => void; mul1: (...args: number[]) => void } | null;
+  productAddress: number;
+  memory: ArrayBufferLike | null;
+}
+
+/** Where an accumulator's running products live when the SIMD kernel multiplies them. */
+export interface SimdPlace {
+  module: WasmModule;
+  memory: WasmMemory;
+  /** byte address of this accumulator's G x C float64 products in `memory` */
+  productAddress: number;
+}
+
+/** An accumulator for the neurons of `top` (G x topK); `union` must hold all their images;
+ * pairs before union position `lo` are skipped. Memory: 2 x G x C float64. */
+export function accInit(
+  top: Int32Array,
+  union: Int32Array,
+  c: number,
+  spec: KernelSpec,
+  lo: number,
+  place?: SimdPlace,
+): Accumulator {
+  const topK = spec.topK;
+  const g = top.length / topK;
+  const pos = new Map<number, number>();
+  for (let j = 0; j < union.length; j++) pos.set(union[j]!, j);
+  const pairs = new Float64Array(top.length); // position * topK + rank, sorted per neuron
+  for (let n = 0; n < g; n++) {
+    for (let r = 0; r < topK; r++) pairs[n * topK + r] = pos.get(top[n * topK + r]!)! * topK + r;
+    pairs.subarray(n * topK, (n + 1) * topK).sort();
+  }
+  const next = new Int32Array(g); // per neuron, its first pair not yet used
+  for (let n = 0; n < g; n++) {
+    let j = n * topK;
+    while (j < (n + 1) * topK && pairs[j]! < lo * topK) j++;
+    next[n] = j;
+  }
+  let simd: Accumulator['simd'] = null;
+  let product: Float64Array;
+  if (place) {
+    const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+    const exports = new wasm.Instance(place.module, { env: { memory: place.memory } }).exports;
+    simd = exports as unknown as NonNullable<Accumulator['simd']>;
+    product = new Float64Array(place.memory.buffer, place.productAddress, g * c).fill(1);
+  } else {
+    product = new Float64Array(g * c).fill(1);
+  }
+  return {
+    g,
+    c,
+    spec,
+    pairs,
+    next,
+    pending: new Int32Array(g),
+    product,
+    logSum: new Float64Array(g * c),
+    simd,
+    productAddress: place ? place.productAddress : 0,
+    memory: place ? place.memory.buffer : null,
+  };
+}
+
+/**
+ * Multiplies in the terms of union rows start..end-1, whose softmax rows are q (row j at
+ * (j - start) * c), scaled by invSum[j - start] when given (q then holds unnormalised exps).
+ * Per neuron, up to four terms are multiplied together before touching its running product,
+ * and a log is taken once per `chunk` terms (a sum of logs is the log of a product).
+ */
+export function accBlock(st: Accumulator, q: Float32Array, invSum: Float64Array | null, start: number, end: number): void {
+  const { g, c, pairs, next, pending, product, logSum } = st;
+  const { topK, base, weight, chunk } = st.spec;
+  // The SIMD kernel takes an even number of concepts from q in its own memory; the last
+  // concept of an odd count is done here.
+  const simd = st.simd && q.buffer === st.memory ? st.simd : null;
+  const k0 = simd ? c & ~1 : 0;
+  const qa = q.byteOffset;
+  for (let n = 0; n < g; n++) {
+    const o = n * c;
+    const pa = st.productAddress + o * 8;
+    let j = next[n]!;
+    const last = (n + 1) * topK;
+    while (j < last && pairs[j]! < end * topK) {
+      // up to four terms at once, without letting the product pass `chunk` terms
+      let take = Math.min(4, chunk - pending[n]!);
+      let avail = 0;
+      while (avail < take && j + avail < last && pairs[j + avail]! < end * topK) avail++;
+      take = avail;
+      const e0 = pairs[j]!, r0 = e0 % topK | 0, q0 = (((e0 - r0) / topK - start) * c) | 0;
+      const b0 = base[r0]!, w0 = weight[r0]! * (invSum ? invSum[q0 / c]! : 1);
+      if (take >= 4) {
+        const e1 = pairs[j + 1]!, r1 = e1 % topK | 0, q1 = (((e1 - r1) / topK - start) * c) | 0;
+        const e2 = pairs[j + 2]!, r2 = e2 % topK | 0, q2 = (((e2 - r2) / topK - start) * c) | 0;
+        const e3 = pairs[j + 3]!, r3 = e3 % topK | 0, q3 = (((e3 - r3) / topK - start) * c) | 0;
+        const b1 = base[r1]!, w1 = weight[r1]! * (invSum ? invSum[q1 / c]! : 1);
+        const b2 = base[r2]!, w2 = weight[r2]! * (invSum ? invSum[q2 / c]! : 1);
+        const b3 = base[r3]!, w3 = weight[r3]! * (invSum ? invSum[q3 / c]! : 1);
+        if (simd) simd.mul4(pa, qa + q0 * 4, qa + q1 * 4, qa + q2 * 4, qa + q3 * 4, b0, w0, b1, w1, b2, w2, b3, w3, k0);
+        for (let k = k0; k < c; k++) {
+          product[o + k]! *= (b0 + w0 * q[q0 + k]!) * (b1 + w1 * q[q1 + k]!) * ((b2 + w2 * q[q2 + k]!) * (b3 + w3 * q[q3 + k]!));
+        }
+        take = 4;
+      } else if (take >= 2) {
+        const e1 = pairs[j + 1]!, r1 = e1 % topK | 0, q1 = (((e1 - r1) / topK - start) * c) | 0;
+        const b1 = base[r1]!, w1 = weight[r1]! * (invSum ? invSum[q1 / c]! : 1);
+        if (simd) {
+          simd.mul1(pa, qa + q0 * 4, b0, w0, k0);
+          simd.mul1(pa, qa + q1 * 4, b1, w1, k0);
+        }
+        for (let k = k0; k < c; k++) product[o + k]! *= (b0 + w0 * q[q0 + k]!) * (b1 + w1 * q[q1 + k]!);
+        take = 2;
+      } else {
+        if (simd) simd.mul1(pa, qa + q0 * 4, b0, w0, k0);
+        for (let k = k0; k < c; k++) product[o + k]! *= b0 + w0 * q[q0 + k]!;
+        take = 1;
+      }
+      j += take;
+      pending[n]! += take;
+      if (pending[n] === chunk) {
+        for (let k = 0; k < c; k++) {
+          logSum[o + k]! += Math.log(product[o + k]!);
+          product[o + k] = 1;
+        }
+        pending[n] = 0;
+      }
+    }
+    next[n] = j;
+  }
+}
+
+/** Takes the logs of the products still pending; returns L (G x C). */
+export function accFinish(st: Accumulator): Float64Array {
+  const { g, c, pending, product, logSum } = st;
+  for (let n = 0; n < g; n++) {
+    if (pending[n] === 0) continue;
+    const o = n * c;
+    for (let k = 0; k < c; k++) logSum[o + k]! += Math.log(product[o + k]!);
+  }
+  return logSum;
+}
+
 /**
  * L[g, c] = sum_r log(base[r] + weight[r] * softmax(a * P[top[g, r]])[c]) for the neurons of
- * `top` (G x topK). Walks the union of their top images block by block; per neuron, the terms
- * of up to four images of a block are multiplied together before touching its running
- * product, and a log is taken once per `chunk` terms (a sum of logs is the log of a product).
+ * `top` (G x topK). Walks the union of their top images block by block, computing the exps of
+ * each block's rows here (see accBlock for the products).
  * Memory: 2 x G x C float64, plus a block of rows.
  */
 export function logLikelihoods(
@@ -131,37 +296,15 @@ export function logLikelihoods(
   onRows: ((done: number, total: number) => void) | undefined,
   part?: { index: number; of: number },
 ): Float64Array {
-  const { topK, base, weight, chunk, a } = spec;
-  const g = top.length / topK;
+  const { a } = spec;
   const c = src.cols;
   const { whole, frac } = expTables();
-
-  // Union of top images, ascending; per neuron, its (union position, rank) sorted by position.
-  const order = Int32Array.from(top).sort();
-  let u = 0;
-  for (let j = 0; j < order.length; j++) if (j === 0 || order[j] !== order[j - 1]) order[u++] = order[j]!;
-  const union = order.slice(0, u);
-  const pos = new Map<number, number>();
-  for (let j = 0; j < union.length; j++) pos.set(union[j]!, j);
-  const pairs = new Float64Array(top.length); // position * topK + rank, sorted per neuron
-  for (let n = 0; n < g; n++) {
-    for (let r = 0; r < topK; r++) pairs[n * topK + r] = pos.get(top[n * topK + r]!)! * topK + r;
-    pairs.subarray(n * topK, (n + 1) * topK).sort();
-  }
+  const union = unionOf(top);
   // With `part`, only its share of the union (a contiguous range) is walked: the result is
   // then a partial sum, to be added to the other parts'.
   const lo = part ? Math.floor((part.index * union.length) / part.of) : 0;
   const hi = part ? Math.floor(((part.index + 1) * union.length) / part.of) : union.length;
-  const next = new Int32Array(g); // per neuron, its first pair not yet used
-  for (let n = 0; n < g; n++) {
-    let j = n * topK;
-    while (j < (n + 1) * topK && pairs[j]! < lo * topK) j++;
-    next[n] = j;
-  }
-  const pending = new Int32Array(g); // terms in its running product
-
-  const logSum = new Float64Array(g * c);
-  const product = new Float64Array(g * c).fill(1);
+  const st = accInit(top, union, c, spec, lo);
   // Exps of the rows of a block of the union, float32 like the reference's softmax. Large enough blocks
   // (up to 64 MB) give each neuron several images per block to multiply in one pass.
   const blockRows = Math.max(1, Math.min(hi - lo, Math.floor((16 << 20) / Math.max(1, c))));
@@ -180,58 +323,11 @@ export function logLikelihoods(
         invSum[r0 - start + b] = 1 / expRow(rows, b * c, c, a, q, (r0 - start + b) * c, whole, frac);
       }
     }
-    for (let n = 0; n < g; n++) {
-      const o = n * c;
-      let j = next[n]!;
-      const last = (n + 1) * topK;
-      while (j < last && pairs[j]! < end * topK) {
-        // up to four terms at once, without letting the product pass `chunk` terms
-        let take = Math.min(4, chunk - pending[n]!);
-        let avail = 0;
-        while (avail < take && j + avail < last && pairs[j + avail]! < end * topK) avail++;
-        take = avail;
-        const e0 = pairs[j]!, r0 = e0 % topK | 0, q0 = (((e0 - r0) / topK - start) * c) | 0;
-        const b0 = base[r0]!, w0 = weight[r0]! * invSum[q0 / c]!;
-        if (take >= 4) {
-          const e1 = pairs[j + 1]!, r1 = e1 % topK | 0, q1 = (((e1 - r1) / topK - start) * c) | 0;
-          const e2 = pairs[j + 2]!, r2 = e2 % topK | 0, q2 = (((e2 - r2) / topK - start) * c) | 0;
-          const e3 = pairs[j + 3]!, r3 = e3 % topK | 0, q3 = (((e3 - r3) / topK - start) * c) | 0;
-          const b1 = base[r1]!, w1 = weight[r1]! * invSum[q1 / c]!;
-          const b2 = base[r2]!, w2 = weight[r2]! * invSum[q2 / c]!, b3 = base[r3]!, w3 = weight[r3]! * invSum[q3 / c]!;
-          for (let k = 0; k < c; k++) {
-            product[o + k]! *= (b0 + w0 * q[q0 + k]!) * (b1 + w1 * q[q1 + k]!) * ((b2 + w2 * q[q2 + k]!) * (b3 + w3 * q[q3 + k]!));
-          }
-          take = 4;
-        } else if (take >= 2) {
-          const e1 = pairs[j + 1]!, r1 = e1 % topK | 0, q1 = (((e1 - r1) / topK - start) * c) | 0;
-          const b1 = base[r1]!, w1 = weight[r1]! * invSum[q1 / c]!;
-          for (let k = 0; k < c; k++) product[o + k]! *= (b0 + w0 * q[q0 + k]!) * (b1 + w1 * q[q1 + k]!);
-          take = 2;
-        } else {
-          for (let k = 0; k < c; k++) product[o + k]! *= b0 + w0 * q[q0 + k]!;
-          take = 1;
-        }
-        j += take;
-        pending[n]! += take;
-        if (pending[n] === chunk) {
-          for (let k = 0; k < c; k++) {
-            logSum[o + k]! += Math.log(product[o + k]!);
-            product[o + k] = 1;
-          }
-          pending[n] = 0;
-        }
-      }
-      next[n] = j;
-    }
+    accBlock(st, q, invSum, start, end);
     if (onRows) onRows(end - lo, hi - lo);
   }
-  for (let n = 0; n < g; n++) {
-    if (pending[n] === 0) continue;
-    const o = n * c;
-    for (let k = 0; k < c; k++) logSum[o + k]! += Math.log(product[o + k]!);
-  }
-  return logSum;
+  return accFinish(st);
 }
 
 /** Source text of the functions above, for worker threads. */
-export const KERNEL_FUNCTIONS = [readSourceRows, expTables, expRow, logLikelihoods];
+export const KERNEL_FUNCTIONS = [readSourceRows, expTables, expRow, unionOf, accInit, accBlock, accFinish, logLikelihoods];

@@ -6,9 +6,11 @@
  */
 import { Worker } from 'node:worker_threads';
 import { isSharedSource } from './concepts.js';
-import { KERNEL_FUNCTIONS, logLikelihoods, type KernelSpec, type RowSource } from './kernel.js';
+import { onnxLogLikelihoods } from './onnx-engine.js';
+import { KERNEL_FUNCTIONS, logLikelihoods, type KernelSpec, type RowSource, type SimdPlace } from './kernel.js';
 
 type Reply =
+  | { type: 'ack' }
   | { type: 'progress'; done: number; total: number }
   | { type: 'done'; result: Float64Array }
   | { type: 'error'; message: string };
@@ -17,8 +19,22 @@ const WORKER_SOURCE = `
 var __name = (f) => f; // helper some TypeScript transpilers insert into function bodies
 ${KERNEL_FUNCTIONS.map((f) => f.toString()).join('\n')}
 const { parentPort } = require('node:worker_threads');
+let acc = null; // accumulator of the onnx engine's neuron group (see AccumulatorWorker)
 parentPort.on('message', (req) => {
   try {
+    if (req.type === 'acc-init') {
+      acc = accInit(req.top, req.union, req.c, req.spec, 0, req.place);
+      return parentPort.postMessage({ type: 'ack' });
+    }
+    if (req.type === 'acc-block') {
+      accBlock(acc, req.q, null, req.start, req.end);
+      return parentPort.postMessage({ type: 'ack' });
+    }
+    if (req.type === 'acc-finish') {
+      const result = accFinish(acc);
+      acc = null;
+      return parentPort.postMessage({ type: 'done', result }, [result.buffer]);
+    }
     const result = logLikelihoods(req.src, req.top, req.spec, (done, total) =>
       parentPort.postMessage({ type: 'progress', done, total }), req.part);
     parentPort.postMessage({ type: 'done', result }, [result.buffer]);
@@ -58,6 +74,7 @@ function runInWorker(req: Request, onProgress: (d: number, t: number) => void): 
     };
     const onMessage = (msg: Reply): void => {
       if (msg.type === 'progress') return onProgress(msg.done, msg.total);
+      if (msg.type === 'ack') return;
       detach();
       release(worker);
       if (msg.type === 'done') resolve(msg.result);
@@ -95,22 +112,23 @@ export async function parallelLogLikelihoods(
   threads: number,
   onProgress?: (done: number, total: number) => void,
   limits: { rowSplitMaxEntries?: number; batchMaxEntries?: number } = {},
+  engine: 'js' | 'onnx' = 'js',
 ): Promise<Float64Array> {
   const k = top.length / spec.topK;
   const c = src.cols;
   const rowSplitMaxEntries = limits.rowSplitMaxEntries ?? ROW_SPLIT_MAX_ENTRIES;
   const batch = Math.max(1, Math.floor((limits.batchMaxEntries ?? BATCH_MAX_ENTRIES) / Math.max(1, c)));
-  if (k <= batch) return logLikelihoodsOnThreads(src, top, spec, threads, onProgress, rowSplitMaxEntries);
+  const run = (t: Int32Array, progress?: (done: number, total: number) => void): Promise<Float64Array> =>
+    engine === 'onnx'
+      ? onnxLogLikelihoods(src, t, spec, threads, progress)
+      : logLikelihoodsOnThreads(src, t, spec, threads, progress, rowSplitMaxEntries);
+  if (k <= batch) return run(top, onProgress);
   const out = new Float64Array(k * c);
   for (let first = 0; first < k; first += batch) {
     const last = Math.min(k, first + batch);
-    const part = await logLikelihoodsOnThreads(
-      src,
+    const part = await run(
       top.subarray(first * spec.topK, last * spec.topK),
-      spec,
-      threads,
       onProgress ? (done, total) => onProgress(first * total + done * (last - first), k * total) : undefined,
-      rowSplitMaxEntries,
     );
     out.set(part, first * c);
   }
@@ -154,4 +172,66 @@ async function logLikelihoodsOnThreads(
   const out = new Float64Array(k * c);
   results.forEach((r, g) => out.set(r, bounds[g]! * c));
   return out;
+}
+
+/**
+ * A worker thread holding the accumulator (see accInit) of one group of neurons, for the onnx
+ * engine: the calling thread computes softmax rows block by block into shared memory and each
+ * group's worker multiplies in its own neurons' terms.
+ */
+export class AccumulatorWorker {
+  private worker: Worker | undefined = acquire();
+
+  private request(msg: object): Promise<Reply> {
+    const worker = this.worker;
+    if (!worker) return Promise.reject(new Error('accumulator worker already finished'));
+    return new Promise((resolve, reject) => {
+      const detach = (): void => {
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+      };
+      const onMessage = (reply: Reply): void => {
+        if (reply.type === 'progress') return;
+        detach();
+        if (reply.type === 'error') {
+          this.worker = undefined;
+          release(worker);
+          reject(new Error(reply.message));
+        } else resolve(reply);
+      };
+      const onError = (error: Error): void => {
+        detach();
+        this.worker = undefined;
+        void worker.terminate();
+        reject(error);
+      };
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.postMessage(msg);
+    });
+  }
+
+  async init(top: Int32Array, union: Int32Array, c: number, spec: KernelSpec, place?: SimdPlace): Promise<void> {
+    await this.request({ type: 'acc-init', top, union, c, spec, place });
+  }
+
+  /** q: softmax rows of union positions start..end-1, in shared memory. */
+  async block(q: Float32Array, start: number, end: number): Promise<void> {
+    await this.request({ type: 'acc-block', q, start, end });
+  }
+
+  async finish(): Promise<Float64Array> {
+    const reply = await this.request({ type: 'acc-finish' });
+    const worker = this.worker!;
+    this.worker = undefined;
+    release(worker);
+    if (reply.type !== 'done') throw new Error(`accumulator worker answered '${reply.type}' to finish`);
+    return reply.result;
+  }
+
+  /** Stops the thread (after a failure elsewhere: its state is unknown). */
+  abandon(): void {
+    if (this.worker) void this.worker.terminate();
+    this.worker = undefined;
+  }
 }

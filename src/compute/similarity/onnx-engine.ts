@@ -1,0 +1,73 @@
+/**
+ * soft_wpmi/wpmi log-likelihoods with onnxruntime computing the softmax rows (and, for a
+ * factored P, the rows of P themselves by GEMM): the calling thread asks onnxruntime for one
+ * block of the union of top images while worker threads, one per group of neurons, multiply
+ * the previous block's terms into their running products (kernel.ts accBlock). Same
+ * arithmetic as the js engine from the softmax rows on.
+ */
+import { accBlock, accFinish, accInit, unionOf, type Accumulator, type KernelSpec, type RowSource } from './kernel.js';
+import { AccumulatorWorker } from './parallel.js';
+import { softmaxRows } from './softmax-rows.js';
+
+/** Softmax rows per block: up to 16 Mi float32 values (64 MB), two blocks in flight. */
+const BLOCK_VALUES = 16 << 20;
+
+export async function onnxLogLikelihoods(
+  src: RowSource,
+  top: Int32Array,
+  spec: KernelSpec,
+  threads: number,
+  onProgress?: (done: number, total: number) => void,
+  blockValues = BLOCK_VALUES,
+): Promise<Float64Array> {
+  const k = top.length / spec.topK;
+  const c = src.cols;
+  const union = unionOf(top);
+  const u = union.length;
+  const blockRows = Math.max(1, Math.min(u, Math.floor(blockValues / Math.max(1, c))));
+  const blocks = Math.ceil(u / blockRows);
+  const rowsOf = await softmaxRows(src, spec.a, threads);
+  const groups = Math.min(threads, k);
+  const shared = groups > 1;
+  const alloc = (n: number): Float32Array => (shared ? new Float32Array(new SharedArrayBuffer(n * 4)) : new Float32Array(n));
+  const buffers = [alloc(blockRows * c), alloc(Math.min(2, blocks) > 1 ? blockRows * c : 0)];
+  const bounds = Array.from({ length: groups + 1 }, (_, g) => Math.round((g * k) / groups));
+
+  const workers: AccumulatorWorker[] = [];
+  let local: Accumulator | undefined;
+  try {
+    if (shared) {
+      for (let g = 0; g < groups; g++) workers.push(new AccumulatorWorker());
+      await Promise.all(
+        workers.map((w, g) => w.init(top.slice(bounds[g]! * spec.topK, bounds[g + 1]! * spec.topK), union, c, spec)),
+      );
+    } else {
+      local = accInit(top, union, c, spec, 0);
+    }
+    const compute = (b: number): Promise<void> => {
+      const p = rowsOf(union.subarray(b * blockRows, Math.min(u, (b + 1) * blockRows)), buffers[b % 2]!);
+      p.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
+      return p;
+    };
+    let pending = compute(0);
+    for (let b = 0; b < blocks; b++) {
+      await pending;
+      const start = b * blockRows;
+      const end = Math.min(u, start + blockRows);
+      // the next block's softmax runs on onnxruntime's threads while this one's terms are multiplied
+      if (b + 1 < blocks) pending = compute(b + 1);
+      const q = buffers[b % 2]!;
+      if (local) accBlock(local, q, null, start, end);
+      else await Promise.all(workers.map((w) => w.block(q, start, end)));
+      onProgress?.(end, u);
+    }
+    if (local) return accFinish(local);
+    const parts = await Promise.all(workers.map((w) => w.finish()));
+    const out = new Float64Array(k * c);
+    parts.forEach((r, g) => out.set(r, bounds[g]! * c));
+    return out;
+  } catch (error) {
+    for (const w of workers) w.abandon();
+    throw error;
+  }
+}
