@@ -184,7 +184,7 @@ async function withoutVectorIndexes(store: AtlasStore, clipId: number, work: () 
     store,
     sql`SELECT indexname, indexdef FROM pg_indexes
         WHERE tablename IN ('concept_embeddings', 'image_embeddings') AND indexdef ILIKE '%using hnsw%'
-          AND indexdef ~ ${`clip_model_id = ${Math.trunc(clipId)}\)?$`}`,
+          AND indexdef LIKE ${`%(clip_model_id = ${Math.trunc(clipId)})`}`,
   );
   for (const ix of indexes) await store.db.execute(sql.raw(`DROP INDEX IF EXISTS "${ix.indexname.replace(/"/g, '""')}"`));
   try {

@@ -18,7 +18,7 @@ import type { RunRow } from '../db/atlas-reader.js';
 import { ClipModel } from '../compute/clip/index.js';
 import { dissect } from '../compute/pipeline/dissect.js';
 import { assertSimilarityName, factoredConcepts, score } from '../compute/similarity/index.js';
-import { readToyModelSidecar, TOY_FINAL_LAYER } from '../toyworld/index.js';
+import { readToyModelSidecar, TOY_FINAL_LAYER, TOY_VOCABULARY } from '../toyworld/index.js';
 import { NETDISSECT_METHOD, runNetDissect } from './netdissect-run.js';
 import { repoRoot, resolveSource } from './paths.js';
 
@@ -42,6 +42,10 @@ export interface HiddenLayerAgreement {
   units: number;
   agree: number;
   share: number;
+  /** Units whose CLIP-Dissect label is a toy-world word (the only words Network Dissection can give). */
+  toyLabelled: number;
+  /** Agreement among those units (0 when there are none). */
+  shareOfToyLabelled: number;
   netdissectRunId: number;
 }
 
@@ -324,6 +328,7 @@ export async function evaluateRun(store: AtlasStore, runId: number, opts: EvalOp
     });
     for (const l of missing) ndRuns.set(l.name, nd.runId);
   }
+  const toyWords = new Set(TOY_VOCABULARY);
   const hiddenAgreement: Record<string, number> = {};
   const hiddenDetail: Record<string, HiddenLayerAgreement> = {};
   for (const l of hidden) {
@@ -331,13 +336,22 @@ export async function evaluateRun(store: AtlasStore, runId: number, opts: EvalOp
     const clipLabels = await labelsOf(store, runId, l.id);
     const ndLabels = await labelsOf(store, ndRunId, l.id);
     let agree = 0;
+    let toyLabelled = 0;
     for (let u = 0; u < l.units; u++) {
       const a = clipLabels.get(u);
       const b = ndLabels.get(u);
+      if (a !== undefined && toyWords.has(a.trim().toLowerCase())) toyLabelled++;
       if (a !== undefined && b !== undefined && same(a, b)) agree++;
     }
     hiddenAgreement[l.name] = agree / l.units;
-    hiddenDetail[l.name] = { units: l.units, agree, share: agree / l.units, netdissectRunId: ndRunId };
+    hiddenDetail[l.name] = {
+      units: l.units,
+      agree,
+      share: agree / l.units,
+      toyLabelled,
+      shareOfToyLabelled: toyLabelled > 0 ? agree / toyLabelled : 0,
+      netdissectRunId: ndRunId,
+    };
   }
 
   return {

@@ -57,7 +57,10 @@ function table(result: EvalResult): string {
   }
   lines.push('', 'hidden layers: agreement with Network Dissection (same rank-0 label)');
   for (const [layer, d] of Object.entries(result.hiddenDetail)) {
-    lines.push(`  ${layer.padEnd(34)} ${pct(d.share).padStart(6)}  (${d.agree}/${d.units}, netdissect run ${d.netdissectRunId})`);
+    lines.push(
+      `  ${layer.padEnd(34)} ${pct(d.share).padStart(6)}  (${d.agree}/${d.units}; ${d.toyLabelled} units have a toy-word label, ` +
+        `${pct(d.shareOfToyLabelled)} of them agree; netdissect run ${d.netdissectRunId})`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -2,12 +2,25 @@
  * soft_wpmi/wpmi log-likelihoods with onnxruntime computing the softmax rows (and, for a
  * factored P, the rows of P themselves by GEMM): the calling thread asks onnxruntime for one
  * block of the union of top images while worker threads, one per group of neurons, multiply
- * the previous block's terms into their running products (kernel.ts accBlock). Same
+ * the previous block's terms into their running products (kernel.ts accBlock, with its
+ * inner loop in WebAssembly SIMD, simd.ts, where the runtime has it). Same float64
  * arithmetic as the js engine from the softmax rows on.
  */
-import { accBlock, accFinish, accInit, unionOf, type Accumulator, type KernelSpec, type RowSource } from './kernel.js';
+import {
+  accBlock,
+  accFinish,
+  accInit,
+  unionOf,
+  type Accumulator,
+  type KernelSpec,
+  type RowSource,
+  type SimdPlace,
+} from './kernel.js';
 import { AccumulatorWorker } from './parallel.js';
+import { simdMemory, simdModule, simdSupported } from './simd.js';
 import { softmaxRows } from './softmax-rows.js';
+
+const align16 = (n: number): number => Math.ceil(n / 16) * 16;
 
 /** Softmax rows per block: up to 16 Mi float32 values (64 MB), two blocks in flight. */
 const BLOCK_VALUES = 16 << 20;
@@ -19,6 +32,7 @@ export async function onnxLogLikelihoods(
   threads: number,
   onProgress?: (done: number, total: number) => void,
   blockValues = BLOCK_VALUES,
+  useSimd = simdSupported(),
 ): Promise<Float64Array> {
   const k = top.length / spec.topK;
   const c = src.cols;
@@ -28,10 +42,20 @@ export async function onnxLogLikelihoods(
   const blocks = Math.ceil(u / blockRows);
   const rowsOf = await softmaxRows(src, spec.a, threads);
   const groups = Math.min(threads, k);
-  const shared = groups > 1;
-  const alloc = (n: number): Float32Array => (shared ? new Float32Array(new SharedArrayBuffer(n * 4)) : new Float32Array(n));
-  const buffers = [alloc(blockRows * c), alloc(Math.min(2, blocks) > 1 ? blockRows * c : 0)];
   const bounds = Array.from({ length: groups + 1 }, (_, g) => Math.round((g * k) / groups));
+  // One shared WebAssembly memory holds both softmax blocks and every group's running
+  // products, so the SIMD kernel (simd.ts) reads and writes them in place on any thread.
+  const blockBytes = align16(blockRows * c * 4);
+  const twoBlocks = blocks > 1 ? 2 : 1;
+  const memory = useSimd ? simdMemory(twoBlocks * blockBytes + k * c * 8) : undefined;
+  const place = (g: number): SimdPlace | undefined =>
+    memory ? { module: simdModule(), memory, productAddress: twoBlocks * blockBytes + bounds[g]! * c * 8 } : undefined;
+  const shared = groups > 1;
+  const alloc = (b: number): Float32Array => {
+    if (memory) return new Float32Array(memory.buffer, b * blockBytes, blockRows * c);
+    return shared ? new Float32Array(new SharedArrayBuffer(blockRows * c * 4)) : new Float32Array(blockRows * c);
+  };
+  const buffers = [alloc(0), twoBlocks > 1 ? alloc(1) : new Float32Array(0)];
 
   const workers: AccumulatorWorker[] = [];
   let local: Accumulator | undefined;
@@ -39,10 +63,10 @@ export async function onnxLogLikelihoods(
     if (shared) {
       for (let g = 0; g < groups; g++) workers.push(new AccumulatorWorker());
       await Promise.all(
-        workers.map((w, g) => w.init(top.slice(bounds[g]! * spec.topK, bounds[g + 1]! * spec.topK), union, c, spec)),
+        workers.map((w, g) => w.init(top.slice(bounds[g]! * spec.topK, bounds[g + 1]! * spec.topK), union, c, spec, place(g))),
       );
     } else {
-      local = accInit(top, union, c, spec, 0);
+      local = accInit(top, union, c, spec, 0, place(0));
     }
     const compute = (b: number): Promise<void> => {
       const p = rowsOf(union.subarray(b * blockRows, Math.min(u, (b + 1) * blockRows)), buffers[b % 2]!);

@@ -27,7 +27,9 @@ parentPort.on('message', (req) => {
       return parentPort.postMessage({ type: 'ack' });
     }
     if (req.type === 'acc-block') {
-      accBlock(acc, req.q, null, req.start, req.end);
+      // a posted view's buffer is a new object: view the accumulator's own memory instead
+      const q = acc.memory && req.q.buffer.byteLength === acc.memory.byteLength ? new Float32Array(acc.memory, req.q.byteOffset, req.q.length) : req.q;
+      accBlock(acc, q, null, req.start, req.end);
       return parentPort.postMessage({ type: 'ack' });
     }
     if (req.type === 'acc-finish') {

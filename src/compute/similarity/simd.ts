@@ -9,6 +9,12 @@
  *     for k < n: P[k] *= ((b0 + w0 Q0[k]) (b1 + w1 Q1[k])) ((b2 + w2 Q2[k]) (b3 + w3 Q3[k]))
  *   mul1(p, q0, b0, w0, n):  P[k] *= b0 + w0 Q0[k]
  * p: byte address of float64 P, q*: byte addresses of float32 rows; n even.
+ *
+ *   softmaxRow(p, q, n, a) -> sum:  Q[k] = exp(a P[k] - max_k a P[k]) in float32 (P float32,
+ *     n a multiple of 4: pad with -Infinity), returns the float64 sum of the Q[k] written.
+ *     exp is Cephes' expf (range reduction by ln 2, degree-6 polynomial; ~1 ulp); arguments
+ *     below -87 are taken as -87 (exp ~ 1.6e-38, nil next to the row's largest value, 1).
+ *     NaN or +Infinity in a row makes the sum NaN.
  * Memory is imported (shared), so worker threads can all use one.
  */
 
@@ -19,6 +25,7 @@ export interface SimdKernel {
     n: number,
   ): void;
   mul1(p: number, q0: number, b0: number, w0: number, n: number): void;
+  softmaxRow(p: number, q: number, n: number, a: number): number;
 }
 
 /** The parts of the WebAssembly API used here (this project's TypeScript libs do not declare it). */
@@ -37,7 +44,7 @@ const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 /** Largest memory (in 64 KiB pages) the module accepts: 4 GiB, wasm32's limit. */
 export const SIMD_MAX_PAGES = 65536;
 
-const I32 = 0x7f, F64 = 0x7c, V128 = 0x7b;
+const I32 = 0x7f, F32 = 0x7d, F64 = 0x7c, V128 = 0x7b;
 
 function uleb(n: number): number[] {
   const out: number[] = [];
@@ -98,6 +105,70 @@ function productBody(m: number): number[] {
   return [...uleb(body.length), ...body];
 }
 
+const f32const = (v: number): number[] => [0x43, ...new Uint8Array(Float32Array.of(v).buffer)];
+const F32_SPLAT = simd(0x13);
+const F32_MUL = simd(0xe6);
+const F32_ADD = simd(0xe4);
+const F32_SUB = simd(0xe5);
+const F32_MAX = simd(0xe9);
+const F32_NEAREST = simd(0x6a);
+const F32_EXTRACT = (lane: number): number[] => simd(0x1f, lane);
+const I32_TRUNC_SAT = simd(0xf8);
+const I32_ADD = simd(0xae);
+const I32_SHL = simd(0xab);
+const I32_SPLAT = simd(0x11);
+/** i8x16.shuffle moving lanes 2, 3 of an f32x4 to lanes 0, 1 */
+const HIGH_TO_LOW = simd(0x0d, 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15);
+const F64_EXTRACT = (lane: number): number[] => simd(0x21, lane);
+
+/** softmaxRow(p, q, n, a) -> f64; see the header. */
+function softmaxBody(): number[] {
+  const P = 0, Q = 1, N = 2, A = 3;
+  const END = 4, VA = 5, VM = 6, X = 7, NN = 8, Y = 9, SUM = 10, PTR = 11, OUT = 12;
+  // constants splatted once into locals 13.. (splatting inside the loop costs instructions)
+  const constants = [-87, Math.LOG2E, 0.693359375, -2.12194440e-4, 1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3,
+    4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1, 1];
+  const K = (v: number): number => 13 + constants.indexOf(v);
+  const BIAS = 13 + constants.length; // i32x4 of 127
+  const vconst = (v: number): number[] => [...f32const(v), ...F32_SPLAT];
+  const c: number[] = [];
+  for (const v of constants) c.push(...vconst(v), ...set(K(v)));
+  c.push(0x41, 0xff, 0x00, ...I32_SPLAT, ...set(BIAS));
+  c.push(...get(A), ...F32_SPLAT, ...set(VA));
+  c.push(...get(P), ...get(N), 0x41, 2, 0x74, 0x6a, ...set(END)); // end = p + 4n
+  // pass 1: running max of a * P
+  c.push(...vconst(-Infinity), ...set(VM), ...get(P), ...set(PTR));
+  c.push(0x02, 0x40, 0x03, 0x40, ...get(PTR), ...get(END), 0x4f, 0x0d, 1);
+  c.push(...get(VM), ...get(VA), ...get(PTR), ...V128_LOAD(2), ...F32_MUL, ...F32_MAX, ...set(VM));
+  c.push(...addI32(PTR, 16), 0x0c, 0, 0x0b, 0x0b);
+  // horizontal max (f32.max propagates NaN, like f32x4.max), splat
+  c.push(...get(VM), ...F32_EXTRACT(0), ...get(VM), ...F32_EXTRACT(1), 0x97, ...get(VM), ...F32_EXTRACT(2), 0x97, ...get(VM), ...F32_EXTRACT(3), 0x97);
+  c.push(...F32_SPLAT, ...set(VM));
+  // pass 2: y = exp(max(a P - max, -87)), stored, summed in float64
+  c.push(...get(P), ...set(PTR), ...get(Q), ...set(OUT));
+  c.push(0x02, 0x40, 0x03, 0x40, ...get(PTR), ...get(END), 0x4f, 0x0d, 1);
+  c.push(...get(VA), ...get(PTR), ...V128_LOAD(2), ...F32_MUL, ...get(VM), ...F32_SUB, ...get(K(-87)), ...F32_MAX, ...set(X));
+  // nn = nearest(x log2 e); x = x - nn C1 - nn C2
+  c.push(...get(X), ...get(K(Math.LOG2E)), ...F32_MUL, ...F32_NEAREST, ...set(NN));
+  c.push(...get(X), ...get(NN), ...get(K(0.693359375)), ...F32_MUL, ...F32_SUB, ...get(NN), ...get(K(-2.12194440e-4)), ...F32_MUL, ...F32_SUB, ...set(X));
+  // polynomial
+  c.push(...get(K(1.9875691500e-4)));
+  for (const k of [1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1]) {
+    c.push(...get(X), ...F32_MUL, ...get(K(k)), ...F32_ADD);
+  }
+  c.push(...get(X), ...F32_MUL, ...get(X), ...F32_MUL, ...get(X), ...F32_ADD, ...get(K(1)), ...F32_ADD); // p x^2 + x + 1
+  // times 2^nn: (nn + 127) << 23 as float bits
+  c.push(...get(NN), ...I32_TRUNC_SAT, ...get(BIAS), ...I32_ADD, 0x41, 23, ...I32_SHL, ...F32_MUL, ...set(Y));
+  c.push(...get(OUT), ...get(Y), ...V128_STORE);
+  c.push(...get(SUM), ...get(Y), ...PROMOTE, ...ADD, ...get(Y), ...get(Y), ...HIGH_TO_LOW, ...PROMOTE, ...ADD, ...set(SUM));
+  c.push(...addI32(PTR, 16), ...addI32(OUT, 16), 0x0c, 0, 0x0b, 0x0b);
+  c.push(...get(SUM), ...F64_EXTRACT(0), ...get(SUM), ...F64_EXTRACT(1), 0xa0); // f64.add
+  c.push(0x0b);
+  const locals = vec([[...uleb(1), I32], [...uleb(6), V128], [...uleb(2), I32], [...uleb(constants.length + 1), V128]]);
+  const body = [...locals, ...c];
+  return [...uleb(body.length), ...body];
+}
+
 function funcType(m: number): number[] {
   const params = [I32, ...Array<number>(m).fill(I32), ...Array<number>(2 * m).fill(F64), I32];
   return [0x60, ...uleb(params.length), ...params, 0];
@@ -110,11 +181,11 @@ export function simdModuleBytes(): Uint8Array {
   const memoryImport = [...str('env'), ...str('memory'), 0x02, 0x03, ...uleb(1), ...uleb(SIMD_MAX_PAGES)];
   bytes = Uint8Array.from([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([funcType(4), funcType(1)])),
+    ...section(1, vec([funcType(4), funcType(1), [0x60, 4, I32, I32, I32, F32, 1, F64]])),
     ...section(2, vec([memoryImport])),
-    ...section(3, vec([[0], [1]])),
-    ...section(7, vec([[...str('mul4'), 0x00, 0], [...str('mul1'), 0x00, 1]])),
-    ...section(10, vec([productBody(4), productBody(1)])),
+    ...section(3, vec([[0], [1], [2]])),
+    ...section(7, vec([[...str('mul4'), 0x00, 0], [...str('mul1'), 0x00, 1], [...str('softmaxRow'), 0x00, 2]])),
+    ...section(10, vec([productBody(4), productBody(1), softmaxBody()])),
   ]);
   return bytes;
 }

@@ -12,8 +12,11 @@ import type { AtlasDb } from '../connection.js';
 
 type Q = AtlasDb | Parameters<Parameters<AtlasDb['transaction']>[0]>[0];
 
-/** Candidates the HNSW graph search keeps (pgvector's default 40 gives lower recall). */
-export const EF_SEARCH = 100;
+/**
+ * Candidates the HNSW graph search keeps (pgvector's hnsw.ef_search; at least `first`). More is
+ * slower and finds more of the true nearest labels: ATLAS_HNSW_EF_SEARCH overrides the default.
+ */
+export const EF_SEARCH = Math.max(1, Math.min(1000, Math.trunc(Number(process.env.ATLAS_HNSW_EF_SEARCH) || 64)));
 
 const int = (n: number): string => String(Math.trunc(n));
 

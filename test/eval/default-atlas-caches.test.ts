@@ -1,0 +1,87 @@
+/**
+ * The default atlas's seed caches: exported embeddings and recomputed activations must give the
+ * restored atlas exactly what the engine stored (in process, in-memory atlases).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { openStore, type AtlasStore } from '../../src/db/index.js';
+import { exportSeed, importSeed } from '../../src/db/seed.js';
+import { dissect } from '../../src/compute/pipeline/dissect.js';
+import { exportCaches, restoreCaches } from '../../src/defaultatlas/caches.js';
+import { relativiseSources } from '../../src/defaultatlas/build.js';
+import { smallConceptFile, toyClip, toyModel } from './helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'atlas-caches-test-'));
+const stores: AtlasStore[] = [];
+afterAll(async () => {
+  for (const s of stores) await s.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function memoryStore(): Promise<AtlasStore> {
+  const s = await openStore({ dataDir: 'memory://' });
+  stores.push(s);
+  return s;
+}
+
+describe('default atlas caches', () => {
+  it('restore the embeddings and activations the engine stored, with the vector indexes in place', async () => {
+    process.env.ATLAS_CACHE_DIR = join(dir, 'cache');
+    const built = await memoryStore();
+    const run = await dissect(async () => built, {
+      model: toyModel('resnet-v1'),
+      layers: ['layer4', 'fc'],
+      clip: toyClip,
+      probe: 'toy:120:5',
+      concepts: smallConceptFile(dir),
+      name: 'resnet-v1',
+      version: 'toy',
+      quiet: true,
+      log: () => undefined,
+    });
+    await relativiseSources(built);
+    const seed = join(dir, 'atlas.jsonl.gz');
+    const caches = join(dir, 'caches.bin.gz');
+    await exportSeed(built, seed);
+    const written = await exportCaches(built, caches);
+    expect(written).toMatchObject({ images: 120 });
+
+    const restored = await memoryStore();
+    await importSeed(restored, seed);
+    const outcome = await restoreCaches(restored, { path: caches, quiet: true, log: () => undefined });
+    expect(outcome).toMatchObject({ restored: true, layers: 2 });
+    // Done once: a second call is a no-op.
+    expect(await restoreCaches(restored, { path: caches, log: () => undefined })).toEqual({ restored: false, reason: 'done' });
+
+    const ids = async (s: AtlasStore) => {
+      const [r] = (await s.db.execute(sql`SELECT model_id AS m, probe_set_id AS p, clip_model_id AS c, concept_set_id AS s FROM dissection_runs WHERE method = 'clip-dissect'`)).rows as { m: number; p: number; c: number; s: number }[];
+      return r!;
+    };
+    const a = await ids(built);
+    const b = await ids(restored);
+    for (const layer of ['layer4', 'fc']) {
+      const want = (await built.getActivations(a.m, layer, a.p))!;
+      const got = (await restored.getActivations(b.m, layer, b.p))!;
+      expect(got.rows).toBe(want.rows);
+      expect(Array.from(got.data)).toEqual(Array.from(want.data));
+    }
+    expect(Array.from((await restored.getImageEmbeddings(b.p, b.c))!.data)).toEqual(Array.from((await built.getImageEmbeddings(a.p, a.c))!.data));
+    const concepts = (await built.getConceptSet(a.s))!.concepts;
+    const wantText = await built.getConceptEmbeddings(a.c, concepts);
+    const gotText = await restored.getConceptEmbeddings(b.c, concepts);
+    expect(gotText.size).toBe(concepts.length);
+    for (const c of concepts) expect(Array.from(gotText.get(c)!)).toEqual(Array.from(wantText.get(c)!));
+    const indexes = (await restored.db.execute(sql`SELECT indexname FROM pg_indexes WHERE indexdef ILIKE '%using hnsw%' ORDER BY indexname`)).rows as { indexname: string }[];
+    expect(indexes.map((i) => i.indexname)).toEqual([`concept_embeddings_hnsw_clip_${b.c}`, `image_embeddings_hnsw_clip_${b.c}`]);
+    expect(run.runId).toBeGreaterThan(0);
+  });
+
+  it('leave an atlas alone that was not built from the file\'s CLIP model and probe set', async () => {
+    const other = await memoryStore();
+    expect(await restoreCaches(other, { path: join(dir, 'caches.bin.gz'), log: () => undefined })).toEqual({ restored: false, reason: 'not-default-atlas' });
+    expect(await restoreCaches(other, { path: join(dir, 'missing.bin.gz'), log: () => undefined })).toEqual({ restored: false, reason: 'no-file' });
+  });
+});
