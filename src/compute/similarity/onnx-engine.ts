@@ -17,7 +17,7 @@ import {
   type SimdPlace,
 } from './kernel.js';
 import { AccumulatorWorker } from './parallel.js';
-import { simdMemory, simdModule, simdSupported } from './simd.js';
+import { simdMemory, simdModule, simdSupported, type SimdKernel, type WasmApi, type WasmMemory } from './simd.js';
 import { softmaxRows } from './softmax-rows.js';
 
 const align16 = (n: number): number => Math.ceil(n / 16) * 16;
@@ -40,22 +40,31 @@ export async function onnxLogLikelihoods(
   const u = union.length;
   const blockRows = Math.max(1, Math.min(u, Math.floor(blockValues / Math.max(1, c))));
   const blocks = Math.ceil(u / blockRows);
-  const rowsOf = await softmaxRows(src, spec.a, threads);
   const groups = Math.min(threads, k);
   const bounds = Array.from({ length: groups + 1 }, (_, g) => Math.round((g * k) / groups));
-  // One shared WebAssembly memory holds both softmax blocks and every group's running
-  // products, so the SIMD kernel (simd.ts) reads and writes them in place on any thread.
-  const blockBytes = align16(blockRows * c * 4);
+  // One shared WebAssembly memory holds both softmax blocks (16 bytes of slack: softmaxRow
+  // writes rows 4 values at a time), a one-row stage, and every group's running products,
+  // so the SIMD kernels (simd.ts) read and write them in place on any thread.
+  const blockBytes = align16(blockRows * c * 4 + 16);
   const twoBlocks = blocks > 1 ? 2 : 1;
-  const memory = useSimd ? simdMemory(twoBlocks * blockBytes + k * c * 8) : undefined;
+  const paddedC = Math.ceil(c / 4) * 4;
+  const stageAddress = twoBlocks * blockBytes;
+  const productBase = stageAddress + align16(paddedC * 4);
+  const memory = useSimd ? simdMemory(productBase + k * c * 8) : undefined;
   const place = (g: number): SimdPlace | undefined =>
-    memory ? { module: simdModule(), memory, productAddress: twoBlocks * blockBytes + bounds[g]! * c * 8 } : undefined;
+    memory ? { module: simdModule(), memory, productAddress: productBase + bounds[g]! * c * 8 } : undefined;
   const shared = groups > 1;
   const alloc = (b: number): Float32Array => {
     if (memory) return new Float32Array(memory.buffer, b * blockBytes, blockRows * c);
     return shared ? new Float32Array(new SharedArrayBuffer(blockRows * c * 4)) : new Float32Array(blockRows * c);
   };
   const buffers = [alloc(0), twoBlocks > 1 ? alloc(1) : new Float32Array(0)];
+  // Dense and reader rows: softmax by the SIMD kernel (unnormalised exps, 1 / sum folded
+  // into the weights); factored rows (and a = 0): onnxruntime's GEMM and softmax.
+  const rowsOf: (ids: Int32Array, out: Float32Array) => Promise<Float64Array | null> =
+    memory && src.kind !== 'factored' && spec.a > 0
+      ? simdSoftmaxRows(src, spec.a, memory, stageAddress, paddedC)
+      : await onnxRows(src, spec.a, threads);
 
   const workers: AccumulatorWorker[] = [];
   let local: Accumulator | undefined;
@@ -68,21 +77,21 @@ export async function onnxLogLikelihoods(
     } else {
       local = accInit(top, union, c, spec, 0, place(0));
     }
-    const compute = (b: number): Promise<void> => {
+    const compute = (b: number): Promise<Float64Array | null> => {
       const p = rowsOf(union.subarray(b * blockRows, Math.min(u, (b + 1) * blockRows)), buffers[b % 2]!);
       p.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
       return p;
     };
     let pending = compute(0);
     for (let b = 0; b < blocks; b++) {
-      await pending;
+      const invSum = await pending;
       const start = b * blockRows;
       const end = Math.min(u, start + blockRows);
       // the next block's softmax runs on onnxruntime's threads while this one's terms are multiplied
       if (b + 1 < blocks) pending = compute(b + 1);
       const q = buffers[b % 2]!;
-      if (local) accBlock(local, q, null, start, end);
-      else await Promise.all(workers.map((w) => w.block(q, start, end)));
+      if (local) accBlock(local, q, invSum, start, end);
+      else await Promise.all(workers.map((w) => w.block(q, start, end, invSum)));
       onProgress?.(end, u);
     }
     if (local) return accFinish(local);
@@ -94,4 +103,51 @@ export async function onnxLogLikelihoods(
     for (const w of workers) w.abandon();
     throw error;
   }
+}
+
+async function onnxRows(src: RowSource, a: number, threads: number): Promise<(ids: Int32Array, out: Float32Array) => Promise<null>> {
+  const rows = await softmaxRows(src, a, threads);
+  return async (ids, out) => {
+    await rows(ids, out);
+    return null;
+  };
+}
+
+/**
+ * Unnormalised softmax rows exp(a P - max) written by the SIMD kernel straight into `out` (a
+ * view of `memory`), each row staged in `memory` at `stageAddress`, padded with -Infinity to a
+ * multiple of 4 values; resolves to 1 / each row's sum.
+ */
+function simdSoftmaxRows(
+  src: Exclude<RowSource, { kind: 'factored' }>,
+  a: number,
+  memory: WasmMemory,
+  stageAddress: number,
+  paddedC: number,
+): (ids: Int32Array, out: Float32Array) => Promise<Float64Array> {
+  const c = src.cols;
+  const { softmaxRow } = new (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly.Instance(simdModule(), {
+    env: { memory },
+  }).exports as unknown as SimdKernel;
+  const stage = new Float32Array(memory.buffer, stageAddress, paddedC);
+  stage.fill(-Infinity, c);
+  const readRows = 16;
+  const rows = src.kind === 'reader' ? new Float32Array(readRows * c) : undefined;
+  return (ids, out) => {
+    const invSum = new Float64Array(ids.length);
+    for (let r0 = 0; r0 < ids.length; r0 += readRows) {
+      const r1 = Math.min(ids.length, r0 + readRows);
+      if (rows) (src as Extract<RowSource, { kind: 'reader' }>).read(ids.subarray(r0, r1), rows);
+      for (let r = r0; r < r1; r++) {
+        const row = rows ? rows.subarray((r - r0) * c, (r - r0 + 1) * c) : (src as Extract<RowSource, { kind: 'dense' }>).data.subarray(ids[r]! * c, (ids[r]! + 1) * c);
+        stage.set(row);
+        const sum = softmaxRow(stageAddress, out.byteOffset + r * c * 4, paddedC, a);
+        if (!(sum > 0 && sum < Infinity)) {
+          throw new Error(`concept activations of image ${ids[r]} are not finite (NaN or infinite values in its row of P)`);
+        }
+        invSum[r] = 1 / sum;
+      }
+    }
+    return Promise.resolve(invSum);
+  };
 }

@@ -29,7 +29,7 @@ parentPort.on('message', (req) => {
     if (req.type === 'acc-block') {
       // a posted view's buffer is a new object: view the accumulator's own memory instead
       const q = acc.memory && req.q.buffer.byteLength === acc.memory.byteLength ? new Float32Array(acc.memory, req.q.byteOffset, req.q.length) : req.q;
-      accBlock(acc, q, null, req.start, req.end);
+      accBlock(acc, q, req.invSum, req.start, req.end);
       return parentPort.postMessage({ type: 'ack' });
     }
     if (req.type === 'acc-finish') {
@@ -217,9 +217,10 @@ export class AccumulatorWorker {
     await this.request({ type: 'acc-init', top, union, c, spec, place });
   }
 
-  /** q: softmax rows of union positions start..end-1, in shared memory. */
-  async block(q: Float32Array, start: number, end: number): Promise<void> {
-    await this.request({ type: 'acc-block', q, start, end });
+  /** q: softmax rows of union positions start..end-1, in shared memory (unnormalised when
+   * invSum, 1 / each row's sum, is given). */
+  async block(q: Float32Array, start: number, end: number, invSum: Float64Array | null): Promise<void> {
+    await this.request({ type: 'acc-block', q, start, end, invSum });
   }
 
   async finish(): Promise<Float64Array> {
