@@ -88,11 +88,12 @@ export async function readHfConfig(configPath: string): Promise<PreprocessSpec> 
 /**
  * Recipe from our sidecar format:
  * `{ "preprocess": { "preset"?, "resize" | "size", "crop", "mean", "std", "interpolation", "cropOffset"? } }`
- * (the `preprocess` wrapper is optional). Missing fields come from `preset` (default torchvision).
+ * (the wrapper is optional and may also be spelled `preprocessing`). Missing fields come from
+ * `preset` (default torchvision).
  */
 export function parseSpec(json: unknown, label: string): PreprocessSpec {
   const root = (json && typeof json === 'object' ? json : {}) as Record<string, unknown>;
-  const raw = (root.preprocess ?? root) as Record<string, unknown>;
+  const raw = (root.preprocess ?? root.preprocessing ?? root) as Record<string, unknown>;
   if (!raw || typeof raw !== 'object') throw new Error(`${label}: "preprocess" must be an object`);
   const presetName = raw.preset === undefined ? 'torchvision' : String(raw.preset);
   const preset = PRESETS[presetName];
