@@ -13,7 +13,8 @@
  *   over uniformly random query directions, the worst case, reported beside it;
  * - in-process SQL latency of the HNSW search against the exact scan (the baseline), with the ratio;
  * - searchNeurons over HTTP against the real server in a child process under autocannon load
- *   (query embeddings cached in the database, as for a repeated query): p50/p99 and requests/s.
+ *   (query embeddings cached in the database, as for a repeated query): p50/p99 and requests/s,
+ *   beside /healthz on the same server as the machine's baseline.
  * Goals: p99 <= 20 ms, >= 500 requests/s on 2 cores, recall@10 >= 0.98. Ends with one JSON line.
  */
 import autocannon from 'autocannon';
@@ -224,6 +225,7 @@ async function startServer(): Promise<{ proc: ChildProcess; url: string }> {
 }
 
 const { proc, url } = await startServer();
+let healthRps: number | undefined;
 let http: { rps: number; p50_ms: number; p99_ms: number; requests: number; errors: number; non2xx: number };
 try {
   const body = (i: number) =>
@@ -237,6 +239,9 @@ try {
     const json = (await res.json()) as { errors?: unknown[]; data?: { searchNeurons: unknown[] } };
     if (json.errors || json.data?.searchNeurons.length !== 10) throw new Error(`search failed: ${JSON.stringify(json).slice(0, 500)}`);
   }
+  // Context for the figures below: the same server answering /healthz (express + one trivial query).
+  const health = await autocannon({ url: `${url}/healthz`, connections: CONNECTIONS, duration: Math.min(5, DURATION) });
+  healthRps = Math.round(health.requests.average);
   let n = 0;
   const result = await autocannon({
     url: `${url}/graphql`,
@@ -256,7 +261,7 @@ try {
   proc.kill('SIGTERM');
   await new Promise((r) => proc.once('exit', r));
 }
-log(`searchNeurons over HTTP (${CONNECTIONS} connections, ${DURATION} s): ${http.rps} req/s, p50 ${http.p50_ms} ms, p99 ${http.p99_ms} ms, ${http.errors} errors, ${http.non2xx} non-2xx`);
+log(`searchNeurons over HTTP (${CONNECTIONS} connections, ${DURATION} s): ${http.rps} req/s (/healthz: ${healthRps} req/s), p50 ${http.p50_ms} ms, p99 ${http.p99_ms} ms, ${http.errors} errors, ${http.non2xx} non-2xx`);
 const figures = {
   bench: 'search',
   cpus: cpus().length,
@@ -270,6 +275,7 @@ const figures = {
   sql_hnsw_p50_ms: Number(pct(hnswMs, 50).toFixed(3)),
   sql_exact_p50_ms: Number(pct(exactMs, 50).toFixed(3)),
   hnsw_speedup_vs_exact: Number((pct(exactMs, 50) / pct(hnswMs, 50)).toFixed(2)),
+  healthz_baseline_rps: healthRps ?? null,
   http_rps: http.rps,
   http_p50_ms: http.p50_ms,
   http_p99_ms: http.p99_ms,

@@ -191,6 +191,10 @@ async function withoutVectorIndexes(store: AtlasStore, clipId: number, work: () 
     await work();
   } finally {
     for (const ix of indexes) await store.db.execute(sql.raw(ix.indexdef.replace(/^CREATE INDEX /i, 'CREATE INDEX IF NOT EXISTS ')));
+    // Registering the CLIP model again creates any of its indexes still missing (e.g. dropped by
+    // an earlier restore that was killed before it could recreate them).
+    const [clip] = await rows<{ name: string; dim: number; source: string | null }>(store, sql`SELECT name, dim, source FROM clip_models WHERE id = ${clipId}`);
+    if (clip) await store.upsertClipModel({ name: clip.name, dim: Number(clip.dim), ...(clip.source ? { source: clip.source } : {}) });
   }
 }
 
@@ -203,13 +207,13 @@ async function recomputeActivations(store: AtlasStore, clipId: number, probeSetI
   const recipe = probe?.recipe;
   if (recipe?.generator !== 'toy' || recipe.count === undefined || recipe.seed === undefined) return 0;
   const scenes = Array.from({ length: recipe.count }, (_, i) => generateScene(recipe.seed!, i));
-  const runs = await rows<{ modelId: number; source: string | null; pool: string | null; layers: string[] }>(
+  const runs = await rows<{ modelId: number; source: string | null; fileHash: string; pool: string | null; layers: string[] }>(
     store,
-    sql`SELECT r.model_id AS "modelId", m.source, r.pool, array_agg(l.name ORDER BY l.position) AS layers
+    sql`SELECT r.model_id AS "modelId", m.source, m.file_hash AS "fileHash", r.pool, array_agg(l.name ORDER BY l.position) AS layers
         FROM dissection_runs r JOIN target_models m ON m.id = r.model_id
         JOIN run_layers rl ON rl.run_id = r.id JOIN layers l ON l.id = rl.layer_id
         WHERE r.status = 'complete' AND r.method = 'clip-dissect' AND r.clip_model_id = ${clipId} AND r.probe_set_id = ${probeSetId}
-        GROUP BY r.id, r.model_id, m.source, r.pool ORDER BY r.id`,
+        GROUP BY r.id, r.model_id, m.source, m.file_hash, r.pool ORDER BY r.id`,
   );
   const keys = new ActivationKeys(join(atlasCacheDir(), 'activation-keys'), store.location);
   const batch = opts.batch ?? 100;
@@ -224,6 +228,13 @@ async function recomputeActivations(store: AtlasStore, clipId: number, probeSetI
     const { spec } = await targetPreprocessSpec(modelPath);
     const target = await TargetModel.load(modelPath, { layers: run.layers, pool, inputSize: spec.crop });
     try {
+      if (target.fileHash !== run.fileHash) {
+        // Activations of another network would not match the stored labels.
+        (opts.log ?? (() => undefined))(
+          `default atlas: ${run.source} has changed since the snapshot was made; its activations are not restored (rebuild the seed with tools/defaultatlas/build.sh)`,
+        );
+        continue;
+      }
       const acts = target.layers.map((l) => ({ name: l.name, m: { rows: scenes.length, cols: l.units, data: new Float32Array(scenes.length * l.units) } as Matrix }));
       const bar = startProgress(`activations ${run.source ?? ''}`.slice(0, 22), scenes.length, 'img', { quiet: opts.quiet ?? false });
       for (let start = 0; start < scenes.length; start += batch) {

@@ -85,13 +85,15 @@ async function rows<T>(store: AtlasStore, query: ReturnType<typeof sql>): Promis
   return (await store.db.execute(query)).rows as T[];
 }
 
-/** The latest complete clip-dissect run of a model (by name), or undefined. */
+/** The latest complete clip-dissect run of a model (by name) with the largest concept set, or undefined. */
 export async function latestClipRunOfModel(store: AtlasStore, modelName: string): Promise<number | undefined> {
   const [row] = await rows<{ id: number }>(
     store,
+    // Largest concept set first: eval's own class-name runs (8 concepts) never become the default.
     sql`SELECT r.id FROM dissection_runs r JOIN target_models m ON m.id = r.model_id
+        LEFT JOIN concept_sets cs ON cs.id = r.concept_set_id
         WHERE m.name = ${modelName} AND r.status = 'complete' AND r.method = 'clip-dissect'
-        ORDER BY r.finished_at DESC NULLS LAST, r.id DESC LIMIT 1`,
+        ORDER BY cs.size DESC NULLS LAST, r.finished_at DESC NULLS LAST, r.id DESC LIMIT 1`,
   );
   return row ? Number(row.id) : undefined;
 }

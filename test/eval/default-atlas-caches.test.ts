@@ -51,6 +51,9 @@ describe('default atlas caches', () => {
 
     const restored = await memoryStore();
     await importSeed(restored, seed);
+    // As if an earlier restore had been killed between dropping and recreating an index.
+    const [clipRow] = (await restored.db.execute(sql`SELECT id FROM clip_models`)).rows as { id: number }[];
+    await restored.db.execute(sql.raw(`DROP INDEX concept_embeddings_hnsw_clip_${clipRow!.id}`));
     const outcome = await restoreCaches(restored, { path: caches, quiet: true, log: () => undefined });
     expect(outcome).toMatchObject({ restored: true, layers: 2 });
     // Done once: a second call is a no-op.

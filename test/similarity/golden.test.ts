@@ -1,6 +1,6 @@
 // The reference's exact outputs on its seeded inputs (fixture kept outside the project).
 import { describe, expect, it } from 'vitest';
-import { denseConcepts, score, type SimilarityName } from '../../src/compute/similarity/index.js';
+import { denseConcepts, score, toShared, type SimilarityEngine, type SimilarityName } from '../../src/compute/similarity/index.js';
 import { argmaxRows, GOLDEN_PATH, hasGolden, loadGolden, pearson, worstToleranceRatio } from './golden.js';
 
 const cases = ['soft_wpmi_default', 'soft_wpmi_custom', 'wpmi_default', 'wpmi_custom', 'cos_similarity', 'cos_similarity_cubed'];
@@ -8,11 +8,25 @@ const cases = ['soft_wpmi_default', 'soft_wpmi_custom', 'wpmi_default', 'wpmi_cu
 describe(`golden fixture (${GOLDEN_PATH})`, () => {
   const data = hasGolden ? loadGolden() : undefined;
 
-  for (const name of cases) {
-    it.skipIf(!hasGolden)(`${name}: every value within tolerance and every argmax agrees`, async () => {
+  // soft_wpmi and wpmi on each engine (the others do not use one); the onnx engine also on
+  // two threads, whose workers compute softmax rows of a P in shared memory
+  type Run = { name: string; engine: SimilarityEngine | undefined; threads: number };
+  const runs = cases.flatMap((name): Run[] =>
+    name.includes('wpmi')
+      ? [
+          { name, engine: 'onnx' as const, threads: 1 },
+          { name, engine: 'onnx' as const, threads: 2 },
+          { name, engine: 'js' as const, threads: 1 },
+        ]
+      : [{ name, engine: undefined, threads: 1 }],
+  );
+  for (const { name, engine, threads } of runs) {
+    const how = engine ? ` (${engine} engine, ${threads} thread${threads > 1 ? 's' : ''})` : '';
+    it.skipIf(!hasGolden)(`${name}${how}: every value within tolerance and every argmax agrees`, async () => {
       const { golden, p, a } = data!;
       const c = golden.expected[name]!;
-      const r = await score(c.function as SimilarityName, denseConcepts(p), a, c.params, { keepMatrix: true });
+      const pm = threads > 1 ? { ...p, data: toShared(p.data) } : p;
+      const r = await score(c.function as SimilarityName, denseConcepts(pm), a, c.params, { keepMatrix: true, engine, threads });
       const m = r.matrix!;
       expect([m.rows, m.cols]).toEqual(c.shape);
       expect(worstToleranceRatio(m.data, c.data)).toBeLessThanOrEqual(1);

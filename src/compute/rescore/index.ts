@@ -8,7 +8,7 @@ import type { LabelScore, Matrix } from '../../db/contracts.js';
 import { latestClipRunForLayer, layerLabels } from '../../db/queries/runs.js';
 import { topImagesPerUnit } from '../pipeline/top-images.js';
 import { assertSimilarityName, denseConcepts, factoredConcepts, normaliseRows, resolveParams, score, type SimilarityName } from '../similarity/index.js';
-import { imageEmbeddingMatrix } from '../../db/queries/embeddings.js';
+import { cachedActivations, cachedImageEmbeddings } from '../../db/queries/embeddings.js';
 import { conceptMatrix } from './matmul.js';
 import { textEncoders } from './text-encoder.js';
 
@@ -94,9 +94,10 @@ export async function rescoreLayer(store: AtlasStore, input: RescoreInput): Prom
   }
   const clip = await store.getClipModel(base.clipModelId);
   if (!clip) throw new RescoreInputError(`CLIP model ${base.clipModelId} of run ${base.id} is not in the atlas`);
+  // Repeated rescoring of a layer (trying concept lists) reads the stored matrices once.
   const [images, activations, previous] = await Promise.all([
-    imageEmbeddingMatrix(store.db, base.probeSetId, base.clipModelId, clip.dim),
-    store.getActivations(input.modelId, input.layerName, base.probeSetId),
+    cachedImageEmbeddings(store.db, base.probeSetId, base.clipModelId, clip.dim),
+    cachedActivations(store.db, input.layerId, base.probeSetId, () => store.getActivations(input.modelId, input.layerName, base.probeSetId)),
     layerLabels(store.db, base.id, input.layerId),
   ]);
   if (!images) throw new RescoreInputError(`the atlas holds no image embeddings of probe set ${base.probeSetId} for run ${base.id}`);

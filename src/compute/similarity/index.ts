@@ -90,6 +90,10 @@ export async function score(
   const topN = opts.topN ?? 5;
   if (!Number.isInteger(topN) || topN < 1) throw new Error(`topN must be a positive integer, got ${topN}`);
   const progress = opts.onProgress;
+  const engine = opts.engine ?? 'onnx';
+  if (!SIMILARITY_ENGINES.includes(engine)) {
+    throw new Error(`unknown similarity engine '${String(engine)}'; expected one of ${SIMILARITY_ENGINES.join(', ')}`);
+  }
 
   let scores: Float64Array;
   switch (name) {
@@ -101,8 +105,6 @@ export async function score(
       const big = k * p.top_k * c >= PARALLEL_MIN_TERMS;
       const useThreads = opts.threads ?? (big ? Math.min(8, availableParallelism()) : 1);
       if (!Number.isInteger(useThreads) || useThreads < 1) throw new Error(`threads must be a positive integer, got ${useThreads}`);
-      const engine = opts.engine ?? 'onnx';
-      if (!SIMILARITY_ENGINES.includes(engine)) throw new Error(`unknown similarity engine '${String(engine)}'; expected one of ${SIMILARITY_ENGINES.join(', ')}`);
       const l = await parallelLogLikelihoods(concepts.source(), top, spec, useThreads, progress, {}, engine);
       scores = subtractPrior(l, k, c, p.lam);
       break;

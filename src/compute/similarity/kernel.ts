@@ -272,6 +272,44 @@ export function accBlock(st: Accumulator, q: Float32Array, invSum: Float64Array 
   }
 }
 
+/**
+ * Unnormalised softmax rows exp(a P[ids[r]] - max) of a dense P (rows of `c` values in
+ * `data`) by the SIMD kernel's softmaxRow, written to byte address `outAddress` of its memory
+ * (row r at outAddress + 4 r c), and nothing past its rows. Each row is staged at
+ * `stageAddress`, padded with -Infinity to `paddedC` values (a multiple of the kernel's step),
+ * with a scratch row of paddedC values after it. Returns 1 / each row's sum.
+ */
+export function simdSoftmaxInto(
+  st: Accumulator,
+  data: Float32Array,
+  c: number,
+  ids: Int32Array,
+  stageAddress: number,
+  paddedC: number,
+  outAddress: number,
+  a: number,
+): Float64Array {
+  const softmaxRow = (st.simd as unknown as { softmaxRow: (p: number, q: number, n: number, a: number) => number }).softmaxRow;
+  const stage = new Float32Array(st.memory!, stageAddress, paddedC);
+  stage.fill(-Infinity, c);
+  const invSum = new Float64Array(ids.length);
+  for (let r = 0; r < ids.length; r++) {
+    stage.set(data.subarray(ids[r]! * c, (ids[r]! + 1) * c));
+    // A row is written paddedC values long: the next row's first values are overwritten
+    // then rewritten, but past the last row they may belong to another thread's rows, so the
+    // last row goes through a scratch row just after the stage.
+    const lastPadded = r === ids.length - 1 && paddedC !== c;
+    const target = lastPadded ? stageAddress + paddedC * 4 : outAddress + r * c * 4;
+    const sum = softmaxRow(stageAddress, target, paddedC, a);
+    if (lastPadded) new Float32Array(st.memory!, outAddress + r * c * 4, c).set(new Float32Array(st.memory!, target, c));
+    if (!(sum > 0 && sum < Infinity)) {
+      throw new Error(`concept activations of image ${ids[r]} are not finite (NaN or infinite values in its row of P)`);
+    }
+    invSum[r] = 1 / sum;
+  }
+  return invSum;
+}
+
 /** Takes the logs of the products still pending; returns L (G x C). */
 export function accFinish(st: Accumulator): Float64Array {
   const { g, c, pending, product, logSum } = st;
@@ -330,4 +368,4 @@ export function logLikelihoods(
 }
 
 /** Source text of the functions above, for worker threads. */
-export const KERNEL_FUNCTIONS = [readSourceRows, expTables, expRow, unionOf, accInit, accBlock, accFinish, logLikelihoods];
+export const KERNEL_FUNCTIONS = [readSourceRows, expTables, expRow, unionOf, accInit, accBlock, accFinish, simdSoftmaxInto, logLikelihoods];

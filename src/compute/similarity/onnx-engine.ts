@@ -16,8 +16,9 @@ import {
   type RowSource,
   type SimdPlace,
 } from './kernel.js';
+import { isShared } from './concepts.js';
 import { AccumulatorWorker } from './parallel.js';
-import { simdMemory, simdModule, simdSupported, type SimdKernel, type WasmApi, type WasmMemory } from './simd.js';
+import { SOFTMAX_UNROLL, simdMemory, simdModule, simdSupported, type SimdKernel, type WasmApi, type WasmMemory } from './simd.js';
 import { softmaxRows } from './softmax-rows.js';
 
 const align16 = (n: number): number => Math.ceil(n / 16) * 16;
@@ -42,14 +43,16 @@ export async function onnxLogLikelihoods(
   const blocks = Math.ceil(u / blockRows);
   const groups = Math.min(threads, k);
   const bounds = Array.from({ length: groups + 1 }, (_, g) => Math.round((g * k) / groups));
-  // One shared WebAssembly memory holds both softmax blocks (16 bytes of slack: softmaxRow
-  // writes rows 4 values at a time), a one-row stage, and every group's running products,
-  // so the SIMD kernels (simd.ts) read and write them in place on any thread.
-  const blockBytes = align16(blockRows * c * 4 + 16);
+  // One shared WebAssembly memory holds both softmax blocks (with slack: softmaxRow writes
+  // rows `step` values at a time), a two-row stage per thread, and every group's running products, so
+  // the SIMD kernels (simd.ts) read and write them in place on any thread.
+  const step = 4 * SOFTMAX_UNROLL;
+  const blockBytes = align16(blockRows * c * 4 + step * 4);
   const twoBlocks = blocks > 1 ? 2 : 1;
-  const paddedC = Math.ceil(c / 4) * 4;
-  const stageAddress = twoBlocks * blockBytes;
-  const productBase = stageAddress + align16(paddedC * 4);
+  const paddedC = Math.ceil(c / step) * step;
+  // one stage per thread that computes softmax rows
+  const stageAddress = (g: number): number => twoBlocks * blockBytes + g * 2 * align16(paddedC * 4);
+  const productBase = stageAddress(groups);
   const memory = useSimd ? simdMemory(productBase + k * c * 8) : undefined;
   const place = (g: number): SimdPlace | undefined =>
     memory ? { module: simdModule(), memory, productAddress: productBase + bounds[g]! * c * 8 } : undefined;
@@ -61,12 +64,25 @@ export async function onnxLogLikelihoods(
   const buffers = [alloc(0), twoBlocks > 1 ? alloc(1) : new Float32Array(0)];
   // Dense and reader rows: softmax by the SIMD kernel (unnormalised exps, 1 / sum folded
   // into the weights); factored rows (and a = 0): onnxruntime's GEMM and softmax.
-  const rowsOf: (ids: Int32Array, out: Float32Array) => Promise<Float64Array | null> =
-    memory && src.kind !== 'factored' && spec.a > 0
-      ? simdSoftmaxRows(src, spec.a, memory, stageAddress, paddedC)
-      : await onnxRows(src, spec.a, threads);
-
+  // A dense P in shared memory: each worker also computes its share of each block's rows.
   const workers: AccumulatorWorker[] = [];
+  const rowsOf: (ids: Int32Array, out: Float32Array) => Promise<Float64Array | null> =
+    memory && src.kind === 'dense' && shared && isShared(src.data) && spec.a > 0
+      ? async (ids, out) => {
+          const cut = (g: number): number => Math.round((g * ids.length) / groups);
+          const parts = await Promise.all(
+            workers.map((w, g) =>
+              w.softmax(src.data, c, ids.subarray(cut(g), cut(g + 1)), stageAddress(g), paddedC, out.byteOffset + cut(g) * c * 4, spec.a),
+            ),
+          );
+          const invSum = new Float64Array(ids.length);
+          parts.forEach((p, g) => invSum.set(p, cut(g)));
+          return invSum;
+        }
+      : memory && src.kind !== 'factored' && spec.a > 0
+        ? simdSoftmaxRows(src, spec.a, memory, stageAddress(0), paddedC)
+        : await onnxRows(src, spec.a, threads);
+
   let local: Accumulator | undefined;
   try {
     if (shared) {
@@ -115,8 +131,8 @@ async function onnxRows(src: RowSource, a: number, threads: number): Promise<(id
 
 /**
  * Unnormalised softmax rows exp(a P - max) written by the SIMD kernel straight into `out` (a
- * view of `memory`), each row staged in `memory` at `stageAddress`, padded with -Infinity to a
- * multiple of 4 values; resolves to 1 / each row's sum.
+ * view of `memory`), each row staged in `memory` at `stageAddress`, padded with -Infinity to
+ * `paddedC` values; resolves to 1 / each row's sum.
  */
 function simdSoftmaxRows(
   src: Exclude<RowSource, { kind: 'factored' }>,

@@ -11,6 +11,7 @@ import { KERNEL_FUNCTIONS, logLikelihoods, type KernelSpec, type RowSource, type
 
 type Reply =
   | { type: 'ack' }
+  | { type: 'softmax'; invSum: Float64Array }
   | { type: 'progress'; done: number; total: number }
   | { type: 'done'; result: Float64Array }
   | { type: 'error'; message: string };
@@ -31,6 +32,10 @@ parentPort.on('message', (req) => {
       const q = acc.memory && req.q.buffer.byteLength === acc.memory.byteLength ? new Float32Array(acc.memory, req.q.byteOffset, req.q.length) : req.q;
       accBlock(acc, q, req.invSum, req.start, req.end);
       return parentPort.postMessage({ type: 'ack' });
+    }
+    if (req.type === 'acc-softmax') {
+      const invSum = simdSoftmaxInto(acc, req.data, req.c, req.ids, req.stageAddress, req.paddedC, req.outAddress, req.a);
+      return parentPort.postMessage({ type: 'softmax', invSum }, [invSum.buffer]);
     }
     if (req.type === 'acc-finish') {
       const result = accFinish(acc);
@@ -76,7 +81,7 @@ function runInWorker(req: Request, onProgress: (d: number, t: number) => void): 
     };
     const onMessage = (msg: Reply): void => {
       if (msg.type === 'progress') return onProgress(msg.done, msg.total);
-      if (msg.type === 'ack') return;
+      if (msg.type === 'ack' || msg.type === 'softmax') return;
       detach();
       release(worker);
       if (msg.type === 'done') resolve(msg.result);
@@ -183,32 +188,30 @@ async function logLikelihoodsOnThreads(
  */
 export class AccumulatorWorker {
   private worker: Worker | undefined = acquire();
+  /** Requests may overlap; the worker answers them in order. */
+  private readonly waiting: { resolve: (r: Reply) => void; reject: (e: Error) => void }[] = [];
+  private readonly onMessage = (reply: Reply): void => {
+    if (reply.type === 'progress') return;
+    const next = this.waiting.shift();
+    if (!next) return;
+    if (reply.type === 'error') next.reject(new Error(reply.message));
+    else next.resolve(reply);
+  };
+  private readonly onError = (error: Error): void => {
+    this.abandon();
+    for (const w of this.waiting.splice(0)) w.reject(error);
+  };
+
+  constructor() {
+    this.worker!.on('message', this.onMessage);
+    this.worker!.on('error', this.onError);
+  }
 
   private request(msg: object): Promise<Reply> {
     const worker = this.worker;
     if (!worker) return Promise.reject(new Error('accumulator worker already finished'));
     return new Promise((resolve, reject) => {
-      const detach = (): void => {
-        worker.off('message', onMessage);
-        worker.off('error', onError);
-      };
-      const onMessage = (reply: Reply): void => {
-        if (reply.type === 'progress') return;
-        detach();
-        if (reply.type === 'error') {
-          this.worker = undefined;
-          release(worker);
-          reject(new Error(reply.message));
-        } else resolve(reply);
-      };
-      const onError = (error: Error): void => {
-        detach();
-        this.worker = undefined;
-        void worker.terminate();
-        reject(error);
-      };
-      worker.on('message', onMessage);
-      worker.on('error', onError);
+      this.waiting.push({ resolve, reject });
       worker.postMessage(msg);
     });
   }
@@ -223,18 +226,41 @@ export class AccumulatorWorker {
     await this.request({ type: 'acc-block', q, start, end, invSum });
   }
 
+  /** Softmax rows `ids` of a dense P in shared memory into this accumulator's memory (see
+   * simdSoftmaxInto); resolves to 1 / each row's sum. */
+  async softmax(
+    data: Float32Array,
+    c: number,
+    ids: Int32Array,
+    stageAddress: number,
+    paddedC: number,
+    outAddress: number,
+    a: number,
+  ): Promise<Float64Array> {
+    const reply = await this.request({ type: 'acc-softmax', data, c, ids, stageAddress, paddedC, outAddress, a });
+    if (reply.type !== 'softmax') throw new Error(`accumulator worker answered '${reply.type}' to softmax`);
+    return reply.invSum;
+  }
+
   async finish(): Promise<Float64Array> {
     const reply = await this.request({ type: 'acc-finish' });
     const worker = this.worker!;
-    this.worker = undefined;
+    this.detach();
     release(worker);
     if (reply.type !== 'done') throw new Error(`accumulator worker answered '${reply.type}' to finish`);
     return reply.result;
   }
 
-  /** Stops the thread (after a failure elsewhere: its state is unknown). */
-  abandon(): void {
-    if (this.worker) void this.worker.terminate();
+  private detach(): void {
+    this.worker?.off('message', this.onMessage);
+    this.worker?.off('error', this.onError);
     this.worker = undefined;
+  }
+
+  /** Stops the thread (after a failure: its state is unknown). */
+  abandon(): void {
+    const worker = this.worker;
+    this.detach();
+    if (worker) void worker.terminate();
   }
 }

@@ -11,7 +11,7 @@
  * p: byte address of float64 P, q*: byte addresses of float32 rows; n even.
  *
  *   softmaxRow(p, q, n, a) -> sum:  Q[k] = exp(a P[k] - max_k a P[k]) in float32 (P float32,
- *     n a multiple of 4: pad with -Infinity), returns the float64 sum of the Q[k] written.
+ *     n a multiple of 16: pad with -Infinity), returns the float64 sum of the Q[k] written.
  *     exp is Cephes' expf (range reduction by ln 2, degree-6 polynomial; ~1 ulp); arguments
  *     below -87 are taken as -87 (exp ~ 1.6e-38, nil next to the row's largest value, 1).
  *     NaN or +Infinity in a row makes the sum NaN.
@@ -71,7 +71,18 @@ const PROMOTE = simd(0x5f);
 const SPLAT = simd(0x14);
 const ADD = simd(0xf0);
 const MUL = simd(0xf2);
-const addI32 = (local: number, k: number): number[] => [...get(local), 0x41, ...uleb(k), 0x6a, ...set(local)];
+/** i32.const takes a signed LEB128 (non-negative values here) */
+const i32const = (k: number): number[] => (k < 64 ? [0x41, k] : [0x41, (k & 0x7f) | 0x80, ...sleb(k >> 7)]);
+function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && !(b & 0x40)) || (n === -1 && b & 0x40)) return [...out, b];
+    out.push(b | 0x80);
+  }
+}
+const addI32 = (local: number, k: number): number[] => [...get(local), ...i32const(k), 0x6a, ...set(local)];
 
 /**
  * Body of a function with params (p, q[0..m-1], then b,w pairs, then n): `m` terms per
@@ -88,7 +99,7 @@ function productBody(m: number): number[] {
   const vw = (i: number): number => PEND + 2 + 2 * i;
   const code: number[] = [];
   for (let i = 0; i < m; i++) code.push(...get(b(i)), ...SPLAT, ...set(vb(i)), ...get(w(i)), ...SPLAT, ...set(vw(i)));
-  code.push(...get(P), ...get(N), 0x41, 3, 0x74, 0x6a, ...set(PEND)); // pend = p + 8n
+  code.push(...get(P), ...get(N), ...i32const(3), 0x74, 0x6a, ...set(PEND)); // pend = p + 8n
   const term = (i: number): number[] => [...get(vb(i)), ...get(vw(i)), ...get(q(i)), ...LOAD64_ZERO, ...PROMOTE, ...MUL, ...ADD];
   code.push(0x02, 0x40, 0x03, 0x40); // block, loop
   code.push(...get(P), ...get(PEND), 0x4f, 0x0d, 1); // if p >= pend break
@@ -111,9 +122,8 @@ const F32_MUL = simd(0xe6);
 const F32_ADD = simd(0xe4);
 const F32_SUB = simd(0xe5);
 const F32_MAX = simd(0xe9);
-const F32_NEAREST = simd(0x6a);
+const F32_PMAX = simd(0xeb);
 const F32_EXTRACT = (lane: number): number[] => simd(0x1f, lane);
-const I32_TRUNC_SAT = simd(0xf8);
 const I32_ADD = simd(0xae);
 const I32_SHL = simd(0xab);
 const I32_SPLAT = simd(0x11);
@@ -121,21 +131,30 @@ const I32_SPLAT = simd(0x11);
 const HIGH_TO_LOW = simd(0x0d, 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15);
 const F64_EXTRACT = (lane: number): number[] => simd(0x21, lane);
 
+/** Vectors of 4 values done per iteration of softmaxRow's exp loop (n: a multiple of 4 x this). */
+export const SOFTMAX_UNROLL = 4;
+
 /** softmaxRow(p, q, n, a) -> f64; see the header. */
 function softmaxBody(): number[] {
   const P = 0, Q = 1, N = 2, A = 3;
-  const END = 4, VA = 5, VM = 6, X = 7, NN = 8, Y = 9, SUM = 10, PTR = 11, OUT = 12;
-  // constants splatted once into locals 13.. (splatting inside the loop costs instructions)
+  const END = 4, PTR = 5, OUT = 6; // i32
+  const VA = 7, VM = 8, SUM = 9, S = 10; // v128
+  const U = SOFTMAX_UNROLL;
+  const X = (i: number): number => 11 + 3 * i;
+  const NN = (i: number): number => 12 + 3 * i;
+  const Y = (i: number): number => 13 + 3 * i;
+  // constants splatted once into locals (splatting inside the loop costs instructions)
+  const MAGIC = 12582912; // 1.5 * 2^23: adding it rounds to an integer, kept in the low bits
   const constants = [-87, Math.LOG2E, 0.693359375, -2.12194440e-4, 1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3,
-    4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1, 1];
-  const K = (v: number): number => 13 + constants.indexOf(v);
-  const BIAS = 13 + constants.length; // i32x4 of 127
+    4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1, 1, MAGIC];
+  const K = (v: number): number => 11 + 3 * U + constants.indexOf(v);
+  const BIAS = 11 + 3 * U + constants.length; // i32x4 of 127 << 23
   const vconst = (v: number): number[] => [...f32const(v), ...F32_SPLAT];
   const c: number[] = [];
   for (const v of constants) c.push(...vconst(v), ...set(K(v)));
-  c.push(0x41, 0xff, 0x00, ...I32_SPLAT, ...set(BIAS));
+  c.push(...i32const(127 << 23), ...I32_SPLAT, ...set(BIAS));
   c.push(...get(A), ...F32_SPLAT, ...set(VA));
-  c.push(...get(P), ...get(N), 0x41, 2, 0x74, 0x6a, ...set(END)); // end = p + 4n
+  c.push(...get(P), ...get(N), ...i32const(2), 0x74, 0x6a, ...set(END)); // end = p + 4n
   // pass 1: running max of a * P
   c.push(...vconst(-Infinity), ...set(VM), ...get(P), ...set(PTR));
   c.push(0x02, 0x40, 0x03, 0x40, ...get(PTR), ...get(END), 0x4f, 0x0d, 1);
@@ -144,27 +163,37 @@ function softmaxBody(): number[] {
   // horizontal max (f32.max propagates NaN, like f32x4.max), splat
   c.push(...get(VM), ...F32_EXTRACT(0), ...get(VM), ...F32_EXTRACT(1), 0x97, ...get(VM), ...F32_EXTRACT(2), 0x97, ...get(VM), ...F32_EXTRACT(3), 0x97);
   c.push(...F32_SPLAT, ...set(VM));
-  // pass 2: y = exp(max(a P - max, -87)), stored, summed in float64
+  // pass 2: y = exp(max(a P - max, -87)), stored; U vectors per iteration, added in float32
+  // (one rounding per 2 values) and then into the float64 sum
   c.push(...get(P), ...set(PTR), ...get(Q), ...set(OUT));
   c.push(0x02, 0x40, 0x03, 0x40, ...get(PTR), ...get(END), 0x4f, 0x0d, 1);
-  c.push(...get(VA), ...get(PTR), ...V128_LOAD(2), ...F32_MUL, ...get(VM), ...F32_SUB, ...get(K(-87)), ...F32_MAX, ...set(X));
-  // nn = nearest(x log2 e); x = x - nn C1 - nn C2
-  c.push(...get(X), ...get(K(Math.LOG2E)), ...F32_MUL, ...F32_NEAREST, ...set(NN));
-  c.push(...get(X), ...get(NN), ...get(K(0.693359375)), ...F32_MUL, ...F32_SUB, ...get(NN), ...get(K(-2.12194440e-4)), ...F32_MUL, ...F32_SUB, ...set(X));
-  // polynomial
-  c.push(...get(K(1.9875691500e-4)));
-  for (const k of [1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1]) {
-    c.push(...get(X), ...F32_MUL, ...get(K(k)), ...F32_ADD);
+  for (let i = 0; i < U; i++) {
+    const x = X(i), nn = NN(i), y = Y(i);
+    // x = max(a P - max, -87) (pmax keeps a NaN x: it compares x < -87)
+    c.push(...get(VA), ...get(PTR), ...simd(0x00, 2, ...uleb(16 * i)), ...F32_MUL, ...get(VM), ...F32_SUB, ...get(K(-87)), ...F32_PMAX, ...set(x));
+    // t = x log2 e + MAGIC holds round(x log2 e) in its low mantissa bits; nn = t - MAGIC
+    c.push(...get(x), ...get(K(Math.LOG2E)), ...F32_MUL, ...get(K(MAGIC)), ...F32_ADD, ...set(y));
+    c.push(...get(y), ...get(K(MAGIC)), ...F32_SUB, ...set(nn));
+    // x = x - nn C1 - nn C2
+    c.push(...get(x), ...get(nn), ...get(K(0.693359375)), ...F32_MUL, ...F32_SUB, ...get(nn), ...get(K(-2.12194440e-4)), ...F32_MUL, ...F32_SUB, ...set(x));
+    c.push(...get(K(1.9875691500e-4)));
+    for (const k of [1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1]) {
+      c.push(...get(x), ...F32_MUL, ...get(K(k)), ...F32_ADD);
+    }
+    c.push(...get(x), ...F32_MUL, ...get(x), ...F32_MUL, ...get(x), ...F32_ADD, ...get(K(1)), ...F32_ADD); // p x^2 + x + 1
+    // times 2^nn: the float with bits (nn << 23) + (127 << 23), nn from t's low bits
+    c.push(...get(y), ...i32const(23), ...I32_SHL, ...get(BIAS), ...I32_ADD, ...F32_MUL, ...set(y));
+    c.push(...get(OUT), ...get(Y(i)), ...simd(0x0b, 3, ...uleb(16 * i)));
   }
-  c.push(...get(X), ...F32_MUL, ...get(X), ...F32_MUL, ...get(X), ...F32_ADD, ...get(K(1)), ...F32_ADD); // p x^2 + x + 1
-  // times 2^nn: (nn + 127) << 23 as float bits
-  c.push(...get(NN), ...I32_TRUNC_SAT, ...get(BIAS), ...I32_ADD, 0x41, 23, ...I32_SHL, ...F32_MUL, ...set(Y));
-  c.push(...get(OUT), ...get(Y), ...V128_STORE);
-  c.push(...get(SUM), ...get(Y), ...PROMOTE, ...ADD, ...get(Y), ...get(Y), ...HIGH_TO_LOW, ...PROMOTE, ...ADD, ...set(SUM));
-  c.push(...addI32(PTR, 16), ...addI32(OUT, 16), 0x0c, 0, 0x0b, 0x0b);
+  // pairs added in float32 (exact to one rounding), then widened
+  c.push(...get(Y(0)), ...get(Y(1)), ...F32_ADD, ...set(S));
+  c.push(...get(SUM), ...get(S), ...PROMOTE, ...ADD, ...get(S), ...get(S), ...HIGH_TO_LOW, ...PROMOTE, ...ADD, ...set(SUM));
+  c.push(...get(Y(2)), ...get(Y(3)), ...F32_ADD, ...set(S));
+  c.push(...get(SUM), ...get(S), ...PROMOTE, ...ADD, ...get(S), ...get(S), ...HIGH_TO_LOW, ...PROMOTE, ...ADD, ...set(SUM));
+  c.push(...addI32(PTR, 16 * U), ...addI32(OUT, 16 * U), 0x0c, 0, 0x0b, 0x0b);
   c.push(...get(SUM), ...F64_EXTRACT(0), ...get(SUM), ...F64_EXTRACT(1), 0xa0); // f64.add
   c.push(0x0b);
-  const locals = vec([[...uleb(1), I32], [...uleb(6), V128], [...uleb(2), I32], [...uleb(constants.length + 1), V128]]);
+  const locals = vec([[...uleb(3), I32], [...uleb(4 + 3 * U + constants.length + 1), V128]]);
   const body = [...locals, ...c];
   return [...uleb(body.length), ...body];
 }
@@ -190,11 +219,16 @@ export function simdModuleBytes(): Uint8Array {
   return bytes;
 }
 
-/** A shared memory of at least `byteLength` bytes for the module, or undefined above 4 GiB. */
+/** A shared memory of at least `byteLength` bytes for the module, or undefined above 4 GiB
+ * (or when it cannot be had). */
 export function simdMemory(byteLength: number): WasmMemory | undefined {
   const pages = Math.max(1, Math.ceil(byteLength / 65536));
   if (pages > SIMD_MAX_PAGES) return undefined;
-  return new wasm.Memory({ initial: pages, maximum: pages, shared: true });
+  try {
+    return new wasm.Memory({ initial: pages, maximum: pages, shared: true });
+  } catch {
+    return undefined; // no room for it: the caller goes without SIMD
+  }
 }
 
 let module: WasmModule | undefined;

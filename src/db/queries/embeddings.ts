@@ -37,3 +37,67 @@ export async function imageEmbeddingMatrix(db: AtlasDb, probeSetId: number, clip
   rows.forEach((r, i) => decodeVectorSend(r.v, out.data, i * dim, dim));
   return out;
 }
+
+/**
+ * A stamp that changes whenever any of the rows is inserted, rewritten or deleted (count and the
+ * sum of the rows' transaction ids): cheap, as it never reads the vectors themselves.
+ */
+async function stamp(db: AtlasDb, table: 'image_embeddings' | 'activations', where: ReturnType<typeof sql>): Promise<string> {
+  const res = await db.execute(sql`SELECT count(*)::text AS n, coalesce(sum(xmin::text::bigint), 0)::text AS x FROM ${sql.raw(table)} WHERE ${where}`);
+  const row = res.rows[0] as { n: string; x: string };
+  return `${row.n}:${row.x}`;
+}
+
+/** Keeps the last few matrices a process read, reused while their rows' stamp is unchanged. */
+export class MatrixCache {
+  private readonly entries = new Map<string, { stamp: string; matrix: Matrix }>();
+  constructor(private readonly capacity = 4) {}
+
+  async get(key: string, currentStamp: () => Promise<string>, load: () => Promise<Matrix | undefined>): Promise<Matrix | undefined> {
+    const s = await currentStamp();
+    const hit = this.entries.get(key);
+    if (hit && hit.stamp === s) {
+      // Most recently used last.
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      return hit.matrix;
+    }
+    const matrix = await load();
+    this.entries.delete(key);
+    if (matrix) {
+      if (this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value!);
+      this.entries.set(key, { stamp: s, matrix });
+    }
+    return matrix;
+  }
+}
+
+const imageCache = new WeakMap<AtlasDb, MatrixCache>();
+const activationCache = new WeakMap<AtlasDb, MatrixCache>();
+
+function cacheFor(map: WeakMap<AtlasDb, MatrixCache>, db: AtlasDb): MatrixCache {
+  let c = map.get(db);
+  if (!c) {
+    c = new MatrixCache();
+    map.set(db, c);
+  }
+  return c;
+}
+
+/** imageEmbeddingMatrix, reused from memory while the stored rows are unchanged. */
+export function cachedImageEmbeddings(db: AtlasDb, probeSetId: number, clipModelId: number, dim: number): Promise<Matrix | undefined> {
+  return cacheFor(imageCache, db).get(
+    `${probeSetId}:${clipModelId}`,
+    () => stamp(db, 'image_embeddings', sql`clip_model_id = ${clipModelId} AND probe_set_id = ${probeSetId}`),
+    () => imageEmbeddingMatrix(db, probeSetId, clipModelId, dim),
+  );
+}
+
+/** A layer's activations (via `load`), reused from memory while the stored rows are unchanged. */
+export function cachedActivations(db: AtlasDb, layerId: number, probeSetId: number, load: () => Promise<Matrix | undefined>): Promise<Matrix | undefined> {
+  return cacheFor(activationCache, db).get(
+    `${layerId}:${probeSetId}`,
+    () => stamp(db, 'activations', sql`layer_id = ${layerId} AND probe_set_id = ${probeSetId}`),
+    load,
+  );
+}

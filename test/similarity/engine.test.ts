@@ -1,0 +1,168 @@
+// The onnx engine (onnxruntime softmax/GEMM rows + WebAssembly SIMD kernels) against the
+// pure-JavaScript engine and against the formulas, on small inputs.
+import { describe, expect, it } from 'vitest';
+import type { Matrix } from '../../src/db/contracts.js';
+import {
+  denseConcepts,
+  factoredConcepts,
+  readerConcepts,
+  resolveParams,
+  score,
+  toShared,
+  type ConceptMatrix,
+} from '../../src/compute/similarity/index.js';
+import { unionOf } from '../../src/compute/similarity/kernel.js';
+import { onnxLogLikelihoods } from '../../src/compute/similarity/onnx-engine.js';
+import { simdMemory, simdModuleBytes, simdSupported, type SimdKernel } from '../../src/compute/similarity/simd.js';
+import { topIndicesPerColumn } from '../../src/compute/similarity/topk.js';
+import { termSpec } from '../../src/compute/similarity/wpmi.js';
+import { naiveWpmi } from './naive.js';
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+function matrix(rows: number, cols: number, f: () => number): Matrix {
+  const data = new Float32Array(rows * cols);
+  for (let i = 0; i < data.length; i++) data[i] = f();
+  return { rows, cols, data };
+}
+/** Largest |x - y| / (rel |y| + rel) */
+function worst(x: ArrayLike<number>, y: ArrayLike<number>, rel = 1e-6): number {
+  let w = 0;
+  for (let i = 0; i < y.length; i++) w = Math.max(w, Math.abs(x[i]! - y[i]!) / (rel * Math.abs(y[i]!) + rel));
+  return w;
+}
+const concepts = (labels: { concept: number }[][]): number[][] => labels.map((l) => l.map((x) => x.concept));
+
+const r = rng(21);
+// 37 concepts: not a multiple of the SIMD kernels' steps (2 and 16)
+const P = matrix(60, 37, () => 0.1 + 0.25 * r());
+const A = matrix(60, 7, () => (r() < 0.3 ? 0 : 2 * r()));
+const wasm = (globalThis as unknown as { WebAssembly: { Instance: new (m: unknown, i: object) => { exports: unknown }; Module: new (b: Uint8Array) => unknown } }).WebAssembly;
+
+describe('WebAssembly SIMD kernels', () => {
+  it('runs here', () => expect(simdSupported()).toBe(true));
+
+  const kernel = (bytes: number): { k: SimdKernel; buffer: SharedArrayBuffer } => {
+    const memory = simdMemory(bytes)!;
+    const k = new wasm.Instance(new wasm.Module(simdModuleBytes()), { env: { memory } }).exports as SimdKernel;
+    return { k, buffer: memory.buffer };
+  };
+
+  it('mul4 and mul1 multiply float64 products exactly as JavaScript does', () => {
+    const n = 38;
+    const { k, buffer } = kernel(1 << 16);
+    const prod = new Float64Array(buffer, 0, n).fill(1);
+    const q = new Float32Array(buffer, n * 8, 4 * n);
+    for (let i = 0; i < q.length; i++) q[i] = r() * 1e-3;
+    const bw = [0.002, 0.998, 0.005, 0.99, 0.01, 0.98, 0.03, 0.97];
+    const [b0, w0, b1, w1, b2, w2, b3, w3] = bw as [number, number, number, number, number, number, number, number];
+    k.mul4(0, q.byteOffset, q.byteOffset + 4 * n, q.byteOffset + 8 * n, q.byteOffset + 12 * n, b0, w0, b1, w1, b2, w2, b3, w3, n);
+    k.mul1(0, q.byteOffset + 4, 0.5, 2, n - 2);
+    for (let i = 0; i < n; i++) {
+      let want = 1 * (((b0 + w0 * q[i]!) * (b1 + w1 * q[n + i]!)) * ((b2 + w2 * q[2 * n + i]!) * (b3 + w3 * q[3 * n + i]!)));
+      if (i < n - 2) want *= 0.5 + 2 * q[i + 1]!;
+      expect(prod[i], `element ${i}`).toBe(want);
+    }
+  });
+
+  it('softmaxRow gives exp(aP - max) to float32 accuracy, their sum, and NaN for non-finite rows', () => {
+    const n = 48; // 45 values + 3 of padding
+    const { k, buffer } = kernel(1 << 16);
+    const p = new Float32Array(buffer, 0, n);
+    const q = new Float32Array(buffer, 4 * n, n);
+    for (const a of [1, 10, 300]) {
+      for (let i = 0; i < 45; i++) p[i] = 2 * r() - 1;
+      p[3] = -5; // a P - max below -87 for a = 300
+      p.fill(-Infinity, 45);
+      const sum = k.softmaxRow(0, q.byteOffset, n, a);
+      let max = -Infinity;
+      for (let i = 0; i < 45; i++) max = Math.max(max, Math.fround(a * p[i]!));
+      let want = 0;
+      for (let i = 0; i < 45; i++) {
+        const e = Math.exp(Math.fround(Math.fround(a * p[i]!) - max));
+        want += q[i]!;
+        if (e > 1e-37) expect(Math.abs(q[i]! / e - 1), `a=${a}, value ${i}`).toBeLessThan(2.5e-7);
+        else expect(q[i]!).toBeLessThan(2e-38);
+      }
+      // values are added in float32 pairs (one rounding each) before the float64 sum
+      expect(Math.abs(sum - want)).toBeLessThan(1.2e-7 * want);
+    }
+    p[7] = NaN;
+    expect(k.softmaxRow(0, q.byteOffset, n, 10)).toBeNaN();
+    p[7] = Infinity;
+    expect(k.softmaxRow(0, q.byteOffset, n, 10)).toBeNaN();
+  });
+});
+
+describe('onnx engine', () => {
+  const sharedP = { ...P, data: toShared(P.data) };
+  const g = rng(9);
+  const factored = factoredConcepts(matrix(60, 16, () => g() - 0.3), matrix(37, 16, () => g() - 0.3), { normalise: true });
+  // factored rows: onnxruntime's float32 GEMM sums in another order than the js engine
+  const sources: [string, ConceptMatrix, number, number][] = [
+    ['dense, calling thread', denseConcepts(P), 1, 1e-6],
+    ['dense in shared memory, 2 threads (workers compute softmax rows)', denseConcepts(sharedP), 2, 1e-6],
+    ['row reader, 3 threads', readerConcepts(60, 37, (ids, out) => denseConcepts(P).readRows(ids, out)), 3, 1e-6],
+    ['factored (onnxruntime GEMM + softmax), 2 threads', factored, 2, 1e-5],
+  ];
+  for (const [what, cm, threads, rel] of sources) {
+    for (const fn of ['soft_wpmi', 'wpmi'] as const) {
+      it(`${fn}, ${what}: same scores as the js engine`, async () => {
+        const js = await score(fn, cm, A, { top_k: 11 }, { keepMatrix: true, engine: 'js', threads: 1 });
+        const ox = await score(fn, cm, A, { top_k: 11 }, { keepMatrix: true, engine: 'onnx', threads });
+        expect(worst(ox.matrix!.data, js.matrix!.data, rel)).toBeLessThanOrEqual(1);
+        expect(concepts(ox.labels)).toEqual(concepts(js.labels));
+      });
+    }
+  }
+
+  it('matches the formulas (naive soft_wpmi)', async () => {
+    const params = resolveParams('soft_wpmi', { top_k: 11 }, 60);
+    const want = naiveWpmi('soft_wpmi', P, A, params);
+    const got = await score('soft_wpmi', denseConcepts(P), A, params, { keepMatrix: true, engine: 'onnx' });
+    expect(worst(got.matrix!.data, want.flat())).toBeLessThanOrEqual(10);
+  });
+
+  it('without SIMD (onnxruntime softmax rows, plain JS products), and in small blocks, gives the same log-likelihoods', async () => {
+    const spec = termSpec('soft_wpmi', resolveParams('soft_wpmi', { top_k: 11 }, 60));
+    const top = topIndicesPerColumn(A, 11);
+    const src = denseConcepts(sharedP).source();
+    const simd = await onnxLogLikelihoods(src, top, spec, 2);
+    const progress: number[] = [];
+    // 5 rows of 37 per block: several blocks, both buffers in turn
+    const plain = await onnxLogLikelihoods(src, top, spec, 2, (done) => progress.push(done), 5 * 37, false);
+    const oneThread = await onnxLogLikelihoods(src, top, spec, 1, undefined, 5 * 37, true);
+    expect(worst(plain, simd)).toBeLessThanOrEqual(1);
+    expect(worst(oneThread, simd)).toBeLessThanOrEqual(1);
+    expect(progress.at(-1)).toBe(unionOf(top).length);
+    expect(progress.length).toBeGreaterThan(2);
+  });
+
+  it('names the image whose concept activations are not finite', async () => {
+    const bad = { ...P, data: toShared(Float32Array.from(P.data)) };
+    const top = topIndicesPerColumn(A, 11);
+    const image = top[0]!; // among the top images, so its softmax row is needed
+    bad.data[image * 37 + 5] = NaN;
+    for (const threads of [1, 2]) {
+      await expect(score('soft_wpmi', denseConcepts(bad), A, { top_k: 11 }, { engine: 'onnx', threads })).rejects.toThrow(
+        `concept activations of image ${image} are not finite`,
+      );
+    }
+    // the onnxruntime softmax rows (a = 0 is not taken by the SIMD kernel)
+    await expect(score('soft_wpmi', denseConcepts(bad), A, { top_k: 11, a: 0 }, { engine: 'onnx' })).rejects.toThrow(
+      `concept activations of image ${image} are not finite`,
+    );
+  });
+
+  it('rejects an unknown engine', async () => {
+    await expect(score('soft_wpmi', denseConcepts(P), A, { top_k: 5 }, { engine: 'gpu' as 'js' })).rejects.toThrow(/unknown similarity engine 'gpu'/);
+  });
+});
