@@ -101,4 +101,16 @@ describe.each(drivers)('rescore over HTTP on %s', (driver) => {
     expect(again.baseRun.id).toBe(saved.run.id);
     expect(again.units.map((u) => u.previousLabel)).toEqual(q.unitClass.map((c) => CLASSES[c]));
   });
+
+  it('uses activations rewritten since the last rescore (no stale in-memory copy)', async () => {
+    const before = ok(await client.gql(query, { concepts, params: { top_k: 5 }, layer: 'l1' })).rescore as RescoreData;
+    expect(before.units.map((u) => u.label)).toEqual(q.unitClass.map((c) => CLASSES[c]));
+    // Unit u now fires for the class of unit u + 1.
+    const k = q.unitClass.length;
+    const shifted = { rows: q.acts.rows, cols: k, data: new Float32Array(q.acts.data.length) };
+    for (let i = 0; i < q.acts.rows; i++) for (let u = 0; u < k; u++) shifted.data[i * k + u] = q.acts.data[i * k + ((u + 1) % k)]!;
+    await atlas.store.putActivations(q.modelId, 'l1', q.probeSetId, shifted);
+    const after = ok(await client.gql(query, { concepts, params: { top_k: 5 }, layer: 'l1' })).rescore as RescoreData;
+    expect(after.units.map((u) => u.label)).toEqual(q.unitClass.map((_, u) => CLASSES[q.unitClass[(u + 1) % k]!]));
+  });
 });

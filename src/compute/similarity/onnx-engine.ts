@@ -25,6 +25,9 @@ const align16 = (n: number): number => Math.ceil(n / 16) * 16;
 
 /** Softmax rows per block: up to 16 Mi float32 values (64 MB), two blocks in flight. */
 const BLOCK_VALUES = 16 << 20;
+/** Factored rows: onnxruntime holds a few block-sized intermediates (GEMM, scaled, softmax)
+ * of its own, so blocks are smaller. */
+const FACTORED_BLOCK_VALUES = 4 << 20;
 
 export async function onnxLogLikelihoods(
   src: RowSource,
@@ -32,7 +35,7 @@ export async function onnxLogLikelihoods(
   spec: KernelSpec,
   threads: number,
   onProgress?: (done: number, total: number) => void,
-  blockValues = BLOCK_VALUES,
+  blockValues = src.kind === 'factored' ? FACTORED_BLOCK_VALUES : BLOCK_VALUES,
   useSimd = simdSupported(),
 ): Promise<Float64Array> {
   const k = top.length / spec.topK;

@@ -32,8 +32,14 @@ export function termSpec(kind: WpmiKind, params: SoftWpmiParams | WpmiParams): K
     }
     smallest = Math.min(smallest, base[r]!);
   }
-  // Terms lie in [smallest, 1 + min_prob]; keep the running product above ~1e-260.
-  const chunk = smallest > 0 ? Math.max(1, Math.min(topK, Math.floor(600 / -Math.log(Math.min(smallest, 0.5))))) : 1;
+  // Terms lie in [smallest, 1 + min_prob]; keep the running product within e^+-700 (float64
+  // stays normal down to e^-708), so that, for soft_wpmi's defaults, one log per
+  // (neuron, concept) suffices.
+  const largest = 1 + minProb;
+  const chunk =
+    smallest > 0
+      ? Math.max(1, Math.min(topK, Math.floor(700 / Math.max(-Math.log(Math.min(smallest, 0.5)), Math.log(Math.max(largest, 2))))))
+      : 1;
   return { topK, a, base, weight, chunk };
 }
 
