@@ -42,7 +42,7 @@ function worst(x: ArrayLike<number>, y: ArrayLike<number>, rel = 1e-6): number {
 const concepts = (labels: { concept: number }[][]): number[][] => labels.map((l) => l.map((x) => x.concept));
 
 const r = rng(21);
-// 37 concepts: not a multiple of the SIMD kernels' steps (2 and 16)
+// 37 concepts: not a multiple of the SIMD kernels' steps (2 for products, 4 x SOFTMAX_UNROLL for softmax rows)
 const P = matrix(60, 37, () => 0.1 + 0.25 * r());
 const A = matrix(60, 7, () => (r() < 0.3 ? 0 : 2 * r()));
 const wasm = (globalThis as unknown as { WebAssembly: { Instance: new (m: unknown, i: object) => { exports: unknown }; Module: new (b: Uint8Array) => unknown } }).WebAssembly;

@@ -1,15 +1,31 @@
 import type { Command } from 'commander';
-import { register as db } from './db.js';
-import { register as dissect } from './dissect.js';
-import { register as evaluation } from './eval.js';
-import { register as importCommand } from './import.js';
-import { register as layers } from './layers.js';
-import { register as score } from './score.js';
-import { register as serve } from './serve.js';
-import { register as toyworld } from './toyworld.js';
 
-/** Each command module exports a function that adds its subcommand to the program. */
+/** Each command module exports a function that adds its subcommand(s) to the program. */
 export type RegisterCommand = (program: Command) => void;
 
-// One line per command module; keep the list sorted.
-export const commands: RegisterCommand[] = [db, dissect, evaluation, importCommand, layers, score, serve, toyworld];
+type CommandModule = () => Promise<{ register: RegisterCommand }>;
+
+/**
+ * Command name -> the module that registers it. Modules are imported lazily: the server, the
+ * ONNX runtime and the database drivers are heavy, and `atlas layers` should not pay for them.
+ */
+export const commandModules: Record<string, CommandModule> = {
+  db: () => import('./db.js'),
+  dissect: () => import('./dissect.js'),
+  eval: () => import('./eval.js'),
+  import: () => import('./import.js'),
+  layers: () => import('./layers.js'),
+  netdissect: () => import('./eval.js'),
+  score: () => import('./score.js'),
+  seed: () => import('./eval.js'),
+  serve: () => import('./serve.js'),
+  toyworld: () => import('./toyworld.js'),
+};
+
+/** The modules needed for `argv`: just the named command's, or all of them (help, typos). */
+export async function loadCommands(argv: readonly string[]): Promise<RegisterCommand[]> {
+  const name = argv.find((arg) => !arg.startsWith('-'));
+  const wanted = name !== undefined && commandModules[name] ? [commandModules[name]] : [...new Set(Object.values(commandModules))];
+  const modules = await Promise.all(wanted.map((load) => load()));
+  return [...new Set(modules.map((m) => m.register))];
+}

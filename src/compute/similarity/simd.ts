@@ -11,7 +11,7 @@
  * p: byte address of float64 P, q*: byte addresses of float32 rows; n even.
  *
  *   softmaxRow(p, q, n, a) -> sum:  Q[k] = exp(a P[k] - max_k a P[k]) in float32 (P float32,
- *     n a multiple of 16: pad with -Infinity), returns the float64 sum of the Q[k] written.
+ *     n a multiple of 4 x SOFTMAX_UNROLL: pad with -Infinity), returns the float64 sum of the Q[k] written.
  *     exp is Cephes' expf (range reduction by ln 2, degree-6 polynomial; ~1 ulp); arguments
  *     below -87 are taken as -87 (exp ~ 1.6e-38, nil next to the row's largest value, 1).
  *     NaN or +Infinity in a row makes the sum NaN.
@@ -131,8 +131,8 @@ const I32_SPLAT = simd(0x11);
 const HIGH_TO_LOW = simd(0x0d, 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15);
 const F64_EXTRACT = (lane: number): number[] => simd(0x21, lane);
 
-/** Vectors of 4 values done per iteration of softmaxRow's exp loop (n: a multiple of 4 x this). */
-export const SOFTMAX_UNROLL = 4;
+/** Vectors of 4 values done per iteration of softmaxRow's exp loop (even; n: a multiple of 4 x this). */
+export const SOFTMAX_UNROLL = 2;
 
 /** softmaxRow(p, q, n, a) -> f64; see the header. */
 function softmaxBody(): number[] {
@@ -186,10 +186,10 @@ function softmaxBody(): number[] {
     c.push(...get(OUT), ...get(Y(i)), ...simd(0x0b, 3, ...uleb(16 * i)));
   }
   // pairs added in float32 (exact to one rounding), then widened
-  c.push(...get(Y(0)), ...get(Y(1)), ...F32_ADD, ...set(S));
-  c.push(...get(SUM), ...get(S), ...PROMOTE, ...ADD, ...get(S), ...get(S), ...HIGH_TO_LOW, ...PROMOTE, ...ADD, ...set(SUM));
-  c.push(...get(Y(2)), ...get(Y(3)), ...F32_ADD, ...set(S));
-  c.push(...get(SUM), ...get(S), ...PROMOTE, ...ADD, ...get(S), ...get(S), ...HIGH_TO_LOW, ...PROMOTE, ...ADD, ...set(SUM));
+  for (let i = 0; i < U; i += 2) {
+    c.push(...get(Y(i)), ...get(Y(i + 1)), ...F32_ADD, ...set(S));
+    c.push(...get(SUM), ...get(S), ...PROMOTE, ...ADD, ...get(S), ...get(S), ...HIGH_TO_LOW, ...PROMOTE, ...ADD, ...set(SUM));
+  }
   c.push(...addI32(PTR, 16 * U), ...addI32(OUT, 16 * U), 0x0c, 0, 0x0b, 0x0b);
   c.push(...get(SUM), ...F64_EXTRACT(0), ...get(SUM), ...F64_EXTRACT(1), 0xa0); // f64.add
   c.push(0x0b);

@@ -7,7 +7,9 @@
  * model. A search finds the nearest labels, then their neurons. `refreshNeuronSearch` brings both
  * up to date layer by layer when the set of complete runs has changed.
  */
-import { sql } from 'drizzle-orm';
+import { getTableColumns, sql } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
+import { dissectionRuns, layers, targetModels } from '../schema.js';
 import type { AtlasDb } from '../connection.js';
 
 type Q = AtlasDb | Parameters<Parameters<AtlasDb['transaction']>[0]>[0];
@@ -258,6 +260,92 @@ export async function nearestNeurons(
     score: Number(r.score),
     similarity: Number(r.similarity),
   }));
+}
+
+/** Maps a `to_jsonb(row)` of `table` to the row type Drizzle's select() returns (camelCase keys, Dates). */
+function rowFromJson<T extends PgTable>(table: T, json: unknown): T['$inferSelect'] {
+  const raw = (typeof json === 'string' ? JSON.parse(json) : json) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [key, column] of Object.entries(getTableColumns(table))) {
+    const value = raw[column.name];
+    out[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+  }
+  return out as T['$inferSelect'];
+}
+
+export interface NeuronHitWithRows extends NeuronHit {
+  layer: typeof layers.$inferSelect;
+  model: typeof targetModels.$inferSelect;
+  /** Null when the run is no longer complete (deleted meanwhile). */
+  run: typeof dissectionRuns.$inferSelect | null;
+}
+
+export interface NeuronSearchResult {
+  /** runsFingerprint as of this statement: when it differs from the caller's, the index may be stale. */
+  fingerprint: string;
+  hits: NeuronHitWithRows[];
+}
+
+/**
+ * nearestNeurons with everything a search answer shows, in ONE statement: the runs fingerprint
+ * (so that the caller can check the index was fresh without another round trip), and each hit's
+ * layer, model and run rows (so that no loader has to fetch them).
+ */
+export async function nearestNeuronsWithRows(
+  db: AtlasDb,
+  clipModelId: number,
+  dim: number,
+  vector: ArrayLike<number>,
+  first: number,
+  filter: NeuronSearchFilter = {},
+): Promise<NeuronSearchResult> {
+  const d = sql.raw(int(dim));
+  const clip = sql.raw(int(clipModelId));
+  const dist = sql`(ls.embedding::vector(${d}) <=> ${vectorText(vector)}::vector(${d}))`;
+  const scope = [sql`ns.clip_model_id = ${clip}`];
+  if (filter.layerId !== undefined) scope.push(sql`ns.layer_id = ${filter.layerId}`);
+  if (filter.modelIds) scope.push(sql`ns.model_id = ANY(${sql.param(filter.modelIds)}::int[])`);
+  const filtered = scope.length > 1;
+  const inScope = filtered ? sql`AND EXISTS (SELECT 1 FROM neuron_search ns WHERE ns.concept_id = ls.concept_id AND ${sql.join(scope, sql` AND `)})` : sql``;
+  // The fingerprint row always comes back (LEFT JOIN), hits or not.
+  const query = sql`
+    SELECT fp.n AS "fpN", fp.m AS "fpM", h.*, to_jsonb(lr) AS "layerRow", to_jsonb(mr) AS "modelRow", to_jsonb(rr) AS "runRow"
+    FROM (SELECT count(*)::int AS n, coalesce(max(id), 0)::int AS m FROM dissection_runs WHERE status = 'complete') fp
+    LEFT JOIN (
+      (SELECT ns.neuron_id AS "neuronId", ns.run_id AS "runId", ns.layer_id AS "layerId", ns.model_id AS "modelId",
+              n.unit, c.text AS label, ns.score, 1 - l.d AS similarity, l.d AS dist
+       FROM (SELECT ls.concept_id, ${dist} AS d FROM label_search ls
+             WHERE ls.clip_model_id = ${clip} ${inScope} ORDER BY ${dist} LIMIT ${first}) l
+       JOIN neuron_search ns ON ${sql.join(scope, sql` AND `)} AND ns.concept_id = l.concept_id
+       JOIN neurons n ON n.id = ns.neuron_id
+       JOIN concepts c ON c.id = ns.concept_id
+       ORDER BY l.d, ns.neuron_id
+       LIMIT ${first}) h
+      JOIN layers lr ON lr.id = h."layerId"
+      JOIN target_models mr ON mr.id = h."modelId"
+      LEFT JOIN dissection_runs rr ON rr.id = h."runId" AND rr.status = 'complete'
+    ) ON true
+    ORDER BY h.dist, h."neuronId"`;
+  type Row = NeuronHit & { fpN: number; fpM: number; neuronId: number | null; layerRow: unknown; modelRow: unknown; runRow: unknown };
+  const rows = await withHnswSettings(db, first, filtered, async (q) => (await q.execute(query)).rows as Row[]);
+  const head = rows[0];
+  const fingerprint = head ? `${Number(head.fpN)}:${Number(head.fpM)}` : '0:0';
+  const hits = rows
+    .filter((r) => r.neuronId !== null && r.neuronId !== undefined)
+    .map((r) => ({
+      neuronId: Number(r.neuronId),
+      runId: Number(r.runId),
+      layerId: Number(r.layerId),
+      modelId: Number(r.modelId),
+      unit: Number(r.unit),
+      label: r.label,
+      score: Number(r.score),
+      similarity: Number(r.similarity),
+      layer: rowFromJson(layers, r.layerRow),
+      model: rowFromJson(targetModels, r.modelRow),
+      run: r.runRow === null || r.runRow === undefined ? null : rowFromJson(dissectionRuns, r.runRow),
+    }));
+  return { fingerprint, hits };
 }
 
 export interface ImageHit {
