@@ -4,7 +4,7 @@
  *   npm run bench -- similarity [--images 10000] [--concepts 20000] [--neurons 128] [--top-k 100]
  *                               [--threads 2] [--engine onnx|js] [--repeat 1] [--no-baseline]
  *     soft_wpmi on a dense P, against the reference's per-neuron PyTorch loop
- *     (bench/python/time_similarity.py, /usr/bin/python3, torch.set_num_threads(2)) on the same
+ *     (bench/python/time_similarity.py, /usr/bin/python3, torch.set_num_threads(--threads, default 2)) on the same
  *     inputs written as .npy; reports both timings, the ratio and label agreement. With
  *     --repeat N each side runs N times and its fastest wall and CPU times are compared.
  *
@@ -117,7 +117,7 @@ async function speed(): Promise<void> {
       const script = resolve(here, 'python/time_similarity.py');
       const res = spawnSync(
         opt.python,
-        [script, join(dir, 'P.npy'), join(dir, 'A.npy'), join(dir, 'out.json'), '--fn', 'soft_wpmi', '--params', JSON.stringify(params), '--threads', '2', '--repeat', String(REPEAT)],
+        [script, join(dir, 'P.npy'), join(dir, 'A.npy'), join(dir, 'out.json'), '--fn', 'soft_wpmi', '--params', JSON.stringify(params), '--threads', String(THREADS), '--repeat', String(REPEAT)],
         { stdio: ['ignore', 'inherit', 'inherit'] },
       );
       if (res.status !== 0) throw new Error(`baseline failed (${opt.python} ${script}), exit ${res.status}`);
@@ -126,7 +126,7 @@ async function speed(): Promise<void> {
       rmSync(dir, { recursive: true, force: true });
     }
     console.log(
-      `reference loop (PyTorch ${opt.python}, 2 threads${REPEAT > 1 ? `, best of ${REPEAT}` : ''}):   ${baseline!.seconds.toFixed(3)} s, ${((baseline!.seconds * 1000) / K).toFixed(2)} ms/neuron; CPU ${baseline!.cpu_seconds.toFixed(3)} s`,
+      `reference loop (PyTorch ${opt.python}, ${THREADS} threads${REPEAT > 1 ? `, best of ${REPEAT}` : ''}):   ${baseline!.seconds.toFixed(3)} s, ${((baseline!.seconds * 1000) / K).toFixed(2)} ms/neuron; CPU ${baseline!.cpu_seconds.toFixed(3)} s`,
     );
   }
   const ourLabels = argmaxLabels(ours!.labels);

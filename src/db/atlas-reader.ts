@@ -2,7 +2,8 @@
  * Read queries for the GraphQL resolvers and the CLI. Only runs with status 'complete' are ever
  * returned or used: a running or failed run is invisible here.
  */
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
 import type { AtlasDb } from './connection.js';
 import * as t from './schema.js';
 
@@ -55,6 +56,20 @@ function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/**
+ * Maps a `to_jsonb(row)` of `table` to the row type Drizzle's select() returns (camelCase keys,
+ * Dates): lets one statement bring whole rows of joined tables.
+ */
+export function rowFromJson<T extends PgTable>(table: T, json: unknown): T['$inferSelect'] {
+  const raw = (typeof json === 'string' ? JSON.parse(json) : json) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [key, column] of Object.entries(getTableColumns(table))) {
+    const value = raw[column.name];
+    out[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+  }
+  return out as T['$inferSelect'];
+}
+
 export class AtlasReader {
   constructor(private readonly db: AtlasDb) {}
 
@@ -84,18 +99,32 @@ export class AtlasReader {
     version: string | null | undefined,
     layerName: string,
     unit?: number,
-  ): Promise<{ model?: ModelRow; layer?: LayerInfo; neuronId?: number }> {
+    defaultRun?: { method?: string | null },
+  ): Promise<{ model?: ModelRow; layer?: LayerInfo; neuronId?: number; defaultRun?: RunRow | null }> {
     const conds = [eq(t.targetModels.name, name)];
     if (version) conds.push(eq(t.targetModels.version, version));
+    // With `defaultRun`, the layer's default run (as defaultRunForLayer chooses it) comes along:
+    // one round trip less on every neuron lookup and page.
+    const method = defaultRun?.method ? sql`AND r.method = ${defaultRun.method}` : sql``;
+    const runJson = defaultRun
+      ? sql<unknown>`(SELECT to_jsonb(r) FROM run_layers rl JOIN dissection_runs r ON r.id = rl.run_id
+          WHERE rl.layer_id = ${t.layers.id} AND r.status = 'complete' ${method}
+          ORDER BY (r.method = 'clip-dissect') DESC, r.finished_at DESC NULLS LAST, r.id DESC LIMIT 1)`
+      : sql<unknown>`NULL`;
     const [row] = await this.db
-      .select({ model: t.targetModels, layer: t.layers, neuronId: t.neurons.id })
+      .select({ model: t.targetModels, layer: t.layers, neuronId: t.neurons.id, defaultRun: runJson })
       .from(t.targetModels)
       .leftJoin(t.layers, and(eq(t.layers.modelId, t.targetModels.id), eq(t.layers.name, layerName)))
       .leftJoin(t.neurons, and(eq(t.neurons.layerId, t.layers.id), eq(t.neurons.unit, unit ?? -1)))
       .where(and(...conds))
       .orderBy(desc(t.targetModels.createdAt), desc(t.targetModels.id))
       .limit(1);
-    return { model: row?.model, layer: row?.layer ?? undefined, neuronId: row?.neuronId ?? undefined };
+    return {
+      model: row?.model,
+      layer: row?.layer ?? undefined,
+      neuronId: row?.neuronId ?? undefined,
+      ...(defaultRun && row?.layer ? { defaultRun: row.defaultRun == null ? null : rowFromJson(t.dissectionRuns, row.defaultRun) } : {}),
+    };
   }
 
   async modelsByIds(ids: readonly number[]): Promise<ModelRow[]> {

@@ -32,8 +32,9 @@ export const resolvers: Resolvers = {
       if (args.labelContains !== null && args.labelContains !== undefined && args.labelContains.length > 200) {
         throw badInput('`labelContains` must be at most 200 characters', 'labelContains');
       }
-      const { model, layer } = await requireModelLayer(ctx, args.model, args.version, args.layer);
-      const run = await selectRun(ctx, model, layer, args.run, args.method);
+      const wantDefault = args.run === null || args.run === undefined ? { method: args.method } : undefined;
+      const { model, layer, defaultRun } = await requireModelLayer(ctx, args.model, args.version, args.layer, undefined, wantDefault);
+      const run = await selectRun(ctx, model, layer, args.run, args.method, defaultRun);
       const filter = { layerId: layer.id, runId: run?.id ?? null, labelContains: args.labelContains };
       // A label filter without any run matches nothing; listing without one shows unlabelled neurons.
       const page = await ctx.reader.listNeurons({ ...filter, first, afterUnit });
@@ -49,12 +50,13 @@ export const resolvers: Resolvers = {
 
     neuron: async (_p, args, ctx) => {
       if (!Number.isInteger(args.unit) || args.unit < 0) throw badInput(`\`unit\` must be a non-negative integer, got ${args.unit}`, 'unit');
-      const { model, layer, neuronId } = await requireModelLayer(ctx, args.model, args.version, args.layer, args.unit);
+      const wantDefault = args.run === null || args.run === undefined ? { method: args.method } : undefined;
+      const { model, layer, neuronId, defaultRun } = await requireModelLayer(ctx, args.model, args.version, args.layer, args.unit, wantDefault);
       if (args.unit >= layer.units) {
         throw notFound(`layer ${layer.name} of ${model.name}@${model.version} has units 0..${layer.units - 1}, not ${args.unit}`);
       }
       if (neuronId === undefined) throw notFound(`neuron ${args.unit} of layer ${layer.name} is not in the atlas`);
-      const run = await selectRun(ctx, model, layer, args.run, args.method);
+      const run = await selectRun(ctx, model, layer, args.run, args.method, defaultRun);
       return { neuronId, unit: args.unit, layer, model, run };
     },
 

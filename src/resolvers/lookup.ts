@@ -48,11 +48,12 @@ export async function requireModelLayer(
   version: string | null | undefined,
   layerName: string,
   unit?: number,
-): Promise<{ model: ModelRow; layer: LayerInfo; neuronId?: number }> {
-  const found = await ctx.reader.findModelLayerNeuron(name, version, layerName, unit);
+  defaultRun?: { method?: string | null },
+): Promise<{ model: ModelRow; layer: LayerInfo; neuronId?: number; defaultRun?: RunRow | null }> {
+  const found = await ctx.reader.findModelLayerNeuron(name, version, layerName, unit, defaultRun);
   const model = found.model ?? (await requireModel(ctx, name, version));
   const layer = found.layer ?? (await requireLayer(ctx, model, layerName));
-  return { model, layer, neuronId: found.neuronId };
+  return { model, layer, neuronId: found.neuronId, ...(found.defaultRun !== undefined ? { defaultRun: found.defaultRun } : {}) };
 }
 
 /**
@@ -65,6 +66,8 @@ export async function selectRun(
   layer: LayerInfo,
   run: string | null | undefined,
   method: string | null | undefined,
+  /** The layer's default run for `method`, when the caller already has it (requireModelLayer). */
+  prefetchedDefault?: RunRow | null,
 ): Promise<RunRow | null> {
   if (run !== null && run !== undefined) {
     const id = Number(run);
@@ -75,7 +78,7 @@ export async function selectRun(
     if (!(await ctx.reader.runCoversLayer(id, layer.id))) throw notFound(`run ${run} has no results for layer ${layer.name}`);
     return row;
   }
-  const found = await ctx.reader.defaultRunForLayer(layer.id, method);
+  const found = prefetchedDefault !== undefined ? prefetchedDefault : await ctx.reader.defaultRunForLayer(layer.id, method);
   if (!found && method) throw notFound(`no complete ${method} run covers layer ${layer.name} of ${model.name}@${model.version}`);
   return found ?? null;
 }

@@ -7,8 +7,8 @@
  * model. A search finds the nearest labels, then their neurons. `refreshNeuronSearch` brings both
  * up to date layer by layer when the set of complete runs has changed.
  */
-import { getTableColumns, sql } from 'drizzle-orm';
-import type { PgTable } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { rowFromJson } from '../atlas-reader.js';
 import { dissectionRuns, layers, targetModels } from '../schema.js';
 import type { AtlasDb } from '../connection.js';
 
@@ -260,17 +260,6 @@ export async function nearestNeurons(
     score: Number(r.score),
     similarity: Number(r.similarity),
   }));
-}
-
-/** Maps a `to_jsonb(row)` of `table` to the row type Drizzle's select() returns (camelCase keys, Dates). */
-function rowFromJson<T extends PgTable>(table: T, json: unknown): T['$inferSelect'] {
-  const raw = (typeof json === 'string' ? JSON.parse(json) : json) as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const [key, column] of Object.entries(getTableColumns(table))) {
-    const value = raw[column.name];
-    out[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
-  }
-  return out as T['$inferSelect'];
 }
 
 export interface NeuronHitWithRows extends NeuronHit {
