@@ -9,6 +9,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { rowFromJson } from '../atlas-reader.js';
+import { executePrepared } from './prepared.js';
 import { dissectionRuns, layers, targetModels } from '../schema.js';
 import type { AtlasDb } from '../connection.js';
 
@@ -38,8 +39,17 @@ async function withHnswSettings<T>(db: AtlasDb, first: number, iterative: boolea
 
 const int = (n: number): string => String(Math.trunc(n));
 
+/** Texts of recently used vectors (a cached query embedding is the same object on every search). */
+const vectorTexts = new WeakMap<object, string>();
+
 export function vectorText(v: ArrayLike<number>): string {
-  return `[${Array.prototype.join.call(v, ',')}]`;
+  // Formatting 512 floats costs more than the rest of a search's JavaScript: do it once per vector.
+  let text = vectorTexts.get(v);
+  if (text === undefined) {
+    text = `[${Array.prototype.join.call(v, ',')}]`;
+    vectorTexts.set(v, text);
+  }
+  return text;
 }
 
 export interface DefaultRun {
@@ -316,7 +326,10 @@ export async function nearestNeuronsWithRows(
     ) ON true
     ORDER BY h.dist, h."neuronId"`;
   type Row = NeuronHit & { fpN: number; fpM: number; neuronId: number | null; layerRow: unknown; modelRow: unknown; runRow: unknown };
-  const rows = await withHnswSettings(db, first, filtered, async (q) => (await q.execute(query)).rows as Row[]);
+  const rows = filtered
+    ? await withHnswSettings(db, first, filtered, async (q) => (await q.execute(query)).rows as Row[])
+    : // Unfiltered with default settings: no transaction, a prepared statement on Postgres.
+      await withHnswSettings(db, first, false, async (q) => (q === db ? executePrepared<Row>(db, query) : ((await q.execute(query)).rows as Row[])));
   const head = rows[0];
   const fingerprint = head ? `${Number(head.fpN)}:${Number(head.fpM)}` : '0:0';
   const hits = rows
