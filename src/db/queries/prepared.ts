@@ -16,18 +16,18 @@ interface DrizzleInternals {
 /** Statement text -> its name; bounded by the shapes of the hot queries (a few dozen). */
 const names = new Map<string, string>();
 
+let named = 0;
+
 function nameOf(text: string): string {
   let name = names.get(text);
   if (!name) {
+    // Never reuse a name: a connection may still hold the statement of an evicted one.
     if (names.size >= 1000) names.clear();
-    name = `atlas_q${names.size + 1}_${text.length}`;
-    // Names must be unique per text within a connection: make the counter part never repeat.
-    name = `${name}_${(nameCounter++).toString(36)}`;
+    name = `atlas_${(named++).toString(36)}`;
     names.set(text, name);
   }
   return name;
 }
-let nameCounter = 0;
 
 /** The rows of `query`, as a named statement on a node-postgres pool, else through Drizzle. */
 export async function executePrepared<Row>(db: AtlasDb, query: SQL): Promise<Row[]> {
