@@ -1,20 +1,8 @@
 import type { Command } from 'commander';
-import { openStore, type AtlasStore } from '../../db/atlas-store.js';
+import { withStore, type StoreFlags as DbOptions } from '../options.js';
 import { defaultSeedPath, exportSeed, importSeed } from '../../db/seed.js';
 
-interface DbOptions {
-  dataDir?: string;
-  databaseUrl?: string;
-}
 
-async function withStore<T>(opts: DbOptions, work: (store: AtlasStore) => Promise<T>): Promise<T> {
-  const store = await openStore({ dataDir: opts.dataDir, databaseUrl: opts.databaseUrl });
-  try {
-    return await work(store);
-  } finally {
-    await store.close();
-  }
-}
 
 function say(text: string): void {
   process.stdout.write(`${text}\n`);

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { openStore, type AtlasStore } from '../../db/index.js';
 import { dissect, type DissectResult } from '../../compute/pipeline/dissect.js';
+import { jsonObject, positiveInt } from '../options.js';
 
 interface DissectFlags {
   model: string;
@@ -24,24 +25,7 @@ interface DissectFlags {
   json?: boolean;
 }
 
-function positiveInt(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be a positive integer, got ${value}`);
-  return n;
-}
 
-function parseParams(text: string | undefined): Record<string, unknown> {
-  if (text === undefined) return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`--params must be a JSON object, e.g. '{"top_k":28}': ${(error as Error).message}`, { cause: error });
-  }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error(`--params must be a JSON object, got ${text}`);
-  return value as Record<string, unknown>;
-}
 
 function summary(result: DissectResult): string {
   const lines = [`run ${result.runId} complete: ${result.layers.reduce((s, l) => s + l.units, 0)} units in ${result.layers.length} layer(s)`];
@@ -92,7 +76,7 @@ export function register(program: Command): void {
         probe: flags.probe,
         concepts: flags.concepts,
         fn: flags.fn,
-        params: parseParams(flags.params),
+        params: jsonObject('--params', flags.params),
         pool: flags.pool as 'avg' | 'max',
         device: flags.device as 'cpu' | 'cuda',
         batch: positiveInt('--batch', flags.batch)!,

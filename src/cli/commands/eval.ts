@@ -5,7 +5,7 @@
  *  - `atlas seed build`: builds the default atlas (and optionally exports it as the seed snapshot).
  */
 import type { Command } from 'commander';
-import { openStore, type AtlasStore } from '../../db/index.js';
+import { positiveInt, withStore, type StoreFlags } from '../options.js';
 import { defaultSeedPath, exportSeed } from '../../db/seed.js';
 import { defaultEvalRun, evaluateRun, latestClipRunOfModel, type EvalResult } from '../../eval/evaluate.js';
 import { runNetDissect } from '../../eval/netdissect-run.js';
@@ -14,29 +14,8 @@ import { exportCaches } from '../../defaultatlas/caches.js';
 import { CACHES_FILE } from '../../defaultatlas/startup.js';
 import { dirname, join } from 'node:path';
 
-interface StoreFlags {
-  dataDir?: string;
-  databaseUrl?: string;
-}
 
-function positiveInt(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be a positive integer, got ${value}`);
-  return n;
-}
 
-async function withStore<T>(flags: StoreFlags, work: (store: AtlasStore) => Promise<T>): Promise<T> {
-  const store = await openStore({
-    ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
-    ...(flags.databaseUrl ? { databaseUrl: flags.databaseUrl } : {}),
-  });
-  try {
-    return await work(store);
-  } finally {
-    await store.close();
-  }
-}
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 

@@ -8,6 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { readNpyMatrix, writeNpyMatrix } from '../../compute/npy.js';
+import { jsonObject } from '../options.js';
 import {
   DEFAULT_SIMILARITY,
   assertSimilarityName,
@@ -40,23 +41,10 @@ export function csvField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
-function parseParams(text: string | undefined): Record<string, unknown> {
-  if (text === undefined) return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`--params is not valid JSON (${(error as Error).message}): ${text}`, { cause: error });
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new Error(`--params must be a JSON object such as '{"top_k":20}', got ${text}`);
-  }
-  return parsed as Record<string, unknown>;
-}
 
 async function run(opts: ScoreOptions): Promise<void> {
   const fn = assertSimilarityName(opts.fn);
-  const params = parseParams(opts.params);
+  const params = jsonObject('--params', opts.params);
 
   const p = readNpyMatrix(opts.clipFeats, { shared: true });
   const a = readNpyMatrix(opts.targetFeats);

@@ -1,0 +1,43 @@
+/** Option parsing and store handling shared by the CLI's commands. */
+import { openStore, type AtlasStore } from '../db/index.js';
+
+/** A positive integer flag, or undefined when absent; the error names the flag. */
+export function positiveInt(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be a positive integer, got ${value}`);
+  return n;
+}
+
+/** A flag holding a JSON object such as `--params '{"top_k":20}'`; `{}` when absent. */
+export function jsonObject(flag: string, text: string | undefined): Record<string, unknown> {
+  if (text === undefined) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${flag} is not valid JSON (${(error as Error).message}): ${text}`, { cause: error });
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new Error(`${flag} must be a JSON object such as '{"top_k":20}', got ${text}`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+export interface StoreFlags {
+  dataDir?: string;
+  databaseUrl?: string;
+}
+
+/** Opens the atlas named by the flags (else ATLAS_DATA_DIR / DATABASE_URL), runs `work`, closes it. */
+export async function withStore<T>(flags: StoreFlags, work: (store: AtlasStore) => Promise<T>): Promise<T> {
+  const store = await openStore({
+    ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
+    ...(flags.databaseUrl ? { databaseUrl: flags.databaseUrl } : {}),
+  });
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
