@@ -85,6 +85,19 @@ function sleb(n: number): number[] {
 const addI32 = (local: number, k: number): number[] => [...get(local), ...i32const(k), 0x6a, ...set(local)];
 
 /**
+ * `while (ptr < end) { body; ptr += step }` written as a guarded do-while. The shape matters
+ * to V8's optimising compiler: it hoists loop-invariant values (splatted constants, the row
+ * max) out of a loop only from blocks that dominate the loop's exit. With the exit test at
+ * the top, the body does not, so every splat and the horizontal max were recomputed per
+ * iteration (about 3x the work of the exp itself).
+ */
+const whileBelow = (ptr: number, end: number, step: number, body: number[]): number[] => [
+  0x02, 0x40, ...get(ptr), ...get(end), 0x4f, 0x0d, 0, // block; if ptr >= end skip
+  0x03, 0x40, ...body, ...addI32(ptr, step), ...get(ptr), ...get(end), 0x49, 0x0d, 0, 0x0b, // loop ... while ptr < end
+  0x0b,
+];
+
+/**
  * Body of a function with params (p, q[0..m-1], then b,w pairs, then n): `m` terms per
  * element. Locals after the params: pend (i32), then 2m v128 splats of b and w.
  */
@@ -101,19 +114,16 @@ function productBody(m: number): number[] {
   for (let i = 0; i < m; i++) code.push(...get(b(i)), ...SPLAT, ...set(vb(i)), ...get(w(i)), ...SPLAT, ...set(vw(i)));
   code.push(...get(P), ...get(N), ...i32const(3), 0x74, 0x6a, ...set(PEND)); // pend = p + 8n
   const term = (i: number): number[] => [...get(vb(i)), ...get(vw(i)), ...get(q(i)), ...LOAD64_ZERO, ...PROMOTE, ...MUL, ...ADD];
-  code.push(0x02, 0x40, 0x03, 0x40); // block, loop
-  code.push(...get(P), ...get(PEND), 0x4f, 0x0d, 1); // if p >= pend break
-  code.push(...get(P), ...get(P), ...V128_LOAD(3));
-  if (m === 4) code.push(...term(0), ...term(1), ...MUL, ...term(2), ...term(3), ...MUL, ...MUL);
-  else code.push(...term(0));
-  code.push(...MUL, ...V128_STORE);
-  code.push(...addI32(P, 16));
-  for (let i = 0; i < m; i++) code.push(...addI32(q(i), 8));
-  code.push(0x0c, 0, 0x0b, 0x0b); // br loop, end loop, end block
+  const body: number[] = [...get(P), ...get(P), ...V128_LOAD(3)];
+  if (m === 4) body.push(...term(0), ...term(1), ...MUL, ...term(2), ...term(3), ...MUL, ...MUL);
+  else body.push(...term(0));
+  body.push(...MUL, ...V128_STORE);
+  for (let i = 0; i < m; i++) body.push(...addI32(q(i), 8));
+  code.push(...whileBelow(P, PEND, 16, body));
   code.push(0x0b); // end function
   const locals = vec([[...uleb(1), I32], [...uleb(2 * m), V128]]);
-  const body = [...locals, ...code];
-  return [...uleb(body.length), ...body];
+  const fn = [...locals, ...code];
+  return [...uleb(fn.length), ...fn];
 }
 
 const f32const = (v: number): number[] => [0x43, ...new Uint8Array(Float32Array.of(v).buffer)];
@@ -121,18 +131,19 @@ const F32_SPLAT = simd(0x13);
 const F32_MUL = simd(0xe6);
 const F32_ADD = simd(0xe4);
 const F32_SUB = simd(0xe5);
-const F32_MAX = simd(0xe9);
 const F32_PMAX = simd(0xeb);
-const F32_EXTRACT = (lane: number): number[] => simd(0x1f, lane);
 const I32_ADD = simd(0xae);
 const I32_SHL = simd(0xab);
 const I32_SPLAT = simd(0x11);
 /** i8x16.shuffle moving lanes 2, 3 of an f32x4 to lanes 0, 1 */
 const HIGH_TO_LOW = simd(0x0d, 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15);
 const F64_EXTRACT = (lane: number): number[] => simd(0x21, lane);
+/** i8x16.shuffle of one f32x4 (given twice) taking lanes l0..l3 */
+const LANES = (...lanes: number[]): number[] => simd(0x0d, ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]));
 
-/** Vectors of 4 values done per iteration of softmaxRow's exp loop (even; n: a multiple of 4 x this). */
-export const SOFTMAX_UNROLL = 2;
+/** Vectors of 4 values done per iteration of softmaxRow's exp loop (even, at least 2: pass 1
+ * takes 8 values a step; n: a multiple of 4 x this). */
+export const SOFTMAX_UNROLL = 4;
 
 /** softmaxRow(p, q, n, a) -> f64; see the header. */
 function softmaxBody(): number[] {
@@ -155,47 +166,55 @@ function softmaxBody(): number[] {
   c.push(...i32const(127 << 23), ...I32_SPLAT, ...set(BIAS));
   c.push(...get(A), ...F32_SPLAT, ...set(VA));
   c.push(...get(P), ...get(N), ...i32const(2), 0x74, 0x6a, ...set(END)); // end = p + 4n
-  // pass 1: running max of a * P
-  c.push(...vconst(-Infinity), ...set(VM), ...get(P), ...set(PTR));
-  c.push(0x02, 0x40, 0x03, 0x40, ...get(PTR), ...get(END), 0x4f, 0x0d, 1);
-  c.push(...get(VM), ...get(VA), ...get(PTR), ...V128_LOAD(2), ...F32_MUL, ...F32_MAX, ...set(VM));
-  c.push(...addI32(PTR, 16), 0x0c, 0, 0x0b, 0x0b);
-  // horizontal max (f32.max propagates NaN, like f32x4.max), splat
-  c.push(...get(VM), ...F32_EXTRACT(0), ...get(VM), ...F32_EXTRACT(1), 0x97, ...get(VM), ...F32_EXTRACT(2), 0x97, ...get(VM), ...F32_EXTRACT(3), 0x97);
-  c.push(...F32_SPLAT, ...set(VM));
+  // pass 1: running max of a * P, two vectors per iteration. pmax (x < y ? y : x) skips a NaN
+  // instead of propagating it (f32x4.max's NaN handling costs V8 several instructions), which
+  // is safe: a NaN value still makes its exp, so the sum, NaN in pass 2.
+  c.push(...vconst(-Infinity), ...set(VM), ...vconst(-Infinity), ...set(S), ...get(P), ...set(PTR));
+  c.push(...whileBelow(PTR, END, 32, [
+    ...get(VM), ...get(VA), ...get(PTR), ...V128_LOAD(2), ...F32_MUL, ...F32_PMAX, ...set(VM),
+    ...get(S), ...get(VA), ...get(PTR), ...simd(0x00, 2, 16), ...F32_MUL, ...F32_PMAX, ...set(S),
+  ]));
+  // horizontal max by shuffles, ending splatted to all lanes
+  c.push(...get(VM), ...get(S), ...F32_PMAX, ...set(VM));
+  c.push(...get(VM), ...get(VM), ...get(VM), ...LANES(2, 3, 2, 3), ...F32_PMAX, ...set(VM));
+  c.push(...get(VM), ...get(VM), ...get(VM), ...LANES(1, 1, 1, 1), ...F32_PMAX, ...set(VM));
+  c.push(...get(VM), ...get(VM), ...LANES(0, 0, 0, 0), ...set(VM));
   // pass 2: y = exp(max(a P - max, -87)), stored; U vectors per iteration, added in float32
   // (one rounding per 2 values) and then into the float64 sum
   c.push(...get(P), ...set(PTR), ...get(Q), ...set(OUT));
-  c.push(0x02, 0x40, 0x03, 0x40, ...get(PTR), ...get(END), 0x4f, 0x0d, 1);
+  const body: number[] = [];
   for (let i = 0; i < U; i++) {
     const x = X(i), nn = NN(i), y = Y(i);
     // x = max(a P - max, -87) (pmax keeps a NaN x: it compares x < -87)
-    c.push(...get(VA), ...get(PTR), ...simd(0x00, 2, ...uleb(16 * i)), ...F32_MUL, ...get(VM), ...F32_SUB, ...get(K(-87)), ...F32_PMAX, ...set(x));
+    body.push(...get(VA), ...get(PTR), ...simd(0x00, 2, ...uleb(16 * i)), ...F32_MUL, ...get(VM), ...F32_SUB, ...get(K(-87)), ...F32_PMAX, ...set(x));
     // t = x log2 e + MAGIC holds round(x log2 e) in its low mantissa bits; nn = t - MAGIC
-    c.push(...get(x), ...get(K(Math.LOG2E)), ...F32_MUL, ...get(K(MAGIC)), ...F32_ADD, ...set(y));
-    c.push(...get(y), ...get(K(MAGIC)), ...F32_SUB, ...set(nn));
+    body.push(...get(x), ...get(K(Math.LOG2E)), ...F32_MUL, ...get(K(MAGIC)), ...F32_ADD, ...set(y));
+    body.push(...get(y), ...get(K(MAGIC)), ...F32_SUB, ...set(nn));
     // x = x - nn C1 - nn C2
-    c.push(...get(x), ...get(nn), ...get(K(0.693359375)), ...F32_MUL, ...F32_SUB, ...get(nn), ...get(K(-2.12194440e-4)), ...F32_MUL, ...F32_SUB, ...set(x));
-    c.push(...get(K(1.9875691500e-4)));
-    for (const k of [1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1]) {
-      c.push(...get(x), ...F32_MUL, ...get(K(k)), ...F32_ADD);
-    }
-    c.push(...get(x), ...F32_MUL, ...get(x), ...F32_MUL, ...get(x), ...F32_ADD, ...get(K(1)), ...F32_ADD); // p x^2 + x + 1
+    body.push(...get(x), ...get(nn), ...get(K(0.693359375)), ...F32_MUL, ...F32_SUB, ...get(nn), ...get(K(-2.12194440e-4)), ...F32_MUL, ...F32_SUB, ...set(x));
+    // p = ((c0 x + c1) x^2 + (c2 x + c3)) x^2 + (c4 x + c5) (Estrin: half Horner's chain of
+    // dependent operations), then p x^2 + x + 1; nn is free by now and holds x^2
+    const lin = (k0: number, k1: number): number[] => [...get(K(k0)), ...get(x), ...F32_MUL, ...get(K(k1)), ...F32_ADD];
+    body.push(...get(x), ...get(x), ...F32_MUL, ...set(nn));
+    body.push(...lin(1.9875691500e-4, 1.3981999507e-3), ...get(nn), ...F32_MUL, ...lin(8.3334519073e-3, 4.1665795894e-2), ...F32_ADD);
+    body.push(...get(nn), ...F32_MUL, ...lin(1.6666665459e-1, 5.0000001201e-1), ...F32_ADD);
+    body.push(...get(nn), ...F32_MUL, ...get(x), ...F32_ADD, ...get(K(1)), ...F32_ADD); // p x^2 + x + 1
     // times 2^nn: the float with bits (nn << 23) + (127 << 23), nn from t's low bits
-    c.push(...get(y), ...i32const(23), ...I32_SHL, ...get(BIAS), ...I32_ADD, ...F32_MUL, ...set(y));
-    c.push(...get(OUT), ...get(Y(i)), ...simd(0x0b, 3, ...uleb(16 * i)));
+    body.push(...get(y), ...i32const(23), ...I32_SHL, ...get(BIAS), ...I32_ADD, ...F32_MUL, ...set(y));
+    body.push(...get(OUT), ...get(Y(i)), ...simd(0x0b, 3, ...uleb(16 * i)));
   }
   // pairs added in float32 (exact to one rounding), then widened
   for (let i = 0; i < U; i += 2) {
-    c.push(...get(Y(i)), ...get(Y(i + 1)), ...F32_ADD, ...set(S));
-    c.push(...get(SUM), ...get(S), ...PROMOTE, ...ADD, ...get(S), ...get(S), ...HIGH_TO_LOW, ...PROMOTE, ...ADD, ...set(SUM));
+    body.push(...get(Y(i)), ...get(Y(i + 1)), ...F32_ADD, ...set(S));
+    body.push(...get(SUM), ...get(S), ...PROMOTE, ...ADD, ...get(S), ...get(S), ...HIGH_TO_LOW, ...PROMOTE, ...ADD, ...set(SUM));
   }
-  c.push(...addI32(PTR, 16 * U), ...addI32(OUT, 16 * U), 0x0c, 0, 0x0b, 0x0b);
+  body.push(...addI32(OUT, 16 * U));
+  c.push(...whileBelow(PTR, END, 16 * U, body));
   c.push(...get(SUM), ...F64_EXTRACT(0), ...get(SUM), ...F64_EXTRACT(1), 0xa0); // f64.add
   c.push(0x0b);
   const locals = vec([[...uleb(3), I32], [...uleb(4 + 3 * U + constants.length + 1), V128]]);
-  const body = [...locals, ...c];
-  return [...uleb(body.length), ...body];
+  const fn = [...locals, ...c];
+  return [...uleb(fn.length), ...fn];
 }
 
 function funcType(m: number): number[] {
