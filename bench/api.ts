@@ -8,16 +8,14 @@
  * Ends with one JSON line of the figures.
  */
 import autocannon from 'autocannon';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { openStore, type AtlasStore } from '../src/db/atlas-store.js';
 import type { LayerResult } from '../src/db/contracts.js';
+import { rng, startServer } from './lib/common.js';
 
-const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -38,14 +36,6 @@ function log(text: string): void {
   process.stderr.write(`${text}\n`);
 }
 
-/** Deterministic pseudo-random numbers (so both drivers get the same atlas). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 interface Generated {
   layers: { name: string; units: number }[];
@@ -97,30 +87,6 @@ async function generate(store: AtlasStore): Promise<Generated> {
   return { layers, seconds: (performance.now() - started) / 1000 };
 }
 
-async function startServer(env: Record<string, string>): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/server/main.ts')], {
-    cwd: repoRoot,
-    env: { ...process.env, PORT: '0', ATLAS_SEED: join(repoRoot, 'does-not-exist'), ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let logText = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${logText}`)), 120_000);
-    proc.stderr!.on('data', (d: Buffer) => {
-      logText += d.toString();
-      const m = /listening on (http:\/\/[^/\s]+)\/graphql/.exec(logText);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    proc.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited (${code}):\n${logText}`));
-    });
-  });
-  return { proc, url };
-}
 
 interface Figures {
   rps: number;

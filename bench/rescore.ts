@@ -23,6 +23,7 @@ import { openStore } from '../src/db/atlas-store.js';
 import type { Matrix } from '../src/db/contracts.js';
 import { writeNpyMatrix } from '../src/compute/npy.js';
 import { rescoreLayer } from '../src/compute/rescore/index.js';
+import { rng } from './lib/common.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const { values: opt } = parseArgs({
@@ -43,15 +44,6 @@ const D = Number(opt.dim);
 const RUNS = Number(opt.runs);
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
-}
 function gaussianMatrix(rows: number, cols: number, seed: number, normalise: boolean): Matrix {
   const r = rng(seed);
   const data = new Float32Array(rows * cols);

@@ -18,17 +18,15 @@
  * Goals: p99 <= 20 ms, >= 500 requests/s on 2 cores, recall@10 >= 0.98. Ends with one JSON line.
  */
 import autocannon from 'autocannon';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { openStore, type AtlasStore } from '../src/db/atlas-store.js';
 import { nearestNeurons, refreshNeuronSearch, vectorText } from '../src/db/queries/search.js';
+import { repoRoot, rng, startServer } from './lib/common.js';
 
-const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const { values: opt } = parseArgs({
   options: {
     neurons: { type: 'string', default: '100000' },
@@ -48,15 +46,6 @@ const QUERIES = Number(opt.queries);
 const UNITS_PER_LAYER = 4000;
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
-}
 function unitVectors(rows: number, dim: number, seed: number): Float32Array {
   const r = rng(seed);
   const data = new Float32Array(rows * dim);
@@ -199,32 +188,8 @@ const recallRandom = await recallOf(randomQueries, [], []);
 log(`recall@10 ${recall.toFixed(4)} (uniformly random queries: ${recallRandom.toFixed(4)}); SQL latency p50: HNSW ${pct(hnswMs, 50).toFixed(2)} ms, exact ${pct(exactMs, 50).toFixed(2)} ms`);
 await store.close();
 
-async function startServer(): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/server/main.ts')], {
-    cwd: repoRoot,
-    env: { ...process.env, PORT: '0', ATLAS_SEED: join(repoRoot, 'does-not-exist'), ...serverEnv },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let text = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${text}`)), 120_000);
-    proc.stderr!.on('data', (d: Buffer) => {
-      text += d.toString();
-      const m = /listening on (http:\/\/[^/\s]+)\/graphql/.exec(text);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    proc.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited (${code}):\n${text}`));
-    });
-  });
-  return { proc, url };
-}
 
-const { proc, url } = await startServer();
+const { proc, url } = await startServer(serverEnv);
 let healthRps: number | undefined;
 let http: { rps: number; p50_ms: number; p99_ms: number; requests: number; errors: number; non2xx: number };
 try {

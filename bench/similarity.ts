@@ -28,6 +28,7 @@ import {
   SIMILARITY_ENGINES,
   type SimilarityEngine,
 } from '../src/compute/similarity/index.js';
+import { rng } from './lib/common.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const { values: opt } = parseArgs({
@@ -58,16 +59,6 @@ const cores = cpus().length;
 const ENGINE = opt.engine as SimilarityEngine;
 if (!SIMILARITY_ENGINES.includes(ENGINE)) throw new Error(`--engine must be one of ${SIMILARITY_ENGINES.join(', ')}`);
 
-/** Deterministic uniform numbers in [0, 1) (xorshift32). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
-}
 function shared(n: number): Float32Array {
   return new Float32Array(new SharedArrayBuffer(n * 4));
 }

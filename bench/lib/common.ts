@@ -1,0 +1,46 @@
+/** Pieces the benchmark scripts share: seeded random numbers and a server in a child process. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Deterministic uniform numbers in [0, 1) (xorshift32). */
+export function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Starts `src/server/main.ts` on an ephemeral port without a seed (the bench brings its own atlas)
+ * and resolves with its base URL once it says it is listening.
+ */
+export async function startServer(env: Record<string, string>): Promise<{ proc: ChildProcess; url: string }> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/server/main.ts')], {
+    cwd: repoRoot,
+    env: { ...process.env, PORT: '0', ATLAS_SEED: join(repoRoot, 'does-not-exist'), ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let logText = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${logText}`)), 120_000);
+    proc.stderr!.on('data', (d: Buffer) => {
+      logText += d.toString();
+      const m = /listening on (http:\/\/[^/\s]+)\/graphql/.exec(logText);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    proc.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited (${code}):\n${logText}`));
+    });
+  });
+  return { proc, url };
+}
