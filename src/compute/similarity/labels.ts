@@ -10,13 +10,16 @@ export function topLabels(scores: Float64Array, k: number, c: number, topN: numb
     const o = i * c;
     // Kept sorted, best first; n is small, so insertion is cheapest.
     const best: LabelScore[] = [];
+    // key of the last kept label once `n` are kept (-Infinity lets every value through until then)
+    let bar = -Infinity;
     for (let j = 0; j < c; j++) {
       const v = keyOf(scores[o + j]!);
-      if (best.length === n && !(v > keyOf(best[n - 1]!.score))) continue;
+      if (best.length === n && !(v > bar)) continue;
       let pos = best.length;
       while (pos > 0 && v > keyOf(best[pos - 1]!.score)) pos--;
       best.splice(pos, 0, { concept: j, score: scores[o + j]! });
       if (best.length > n) best.pop();
+      if (best.length === n) bar = keyOf(best[n - 1]!.score);
     }
     out.push(best);
   }

@@ -56,7 +56,7 @@ export async function onnxLogLikelihoods(
   // one stage per thread that computes softmax rows
   const stageAddress = (g: number): number => twoBlocks * blockBytes + g * 2 * align16(paddedC * 4);
   const productBase = stageAddress(groups);
-  const memory = useSimd ? simdMemory(productBase + k * c * 8) : undefined;
+  const memory = useSimd ? leaseMemory(productBase + k * c * 8) : undefined;
   const place = (g: number): SimdPlace | undefined =>
     memory ? { module: simdModule(), memory, productAddress: productBase + bounds[g]! * c * 8 } : undefined;
   const shared = groups > 1;
@@ -113,15 +113,50 @@ export async function onnxLogLikelihoods(
       else await Promise.all(workers.map((w) => w.block(q, start, end, invSum)));
       onProgress?.(end, u);
     }
-    if (local) return accFinish(local);
+    if (local) {
+      const l = accFinish(local);
+      if (memory) returnMemory(memory);
+      return l;
+    }
     const parts = await Promise.all(workers.map((w) => w.finish()));
     const out = new Float64Array(k * c);
     parts.forEach((r, g) => out.set(r, bounds[g]! * c));
+    if (memory) returnMemory(memory);
     return out;
   } catch (error) {
     for (const w of workers) w.abandon();
     throw error;
   }
+}
+
+/**
+ * The WebAssembly memory of the last call that finished, kept a few seconds for the next
+ * one: a fresh memory's pages are faulted in and zeroed by the kernel on first touch, which
+ * for the default bench's ~150 MB costs 0.05-0.1 s of system time per call. Nothing in it is
+ * read before being written (products are set to 1 by accInit, stages padded per call).
+ * Only a call that ended normally returns its memory: after an error, workers may still be
+ * writing to it.
+ */
+let spare: WasmMemory | undefined;
+let spareTimer: ReturnType<typeof setTimeout> | undefined;
+const SPARE_MS = 5000;
+
+function leaseMemory(bytes: number): WasmMemory | undefined {
+  if (spare && spare.buffer.byteLength >= bytes && spare.buffer.byteLength <= 2 * bytes) {
+    const m = spare;
+    spare = undefined;
+    clearTimeout(spareTimer);
+    return m;
+  }
+  return simdMemory(bytes);
+}
+
+function returnMemory(memory: WasmMemory): void {
+  spare = memory;
+  clearTimeout(spareTimer);
+  // dropped when idle, so that a long-lived process does not hold it
+  spareTimer = setTimeout(() => (spare = undefined), SPARE_MS);
+  spareTimer.unref();
 }
 
 async function onnxRows(src: RowSource, a: number, threads: number): Promise<(ids: Int32Array, out: Float32Array) => Promise<null>> {
