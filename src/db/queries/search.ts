@@ -222,6 +222,23 @@ export interface NeuronSearchFilter {
 }
 
 /**
+ * The SQL pieces both neuron searches share: the cosine distance of a label embedding to the
+ * query, and (when filtered) the condition that the label has a neuron in the model/layer scope.
+ */
+function labelSearchTerms(clipModelId: number, dim: number, vector: ArrayLike<number>, filter: NeuronSearchFilter) {
+  const d = sql.raw(int(dim));
+  // A literal, not a parameter: the planner must see it to use the partial index.
+  const clip = sql.raw(int(clipModelId));
+  const dist = sql`(ls.embedding::vector(${d}) <=> ${vectorText(vector)}::vector(${d}))`;
+  const scope = [sql`ns.clip_model_id = ${clip}`];
+  if (filter.layerId !== undefined) scope.push(sql`ns.layer_id = ${filter.layerId}`);
+  if (filter.modelIds) scope.push(sql`ns.model_id = ANY(${sql.param(filter.modelIds)}::int[])`);
+  const filtered = scope.length > 1;
+  const inScope = filtered ? sql`AND EXISTS (SELECT 1 FROM neuron_search ns WHERE ns.concept_id = ls.concept_id AND ${sql.join(scope, sql` AND `)})` : sql``;
+  return { clip, dist, filtered, inScope, inScopeJoin: sql.join(scope, sql` AND `) };
+}
+
+/**
  * The `first` neurons whose label embedding is nearest (cosine) to `vector`: the nearest labels
  * through the HNSW index of the CLIP model, then their neurons. With a filter (models, a layer),
  * only labels some neuron in scope carries count, and pgvector's iterative scan keeps reading
@@ -236,15 +253,7 @@ export async function nearestNeurons(
   filter: NeuronSearchFilter = {},
   opts: { exact?: boolean } = {},
 ): Promise<NeuronHit[]> {
-  const d = sql.raw(int(dim));
-  // A literal, not a parameter: the planner must see it to use the partial index.
-  const clip = sql.raw(int(clipModelId));
-  const dist = sql`(ls.embedding::vector(${d}) <=> ${vectorText(vector)}::vector(${d}))`;
-  const scope = [sql`ns.clip_model_id = ${clip}`];
-  if (filter.layerId !== undefined) scope.push(sql`ns.layer_id = ${filter.layerId}`);
-  if (filter.modelIds) scope.push(sql`ns.model_id = ANY(${sql.param(filter.modelIds)}::int[])`);
-  const filtered = scope.length > 1;
-  const inScope = filtered ? sql`AND EXISTS (SELECT 1 FROM neuron_search ns WHERE ns.concept_id = ls.concept_id AND ${sql.join(scope, sql` AND `)})` : sql``;
+  const { clip, dist, filtered, inScope, inScopeJoin } = labelSearchTerms(clipModelId, dim, vector, filter);
   // `+ 0` hides the ordering from the planner so that it cannot use the index.
   const order = opts.exact ? sql`${dist} + 0` : dist;
   // Each label has at least one neuron in scope, so the `first` nearest labels hold the `first` nearest neurons.
@@ -253,7 +262,7 @@ export async function nearestNeurons(
            n.unit, c.text AS label, ns.score, 1 - l.d AS similarity
     FROM (SELECT ls.concept_id, ${dist} AS d FROM label_search ls
           WHERE ls.clip_model_id = ${clip} ${inScope} ORDER BY ${order} LIMIT ${first}) l
-    JOIN neuron_search ns ON ${sql.join(scope, sql` AND `)} AND ns.concept_id = l.concept_id
+    JOIN neuron_search ns ON ${inScopeJoin} AND ns.concept_id = l.concept_id
     JOIN neurons n ON n.id = ns.neuron_id
     JOIN concepts c ON c.id = ns.concept_id
     ORDER BY l.d, ns.neuron_id
@@ -298,14 +307,7 @@ export async function nearestNeuronsWithRows(
   first: number,
   filter: NeuronSearchFilter = {},
 ): Promise<NeuronSearchResult> {
-  const d = sql.raw(int(dim));
-  const clip = sql.raw(int(clipModelId));
-  const dist = sql`(ls.embedding::vector(${d}) <=> ${vectorText(vector)}::vector(${d}))`;
-  const scope = [sql`ns.clip_model_id = ${clip}`];
-  if (filter.layerId !== undefined) scope.push(sql`ns.layer_id = ${filter.layerId}`);
-  if (filter.modelIds) scope.push(sql`ns.model_id = ANY(${sql.param(filter.modelIds)}::int[])`);
-  const filtered = scope.length > 1;
-  const inScope = filtered ? sql`AND EXISTS (SELECT 1 FROM neuron_search ns WHERE ns.concept_id = ls.concept_id AND ${sql.join(scope, sql` AND `)})` : sql``;
+  const { clip, dist, filtered, inScope, inScopeJoin } = labelSearchTerms(clipModelId, dim, vector, filter);
   // The fingerprint row always comes back (LEFT JOIN), hits or not.
   const query = sql`
     SELECT fp.n AS "fpN", fp.m AS "fpM", h.*, to_jsonb(lr) AS "layerRow", to_jsonb(mr) AS "modelRow", to_jsonb(rr) AS "runRow"
@@ -315,7 +317,7 @@ export async function nearestNeuronsWithRows(
               n.unit, c.text AS label, ns.score, 1 - l.d AS similarity, l.d AS dist
        FROM (SELECT ls.concept_id, ${dist} AS d FROM label_search ls
              WHERE ls.clip_model_id = ${clip} ${inScope} ORDER BY ${dist} LIMIT ${first}) l
-       JOIN neuron_search ns ON ${sql.join(scope, sql` AND `)} AND ns.concept_id = l.concept_id
+       JOIN neuron_search ns ON ${inScopeJoin} AND ns.concept_id = l.concept_id
        JOIN neurons n ON n.id = ns.neuron_id
        JOIN concepts c ON c.id = ns.concept_id
        ORDER BY l.d, ns.neuron_id
