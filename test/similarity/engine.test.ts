@@ -16,18 +16,8 @@ import { onnxLogLikelihoods } from '../../src/compute/similarity/onnx-engine.js'
 import { simdMemory, simdModuleBytes, simdSupported, type SimdKernel } from '../../src/compute/similarity/simd.js';
 import { topIndicesPerColumn } from '../../src/compute/similarity/topk.js';
 import { termSpec } from '../../src/compute/similarity/wpmi.js';
-import { naiveWpmi } from './naive.js';
+import { naiveWpmi, rng } from './naive.js';
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 function matrix(rows: number, cols: number, f: () => number): Matrix {
   const data = new Float32Array(rows * cols);
   for (let i = 0; i < data.length; i++) data[i] = f();

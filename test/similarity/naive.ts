@@ -59,3 +59,15 @@ export function naiveCos(p: Matrix, a: Matrix, cubed: boolean): number[][] {
   const ac = cols(a);
   return ac.map((av) => pc.map((pv) => av.reduce((s, x, i) => s + x * pv[i]!, 0)));
 }
+
+/** Deterministic pseudo-random numbers (mulberry32). */
+export function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -14,19 +14,7 @@ import {
 import { parallelLogLikelihoods } from '../../src/compute/similarity/parallel.js';
 import { topIndicesPerColumn } from '../../src/compute/similarity/topk.js';
 import { termSpec } from '../../src/compute/similarity/wpmi.js';
-import { naiveCos, naiveWpmi } from './naive.js';
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { naiveCos, naiveWpmi, rng } from './naive.js';
 
 function matrix(rows: number, cols: number, f: (i: number, j: number) => number): Matrix {
   const data = new Float32Array(rows * cols);
