@@ -20,7 +20,7 @@ import { TargetModel, type PoolMode } from '../compute/onnx/index.js';
 import { ActivationKeys } from '../compute/pipeline/activation-keys.js';
 import { atlasCacheDir } from '../compute/pipeline/cache-dir.js';
 import { startProgress } from '../compute/pipeline/progress.js';
-import { targetPreprocessSpec } from '../compute/pipeline/target-spec.js';
+import { loadPreprocessSpec } from '../compute/preprocess/index.js';
 import { toyBatch } from '../eval/toy-batch.js';
 import { repoRoot, resolveSource } from '../eval/paths.js';
 import { generateScene } from '../toyworld/index.js';
@@ -225,7 +225,7 @@ async function recomputeActivations(store: AtlasStore, clipId: number, probeSetI
       continue;
     }
     const pool = (run.pool ?? 'avg') as PoolMode;
-    const { spec } = await targetPreprocessSpec(modelPath);
+    const { spec } = await loadPreprocessSpec(modelPath);
     const target = await TargetModel.load(modelPath, { layers: run.layers, pool, inputSize: spec.crop });
     try {
       if (target.fileHash !== run.fileHash) {

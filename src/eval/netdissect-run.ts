@@ -12,7 +12,7 @@ import { basename, resolve } from 'node:path';
 import type { LayerResult, Matrix } from '../db/contracts.js';
 import type { AtlasStore } from '../db/index.js';
 import { TargetModel, type TargetLayer } from '../compute/onnx/index.js';
-import { targetPreprocessSpec } from '../compute/pipeline/target-spec.js';
+import { loadPreprocessSpec } from '../compute/preprocess/index.js';
 import { networkDissectLayers } from './fast-netdissect.js';
 import { toyBatch } from './toy-batch.js';
 import { startProgress } from '../compute/pipeline/progress.js';
@@ -146,7 +146,7 @@ export async function runNetDissect(store: AtlasStore, opts: NetDissectOptions):
   const { count, seed } = parseToySpec(opts.probe);
   const probes = await resolveProbeSet(opts.probe);
   const modelPath = resolve(opts.model);
-  const { spec } = await targetPreprocessSpec(modelPath);
+  const { spec } = await loadPreprocessSpec(modelPath);
   const target = await TargetModel.load(modelPath, {
     layers: opts.layers,
     pool: 'max',

@@ -22,7 +22,7 @@ import { atlasCacheDir } from './cache-dir.js';
 import { startProgress } from './progress.js';
 import { scoreLayer } from './scoring.js';
 import { assertSimilarityName, resolveParams } from '../similarity/params.js';
-import { targetPreprocessSpec } from './target-spec.js';
+import { loadPreprocessSpec } from '../preprocess/index.js';
 import { topImagesPerUnit } from './top-images.js';
 import { DecodePool } from './worker-pool.js';
 import { imagePass } from './image-pass.js';
@@ -130,7 +130,7 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
       source: clipSource.source,
     });
     const modelPath = resolve(opts.model);
-    const { spec: targetSpec, source: specSource } = await targetPreprocessSpec(modelPath);
+    const { spec: targetSpec, source: specSource } = await loadPreprocessSpec(modelPath);
     target = await TargetModel.load(modelPath, {
       layers: opts.layers,
       pool,
