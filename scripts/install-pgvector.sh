@@ -26,7 +26,10 @@ need=()
 command -v dpkg-source >/dev/null || need+=(dpkg-dev)
 command -v make >/dev/null || need+=(make)
 command -v gcc >/dev/null || need+=(gcc)
-[[ -f "$("$PG_CONFIG" --pgxs)" ]] || need+=("postgresql-server-dev-${PG_MAJOR}")
+# pgxs.mk alone ships with the client package; the server headers say the dev package is there.
+if [[ ! -f "$("$PG_CONFIG" --pgxs)" || ! -f "$("$PG_CONFIG" --includedir-server)/postgres.h" ]]; then
+  need+=("postgresql-server-dev-${PG_MAJOR}")
+fi
 if (( ${#need[@]} )); then
   apt-get update
   apt-get install -y --no-install-recommends "${need[@]}"
