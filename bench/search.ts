@@ -1,7 +1,7 @@
 /**
  * Semantic-search benchmark.
  *
- *   npm run bench -- search [--neurons 100000] [--concepts 20000] [--dim 512] [--duration 10] [--connections 10] [--queries 200]
+ *   npm run bench -- search [--neurons 100000] [--concepts 20000] [--dim 512] [--duration 10] [--rate 500] [--connections 10] [--queries 200]
  *
  * Builds (once; reused by later runs) an atlas of --neurons neurons labelled from a vocabulary of
  * --concepts words, on Postgres when DATABASE_URL is set (a database `atlas_bench_search_...` on
@@ -12,10 +12,15 @@
  *   when its similarity reaches the exact 10th best: labels shared by several neurons tie), and
  *   over uniformly random query directions, the worst case, reported beside it;
  * - in-process SQL latency of the HNSW search against the exact scan (the baseline), with the ratio;
- * - searchNeurons over HTTP against the real server in a child process under autocannon load
- *   (query embeddings cached in the database, as for a repeated query): p50/p99 and requests/s,
- *   beside /healthz on the same server as the machine's baseline.
- * Goals: p99 <= 20 ms, >= 500 requests/s on 2 cores, recall@10 >= 0.98. Ends with one JSON line.
+ * - searchNeurons over HTTP against the real server in a child process (query embeddings cached
+ *   in the database, as for a repeated query), the load generator on the same machine:
+ *   - at a steady --rate requests/s (open loop: requests arrive on schedule whatever the server
+ *     is doing; latency counts from the scheduled time): p50/p99, the goal's figures;
+ *   - capacity: as many requests/s as --connections closed-loop autocannon connections get
+ *     (latency there is mostly queueing once the server is saturated), beside /healthz on the
+ *     same server as the machine's baseline.
+ * Goals: p99 <= 20 ms while serving >= 500 requests/s on 2 cores, recall@10 >= 0.98. Ends with one
+ * JSON line.
  */
 import autocannon from 'autocannon';
 import { cpus } from 'node:os';
@@ -26,6 +31,7 @@ import pg from 'pg';
 import { openStore, type AtlasStore } from '../src/db/atlas-store.js';
 import { nearestNeurons, refreshNeuronSearch, vectorText } from '../src/db/queries/search.js';
 import { repoRoot, rng, startServer } from './lib/common.js';
+import { pacedLoad, type PacedResult } from './lib/paced.js';
 
 const { values: opt } = parseArgs({
   options: {
@@ -34,6 +40,7 @@ const { values: opt } = parseArgs({
     dim: { type: 'string', default: '512' },
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '10' },
+    rate: { type: 'string', default: '500' },
     queries: { type: 'string', default: '200' },
   },
 });
@@ -42,6 +49,7 @@ const CONCEPTS = Number(opt.concepts);
 const DIM = Number(opt.dim);
 const DURATION = Number(opt.duration);
 const CONNECTIONS = Number(opt.connections);
+const RATE = Number(opt.rate);
 const QUERIES = Number(opt.queries);
 const UNITS_PER_LAYER = 4000;
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -192,6 +200,7 @@ await store.close();
 const { proc, url } = await startServer(serverEnv);
 let healthRps: number | undefined;
 let http: { rps: number; p50_ms: number; p99_ms: number; requests: number; errors: number; non2xx: number };
+let paced: PacedResult;
 try {
   const body = (i: number) =>
     JSON.stringify({
@@ -204,6 +213,10 @@ try {
     const json = (await res.json()) as { errors?: unknown[]; data?: { searchNeurons: unknown[] } };
     if (json.errors || json.data?.searchNeurons.length !== 10) throw new Error(`search failed: ${JSON.stringify(json).slice(0, 500)}`);
   }
+  // Warm at the same rate first: the pool opens its connections, whose first statements plan and read cold.
+  await pacedLoad({ url: `${url}/graphql`, rate: RATE, seconds: 2, body });
+  paced = await pacedLoad({ url: `${url}/graphql`, rate: RATE, seconds: DURATION, body });
+  log(`searchNeurons over HTTP at a steady ${RATE} req/s (${DURATION} s): answered ${paced.rps} req/s, p50 ${paced.p50_ms} ms, p90 ${paced.p90_ms} ms, p99 ${paced.p99_ms} ms, max ${paced.max_ms} ms, ${paced.errors} errors`);
   // Context for the figures below: the same server answering /healthz (express + one trivial query).
   const health = await autocannon({ url: `${url}/healthz`, connections: CONNECTIONS, duration: Math.min(5, DURATION) });
   healthRps = Math.round(health.requests.average);
@@ -226,7 +239,7 @@ try {
   proc.kill('SIGTERM');
   await new Promise((r) => proc.once('exit', r));
 }
-log(`searchNeurons over HTTP (${CONNECTIONS} connections, ${DURATION} s): ${http.rps} req/s (/healthz: ${healthRps} req/s), p50 ${http.p50_ms} ms, p99 ${http.p99_ms} ms, ${http.errors} errors, ${http.non2xx} non-2xx`);
+log(`searchNeurons capacity (${CONNECTIONS} closed-loop connections, ${DURATION} s): ${http.rps} req/s (/healthz: ${healthRps} req/s), p50 ${http.p50_ms} ms, p99 ${http.p99_ms} ms, ${http.errors} errors, ${http.non2xx} non-2xx`);
 const figures = {
   bench: 'search',
   cpus: cpus().length,
@@ -241,12 +254,20 @@ const figures = {
   sql_exact_p50_ms: Number(pct(exactMs, 50).toFixed(3)),
   hnsw_speedup_vs_exact: Number((pct(exactMs, 50) / pct(hnswMs, 50)).toFixed(2)),
   healthz_baseline_rps: healthRps ?? null,
-  http_rps: http.rps,
-  http_p50_ms: http.p50_ms,
-  http_p99_ms: http.p99_ms,
-  http_requests: http.requests,
-  http_errors: http.errors + http.non2xx,
+  steady_rate: RATE,
+  steady_rps: paced.rps,
+  steady_p50_ms: paced.p50_ms,
+  steady_p90_ms: paced.p90_ms,
+  steady_p99_ms: paced.p99_ms,
+  steady_max_ms: paced.max_ms,
+  steady_errors: paced.errors,
+  capacity_connections: CONNECTIONS,
+  capacity_rps: http.rps,
+  capacity_p50_ms: http.p50_ms,
+  capacity_p99_ms: http.p99_ms,
+  capacity_requests: http.requests,
+  capacity_errors: http.errors + http.non2xx,
   goals: { p99_ms: 20, rps: 500, recall_at_10: 0.98 },
-  meets_goals: http.p99_ms <= 20 && http.rps >= 500 && recall >= 0.98,
+  meets_goals: paced.p99_ms <= 20 && paced.rps >= 500 && paced.errors === 0 && recall >= 0.98,
 };
 console.log(JSON.stringify(figures));

@@ -254,19 +254,21 @@ export async function nearestNeurons(
   opts: { exact?: boolean } = {},
 ): Promise<NeuronHit[]> {
   const { clip, dist, filtered, inScope, inScopeJoin } = labelSearchTerms(clipModelId, dim, vector, filter);
-  // `+ 0` hides the ordering from the planner so that it cannot use the index.
-  const order = opts.exact ? sql`${dist} + 0` : dist;
+  // `+ 0` hides the ordering from the planner so that it cannot use the index. Ordering by the
+  // output column `d` sends the query vector once (it is parsed per execution).
+  const order = opts.exact ? sql`${dist} + 0` : sql`d`;
+  const limit = sql.raw(int(first));
   // Each label has at least one neuron in scope, so the `first` nearest labels hold the `first` nearest neurons.
   const query = sql`
     SELECT ns.neuron_id AS "neuronId", ns.run_id AS "runId", ns.layer_id AS "layerId", ns.model_id AS "modelId",
            n.unit, c.text AS label, ns.score, 1 - l.d AS similarity
     FROM (SELECT ls.concept_id, ${dist} AS d FROM label_search ls
-          WHERE ls.clip_model_id = ${clip} ${inScope} ORDER BY ${order} LIMIT ${first}) l
+          WHERE ls.clip_model_id = ${clip} ${inScope} ORDER BY ${order} LIMIT ${limit}) l
     JOIN neuron_search ns ON ${inScopeJoin} AND ns.concept_id = l.concept_id
     JOIN neurons n ON n.id = ns.neuron_id
     JOIN concepts c ON c.id = ns.concept_id
     ORDER BY l.d, ns.neuron_id
-    LIMIT ${first}`;
+    LIMIT ${limit}`;
   const run = async (q: Q) => (await q.execute(query)).rows as NeuronHit[];
   const rows = opts.exact ? await run(db) : await withHnswSettings(db, first, filtered, run);
   return rows.map((r) => ({
@@ -308,6 +310,10 @@ export async function nearestNeuronsWithRows(
   filter: NeuronSearchFilter = {},
 ): Promise<NeuronSearchResult> {
   const { clip, dist, filtered, inScope, inScopeJoin } = labelSearchTerms(clipModelId, dim, vector, filter);
+  // Literal limits and one vector parameter: Postgres then settles on a generic plan for the
+  // prepared statement after a few executions instead of planning each one anew (a parameter
+  // LIMIT makes the generic plan look costlier than any custom one).
+  const limit = sql.raw(int(first));
   // The fingerprint row always comes back (LEFT JOIN), hits or not.
   const query = sql`
     SELECT fp.n AS "fpN", fp.m AS "fpM", h.*, to_jsonb(lr) AS "layerRow", to_jsonb(mr) AS "modelRow", to_jsonb(rr) AS "runRow"
@@ -316,12 +322,12 @@ export async function nearestNeuronsWithRows(
       (SELECT ns.neuron_id AS "neuronId", ns.run_id AS "runId", ns.layer_id AS "layerId", ns.model_id AS "modelId",
               n.unit, c.text AS label, ns.score, 1 - l.d AS similarity, l.d AS dist
        FROM (SELECT ls.concept_id, ${dist} AS d FROM label_search ls
-             WHERE ls.clip_model_id = ${clip} ${inScope} ORDER BY ${dist} LIMIT ${first}) l
+             WHERE ls.clip_model_id = ${clip} ${inScope} ORDER BY d LIMIT ${limit}) l
        JOIN neuron_search ns ON ${inScopeJoin} AND ns.concept_id = l.concept_id
        JOIN neurons n ON n.id = ns.neuron_id
        JOIN concepts c ON c.id = ns.concept_id
        ORDER BY l.d, ns.neuron_id
-       LIMIT ${first}) h
+       LIMIT ${limit}) h
       JOIN layers lr ON lr.id = h."layerId"
       JOIN target_models mr ON mr.id = h."modelId"
       LEFT JOIN dissection_runs rr ON rr.id = h."runId" AND rr.status = 'complete'
@@ -375,7 +381,7 @@ export async function nearestImages(
     const res = await tx.execute(sql`
       SELECT ie.probe_set_id AS "probeSetId", ie.ordinal, pi.uri, 1 - ie.d AS similarity
       FROM (SELECT probe_set_id, ordinal, ${dist} AS d FROM image_embeddings ie
-            WHERE ie.clip_model_id = ${sql.raw(int(clipModelId))} ${probe} ORDER BY ${dist} LIMIT ${first}) ie
+            WHERE ie.clip_model_id = ${sql.raw(int(clipModelId))} ${probe} ORDER BY d LIMIT ${sql.raw(int(first))}) ie
       JOIN probe_images pi ON pi.probe_set_id = ie.probe_set_id AND pi.ordinal = ie.ordinal
       ORDER BY ie.d, ie.probe_set_id, ie.ordinal`);
     return res.rows as ImageHit[];
