@@ -295,10 +295,11 @@ export function simdSoftmaxInto(
   const invSum = new Float64Array(ids.length);
   for (let r = 0; r < ids.length; r++) {
     stage.set(data.subarray(ids[r]! * c, (ids[r]! + 1) * c));
-    // A row is written paddedC values long: the next row's first values are overwritten
-    // then rewritten, but past the last row they may belong to another thread's rows, so the
-    // last row goes through a scratch row just after the stage.
-    const lastPadded = r === ids.length - 1 && paddedC !== c;
+    // A row is written paddedC values long: the next rows' first values are overwritten
+    // then rewritten, but past this share's last row they may belong to another thread's
+    // rows, so a row whose write would reach past it goes through a scratch row just after
+    // the stage (the last one, or more when paddedC exceeds 2 c).
+    const lastPadded = paddedC !== c && r * c + paddedC > ids.length * c;
     const target = lastPadded ? stageAddress + paddedC * 4 : outAddress + r * c * 4;
     const sum = softmaxRow(stageAddress, target, paddedC, a);
     if (lastPadded) new Float32Array(st.memory!, outAddress + r * c * 4, c).set(new Float32Array(st.memory!, target, c));
