@@ -2,7 +2,8 @@
 
 usage: /usr/bin/python3 bench/python/time_similarity.py P.npy A.npy OUT.json
        [--fn soft_wpmi] [--params JSON] [--threads 2] [--repeat 1]
-Writes {"seconds", "cpu_seconds" (all threads), "labels", "neurons"} to OUT.json.
+Writes {"seconds" (fastest), "first_seconds" (first call), "cpu_seconds" (all threads), "labels", "neurons"}
+to OUT.json.
 """
 import argparse
 import json
@@ -30,15 +31,19 @@ def main():
     torch.set_num_threads(args.threads)
     clip_feats = torch.from_numpy(np.load(args.clip_feats, mmap_mode='r').astype(np.float32))
     target_feats = torch.from_numpy(np.load(args.target_feats).astype(np.float32))
-    seconds, cpu_seconds = float('inf'), float('inf')
+    seconds, cpu_seconds, first = float('inf'), float('inf'), None
     for _ in range(max(1, args.repeat)):
         start, cpu_start = time.perf_counter(), time.process_time()
         scores = reference_similarity.run(args.fn, clip_feats, target_feats, json.loads(args.params))
-        seconds = min(seconds, time.perf_counter() - start)
+        elapsed = time.perf_counter() - start
+        # the first call of a fresh process, as when the reference script is run once
+        first = elapsed if first is None else first
+        seconds = min(seconds, elapsed)
         cpu_seconds = min(cpu_seconds, time.process_time() - cpu_start)
     labels = torch.argmax(scores, dim=1).tolist()
     with open(args.out, 'w') as f:
-        json.dump({'seconds': seconds, 'cpu_seconds': cpu_seconds, 'labels': labels, 'neurons': scores.shape[0]}, f)
+        json.dump({'seconds': seconds, 'first_seconds': first, 'cpu_seconds': cpu_seconds, 'labels': labels,
+                   'neurons': scores.shape[0]}, f)
 
 
 if __name__ == '__main__':

@@ -9,7 +9,7 @@ import type { LabelScore, Matrix } from '../../db/contracts.js';
 import type { ConceptMatrix } from './concepts.js';
 import { cosSimilarity, cosSimilarityCubed } from './cos.js';
 import { topLabels } from './labels.js';
-import { parallelLogLikelihoods } from './parallel.js';
+import { parallelLogLikelihoods, warmWorkers } from './parallel.js';
 import {
   assertSimilarityName,
   resolveParams,
@@ -101,10 +101,12 @@ export async function score(
     case 'wpmi': {
       const p = resolveParams(name, params as Record<string, unknown>, n) as SoftWpmiParams | WpmiParams;
       const spec = termSpec(name, p);
-      const top = topIndicesPerColumn(activations, p.top_k);
       const big = k * p.top_k * c >= PARALLEL_MIN_TERMS;
       const useThreads = opts.threads ?? (big ? Math.min(8, availableParallelism()) : 1);
       if (!Number.isInteger(useThreads) || useThreads < 1) throw new Error(`threads must be a positive integer, got ${useThreads}`);
+      // the threads start while the top images are found
+      if (useThreads > 1) warmWorkers(useThreads);
+      const top = topIndicesPerColumn(activations, p.top_k);
       const l = await parallelLogLikelihoods(concepts.source(), top, spec, useThreads, progress, {}, engine);
       scores = subtractPrior(l, k, c, p.lam);
       break;

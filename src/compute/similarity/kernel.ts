@@ -156,7 +156,8 @@ export interface SimdPlace {
 }
 
 /** An accumulator for the neurons of `top` (G x topK); `union` must hold all their images;
- * pairs before union position `lo` are skipped. Memory: 2 x G x C float64. */
+ * pairs before union position `lo` are skipped. Memory: 2 x G x C float64. The sums of logs
+ * (the result) go to `out` when given (G x C, e.g. a view of shared memory: no copy at the end). */
 export function accInit(
   top: Int32Array,
   union: Int32Array,
@@ -164,6 +165,7 @@ export function accInit(
   spec: KernelSpec,
   lo: number,
   place?: SimdPlace,
+  out?: Float64Array,
 ): Accumulator {
   const topK = spec.topK;
   const g = top.length / topK;
@@ -198,7 +200,7 @@ export function accInit(
     next,
     pending: new Int32Array(g),
     product,
-    logSum: new Float64Array(g * c),
+    logSum: out ? out.fill(0) : new Float64Array(g * c),
     simd,
     productAddress: place ? place.productAddress : 0,
     memory: place ? place.memory.buffer : null,

@@ -87,11 +87,15 @@ export async function onnxLogLikelihoods(
         : await onnxRows(src, spec.a, threads);
 
   let local: Accumulator | undefined;
+  // Workers write their groups' rows of the result straight into shared memory.
+  const out = shared ? new Float64Array(new SharedArrayBuffer(k * c * 8)) : undefined;
   try {
-    if (shared) {
+    if (out) {
       for (let g = 0; g < groups; g++) workers.push(new AccumulatorWorker());
       await Promise.all(
-        workers.map((w, g) => w.init(top.slice(bounds[g]! * spec.topK, bounds[g + 1]! * spec.topK), union, c, spec, place(g))),
+        workers.map((w, g) =>
+          w.init(top.slice(bounds[g]! * spec.topK, bounds[g + 1]! * spec.topK), union, c, spec, out.subarray(bounds[g]! * c, bounds[g + 1]! * c), place(g)),
+        ),
       );
     } else {
       local = accInit(top, union, c, spec, 0, place(0));
@@ -118,11 +122,9 @@ export async function onnxLogLikelihoods(
       if (memory) returnMemory(memory);
       return l;
     }
-    const parts = await Promise.all(workers.map((w) => w.finish()));
-    const out = new Float64Array(k * c);
-    parts.forEach((r, g) => out.set(r, bounds[g]! * c));
+    await Promise.all(workers.map((w) => w.finish()));
     if (memory) returnMemory(memory);
-    return out;
+    return out!;
   } catch (error) {
     for (const w of workers) w.abandon();
     throw error;

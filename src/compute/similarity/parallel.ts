@@ -14,6 +14,7 @@ type Reply =
   | { type: 'softmax'; invSum: Float64Array }
   | { type: 'progress'; done: number; total: number }
   | { type: 'done'; result: Float64Array }
+  | { type: 'finished' }
   | { type: 'error'; message: string };
 
 const WORKER_SOURCE = `
@@ -24,7 +25,7 @@ let acc = null; // accumulator of the onnx engine's neuron group (see Accumulato
 parentPort.on('message', (req) => {
   try {
     if (req.type === 'acc-init') {
-      acc = accInit(req.top, req.union, req.c, req.spec, 0, req.place);
+      acc = accInit(req.top, req.union, req.c, req.spec, 0, req.place, req.out);
       return parentPort.postMessage({ type: 'ack' });
     }
     if (req.type === 'acc-block') {
@@ -38,9 +39,9 @@ parentPort.on('message', (req) => {
       return parentPort.postMessage({ type: 'softmax', invSum }, [invSum.buffer]);
     }
     if (req.type === 'acc-finish') {
-      const result = accFinish(acc);
+      accFinish(acc); // into the shared output given to acc-init
       acc = null;
-      return parentPort.postMessage({ type: 'done', result }, [result.buffer]);
+      return parentPort.postMessage({ type: 'finished' });
     }
     const result = logLikelihoods(req.src, req.top, req.spec, (done, total) =>
       parentPort.postMessage({ type: 'progress', done, total }), req.part);
@@ -64,6 +65,16 @@ function release(w: Worker): void {
   idle.push(w);
 }
 
+/** Starts up to `n` idle workers now (a thread takes ~15 ms to start), so that a caller can
+ * overlap their start with work of its own. */
+export function warmWorkers(n: number): void {
+  while (idle.length < n) {
+    const w = new Worker(WORKER_SOURCE, { eval: true });
+    w.unref();
+    idle.push(w);
+  }
+}
+
 interface Request {
   src: RowSource;
   top: Int32Array;
@@ -81,7 +92,7 @@ function runInWorker(req: Request, onProgress: (d: number, t: number) => void): 
     };
     const onMessage = (msg: Reply): void => {
       if (msg.type === 'progress') return onProgress(msg.done, msg.total);
-      if (msg.type === 'ack' || msg.type === 'softmax') return;
+      if (msg.type === 'ack' || msg.type === 'softmax' || msg.type === 'finished') return;
       detach();
       release(worker);
       if (msg.type === 'done') resolve(msg.result);
@@ -216,8 +227,9 @@ export class AccumulatorWorker {
     });
   }
 
-  async init(top: Int32Array, union: Int32Array, c: number, spec: KernelSpec, place?: SimdPlace): Promise<void> {
-    await this.request({ type: 'acc-init', top, union, c, spec, place });
+  /** `out`: where this group's G x C log-likelihoods go, in shared memory. */
+  async init(top: Int32Array, union: Int32Array, c: number, spec: KernelSpec, out: Float64Array, place?: SimdPlace): Promise<void> {
+    await this.request({ type: 'acc-init', top, union, c, spec, place, out });
   }
 
   /** q: softmax rows of union positions start..end-1, in shared memory (unnormalised when
@@ -242,13 +254,13 @@ export class AccumulatorWorker {
     return reply.invSum;
   }
 
-  async finish(): Promise<Float64Array> {
+  /** Takes the last logs; the log-likelihoods are then in the `out` given to init. */
+  async finish(): Promise<void> {
     const reply = await this.request({ type: 'acc-finish' });
     const worker = this.worker!;
     this.detach();
     release(worker);
-    if (reply.type !== 'done') throw new Error(`accumulator worker answered '${reply.type}' to finish`);
-    return reply.result;
+    if (reply.type !== 'finished') throw new Error(`accumulator worker answered '${reply.type}' to finish`);
   }
 
   private detach(): void {
