@@ -94,6 +94,15 @@ describe('soft_wpmi and wpmi', () => {
     expectClose(f3.matrix!.data, [Array.from(f1.matrix!.data)], 1e-6, 1e-6);
   });
 
+  it('two threads agree with one when a padded softmax row is longer than two rows (3 concepts)', async () => {
+    // Each thread's rows are written a whole SIMD step long; past its share they must not land on the other's rows.
+    const few = matrix(40, 3, () => 0.1 + 0.25 * r());
+    const shared = { ...few, data: toShared(few.data) };
+    const one = await score('soft_wpmi', denseConcepts(shared), A, { top_k: 9 }, { keepMatrix: true, threads: 1 });
+    const two = await score('soft_wpmi', denseConcepts(shared), A, { top_k: 9 }, { keepMatrix: true, threads: 2 });
+    expectClose(two.matrix!.data, [Array.from(one.matrix!.data)], 1e-6, 1e-6);
+  });
+
   it('threads split by neuron, and neurons taken in batches (for large K x C), give the same log-likelihoods', async () => {
     const src = denseConcepts({ ...P, data: toShared(P.data) }).source();
     const spec = termSpec('soft_wpmi', resolveParams('soft_wpmi', { top_k: 9 }, 40));
