@@ -163,11 +163,15 @@ export class AtlasStore {
     return row!.id;
   }
 
-  /** Partial expression HNSW indexes for one CLIP model (see the design note in schema.ts). */
+  /**
+   * Partial expression HNSW index of one CLIP model's image embeddings (see the design note in
+   * schema.ts). Concept embeddings get none: they are looked up by key, and label search has
+   * its own index (search.ts).
+   */
   private async ensureEmbeddingIndexes(clipModelId: number, dim: number): Promise<void> {
     const id = Math.trunc(clipModelId);
     const d = Math.trunc(dim);
-    for (const table of ['image_embeddings', 'concept_embeddings']) {
+    for (const table of ['image_embeddings']) {
       await this.db.execute(
         sql.raw(
           `CREATE INDEX IF NOT EXISTS ${table}_hnsw_clip_${id} ON ${table} ` +

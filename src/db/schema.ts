@@ -7,8 +7,10 @@
  * pgvector's HNSW index needs a fixed dimension, but the atlas holds several CLIP models (a toy
  * 64-d one, ViT-B/16 at 512-d, ...). Instead of one table per dimension (dynamic DDL in every
  * query path) the embedding columns are declared as dimensionless `vector`, and each CLIP model
- * gets its own *partial expression* HNSW index, created when the model is registered
- * (`upsertClipModel` -> `ensureEmbeddingIndexes`):
+ * gets its own *partial expression* HNSW index on the tables searched by nearness (image
+ * embeddings, created when the model is registered: `upsertClipModel` -> `ensureEmbeddingIndexes`;
+ * label_search, created by the search refresh); concept embeddings are only looked up by key and
+ * have none. For example:
  *
  *   CREATE INDEX image_embeddings_hnsw_clip_7 ON image_embeddings
  *     USING hnsw ((embedding::vector(512)) vector_cosine_ops) WHERE clip_model_id = 7;

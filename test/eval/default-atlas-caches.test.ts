@@ -53,7 +53,7 @@ describe('default atlas caches', () => {
     await importSeed(restored, seed);
     // As if an earlier restore had been killed between dropping and recreating an index.
     const [clipRow] = (await restored.db.execute(sql`SELECT id FROM clip_models`)).rows as { id: number }[];
-    await restored.db.execute(sql.raw(`DROP INDEX concept_embeddings_hnsw_clip_${clipRow!.id}`));
+    await restored.db.execute(sql.raw(`DROP INDEX image_embeddings_hnsw_clip_${clipRow!.id}`));
     const outcome = await restoreCaches(restored, { path: caches, quiet: true, log: () => undefined });
     expect(outcome).toMatchObject({ restored: true, layers: 2 });
     // Done once: a second call is a no-op.
@@ -78,7 +78,7 @@ describe('default atlas caches', () => {
     expect(gotText.size).toBe(concepts.length);
     for (const c of concepts) expect(Array.from(gotText.get(c)!)).toEqual(Array.from(wantText.get(c)!));
     const indexes = (await restored.db.execute(sql`SELECT indexname FROM pg_indexes WHERE indexdef ILIKE '%using hnsw%' ORDER BY indexname`)).rows as { indexname: string }[];
-    expect(indexes.map((i) => i.indexname)).toEqual([`concept_embeddings_hnsw_clip_${b.c}`, `image_embeddings_hnsw_clip_${b.c}`]);
+    expect(indexes.map((i) => i.indexname)).toEqual([`image_embeddings_hnsw_clip_${b.c}`]);
     expect(run.runId).toBeGreaterThan(0);
   });
 

@@ -59,23 +59,40 @@ describe.each(drivers)('migrations on %s', (driver) => {
     const { store } = atlas;
     const clip = await store.upsertClipModel({ name: 'clip-a', dim: 3 });
     const other = await store.upsertClipModel({ name: 'clip-b', dim: 5 });
-    const idx = await store.db.execute(
-      sql`SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'concept_embeddings' AND indexname LIKE '%hnsw%' ORDER BY 1`,
-    );
-    const defs = (idx.rows as { indexname: string; indexdef: string }[]).map((r) => r.indexdef);
-    expect(defs.some((d) => d.includes('hnsw') && d.includes('vector(3)') && d.includes('vector_cosine_ops') && d.includes(`clip_model_id = ${clip}`))).toBe(true);
+    const hnsw = async (table: string) =>
+      ((await store.db.execute(sql`SELECT indexdef FROM pg_indexes WHERE tablename = ${table} AND indexdef ILIKE '%using hnsw%' ORDER BY 1`)).rows as { indexdef: string }[]).map(
+        (r) => r.indexdef,
+      );
+    const defs = await hnsw('image_embeddings');
+    expect(defs.some((d) => d.includes('vector(3)') && d.includes('vector_cosine_ops') && d.includes(`clip_model_id = ${clip}`))).toBe(true);
     expect(defs.some((d) => d.includes('vector(5)') && d.includes(`clip_model_id = ${other}`))).toBe(true);
+    // concept embeddings are looked up by key only: no index to update on every insert
+    expect(await hnsw('concept_embeddings')).toEqual([]);
 
-    await store.putConceptEmbeddings(clip, ['red', 'green', 'blue'], { rows: 3, cols: 3, data: Float32Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1) });
-    await store.putConceptEmbeddings(other, ['red'], { rows: 1, cols: 5, data: Float32Array.of(1, 2, 3, 4, 5) });
-    const query = sql`SELECT c.text FROM concept_embeddings ce JOIN concepts c ON c.id = ce.concept_id
-      WHERE ce.clip_model_id = ${clip} ORDER BY ce.embedding::vector(3) <=> '[0.1,0.9,0.1]'::vector(3) LIMIT 1`;
-    expect((await store.db.execute(query)).rows).toEqual([{ text: 'green' }]);
+    const images = [0, 1, 2].map((ordinal) => ({ ordinal, uri: `img-${ordinal}.png` }));
+    const probe = await store.upsertProbeSet({ name: 'rgb', recipe: {}, contentHash: 'rgb-3', images });
+    await store.putImageEmbeddings(probe, clip, { rows: 3, cols: 3, data: Float32Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1) });
+    const query = sql`SELECT ordinal FROM image_embeddings
+      WHERE clip_model_id = ${clip} ORDER BY embedding::vector(3) <=> '[0.1,0.9,0.1]'::vector(3) LIMIT 1`;
+    expect((await store.db.execute(query)).rows).toEqual([{ ordinal: 1 }]);
     const plan = await store.db.transaction(async (tx) => {
       await tx.execute(sql`SET LOCAL enable_seqscan = off`);
       return tx.execute(sql`EXPLAIN ${query}`);
     });
     const text = (plan.rows as Record<string, string>[]).map((r) => Object.values(r)[0]).join('\n');
-    expect(text).toContain(`concept_embeddings_hnsw_clip_${clip}`);
+    expect(text).toContain(`image_embeddings_hnsw_clip_${clip}`);
+  });
+
+  it('drops the concept-embedding indexes of atlases made before they were retired', async () => {
+    const { store } = atlas;
+    const clip = await store.upsertClipModel({ name: 'clip-old', dim: 3 });
+    await store.db.execute(
+      sql.raw(`CREATE INDEX concept_embeddings_hnsw_clip_${clip} ON concept_embeddings USING hnsw ((embedding::vector(3)) vector_cosine_ops) WHERE clip_model_id = ${clip}`),
+    );
+    await store.db.execute(sql`DELETE FROM drizzle.__drizzle_migrations WHERE id = (SELECT max(id) FROM drizzle.__drizzle_migrations)`);
+    await store.close();
+    atlas.store = await openStore(atlas.openOpts);
+    const left = await atlas.store.db.execute(sql`SELECT indexname FROM pg_indexes WHERE tablename = 'concept_embeddings' AND indexname LIKE '%hnsw%'`);
+    expect(left.rows).toEqual([]);
   });
 });
