@@ -72,7 +72,7 @@ const MAX_PARAMS = 30_000;
 const UNNEST_BATCH = 50_000;
 const EMBEDDING_BATCH = 1000;
 const ACTIVATION_BATCH_BYTES = 8 << 20;
-const ACTIVATION_MAX_ROWS = Math.floor(MAX_PARAMS / 6);
+const ACTIVATION_MAX_ROWS = Math.floor(MAX_PARAMS / 7); // 7 columns a row
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
@@ -379,7 +379,11 @@ export class AtlasStore {
   // ---------------------------------------------------------------- activations
 
   /** Stores a layer's activations (N x K, rows in image ordinal order), replacing earlier ones. */
-  async putActivations(modelId: number, layerName: string, probeSetId: number, m: Matrix): Promise<void> {
+  /**
+   * Stores a layer's activations over a probe set (replacing what was there), with `key`: what
+   * they were computed with (network file hash, preprocessing, pool mode; see getActivations).
+   */
+  async putActivations(modelId: number, layerName: string, probeSetId: number, m: Matrix, key = ''): Promise<void> {
     assertMatrix(m, `activations of ${layerName}`);
     const layer = await this.requireLayer(this.db, modelId, layerName);
     if (m.cols !== layer.units) {
@@ -398,22 +402,29 @@ export class AtlasStore {
         const end = Math.min(m.rows, start + perBatch);
         const values = [];
         for (let i = start; i < end; i++) {
-          values.push({ modelId, layerId: layer.id, probeSetId, ordinal: ordinals[i]!, units: m.cols, values: rowBytes(m, i) });
+          values.push({ modelId, layerId: layer.id, probeSetId, ordinal: ordinals[i]!, units: m.cols, values: rowBytes(m, i), activationKey: key });
         }
         await tx.insert(t.activations).values(values);
       }
     });
   }
 
-  /** A layer's stored activations (rows in ordinal order), or undefined unless every image has them. */
-  async getActivations(modelId: number, layerName: string, probeSetId: number): Promise<Matrix | undefined> {
+  /**
+   * A layer's stored activations (rows in ordinal order), or undefined unless every image has
+   * them. With `key` (a run's activation key), only activations computed that way count: a layer
+   * dissected since with another pool mode, preprocessing or network file reads as missing. A
+   * null or absent key (imported or older runs) takes whatever is stored.
+   */
+  async getActivations(modelId: number, layerName: string, probeSetId: number, key?: string | null): Promise<Matrix | undefined> {
     const layer = await findLayer(this.db, modelId, layerName);
     if (!layer) return undefined;
     const ordinals = await this.probeOrdinals(probeSetId);
+    const conds = [eq(t.activations.layerId, layer.id), eq(t.activations.probeSetId, probeSetId)];
+    if (key) conds.push(eq(t.activations.activationKey, key));
     const rows = await this.db
       .select({ ordinal: t.activations.ordinal, values: t.activations.values })
       .from(t.activations)
-      .where(and(eq(t.activations.layerId, layer.id), eq(t.activations.probeSetId, probeSetId)))
+      .where(and(...conds))
       .orderBy(asc(t.activations.ordinal));
     if (rows.length !== ordinals.length || rows.length === 0) return undefined;
     const out: Matrix = { rows: rows.length, cols: layer.units, data: new Float32Array(rows.length * layer.units) };
@@ -440,6 +451,7 @@ export class AtlasStore {
         similarity: p.similarity ?? null,
         params: p.params ?? {},
         pool: p.pool ?? null,
+        activationKey: p.activationKey ?? null,
         device: p.device ?? null,
         status: 'running',
       })
@@ -613,6 +625,7 @@ export class AtlasStore {
         AND method = ${p.method}
         AND similarity IS NOT DISTINCT FROM ${p.similarity ?? null}
         AND pool IS NOT DISTINCT FROM ${p.pool ?? null}
+        AND activation_key IS NOT DISTINCT FROM ${p.activationKey ?? null}
         AND params = ${JSON.stringify(p.params ?? {})}::jsonb
       ORDER BY started_at DESC, id DESC LIMIT 1`);
     const row = res.rows[0] as { id: number; started_at: string | Date } | undefined;

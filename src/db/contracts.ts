@@ -73,6 +73,8 @@ export interface RunParameters {
   similarity?: string; // 'soft_wpmi', ...
   params?: Record<string, unknown>;
   pool?: 'avg' | 'max';
+  /** Hash of what the activations were computed with (network file, preprocessing, pool mode). */
+  activationKey?: string;
   device?: string;
 }
 

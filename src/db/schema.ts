@@ -210,6 +210,9 @@ export const dissectionRuns = pgTable(
     similarity: text('similarity'),
     params: jsonb('params').$type<Record<string, unknown>>().notNull().default({}),
     pool: text('pool'),
+    /** What the run's activations were computed with (hash of the network file, preprocessing
+     * and pool mode: see `activations.activationKey`); null for imported runs and older ones. */
+    activationKey: text('activation_key'),
     device: text('device'),
     status: text('status').$type<RunStatus>().notNull().default('running'),
     timings: jsonb('timings').$type<Record<string, number>>(),
@@ -295,6 +298,9 @@ export const activations = pgTable(
     ordinal: integer('ordinal').notNull(),
     units: integer('units').notNull(),
     values: bytea('values').notNull(),
+    /** What these values were computed with (network file hash, preprocessing, pool mode): a run
+     * reads them only when it matches its own key. '' for rows stored before keys were kept. */
+    activationKey: text('activation_key').notNull().default(''),
   },
   (t) => [
     primaryKey({ columns: [t.layerId, t.probeSetId, t.ordinal] }),

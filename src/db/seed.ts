@@ -109,6 +109,7 @@ export async function exportSeed(store: AtlasStore, path: string): Promise<SeedS
         similarity: r.similarity ?? undefined,
         params: r.params,
         pool: r.pool ?? undefined,
+        activationKey: r.activationKey ?? undefined,
         device: r.device ?? undefined,
       },
       timings: r.timings ?? {},

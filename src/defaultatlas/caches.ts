@@ -15,10 +15,8 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { sql } from 'drizzle-orm';
 import type { Matrix } from '../db/contracts.js';
 import type { AtlasStore } from '../db/index.js';
-import { hashText } from '../compute/clip/index.js';
 import { TargetModel, type PoolMode } from '../compute/onnx/index.js';
-import { ActivationKeys } from '../compute/pipeline/activation-keys.js';
-import { atlasCacheDir } from '../compute/pipeline/cache-dir.js';
+import { activationKeyOf } from '../compute/pipeline/activation-keys.js';
 import { startProgress } from '../compute/pipeline/progress.js';
 import { loadPreprocessSpec } from '../compute/preprocess/index.js';
 import { toyBatch } from '../eval/toy-batch.js';
@@ -215,7 +213,6 @@ async function recomputeActivations(store: AtlasStore, clipId: number, probeSetI
         WHERE r.status = 'complete' AND r.method = 'clip-dissect' AND r.clip_model_id = ${clipId} AND r.probe_set_id = ${probeSetId}
         GROUP BY r.id, r.model_id, m.source, m.file_hash, r.pool ORDER BY r.id`,
   );
-  const keys = new ActivationKeys(join(atlasCacheDir(), 'activation-keys'), store.location);
   const batch = opts.batch ?? 100;
   let done = 0;
   for (const run of runs) {
@@ -244,11 +241,10 @@ async function recomputeActivations(store: AtlasStore, clipId: number, probeSetI
         bar.increment(part.length);
       }
       bar.stop();
-      // Same key as `atlas dissect` records, so a later dissect of these layers reuses them.
-      const key = hashText(target.fileHash, JSON.stringify(spec), pool);
+      // Same key as `atlas dissect` stores, so a later dissect of these layers reuses them.
+      const key = activationKeyOf(target.fileHash, spec, pool);
       for (const a of acts) {
-        await store.putActivations(Number(run.modelId), a.name, probeSetId, a.m);
-        keys.record(Number(run.modelId), a.name, probeSetId, key);
+        await store.putActivations(Number(run.modelId), a.name, probeSetId, a.m, key);
         done++;
       }
     } finally {

@@ -197,7 +197,7 @@ async function classNameLabels(
   const params = (run.params ?? {}) as Record<string, unknown>;
   const clipModelId = run.clipModelId!;
   const images = run.probeSetId === null ? undefined : await store.getImageEmbeddings(run.probeSetId, clipModelId);
-  const acts = run.probeSetId === null ? undefined : await store.getActivations(run.modelId, finalLayer.name, run.probeSetId);
+  const acts = run.probeSetId === null ? undefined : await store.getActivations(run.modelId, finalLayer.name, run.probeSetId, run.activationKey);
   if (images && acts) {
     const text = await textEmbeddings(store, clipModelId, classes);
     const concepts = factoredConcepts(images, matrixOf(classes.map((c) => text.get(c)!)), { normalise: true });

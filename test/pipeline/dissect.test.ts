@@ -119,7 +119,14 @@ describe('atlas dissect (child process, PGlite in a temp folder)', { timeout: 24
         clipModelId: done!.clipModelId,
         probeSetId: done!.probeSetId,
         conceptSetId: done!.conceptSetId,
-        parameters: { method: 'clip-dissect', similarity: 'soft_wpmi', params: done!.params as Record<string, unknown>, pool: 'avg' as const, device: 'cpu' },
+        parameters: {
+          method: 'clip-dissect',
+          similarity: 'soft_wpmi',
+          params: done!.params as Record<string, unknown>,
+          pool: 'avg' as const,
+          activationKey: done!.activationKey ?? undefined,
+          device: 'cpu',
+        },
       };
       const runId = await store.beginRun(input);
       await store.writeLayerResult(runId, {
@@ -148,6 +155,21 @@ describe('atlas dissect (child process, PGlite in a temp folder)', { timeout: 24
     const run3 = parse(third.stdout);
     expect(run3.stats).toMatchObject({ imagesComputed: 0, concepts: 4, conceptsEncoded: 2 });
     expect(third.stderr).toMatch(/dropped 1 duplicate/);
+
+    // Another pool mode: the stored (average-pooled) activations are not reused; the image
+    // embeddings are. The run and the activations it stores carry the new key.
+    const maxPool = await atlas(dissectArgs('toy:120:7', ['--pool', 'max']), env);
+    expect(maxPool.code).toBe(0);
+    const run4 = parse(maxPool.stdout);
+    expect(run4.stats).toMatchObject({ imageEmbeddingsCached: true, layersCached: [] });
+    expect(run4.stats.imagesComputed).toBe(120);
+    await withStore(env, async (store) => {
+      const keys = await rows(store, `SELECT DISTINCT r.id, r.pool, r.activation_key AS k FROM dissection_runs r WHERE r.id IN (${run1.runId}, ${run4.runId}) ORDER BY r.id`);
+      expect(keys.map((r) => r.pool)).toEqual(['avg', 'max']);
+      expect(keys[0]!.k).not.toBe(keys[1]!.k);
+      const stored = await rows(store, `SELECT DISTINCT activation_key AS k FROM activations`);
+      expect(stored.map((r) => r.k)).toEqual([keys[1]!.k]);
+    });
   });
 
   it('continues from the checkpoint after SIGKILL, and the killed run never becomes visible', async () => {

@@ -113,4 +113,32 @@ describe.each(drivers)('rescore over HTTP on %s', (driver) => {
     const after = ok(await client.gql(query, { concepts, params: { top_k: 5 }, layer: 'l1' })).rescore as RescoreData;
     expect(after.units.map((u) => u.label)).toEqual(q.unitClass.map((_, u) => CLASSES[q.unitClass[(u + 1) % k]!]));
   });
+  it('refuses activations computed otherwise than the run it rescores, naming the run', async () => {
+    // A run whose activations were computed with key A; the stored ones were since replaced by
+    // another way of computing them (a later dissect with another pool mode, stopped part-way).
+    const { store } = atlas;
+    const labels = (await store.reader.listRuns()).find((r) => r.id === q.runId)!;
+    const runId = await store.beginRun({
+      modelId: q.modelId,
+      clipModelId: q.clipModelId,
+      probeSetId: q.probeSetId,
+      conceptSetId: labels.conceptSetId,
+      parameters: { method: 'clip-dissect', similarity: 'soft_wpmi', pool: 'avg', activationKey: 'key-avg' },
+    });
+    await store.writeLayerResult(runId, {
+      layer: { name: 'l1', kind: 'conv', units: q.unitClass.length },
+      labels: q.unitClass.map((c) => [{ concept: c, score: 0.5 }]),
+      topImages: q.unitClass.map(() => []),
+    });
+    await store.completeRun(runId);
+    await store.putActivations(q.modelId, 'l1', q.probeSetId, q.acts, 'key-max');
+    const refused = await client.gql(query, { concepts, params: { top_k: 5 }, layer: 'l1' });
+    expect(errorCode(refused)).toBe('BAD_USER_INPUT');
+    expect(refused.body.errors![0]!.message).toMatch(new RegExp(`computed otherwise than run ${runId}'s .*atlas dissect`));
+    // with the run's own activations back, it rescores
+    await store.putActivations(q.modelId, 'l1', q.probeSetId, q.acts, 'key-avg');
+    const rescored = ok(await client.gql(query, { concepts, params: { top_k: 5 }, layer: 'l1' })).rescore as RescoreData;
+    expect(rescored.baseRun.id).toBe(String(runId));
+    expect(rescored.units.map((u) => u.label)).toEqual(q.unitClass.map((c) => CLASSES[c]));
+  });
 });

@@ -69,6 +69,18 @@ describe.each(drivers)('atlas store write API on %s', (driver) => {
     );
   });
 
+  it('keeps with activations what they were computed with, and reads them only for that key', async () => {
+    const { store } = atlas;
+    const data = Float32Array.from({ length: 12 * 6 }, (_, i) => i * 0.5);
+    await store.putActivations(ids.modelId, 'conv1', ids.probeSetId, { rows: 12, cols: 6, data }, 'avg-key');
+    expect(await store.getActivations(ids.modelId, 'conv1', ids.probeSetId, 'avg-key')).toEqual({ rows: 12, cols: 6, data });
+    // another pool mode, preprocessing or network file: not these values
+    expect(await store.getActivations(ids.modelId, 'conv1', ids.probeSetId, 'max-key')).toBeUndefined();
+    // runs without a key (imported, or older than keys) take what is stored
+    expect(await store.getActivations(ids.modelId, 'conv1', ids.probeSetId, null)).toEqual({ rows: 12, cols: 6, data });
+    expect(await store.getActivations(ids.modelId, 'conv1', ids.probeSetId)).toEqual({ rows: 12, cols: 6, data });
+  });
+
   it('returns concept ids in the order of the set and reuses an identical set', async () => {
     const { store } = atlas;
     const a = await store.upsertConceptSet({ name: 'toy-concepts', concepts: CONCEPTS });

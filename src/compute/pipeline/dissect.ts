@@ -17,7 +17,7 @@ import { ClipModel, hashText, resolveClip, type Device } from '../clip/index.js'
 import { loadConceptSet } from '../concepts/index.js';
 import { TargetModel, type PoolMode } from '../onnx/index.js';
 import { probeSetRecord, resolveProbeSet } from '../probes/index.js';
-import { ActivationKeys } from './activation-keys.js';
+import { activationKeyOf } from './activation-keys.js';
 import { atlasCacheDir } from './cache-dir.js';
 import { startProgress } from './progress.js';
 import { scoreLayer } from './scoring.js';
@@ -171,13 +171,13 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
     clock('store', t0);
 
     // ------------------------------------------------------------------ image pass (cached)
-    const activationKeys = new ActivationKeys(join(cacheDir, 'activation-keys'), store.location);
-    const activationKey = hashText(target.fileHash, JSON.stringify(targetSpec), pool);
+    // What activations depend on besides the probe set: stored with them, so that another pool
+    // mode, preprocessing or network file recomputes instead of reusing.
+    const activationKey = activationKeyOf(target.fileHash, targetSpec, pool);
     let imageEmbeddings = await store.getImageEmbeddings(probeSetId, clipId);
     const activations = new Map<string, Matrix>();
     for (const layer of target.layers) {
-      if (!activationKeys.matches(modelId, layer.name, probeSetId, activationKey)) continue;
-      const cached = await store.getActivations(modelId, layer.name, probeSetId);
+      const cached = await store.getActivations(modelId, layer.name, probeSetId, activationKey);
       if (cached && cached.cols === layer.units) activations.set(layer.name, cached);
     }
     const stats: DissectStats = {
@@ -219,8 +219,7 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
       }
       for (const [layer, m] of result.activations) {
         activations.set(layer, m);
-        await store.putActivations(modelId, layer, probeSetId, m);
-        activationKeys.record(modelId, layer, probeSetId, activationKey);
+        await store.putActivations(modelId, layer, probeSetId, m, activationKey);
       }
       result.checkpoint.remove();
       clock('store', t0);
@@ -238,7 +237,7 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
       clipModelId: clipId,
       probeSetId,
       conceptSetId,
-      parameters: { method: 'clip-dissect', similarity: fn, params, pool, device },
+      parameters: { method: 'clip-dissect', similarity: fn, params, pool, activationKey, device },
     };
     const resumable = await store.findResumableRun(runInput);
     const runId = resumable?.runId ?? (await store.beginRun(runInput));

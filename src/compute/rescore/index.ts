@@ -39,6 +39,8 @@ export interface RescoredUnit {
 
 export interface RescoreResult {
   baseRunId: number;
+  /** The base run's activation key (the rescored labels come from the same activations). */
+  activationKey: string | null;
   clipModelId: number;
   probeSetId: number;
   fn: SimilarityName;
@@ -97,11 +99,22 @@ export async function rescoreLayer(store: AtlasStore, input: RescoreInput): Prom
   // Repeated rescoring of a layer (trying concept lists) reads the stored matrices once.
   const [images, activations, previous] = await Promise.all([
     cachedImageEmbeddings(store.db, base.probeSetId, base.clipModelId, clip.dim),
-    cachedActivations(store.db, input.layerId, base.probeSetId, () => store.getActivations(input.modelId, input.layerName, base.probeSetId)),
+    cachedActivations(store.db, input.layerId, base.probeSetId, base.activationKey, () =>
+      store.getActivations(input.modelId, input.layerName, base.probeSetId, base.activationKey),
+    ),
     layerLabels(store.db, base.id, input.layerId),
   ]);
   if (!images) throw new RescoreInputError(`the atlas holds no image embeddings of probe set ${base.probeSetId} for run ${base.id}`);
-  if (!activations) throw new RescoreInputError(`the atlas holds no activations of layer ${input.layerName} over probe set ${base.probeSetId}`);
+  if (!activations) {
+    const stored = await store.getActivations(input.modelId, input.layerName, base.probeSetId);
+    throw new RescoreInputError(
+      stored
+        ? `the stored activations of layer ${input.layerName} over probe set ${base.probeSetId} were computed otherwise than run ${base.id}'s ` +
+            `(another pool mode, preprocessing or network file: a later dissect of the layer, or one stopped part-way); ` +
+            `run \`atlas dissect\` again with run ${base.id}'s settings to store its activations`
+        : `the atlas holds no activations of layer ${input.layerName} over probe set ${base.probeSetId}`,
+    );
+  }
   let params: Record<string, unknown>;
   try {
     params = resolveParams(fn, input.params ?? {}, images.rows) as unknown as Record<string, unknown>;
@@ -130,6 +143,7 @@ export async function rescoreLayer(store: AtlasStore, input: RescoreInput): Prom
   }));
   return {
     baseRunId: base.id,
+    activationKey: base.activationKey,
     clipModelId: base.clipModelId,
     probeSetId: base.probeSetId,
     fn,
@@ -160,7 +174,12 @@ export async function saveRescore(
     clipModelId: result.clipModelId,
     probeSetId: result.probeSetId,
     conceptSetId,
-    parameters: { method: 'clip-dissect', similarity: result.fn, params: { ...result.params, rescoredFrom: result.baseRunId } },
+    parameters: {
+      method: 'clip-dissect',
+      similarity: result.fn,
+      params: { ...result.params, rescoredFrom: result.baseRunId },
+      ...(result.activationKey ? { activationKey: result.activationKey } : {}),
+    },
   });
   try {
     const ordinals = await store.probeOrdinals(result.probeSetId);

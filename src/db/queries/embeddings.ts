@@ -93,10 +93,16 @@ export function cachedImageEmbeddings(db: AtlasDb, probeSetId: number, clipModel
   );
 }
 
-/** A layer's activations (via `load`), reused from memory while the stored rows are unchanged. */
-export function cachedActivations(db: AtlasDb, layerId: number, probeSetId: number, load: () => Promise<Matrix | undefined>): Promise<Matrix | undefined> {
+/** A layer's activations (via `load`, for a run's activation key), reused from memory while the stored rows are unchanged. */
+export function cachedActivations(
+  db: AtlasDb,
+  layerId: number,
+  probeSetId: number,
+  key: string | null,
+  load: () => Promise<Matrix | undefined>,
+): Promise<Matrix | undefined> {
   return cacheFor(activationCache, db).get(
-    `${layerId}:${probeSetId}`,
+    `${layerId}:${probeSetId}:${key ?? ''}`,
     () => stamp(db, 'activations', sql`layer_id = ${layerId} AND probe_set_id = ${probeSetId}`),
     load,
   );

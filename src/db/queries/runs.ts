@@ -7,6 +7,8 @@ export interface BaseRun {
   method: string;
   clipModelId: number;
   probeSetId: number;
+  /** What its activations were computed with (null: imported or older runs). */
+  activationKey: string | null;
 }
 
 /**
@@ -15,12 +17,14 @@ export interface BaseRun {
  */
 export async function latestClipRunForLayer(db: AtlasDb, layerId: number): Promise<BaseRun | undefined> {
   const res = await db.execute(sql`
-    SELECT r.id, r.method, r.clip_model_id AS "clipModelId", r.probe_set_id AS "probeSetId"
+    SELECT r.id, r.method, r.clip_model_id AS "clipModelId", r.probe_set_id AS "probeSetId", r.activation_key AS "activationKey"
     FROM run_layers rl JOIN dissection_runs r ON r.id = rl.run_id
     WHERE rl.layer_id = ${layerId} AND r.status = 'complete' AND r.clip_model_id IS NOT NULL AND r.probe_set_id IS NOT NULL
     ORDER BY (r.method = 'clip-dissect') DESC, r.finished_at DESC NULLS LAST, r.id DESC LIMIT 1`);
   const row = res.rows[0] as BaseRun | undefined;
-  return row ? { id: Number(row.id), method: row.method, clipModelId: Number(row.clipModelId), probeSetId: Number(row.probeSetId) } : undefined;
+  return row
+    ? { id: Number(row.id), method: row.method, clipModelId: Number(row.clipModelId), probeSetId: Number(row.probeSetId), activationKey: row.activationKey ?? null }
+    : undefined;
 }
 
 /** Rank-0 label per unit of a layer in one run (unit -> { text, conceptId }). */
