@@ -22,7 +22,8 @@ import type {
 import { openConnection, type AtlasDb, type Connection, type DriverName, type OpenOptions } from './connection.js';
 import { runMigrations } from './migrate.js';
 import { AtlasReader } from './atlas-reader.js';
-import { assertMatrix, chunks, parseVectorText, rowBytes, rowVectorText, setRowFromBytes } from './codec.js';
+import { assertMatrix, chunks, fromBase64, rowBytes, rowVectorText, setRowFromBytes } from './codec.js';
+import { decodeVectorSend, vectorFromSend64 } from './queries/embeddings.js';
 import * as t from './schema.js';
 
 type Tx = Parameters<Parameters<AtlasDb['transaction']>[0]>[0];
@@ -276,13 +277,13 @@ export class AtlasStore {
     if (!clip) return undefined;
     const ordinals = await this.probeOrdinals(probeSetId);
     const rows = await this.db.execute(
-      sql`SELECT ordinal, embedding::text AS e FROM image_embeddings
+      sql`SELECT ordinal, encode(vector_send(embedding), 'base64') AS v FROM image_embeddings
           WHERE clip_model_id = ${clipModelId} AND probe_set_id = ${probeSetId} ORDER BY ordinal`,
     );
-    const list = rows.rows as { ordinal: number; e: string }[];
+    const list = rows.rows as { ordinal: number; v: string }[];
     if (list.length !== ordinals.length || ordinals.length === 0) return undefined;
     const out: Matrix = { rows: list.length, cols: clip.dim, data: new Float32Array(list.length * clip.dim) };
-    list.forEach((r, i) => out.data.set(parseVectorText(r.e), i * clip.dim));
+    list.forEach((r, i) => decodeVectorSend(fromBase64(r.v), out.data, i * clip.dim, clip.dim));
     return out;
   }
 
@@ -360,11 +361,11 @@ export class AtlasStore {
     const unique = [...new Set(texts)];
     for (const part of chunks(unique, 5000)) {
       const rows = await this.db.execute(
-        sql`SELECT c.text AS text, ce.embedding::text AS e FROM concept_embeddings ce
+        sql`SELECT c.text AS text, encode(vector_send(ce.embedding), 'base64') AS v FROM concept_embeddings ce
             JOIN concepts c ON c.id = ce.concept_id
             WHERE ce.clip_model_id = ${clipModelId} AND c.text = ANY(${sql.param(part)}::text[])`,
       );
-      for (const r of rows.rows as { text: string; e: string }[]) out.set(r.text, parseVectorText(r.e));
+      for (const r of rows.rows as { text: string; v: string }[]) out.set(r.text, vectorFromSend64(r.v));
     }
     return out;
   }
@@ -422,13 +423,13 @@ export class AtlasStore {
     const conds = [eq(t.activations.layerId, layer.id), eq(t.activations.probeSetId, probeSetId)];
     if (key) conds.push(eq(t.activations.activationKey, key));
     const rows = await this.db
-      .select({ ordinal: t.activations.ordinal, values: t.activations.values })
+      .select({ ordinal: t.activations.ordinal, values: sql<string>`encode(${t.activations.values}, 'base64')` })
       .from(t.activations)
       .where(and(...conds))
       .orderBy(asc(t.activations.ordinal));
     if (rows.length !== ordinals.length || rows.length === 0) return undefined;
     const out: Matrix = { rows: rows.length, cols: layer.units, data: new Float32Array(rows.length * layer.units) };
-    rows.forEach((r, i) => setRowFromBytes(out, i, r.values));
+    rows.forEach((r, i) => setRowFromBytes(out, i, fromBase64(r.values)));
     return out;
   }
 

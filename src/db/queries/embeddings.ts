@@ -1,20 +1,24 @@
 /**
  * Bulk reads of stored embeddings in pgvector's binary form (`vector_send`: int16 dim, int16
- * unused, then big-endian float4s): parsing 5 million numbers from text takes seconds, the
- * binary form a few milliseconds.
+ * unused, then big-endian float4s), sent as base64 text (see fromBase64): parsing 5 million
+ * numbers from text takes seconds, the binary form a few milliseconds.
  */
 import { sql } from 'drizzle-orm';
+import { fromBase64 } from '../codec.js';
 import type { AtlasDb } from '../connection.js';
 import type { Matrix } from '../contracts.js';
 
-function asBytes(v: Uint8Array | string): Uint8Array {
-  if (typeof v === 'string') return Buffer.from(v.startsWith('\\x') ? v.slice(2) : v, 'hex');
-  return v;
+/** One `vector_send` value, selected as base64, as a float32 vector of its own dimension. */
+export function vectorFromSend64(v: string): Float32Array {
+  const bytes = fromBase64(v);
+  const dim = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getInt16(0);
+  const out = new Float32Array(dim);
+  decodeVectorSend(bytes, out, 0, dim);
+  return out;
 }
 
-/** Decodes one `vector_send` value into `out` at `offset`; returns its dimension. */
-export function decodeVectorSend(value: Uint8Array | string, out: Float32Array, offset: number, dim: number): void {
-  const bytes = asBytes(value);
+/** Decodes one `vector_send` value into `out` at `offset`. */
+export function decodeVectorSend(bytes: Uint8Array, out: Float32Array, offset: number, dim: number): void {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const d = view.getInt16(0);
   if (d !== dim) throw new Error(`stored vector has dimension ${d}, expected ${dim}`);
@@ -27,14 +31,14 @@ export function decodeVectorSend(value: Uint8Array | string, out: Float32Array, 
  */
 export async function imageEmbeddingMatrix(db: AtlasDb, probeSetId: number, clipModelId: number, dim: number): Promise<Matrix | undefined> {
   const res = await db.execute(sql`
-    SELECT vector_send(ie.embedding) AS v FROM image_embeddings ie
+    SELECT encode(vector_send(ie.embedding), 'base64') AS v FROM image_embeddings ie
     WHERE ie.clip_model_id = ${clipModelId} AND ie.probe_set_id = ${probeSetId} ORDER BY ie.ordinal`);
-  const rows = res.rows as { v: Uint8Array | string }[];
+  const rows = res.rows as { v: string }[];
   const size = await db.execute(sql`SELECT size FROM probe_sets WHERE id = ${probeSetId}`);
   const expected = Number((size.rows[0] as { size: number } | undefined)?.size ?? -1);
   if (rows.length === 0 || rows.length !== expected) return undefined;
   const out: Matrix = { rows: rows.length, cols: dim, data: new Float32Array(rows.length * dim) };
-  rows.forEach((r, i) => decodeVectorSend(r.v, out.data, i * dim, dim));
+  rows.forEach((r, i) => decodeVectorSend(fromBase64(r.v), out.data, i * dim, dim));
   return out;
 }
 

@@ -1,5 +1,6 @@
 /** Run and label lookups that the query features need beyond the reader's. */
 import { sql } from 'drizzle-orm';
+import { vectorFromSend64 } from './embeddings.js';
 import type { AtlasDb } from '../connection.js';
 
 export interface BaseRun {
@@ -47,12 +48,9 @@ export async function probeSetsWithActivations(db: AtlasDb, layerId: number): Pr
 export async function conceptEmbeddingsById(db: AtlasDb, clipModelId: number, conceptIds: number[]): Promise<Map<number, Float32Array>> {
   if (conceptIds.length === 0) return new Map();
   const res = await db.execute(sql`
-    SELECT concept_id AS id, embedding::text AS e FROM concept_embeddings
+    SELECT concept_id AS id, encode(vector_send(embedding), 'base64') AS v FROM concept_embeddings
     WHERE clip_model_id = ${clipModelId} AND concept_id = ANY(${sql.param([...new Set(conceptIds)])}::int[])`);
   const out = new Map<number, Float32Array>();
-  for (const r of res.rows as { id: number; e: string }[]) {
-    const parts = r.e.slice(1, -1).split(',');
-    out.set(Number(r.id), Float32Array.from(parts, Number));
-  }
+  for (const r of res.rows as { id: number; v: string }[]) out.set(Number(r.id), vectorFromSend64(r.v));
   return out;
 }
