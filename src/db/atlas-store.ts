@@ -79,6 +79,24 @@ function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/**
+ * On PGlite, each row inserted into an HNSW index is a graph insertion in WebAssembly (10,000
+ * 512-d image embeddings: 25-65 s); building the index once afterwards costs a fraction. When
+ * at least as many rows are coming as the CLIP model's partial index holds, drops that index
+ * (inside the caller's transaction) and returns the statement that recreates it. Not on a
+ * Postgres server, where the drop would block other sessions' searches until commit.
+ */
+async function indexToRebuild(tx: Tx, table: 'image_embeddings', clipModelId: number, incoming: number): Promise<string | undefined> {
+  const name = `${table}_hnsw_clip_${Math.trunc(clipModelId)}`;
+  const def = await tx.execute(sql`SELECT indexdef FROM pg_indexes WHERE tablename = ${table} AND indexname = ${name}`);
+  const indexdef = (def.rows[0] as { indexdef: string } | undefined)?.indexdef;
+  if (!indexdef) return undefined;
+  const held = await tx.execute(sql`SELECT count(*)::int AS n FROM ${sql.raw(table)} WHERE clip_model_id = ${Math.trunc(clipModelId)}`);
+  if (incoming < Number((held.rows[0] as { n: number }).n) || incoming < 256) return undefined;
+  await tx.execute(sql.raw(`DROP INDEX "${name}"`));
+  return indexdef;
+}
+
 export class AtlasStore {
   readonly db: AtlasDb;
   readonly driver: DriverName;
@@ -254,6 +272,7 @@ export class AtlasStore {
       throw new Error(`image embeddings: ${m.rows} rows but probe set ${probeSetId} has ${ordinals.length} images`);
     }
     await this.db.transaction(async (tx) => {
+      const rebuild = this.driver === 'pglite' ? await indexToRebuild(tx, 'image_embeddings', clip.id, m.rows) : undefined;
       for (let start = 0; start < m.rows; start += EMBEDDING_BATCH) {
         const end = Math.min(m.rows, start + EMBEDDING_BATCH);
         const values = [];
@@ -267,6 +286,11 @@ export class AtlasStore {
             target: [t.imageEmbeddings.clipModelId, t.imageEmbeddings.probeSetId, t.imageEmbeddings.ordinal],
             set: { embedding: sql`excluded.embedding` },
           });
+      }
+      if (rebuild) {
+        // A graph of 10,000 512-d vectors needs ~30 MB; with less memory pgvector builds it on disk, far slower.
+        await tx.execute(sql.raw(`SET LOCAL maintenance_work_mem = '512MB'`));
+        await tx.execute(sql.raw(rebuild));
       }
     });
   }
@@ -403,7 +427,9 @@ export class AtlasStore {
         const end = Math.min(m.rows, start + perBatch);
         const values = [];
         for (let i = start; i < end; i++) {
-          values.push({ modelId, layerId: layer.id, probeSetId, ordinal: ordinals[i]!, units: m.cols, values: rowBytes(m, i), activationKey: key });
+          // as base64 text, decoded by Postgres (see fromBase64: PGlite encodes bytea parameters byte by byte)
+          const bytes = sql`decode(${rowBytes(m, i).toString('base64')}, 'base64')`;
+          values.push({ modelId, layerId: layer.id, probeSetId, ordinal: ordinals[i]!, units: m.cols, values: bytes, activationKey: key });
         }
         await tx.insert(t.activations).values(values);
       }

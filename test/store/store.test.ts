@@ -69,6 +69,24 @@ describe.each(drivers)('atlas store write API on %s', (driver) => {
     );
   });
 
+  it('stores a large batch of image embeddings with the CLIP model\'s HNSW index in place afterwards', async () => {
+    // On PGlite the index is dropped and rebuilt around a batch at least as large as what it
+    // holds (one graph build instead of a graph insertion per row); either way it must be there.
+    const { store } = atlas;
+    const n = 300;
+    const clip = await store.upsertClipModel({ name: 'bulk-clip', dim: 4 });
+    const probe = await store.upsertProbeSet({ name: 'bulk', recipe: {}, contentHash: 'bulk-300', images: Array.from({ length: n }, (_, i) => ({ ordinal: i, uri: `b${i}` })) });
+    const data = Float32Array.from({ length: n * 4 }, (_, i) => Math.sin(i + 1));
+    await store.putImageEmbeddings(probe, clip, { rows: n, cols: 4, data });
+    expect(await store.getImageEmbeddings(probe, clip)).toEqual({ rows: n, cols: 4, data });
+    const { sql } = await import('drizzle-orm');
+    const idx = await store.db.execute(sql`SELECT indexdef FROM pg_indexes WHERE indexname = ${`image_embeddings_hnsw_clip_${clip}`}`);
+    expect((idx.rows[0] as { indexdef: string }).indexdef).toMatch(/USING hnsw .*vector\(4\).*vector_cosine_ops.*clip_model_id = \d+/);
+    const near = await store.db.execute(sql`SELECT ordinal FROM image_embeddings WHERE clip_model_id = ${clip}
+      ORDER BY embedding::vector(4) <=> ${`[${Array.from(data.subarray(17 * 4, 18 * 4)).join(',')}]`}::vector(4) LIMIT 1`);
+    expect(near.rows).toEqual([{ ordinal: 17 }]);
+  });
+
   it('keeps with activations what they were computed with, and reads them only for that key', async () => {
     const { store } = atlas;
     const data = Float32Array.from({ length: 12 * 6 }, (_, i) => i * 0.5);
