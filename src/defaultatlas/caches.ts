@@ -160,40 +160,21 @@ export async function restoreCaches(store: AtlasStore, opts: RestoreOptions = {}
   const clipId = Number(clip.id);
 
   log(`default atlas: restoring ${header.concepts.length} concept and ${matrices.get('images')!.rows} image embeddings`);
-  await withoutVectorIndexes(store, clipId, async () => {
-    await store.putConceptEmbeddings(clipId, header.concepts, matrices.get('concepts')!);
-    await store.putImageEmbeddings(probeSetId, clipId, matrices.get('images')!);
-  });
+  // The store writes a large batch into a fresh index in one build (see putImageEmbeddings).
+  await store.putConceptEmbeddings(clipId, header.concepts, matrices.get('concepts')!);
+  await store.putImageEmbeddings(probeSetId, clipId, matrices.get('images')!);
+  // Registering the CLIP model again creates any of its indexes that are missing (e.g. dropped
+  // by a restore of an earlier version that was killed before it could recreate them).
+  const [registered] = await rows<{ name: string; dim: number; source: string | null }>(store, sql`SELECT name, dim, source FROM clip_models WHERE id = ${clipId}`);
+  if (registered) {
+    await store.upsertClipModel({ name: registered.name, dim: Number(registered.dim), ...(registered.source ? { source: registered.source } : {}) });
+  }
   const layers = await recomputeActivations(store, clipId, probeSetId, opts);
   await store.db.execute(sql`INSERT INTO atlas_meta (key, value) VALUES (${META_KEY}, ${JSON.stringify({ status: 'restored', path })}::jsonb)
     ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = now()`);
   const seconds = (performance.now() - began) / 1000;
   log(`default atlas: caches restored in ${seconds.toFixed(1)} s (${layers} layer activations recomputed)`);
   return { restored: true, seconds, layers };
-}
-
-/**
- * Runs `work` with the CLIP model's HNSW indexes on the embedding tables dropped, then recreates
- * them from their saved definitions: building an index over 10,000 vectors once is about 3x
- * faster than inserting them into it one by one (measured on PGlite).
- */
-async function withoutVectorIndexes(store: AtlasStore, clipId: number, work: () => Promise<void>): Promise<void> {
-  const indexes = await rows<{ indexname: string; indexdef: string }>(
-    store,
-    sql`SELECT indexname, indexdef FROM pg_indexes
-        WHERE tablename IN ('concept_embeddings', 'image_embeddings') AND indexdef ILIKE '%using hnsw%'
-          AND indexdef LIKE ${`%(clip_model_id = ${Math.trunc(clipId)})`}`,
-  );
-  for (const ix of indexes) await store.db.execute(sql.raw(`DROP INDEX IF EXISTS "${ix.indexname.replace(/"/g, '""')}"`));
-  try {
-    await work();
-  } finally {
-    for (const ix of indexes) await store.db.execute(sql.raw(ix.indexdef.replace(/^CREATE INDEX /i, 'CREATE INDEX IF NOT EXISTS ')));
-    // Registering the CLIP model again creates any of its indexes still missing (e.g. dropped by
-    // an earlier restore that was killed before it could recreate them).
-    const [clip] = await rows<{ name: string; dim: number; source: string | null }>(store, sql`SELECT name, dim, source FROM clip_models WHERE id = ${clipId}`);
-    if (clip) await store.upsertClipModel({ name: clip.name, dim: Number(clip.dim), ...(clip.source ? { source: clip.source } : {}) });
-  }
 }
 
 /** Activations of every layer of the clip-dissect runs over the probe set, from the model files. */

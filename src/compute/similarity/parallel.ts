@@ -54,8 +54,10 @@ parentPort.on('message', (req) => {
 
 const idle: Worker[] = [];
 
+const spawn = (): Worker => new Worker(WORKER_SOURCE, { eval: true });
+
 function acquire(): Worker {
-  const w = idle.pop() ?? new Worker(WORKER_SOURCE, { eval: true });
+  const w = idle.pop() ?? spawn();
   w.ref();
   return w;
 }
@@ -68,11 +70,7 @@ function release(w: Worker): void {
 /** Starts up to `n` idle workers now (a thread takes ~15 ms to start), so that a caller can
  * overlap their start with work of its own. */
 export function warmWorkers(n: number): void {
-  while (idle.length < n) {
-    const w = new Worker(WORKER_SOURCE, { eval: true });
-    w.unref();
-    idle.push(w);
-  }
+  while (idle.length < n) release(spawn());
 }
 
 interface Request {

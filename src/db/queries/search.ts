@@ -222,10 +222,16 @@ export interface NeuronSearchFilter {
 }
 
 /**
- * The SQL pieces both neuron searches share: the cosine distance of a label embedding to the
- * query, and (when filtered) the condition that the label has a neuron in the model/layer scope.
+ * The statement both neuron searches share: the `first` nearest labels (through the HNSW index
+ * of the CLIP model; with a filter, only labels some neuron in scope carries, pgvector's
+ * iterative scan reading on until enough are found), then their neurons, nearest first. Each
+ * label has at least one neuron in scope, so the `first` nearest labels hold the `first`
+ * nearest neurons. `exact` hides the ordering from the planner (`+ 0`) so that it scans without
+ * the index. Limits are literals and the vector one parameter (the ordering names the output
+ * column `d`): Postgres then keeps one generic plan for the prepared statement instead of
+ * planning each execution (a parameter LIMIT makes the generic plan look costlier).
  */
-function labelSearchTerms(clipModelId: number, dim: number, vector: ArrayLike<number>, filter: NeuronSearchFilter) {
+function nearestHits(clipModelId: number, dim: number, vector: ArrayLike<number>, first: number, filter: NeuronSearchFilter, exact = false) {
   const d = sql.raw(int(dim));
   // A literal, not a parameter: the planner must see it to use the partial index.
   const clip = sql.raw(int(clipModelId));
@@ -234,15 +240,40 @@ function labelSearchTerms(clipModelId: number, dim: number, vector: ArrayLike<nu
   if (filter.layerId !== undefined) scope.push(sql`ns.layer_id = ${filter.layerId}`);
   if (filter.modelIds) scope.push(sql`ns.model_id = ANY(${sql.param(filter.modelIds)}::int[])`);
   const filtered = scope.length > 1;
-  const inScope = filtered ? sql`AND EXISTS (SELECT 1 FROM neuron_search ns WHERE ns.concept_id = ls.concept_id AND ${sql.join(scope, sql` AND `)})` : sql``;
-  return { clip, dist, filtered, inScope, inScopeJoin: sql.join(scope, sql` AND `) };
+  const inScope = sql.join(scope, sql` AND `);
+  const labelInScope = filtered ? sql`AND EXISTS (SELECT 1 FROM neuron_search ns WHERE ns.concept_id = ls.concept_id AND ${inScope})` : sql``;
+  const order = exact ? sql`${dist} + 0` : sql`d`;
+  const limit = sql.raw(int(first));
+  const query = sql`
+    SELECT ns.neuron_id AS "neuronId", ns.run_id AS "runId", ns.layer_id AS "layerId", ns.model_id AS "modelId",
+           n.unit, c.text AS label, ns.score, 1 - l.d AS similarity, l.d AS dist
+    FROM (SELECT ls.concept_id, ${dist} AS d FROM label_search ls
+          WHERE ls.clip_model_id = ${clip} ${labelInScope} ORDER BY ${order} LIMIT ${limit}) l
+    JOIN neuron_search ns ON ${inScope} AND ns.concept_id = l.concept_id
+    JOIN neurons n ON n.id = ns.neuron_id
+    JOIN concepts c ON c.id = ns.concept_id
+    ORDER BY l.d, ns.neuron_id
+    LIMIT ${limit}`;
+  return { query, filtered };
+}
+
+/** A hit row as the driver returns it (numbers may come back as strings). */
+function toHit(r: NeuronHit): NeuronHit {
+  return {
+    neuronId: Number(r.neuronId),
+    runId: Number(r.runId),
+    layerId: Number(r.layerId),
+    modelId: Number(r.modelId),
+    unit: Number(r.unit),
+    label: r.label,
+    score: Number(r.score),
+    similarity: Number(r.similarity),
+  };
 }
 
 /**
- * The `first` neurons whose label embedding is nearest (cosine) to `vector`: the nearest labels
- * through the HNSW index of the CLIP model, then their neurons. With a filter (models, a layer),
- * only labels some neuron in scope carries count, and pgvector's iterative scan keeps reading
- * the index until enough are found. `exact` scans without the index (the benchmark's baseline).
+ * The `first` neurons whose label embedding is nearest (cosine) to `vector` (see nearestHits).
+ * `exact` scans without the index (the benchmark's baseline).
  */
 export async function nearestNeurons(
   db: AtlasDb,
@@ -253,34 +284,10 @@ export async function nearestNeurons(
   filter: NeuronSearchFilter = {},
   opts: { exact?: boolean } = {},
 ): Promise<NeuronHit[]> {
-  const { clip, dist, filtered, inScope, inScopeJoin } = labelSearchTerms(clipModelId, dim, vector, filter);
-  // `+ 0` hides the ordering from the planner so that it cannot use the index. Ordering by the
-  // output column `d` sends the query vector once (it is parsed per execution).
-  const order = opts.exact ? sql`${dist} + 0` : sql`d`;
-  const limit = sql.raw(int(first));
-  // Each label has at least one neuron in scope, so the `first` nearest labels hold the `first` nearest neurons.
-  const query = sql`
-    SELECT ns.neuron_id AS "neuronId", ns.run_id AS "runId", ns.layer_id AS "layerId", ns.model_id AS "modelId",
-           n.unit, c.text AS label, ns.score, 1 - l.d AS similarity
-    FROM (SELECT ls.concept_id, ${dist} AS d FROM label_search ls
-          WHERE ls.clip_model_id = ${clip} ${inScope} ORDER BY ${order} LIMIT ${limit}) l
-    JOIN neuron_search ns ON ${inScopeJoin} AND ns.concept_id = l.concept_id
-    JOIN neurons n ON n.id = ns.neuron_id
-    JOIN concepts c ON c.id = ns.concept_id
-    ORDER BY l.d, ns.neuron_id
-    LIMIT ${limit}`;
+  const { query, filtered } = nearestHits(clipModelId, dim, vector, first, filter, opts.exact);
   const run = async (q: Q) => (await q.execute(query)).rows as NeuronHit[];
   const rows = opts.exact ? await run(db) : await withHnswSettings(db, first, filtered, run);
-  return rows.map((r) => ({
-    neuronId: Number(r.neuronId),
-    runId: Number(r.runId),
-    layerId: Number(r.layerId),
-    modelId: Number(r.modelId),
-    unit: Number(r.unit),
-    label: r.label,
-    score: Number(r.score),
-    similarity: Number(r.similarity),
-  }));
+  return rows.map(toHit);
 }
 
 export interface NeuronHitWithRows extends NeuronHit {
@@ -309,48 +316,29 @@ export async function nearestNeuronsWithRows(
   first: number,
   filter: NeuronSearchFilter = {},
 ): Promise<NeuronSearchResult> {
-  const { clip, dist, filtered, inScope, inScopeJoin } = labelSearchTerms(clipModelId, dim, vector, filter);
-  // Literal limits and one vector parameter: Postgres then settles on a generic plan for the
-  // prepared statement after a few executions instead of planning each one anew (a parameter
-  // LIMIT makes the generic plan look costlier than any custom one).
-  const limit = sql.raw(int(first));
+  const { query: nearest, filtered } = nearestHits(clipModelId, dim, vector, first, filter);
   // The fingerprint row always comes back (LEFT JOIN), hits or not.
   const query = sql`
     SELECT fp.n AS "fpN", fp.m AS "fpM", h.*, to_jsonb(lr) AS "layerRow", to_jsonb(mr) AS "modelRow", to_jsonb(rr) AS "runRow"
     FROM (SELECT count(*)::int AS n, coalesce(max(id), 0)::int AS m FROM dissection_runs WHERE status = 'complete') fp
     LEFT JOIN (
-      (SELECT ns.neuron_id AS "neuronId", ns.run_id AS "runId", ns.layer_id AS "layerId", ns.model_id AS "modelId",
-              n.unit, c.text AS label, ns.score, 1 - l.d AS similarity, l.d AS dist
-       FROM (SELECT ls.concept_id, ${dist} AS d FROM label_search ls
-             WHERE ls.clip_model_id = ${clip} ${inScope} ORDER BY d LIMIT ${limit}) l
-       JOIN neuron_search ns ON ${inScopeJoin} AND ns.concept_id = l.concept_id
-       JOIN neurons n ON n.id = ns.neuron_id
-       JOIN concepts c ON c.id = ns.concept_id
-       ORDER BY l.d, ns.neuron_id
-       LIMIT ${limit}) h
+      (${nearest}) h
       JOIN layers lr ON lr.id = h."layerId"
       JOIN target_models mr ON mr.id = h."modelId"
       LEFT JOIN dissection_runs rr ON rr.id = h."runId" AND rr.status = 'complete'
     ) ON true
     ORDER BY h.dist, h."neuronId"`;
   type Row = NeuronHit & { fpN: number; fpM: number; neuronId: number | null; layerRow: unknown; modelRow: unknown; runRow: unknown };
-  const rows = filtered
-    ? await withHnswSettings(db, first, filtered, async (q) => (await q.execute(query)).rows as Row[])
-    : // Unfiltered with default settings: no transaction, a prepared statement on Postgres.
-      await withHnswSettings(db, first, false, async (q) => (q === db ? executePrepared<Row>(db, query) : ((await q.execute(query)).rows as Row[])));
+  // With default settings (unfiltered) there is no transaction: a prepared statement on Postgres.
+  const rows = await withHnswSettings(db, first, filtered, async (q) =>
+    q === db ? executePrepared<Row>(db, query) : ((await q.execute(query)).rows as Row[]),
+  );
   const head = rows[0];
   const fingerprint = head ? `${Number(head.fpN)}:${Number(head.fpM)}` : '0:0';
   const hits = rows
     .filter((r) => r.neuronId !== null && r.neuronId !== undefined)
     .map((r) => ({
-      neuronId: Number(r.neuronId),
-      runId: Number(r.runId),
-      layerId: Number(r.layerId),
-      modelId: Number(r.modelId),
-      unit: Number(r.unit),
-      label: r.label,
-      score: Number(r.score),
-      similarity: Number(r.similarity),
+      ...toHit(r),
       layer: rowFromJson(layers, r.layerRow),
       model: rowFromJson(targetModels, r.modelRow),
       run: r.runRow === null || r.runRow === undefined ? null : rowFromJson(dissectionRuns, r.runRow),
