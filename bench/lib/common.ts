@@ -21,7 +21,8 @@ export function rng(seed: number): () => number {
  * and resolves with its base URL once it says it is listening.
  */
 export async function startServer(env: Record<string, string>): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/server/main.ts')], {
+  // Node flags as `npm start` gives them (package.json).
+  const proc = spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', join(repoRoot, 'src/server/main.ts')], {
     cwd: repoRoot,
     env: { ...process.env, PORT: '0', ATLAS_SEED: join(repoRoot, 'does-not-exist'), ...env },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -607,11 +607,15 @@ export class AtlasStore {
     });
   }
 
-  /** Marks a running run complete (from now on it is visible) and records its timings (seconds). */
-  async completeRun(runId: number, timings: Record<string, number> = {}): Promise<void> {
+  /**
+   * Marks a running run complete (from now on it is visible) and records its timings (seconds);
+   * `clock` keeps the times of a run made elsewhere (a seed), in the same statement: the row of a
+   * complete run does not change afterwards (searches keep it while no other run completes).
+   */
+  async completeRun(runId: number, timings: Record<string, number> = {}, clock?: { startedAt: Date; finishedAt: Date }): Promise<void> {
     const rows = await this.db
       .update(t.dissectionRuns)
-      .set({ status: 'complete', timings, finishedAt: sql`now()` })
+      .set({ status: 'complete', timings, finishedAt: clock?.finishedAt ?? sql`now()`, ...(clock ? { startedAt: clock.startedAt } : {}) })
       .where(and(eq(t.dissectionRuns.id, runId), eq(t.dissectionRuns.status, 'running')))
       .returning({ id: t.dissectionRuns.id });
     if (rows.length === 0) throw new Error(`run ${runId} is not a running run`);

@@ -221,14 +221,11 @@ export async function importSeed(store: AtlasStore, path: string): Promise<SeedS
       case 'runComplete': {
         const runId = ref(line.run, lineNo);
         const times = runTimes.get(String(line.run));
-        await store.completeRun(runId, times?.timings ?? {});
         // Keep the original run's clock, not the import's.
-        if (times?.startedAt) {
-          await store.db
-            .update(t.dissectionRuns)
-            .set({ startedAt: new Date(times.startedAt), finishedAt: times.finishedAt ? new Date(times.finishedAt) : new Date() })
-            .where(eq(t.dissectionRuns.id, runId));
-        }
+        const clock = times?.startedAt
+          ? { startedAt: new Date(times.startedAt), finishedAt: times.finishedAt ? new Date(times.finishedAt) : new Date() }
+          : undefined;
+        await store.completeRun(runId, times?.timings ?? {}, clock);
         summary.runs++;
         break;
       }

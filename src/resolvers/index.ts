@@ -12,8 +12,16 @@ import {
   requireModelLayer,
   selectRun,
 } from './lookup.js';
+import type { LabelRow } from '../db/atlas-reader.js';
+import type { AtlasContext } from './context.js';
 import type { NeuronParent } from './parents.js';
 import { mergeResolvers, queryResolvers } from './queries/index.js';
+
+/** The rank-0 label of a neuron in its run (batched through the request's loader). */
+async function topLabel(n: NeuronParent, ctx: AtlasContext): Promise<LabelRow | undefined> {
+  if (!n.run) return undefined;
+  return (await ctx.loaders.labels.load({ runId: n.run.id, neuronId: n.neuronId }))[0];
+}
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeResolver,
@@ -103,18 +111,10 @@ export const resolvers: Resolvers = {
 
   Neuron: {
     id: (n) => `${n.model.name}@${n.model.version}/${n.layer.name}/${n.unit}`,
-    label: async (n, _a, ctx) => {
-      if (n.label !== undefined) return n.label;
-      if (!n.run) return null;
-      const labels = await ctx.loaders.labels.load({ runId: n.run.id, neuronId: n.neuronId });
-      return labels[0]?.text ?? null;
-    },
-    score: async (n, _a, ctx) => {
-      if (n.score !== undefined) return n.score;
-      if (!n.run) return null;
-      const labels = await ctx.loaders.labels.load({ runId: n.run.id, neuronId: n.neuronId });
-      return labels[0]?.score ?? null;
-    },
+    // Synchronous when the parent already carries the label (listings, search hits): a promise
+    // per field would double what graphql-js allocates for a page of neurons.
+    label: (n, _a, ctx) => (n.label !== undefined ? n.label : topLabel(n, ctx).then((l) => l?.text ?? null)),
+    score: (n, _a, ctx) => (n.score !== undefined ? n.score : topLabel(n, ctx).then((l) => l?.score ?? null)),
     labels: async (n, args, ctx) => {
       const first = pageSize(args.first, 5, MAX_LIST_SIZE);
       if (!n.run) return [];

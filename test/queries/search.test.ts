@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import { EF_SEARCH } from '../../src/db/hnsw-settings.js';
 import { drivers, openTestAtlas, type TestAtlas } from '../store/helpers.js';
 import { CLASSES, errorCode, ok, startClient, tinyClipDir, writeQueryAtlas, type Client, type QueryAtlas } from './helpers.js';
 
@@ -16,11 +17,12 @@ describe.each(drivers)('semantic search over HTTP on %s', (driver) => {
   let atlas: TestAtlas;
   let client: Client;
   let q: QueryAtlas;
+  let statements: string[] = [];
   const count = async (table: string) =>
     Number(((await atlas.store.db.execute(sql.raw(`SELECT count(*)::int AS n FROM ${table}`))).rows[0] as { n: number }).n);
 
   beforeAll(async () => {
-    atlas = await openTestAtlas(driver);
+    atlas = await openTestAtlas(driver, { onQuery: (text) => statements.push(text) });
     q = await writeQueryAtlas(atlas.store);
     // A second version whose l1 units are labelled with class names directly.
     const v2 = await writeQueryAtlas(atlas.store, { version: '2', unitClass: [5, 4, 3, 2, 1, 0], seed: 9 });
@@ -74,6 +76,22 @@ describe.each(drivers)('semantic search over HTTP on %s', (driver) => {
     expect(strict.map((h) => h.neuron.label)).toEqual(['blue', 'blue', 'blue']);
     const both = ok(await client.gql(SEARCH, { q: 'cat', first: 10, model: 'net' })).searchNeurons as Hit[];
     expect(new Set(both.map((h) => h.neuron.model.version))).toEqual(new Set(['1', '2']));
+  });
+
+  it('answers a repeated search in one statement, at the session ef_search, widening it for more hits', async () => {
+    const search = () => client.gql(SEARCH, { q: 'dog', first: 4 });
+    const first = ok(await search());
+    statements = [];
+    expect(ok(await search())).toEqual(first);
+    // Hit rows (layer, model, run) are kept while no run completes: only the search itself runs.
+    expect(statements).toHaveLength(1);
+    expect(statements[0]).toContain('label_search');
+    const ef = await atlas.store.db.execute(sql`SHOW hnsw.ef_search`);
+    expect(Object.values(ef.rows[0] as Record<string, string>)).toEqual([String(EF_SEARCH)]);
+    statements = [];
+    const wide = ok(await client.gql(SEARCH, { q: 'dog', first: EF_SEARCH + 1 })).searchNeurons as Hit[];
+    expect(wide).toHaveLength(20); // every labelled neuron
+    expect(statements.some((text) => text.includes(`SET LOCAL hnsw.ef_search = ${EF_SEARCH + 1}`))).toBe(true);
   });
 
   it('bounds its input with clear errors', async () => {

@@ -8,30 +8,18 @@
  * up to date layer by layer when the set of complete runs has changed.
  */
 import { sql } from 'drizzle-orm';
-import { rowFromJson } from '../atlas-reader.js';
 import { executePrepared } from './prepared.js';
-import { dissectionRuns, layers, targetModels } from '../schema.js';
+import { EF_SEARCH } from '../hnsw-settings.js';
 import type { AtlasDb } from '../connection.js';
 
 type Q = AtlasDb | Parameters<Parameters<AtlasDb['transaction']>[0]>[0];
 
-/**
- * Candidates the HNSW graph search keeps (pgvector's hnsw.ef_search; at least `first`). More is
- * slower and finds more of the true nearest labels. Unset, the server's setting applies
- * (pgvector's default is 40: recall@10 1.0 on the benchmark's word-like queries) and a search
- * is one statement; ATLAS_HNSW_EF_SEARCH sets it per search (a transaction with SET LOCAL).
- */
-export const EF_SEARCH: number | undefined = process.env.ATLAS_HNSW_EF_SEARCH
-  ? Math.max(1, Math.min(1000, Math.trunc(Number(process.env.ATLAS_HNSW_EF_SEARCH)) || 40))
-  : undefined;
-const PGVECTOR_DEFAULT_EF = 40;
-
-/** Runs `query`, first setting ef_search / iterative scan for it when they differ from the defaults. */
+/** Runs `query`, in a transaction that first widens ef_search / turns on iterative scan when it needs them. */
 async function withHnswSettings<T>(db: AtlasDb, first: number, iterative: boolean, query: (q: Q) => Promise<T>): Promise<T> {
-  const ef = Math.max(EF_SEARCH ?? PGVECTOR_DEFAULT_EF, first);
-  if (!iterative && EF_SEARCH === undefined && ef === PGVECTOR_DEFAULT_EF) return query(db);
+  // Every session starts at EF_SEARCH (connection.ts): the common search is one statement.
+  if (!iterative && first <= EF_SEARCH) return query(db);
   return db.transaction(async (tx) => {
-    if (EF_SEARCH !== undefined || ef !== PGVECTOR_DEFAULT_EF) await tx.execute(sql.raw(`SET LOCAL hnsw.ef_search = ${Math.trunc(ef)}`));
+    if (first > EF_SEARCH) await tx.execute(sql.raw(`SET LOCAL hnsw.ef_search = ${Math.trunc(Math.min(first, 1000))}`));
     if (iterative) await tx.execute(sql`SET LOCAL hnsw.iterative_scan = strict_order`);
     return query(tx);
   });
@@ -290,25 +278,17 @@ export async function nearestNeurons(
   return rows.map(toHit);
 }
 
-export interface NeuronHitWithRows extends NeuronHit {
-  layer: typeof layers.$inferSelect;
-  model: typeof targetModels.$inferSelect;
-  /** Null when the run is no longer complete (deleted meanwhile). */
-  run: typeof dissectionRuns.$inferSelect | null;
-}
-
 export interface NeuronSearchResult {
   /** runsFingerprint as of this statement: when it differs from the caller's, the index may be stale. */
   fingerprint: string;
-  hits: NeuronHitWithRows[];
+  hits: NeuronHit[];
 }
 
 /**
- * nearestNeurons with everything a search answer shows, in ONE statement: the runs fingerprint
- * (so that the caller can check the index was fresh without another round trip), and each hit's
- * layer, model and run rows (so that no loader has to fetch them).
+ * nearestNeurons and the runs fingerprint in ONE statement, so that the caller can check the
+ * index was fresh without another round trip.
  */
-export async function nearestNeuronsWithRows(
+export async function nearestNeuronsWithFingerprint(
   db: AtlasDb,
   clipModelId: number,
   dim: number,
@@ -319,30 +299,18 @@ export async function nearestNeuronsWithRows(
   const { query: nearest, filtered } = nearestHits(clipModelId, dim, vector, first, filter);
   // The fingerprint row always comes back (LEFT JOIN), hits or not.
   const query = sql`
-    SELECT fp.n AS "fpN", fp.m AS "fpM", h.*, to_jsonb(lr) AS "layerRow", to_jsonb(mr) AS "modelRow", to_jsonb(rr) AS "runRow"
+    SELECT fp.n AS "fpN", fp.m AS "fpM", h.*
     FROM (SELECT count(*)::int AS n, coalesce(max(id), 0)::int AS m FROM dissection_runs WHERE status = 'complete') fp
-    LEFT JOIN (
-      (${nearest}) h
-      JOIN layers lr ON lr.id = h."layerId"
-      JOIN target_models mr ON mr.id = h."modelId"
-      LEFT JOIN dissection_runs rr ON rr.id = h."runId" AND rr.status = 'complete'
-    ) ON true
+    LEFT JOIN (${nearest}) h ON true
     ORDER BY h.dist, h."neuronId"`;
-  type Row = NeuronHit & { fpN: number; fpM: number; neuronId: number | null; layerRow: unknown; modelRow: unknown; runRow: unknown };
+  type Row = NeuronHit & { fpN: number; fpM: number; neuronId: number | null };
   // With default settings (unfiltered) there is no transaction: a prepared statement on Postgres.
   const rows = await withHnswSettings(db, first, filtered, async (q) =>
     q === db ? executePrepared<Row>(db, query) : ((await q.execute(query)).rows as Row[]),
   );
   const head = rows[0];
   const fingerprint = head ? `${Number(head.fpN)}:${Number(head.fpM)}` : '0:0';
-  const hits = rows
-    .filter((r) => r.neuronId !== null && r.neuronId !== undefined)
-    .map((r) => ({
-      ...toHit(r),
-      layer: rowFromJson(layers, r.layerRow),
-      model: rowFromJson(targetModels, r.modelRow),
-      run: r.runRow === null || r.runRow === undefined ? null : rowFromJson(dissectionRuns, r.runRow),
-    }));
+  const hits = rows.filter((r) => r.neuronId !== null && r.neuronId !== undefined).map(toHit);
   return { fingerprint, hits };
 }
 

@@ -11,7 +11,7 @@ import {
   activationsOfImage,
   clipModelOfScope,
   nearestImages,
-  nearestNeuronsWithRows,
+  nearestNeuronsWithFingerprint,
   refreshNeuronSearch,
   runsFingerprint,
   type NeuronSearchFilter,
@@ -28,6 +28,7 @@ import { pageSize, requireLayer, requireModel } from '../lookup.js';
 import type { NeuronParent } from '../parents.js';
 import { requireApiKey } from './auth.js';
 import { embedLabelsIfConfigured } from './embed-imports.js';
+import { hitNeurons } from './hit-rows.js';
 
 /** Longest search query accepted (CLIP reads at most 77 tokens anyway). */
 export const MAX_QUERY_LENGTH = 500;
@@ -208,32 +209,15 @@ export const queryResolvers: Resolvers = {
             embedConcepts: async (texts) => void (await encoders.concepts(clip.id, texts, clip.dim)),
           });
           const vector = await encoders.query(clip.id, query);
-          const result = await nearestNeuronsWithRows(store.db, clip.id, clip.dim, vector, first, filter);
+          const result = await nearestNeuronsWithFingerprint(store.db, clip.id, clip.dim, vector, first, filter);
           lastSearchFingerprint.set(store.db, result.fingerprint);
           if (result.fingerprint !== fingerprint && attempt < 2) {
             fingerprint = result.fingerprint;
             continue;
           }
-          let hits = result.hits;
-          if (args.minScore != null) hits = hits.filter((h) => h.similarity >= args.minScore!);
-          for (const h of hits) {
-            // Later resolvers (and other hits) find these rows without a query.
-            ctx.loaders.layer.prime(h.layerId, h.layer);
-            ctx.loaders.model.prime(h.modelId, h.model);
-            ctx.loaders.run.prime(h.runId, h.run ?? undefined);
-          }
-          return hits.map((h) => ({
-            similarity: h.similarity,
-            neuron: {
-              neuronId: h.neuronId,
-              unit: h.unit,
-              layer: h.layer,
-              model: h.model,
-              run: h.run,
-              label: h.label,
-              score: h.score,
-            } satisfies NeuronParent,
-          }));
+          let found = result.hits;
+          if (args.minScore != null) found = found.filter((h) => h.similarity >= args.minScore!);
+          return hitNeurons(ctx, store.db, result.fingerprint, found);
         }
       }),
 
