@@ -17,6 +17,8 @@
  *   in the database, as for a repeated query), the load generator on the same machine:
  *   - at a steady --rate requests/s (open loop: requests arrive on schedule whatever the server
  *     is doing; latency counts from the scheduled time): p50/p99, the goal's figures;
+ *     with the CPU one request costs the server and a local Postgres (from /proc), which tells
+ *     a slower or busier machine from a slower server;
  *   - capacity: as many requests/s as --connections closed-loop autocannon connections get
  *     (latency there is mostly queueing once the server is saturated), beside /healthz on the
  *     same server as the machine's baseline.
@@ -33,6 +35,7 @@ import { openStore, type AtlasStore } from '../src/db/atlas-store.js';
 import { nearestNeurons, refreshNeuronSearch, vectorText } from '../src/db/queries/search.js';
 import { repoRoot, rng, startServer } from './lib/common.js';
 import { pacedLoad, type PacedResult } from './lib/paced.js';
+import { cpuPerRequest, cpuSnapshot, type CpuSnapshot } from './lib/proc-cpu.js';
 
 const { values: opt } = parseArgs({
   options: {
@@ -206,6 +209,7 @@ const { proc, url } = await startServer(serverEnv);
 let healthRps: number | undefined;
 let http: { rps: number; p50_ms: number; p99_ms: number; requests: number; errors: number; non2xx: number };
 let paced: PacedResult;
+let cpu: CpuSnapshot | undefined;
 try {
   const body = (i: number) =>
     JSON.stringify({
@@ -220,8 +224,10 @@ try {
   }
   // Warm at the same rate first: the pool opens its connections, whose first statements plan and read cold.
   await pacedLoad({ url: `${url}/graphql`, rate: RATE, seconds: 2, body });
+  const cpuBefore = cpuSnapshot(proc.pid!);
   paced = await pacedLoad({ url: `${url}/graphql`, rate: RATE, seconds: DURATION, body });
-  log(`searchNeurons over HTTP at a steady ${RATE} req/s (${DURATION} s): answered ${paced.rps} req/s, p50 ${paced.p50_ms} ms, p90 ${paced.p90_ms} ms, p99 ${paced.p99_ms} ms, max ${paced.max_ms} ms, ${paced.errors} errors`);
+  cpu = cpuPerRequest(cpuBefore, cpuSnapshot(proc.pid!), paced.requests);
+  log(`searchNeurons over HTTP at a steady ${RATE} req/s (${DURATION} s): answered ${paced.rps} req/s, p50 ${paced.p50_ms} ms, p90 ${paced.p90_ms} ms, p99 ${paced.p99_ms} ms, max ${paced.max_ms} ms, ${paced.errors} errors${cpu ? `; CPU per request: server ${cpu.server} ms, Postgres ${driver === 'postgres' ? `${cpu.postgres} ms (local processes)` : 'in the server'}` : ''}`);
   // Context for the figures below: the same server answering /healthz (express + one trivial query).
   const health = await autocannon({ url: `${url}/healthz`, connections: CONNECTIONS, duration: Math.min(5, DURATION) });
   healthRps = Math.round(health.requests.average);
@@ -267,6 +273,9 @@ const figures = {
   steady_p99_ms: paced.p99_ms,
   steady_max_ms: paced.max_ms,
   steady_errors: paced.errors,
+  steady_cpu_ms_per_request_server: cpu?.server ?? null,
+  // Postgres processes on this machine (0 when the server is elsewhere); PGlite runs inside the server.
+  steady_cpu_ms_per_request_postgres: driver === 'postgres' ? (cpu?.postgres ?? null) : null,
   capacity_connections: CONNECTIONS,
   capacity_rps: http.rps,
   capacity_p50_ms: http.p50_ms,
