@@ -9,7 +9,7 @@ import type { LabelScore, Matrix } from '../../db/contracts.js';
 import type { ConceptMatrix } from './concepts.js';
 import { cosSimilarity, cosSimilarityCubed } from './cos.js';
 import { topLabels } from './labels.js';
-import { parallelLogLikelihoods, warmWorkers } from './parallel.js';
+import { parallelLogLikelihoods, priorAndLabelsOnThreads, warmWorkers } from './parallel.js';
 import {
   assertSimilarityName,
   resolveParams,
@@ -20,7 +20,7 @@ import {
 } from './params.js';
 import { rankReorder } from './rank-reorder.js';
 import { topIndicesPerColumn } from './topk.js';
-import { subtractPrior, termSpec } from './wpmi.js';
+import { termSpec } from './wpmi.js';
 
 export { denseConcepts, factoredConcepts, normaliseRows, readerConcepts, toShared, type ConceptMatrix } from './concepts.js';
 export {
@@ -108,8 +108,9 @@ export async function score(
       if (useThreads > 1) warmWorkers(useThreads);
       const top = topIndicesPerColumn(activations, p.top_k);
       const l = await parallelLogLikelihoods(concepts.source(), top, spec, useThreads, progress, {}, engine);
-      scores = subtractPrior(l, k, c, p.lam);
-      break;
+      // L comes back in shared memory from threads: its prior and labels are split between them too.
+      const labels = await priorAndLabelsOnThreads(l, k, c, p.lam, topN, useThreads);
+      return withMatrix({ labels }, l, k, c, opts.keepMatrix);
     }
     case 'cos_similarity':
       resolveParams(name, params as Record<string, unknown>, n);
@@ -126,7 +127,10 @@ export async function score(
       break;
     }
   }
-  const result: ScoreResult = { labels: topLabels(scores, k, c, topN) };
-  if (opts.keepMatrix) result.matrix = { rows: k, cols: c, data: Float32Array.from(scores) };
+  return withMatrix({ labels: topLabels(scores, k, c, topN) }, scores, k, c, opts.keepMatrix);
+}
+
+function withMatrix(result: ScoreResult, scores: Float64Array, k: number, c: number, keep?: boolean): ScoreResult {
+  if (keep) result.matrix = { rows: k, cols: c, data: Float32Array.from(scores) };
   return result;
 }

@@ -1,12 +1,15 @@
 /** Per neuron, the best concepts of a K x C score matrix. */
 import type { LabelScore } from '../../db/contracts.js';
 
-/** Best `topN` concepts of each row, best first (NaN ranks last; ties: lower concept first). */
-export function topLabels(scores: Float64Array, k: number, c: number, topN: number): LabelScore[][] {
+/**
+ * Best `topN` concepts of each row (rows k0..k1-1), best first (NaN ranks last; ties: lower
+ * concept first). Self-contained: worker threads run its source text (parallel.ts).
+ */
+export function topLabels(scores: Float64Array, k: number, c: number, topN: number, k0 = 0, k1 = k): LabelScore[][] {
   const n = Math.min(topN, c);
   const out: LabelScore[][] = [];
   const keyOf = (v: number): number => (Number.isNaN(v) ? -Infinity : v);
-  for (let i = 0; i < k; i++) {
+  for (let i = k0; i < k1; i++) {
     const o = i * c;
     // Kept sorted, best first; n is small, so insertion is cheapest.
     const best: LabelScore[] = [];

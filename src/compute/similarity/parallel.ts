@@ -7,7 +7,9 @@
 import { Worker } from 'node:worker_threads';
 import { isSharedSource } from './concepts.js';
 import { onnxLogLikelihoods } from './onnx-engine.js';
-import { KERNEL_FUNCTIONS, logLikelihoods, type KernelSpec, type RowSource, type SimdPlace } from './kernel.js';
+import { KERNEL_FUNCTIONS, logLikelihoods, subtractPrior, type KernelSpec, type RowSource, type SimdPlace } from './kernel.js';
+import type { LabelScore } from '../../db/contracts.js';
+import { topLabels } from './labels.js';
 
 type Reply =
   | { type: 'ack' }
@@ -15,11 +17,12 @@ type Reply =
   | { type: 'progress'; done: number; total: number }
   | { type: 'done'; result: Float64Array }
   | { type: 'finished' }
+  | { type: 'labels'; labels: LabelScore[][] }
   | { type: 'error'; message: string };
 
 const WORKER_SOURCE = `
 var __name = (f) => f; // helper some TypeScript transpilers insert into function bodies
-${KERNEL_FUNCTIONS.map((f) => f.toString()).join('\n')}
+${[...KERNEL_FUNCTIONS, topLabels].map((f) => f.toString()).join('\n')}
 const { parentPort } = require('node:worker_threads');
 let acc = null; // accumulator of the onnx engine's neuron group (see AccumulatorWorker)
 parentPort.on('message', (req) => {
@@ -37,6 +40,13 @@ parentPort.on('message', (req) => {
     if (req.type === 'acc-softmax') {
       const invSum = simdSoftmaxInto(acc, req.data, req.c, req.ids, req.stageAddress, req.paddedC, req.outAddress, req.a);
       return parentPort.postMessage({ type: 'softmax', invSum }, [invSum.buffer]);
+    }
+    if (req.type === 'prior') {
+      subtractPrior(req.l, req.k, req.c, req.lam, req.c0, req.c1);
+      return parentPort.postMessage({ type: 'finished' });
+    }
+    if (req.type === 'labels') {
+      return parentPort.postMessage({ type: 'labels', labels: topLabels(req.scores, req.k, req.c, req.topN, req.k0, req.k1) });
     }
     if (req.type === 'acc-finish') {
       accFinish(acc); // into the shared output given to acc-init
@@ -90,7 +100,7 @@ function runInWorker(req: Request, onProgress: (d: number, t: number) => void): 
     };
     const onMessage = (msg: Reply): void => {
       if (msg.type === 'progress') return onProgress(msg.done, msg.total);
-      if (msg.type === 'ack' || msg.type === 'softmax' || msg.type === 'finished') return;
+      if (msg.type === 'ack' || msg.type === 'softmax' || msg.type === 'finished' || msg.type === 'labels') return;
       detach();
       release(worker);
       if (msg.type === 'done') resolve(msg.result);
@@ -105,6 +115,52 @@ function runInWorker(req: Request, onProgress: (d: number, t: number) => void): 
     worker.on('error', onError);
     worker.postMessage(req);
   });
+}
+
+/** One request to an idle worker; resolves with its reply. */
+function callWorker(msg: object): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const worker = acquire();
+    const onMessage = (reply: Reply): void => {
+      if (reply.type === 'progress') return;
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      release(worker);
+      if (reply.type === 'error') reject(new Error(reply.message));
+      else resolve(reply);
+    };
+    const onError = (error: Error): void => {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      void worker.terminate();
+      reject(error);
+    };
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.postMessage(msg);
+  });
+}
+
+/**
+ * subtractPrior then topLabels of a K x C matrix in shared memory, on `threads` threads: the
+ * prior by ranges of concepts, then the labels by ranges of neurons (the labels need every
+ * concept's prior). Same arithmetic, same order per value, as on one thread.
+ */
+export async function priorAndLabelsOnThreads(
+  l: Float64Array,
+  k: number,
+  c: number,
+  lam: number,
+  topN: number,
+  threads: number,
+): Promise<LabelScore[][]> {
+  if (threads <= 1 || !(l.buffer instanceof SharedArrayBuffer)) return topLabels(subtractPrior(l, k, c, lam), k, c, topN);
+  const cut = (n: number, parts: number) => Array.from({ length: parts + 1 }, (_, g) => Math.round((g * n) / parts));
+  const cs = cut(c, Math.min(threads, c));
+  await Promise.all(cs.slice(1).map((c1, g) => callWorker({ type: 'prior', l, k, c, lam, c0: cs[g], c1 })));
+  const ks = cut(k, Math.min(threads, k));
+  const parts = await Promise.all(ks.slice(1).map((k1, g) => callWorker({ type: 'labels', scores: l, k, c, topN, k0: ks[g], k1 })));
+  return parts.flatMap((p) => (p.type === 'labels' ? p.labels : []));
 }
 
 /** Above this many K x C partial results per thread (16 bytes each), split by neuron rather than by image. */

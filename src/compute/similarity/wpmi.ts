@@ -9,7 +9,7 @@
  * underflow.
  */
 import type { SoftWpmiParams, WpmiParams } from './params.js';
-import { expTables, type KernelSpec } from './kernel.js';
+import type { KernelSpec } from './kernel.js';
 
 export type WpmiKind = 'soft_wpmi' | 'wpmi';
 
@@ -43,54 +43,4 @@ export function termSpec(kind: WpmiKind, params: SoftWpmiParams | WpmiParams): K
   return { topK, a, base, weight, chunk };
 }
 
-/**
- * S = L - lambda * prior, prior[c] = logsumexp_k(L[k, c]) - log(K), over all K rows of L (the
- * neurons scored together). Written in place into `l`.
- */
-export function subtractPrior(l: Float64Array, k: number, c: number, lam: number): Float64Array {
-  const logK = Math.log(k);
-  // exp(v - max) <= 1 from tables, as expRow does (relative error ~1e-14; Math.exp costs ~3x)
-  const { whole, frac } = expTables();
-  const limit = 746 * 1024;
-  // A tile of concepts at a time, over all K rows (K x TILE float64 stays in cache for the
-  // three passes): L is read from memory once and written once. Within a tile, sums run over
-  // i = 0..K-1 in order, as column by column.
-  const TILE = Math.max(8, Math.min(c, Math.floor((1 << 17) / Math.max(1, k))));
-  const max = new Float64Array(TILE);
-  const sum = new Float64Array(TILE);
-  for (let t0 = 0; t0 < c; t0 += TILE) {
-    const w = Math.min(TILE, c - t0);
-    max.fill(-Infinity);
-    sum.fill(0);
-    for (let i = 0; i < k; i++) {
-      const o = i * c + t0;
-      for (let j = 0; j < w; j++) {
-        const v = l[o + j]!;
-        if (v > max[j]! || v !== v) max[j] = Math.max(max[j]!, v);
-      }
-    }
-    for (let i = 0; i < k; i++) {
-      const o = i * c + t0;
-      for (let j = 0; j < w; j++) {
-        // u = (max - v) * 1024 >= 0: whole units, 1/1024ths, and a remainder r in (-1/1024, 0]
-        const u = (max[j]! - l[o + j]!) * 1024;
-        let e: number;
-        if (u < limit) {
-          const b = u | 0;
-          const r = (b - u) * (1 / 1024);
-          e = whole[b >> 10]! * frac[b & 1023]! * (1 + r * (1 + r * (0.5 + r * (1 / 6))));
-        } else {
-          e = u !== u ? NaN : 0; // NaN stays NaN, as with Math.exp; below e^-746 is 0
-        }
-        sum[j]! += e;
-      }
-    }
-    // sum now holds lambda * prior
-    for (let j = 0; j < w; j++) sum[j] = lam * (max[j] === -Infinity ? -Infinity : max[j]! + Math.log(sum[j]!) - logK);
-    for (let i = 0; i < k; i++) {
-      const o = i * c + t0;
-      for (let j = 0; j < w; j++) l[o + j]! -= sum[j]!;
-    }
-  }
-  return l;
-}
+// The prior (subtractPrior) is in kernel.ts with the other kernels whose source text runs in worker threads.
