@@ -81,14 +81,14 @@ export async function openConnection(opts: OpenOptions = {}): Promise<Connection
       // steady load the spare ones are: the next burst then waits for a new backend to start,
       // load its caches and prepare its statements again (a 20-40 ms stall every few seconds).
       idleTimeoutMillis: 0,
+      // Run by the pool on each new connection before handing it out.
+      onConnect: async (client: pg.ClientBase) => {
+        await client.query(SESSION_SETTINGS_SQL);
+      },
     });
     // An idle connection dropped by the server (restart, admin) must not crash the process;
     // the pool replaces it on the next query.
     pool.on('error', (error) => process.stderr.write(`atlas: Postgres connection lost: ${error.message}\n`));
-    // Queued on the new connection ahead of whatever statement it was opened for.
-    pool.on('connect', (client) => {
-      client.query(SESSION_SETTINGS_SQL).catch((error: Error) => process.stderr.write(`atlas: ${SESSION_SETTINGS_SQL}: ${error.message}\n`));
-    });
     // Fail now, with the URL in the message, rather than on the first query.
     try {
       const client = await pool.connect();

@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/db/atlas-store.js';
 import { copyTemplateTo, drivers, freshPostgresDatabase, repoRoot, writeCompleteRun, writeFixtureSets } from '../store/helpers.js';
@@ -46,7 +47,7 @@ async function labelsOf(url: string): Promise<unknown> {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
-      query: '{ neurons(model: "toy", layer: "fc") { totalCount edges { node { unit label topImages(first: 1) { uri } } } run { method timings } } }',
+      query: '{ neurons(model: "toy", layer: "fc") { totalCount edges { node { unit label topImages(first: 1) { uri } } } run { method timings startedAt finishedAt } } }',
     }),
   });
   expect(res.status).toBe(200);
@@ -70,6 +71,8 @@ describe('seed snapshots and `npm start`', () => {
     const store = await openStore({ dataDir: source });
     const ids = await writeFixtureSets(store);
     await writeCompleteRun(store, ids);
+    // A run made earlier: the seed keeps its clock.
+    await store.db.execute(sql`UPDATE dissection_runs SET started_at = '2025-01-02T03:04:05Z', finished_at = '2025-01-02T03:05:06Z' WHERE status = 'complete'`);
     const running = await store.beginRun({ ...ids, parameters: { method: 'clip-dissect' } });
     expect(running).toBeGreaterThan(0);
     await store.close();
@@ -87,7 +90,7 @@ describe('seed snapshots and `npm start`', () => {
         { node: { unit: 1, label: 'green', topImages: [{ uri: 'toy:1/1' }] } },
         { node: { unit: 2, label: 'blue', topImages: [{ uri: 'toy:1/2' }] } },
       ],
-      run: { method: 'clip-dissect', timings: { total: 1.25, activations: 0.5 } },
+      run: { method: 'clip-dissect', timings: { total: 1.25, activations: 0.5 }, startedAt: '2025-01-02T03:04:05.000Z', finishedAt: '2025-01-02T03:05:06.000Z' },
     },
   };
 
