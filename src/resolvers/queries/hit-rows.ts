@@ -20,7 +20,7 @@ interface RowsOfFingerprint {
   runs: Map<number, RunRow | undefined>;
 }
 
-/** Bounds the cache when an atlas holds very many layers (it is refilled on demand). */
+/** Past this many rows (an atlas of very many layers) the kept rows start afresh. */
 const MAX_ROWS = 10_000;
 
 const perDatabase = new WeakMap<object, RowsOfFingerprint>();
@@ -28,7 +28,6 @@ const perDatabase = new WeakMap<object, RowsOfFingerprint>();
 async function fill<T>(cache: Map<number, T | undefined>, ids: number[], load: (ids: number[]) => Promise<(T | undefined | Error)[]>): Promise<void> {
   const missing = [...new Set(ids)].filter((id) => !cache.has(id));
   if (missing.length === 0) return;
-  if (cache.size + missing.length > MAX_ROWS) cache.clear();
   const rows = await load(missing);
   rows.forEach((row, i) => {
     if (row instanceof Error) throw row;
@@ -42,7 +41,8 @@ async function fill<T>(cache: Map<number, T | undefined>, ids: number[], load: (
  */
 export async function hitNeurons(ctx: AtlasContext, db: object, fingerprint: string, hits: NeuronHit[]): Promise<{ similarity: number; neuron: NeuronParent }[]> {
   let rows = perDatabase.get(db);
-  if (!rows || rows.fingerprint !== fingerprint) {
+  // A fresh set when runs changed or it grew large; a request in flight keeps the one it holds.
+  if (!rows || rows.fingerprint !== fingerprint || rows.layers.size + rows.models.size + rows.runs.size > MAX_ROWS) {
     rows = { fingerprint, layers: new Map(), models: new Map(), runs: new Map() };
     perDatabase.set(db, rows);
   }
