@@ -403,9 +403,9 @@ export class AtlasStore {
 
   // ---------------------------------------------------------------- activations
 
-  /** Stores a layer's activations (N x K, rows in image ordinal order), replacing earlier ones. */
   /**
-   * Stores a layer's activations over a probe set (replacing what was there), with `key`: what
+   * Stores a layer's activations over a probe set (N x K, rows in image ordinal order; replacing
+   * what was there), with `key`: what
    * they were computed with (network file hash, preprocessing, pool mode; see getActivations).
    */
   async putActivations(modelId: number, layerName: string, probeSetId: number, m: Matrix, key = ''): Promise<void> {

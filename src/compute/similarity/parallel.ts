@@ -90,7 +90,11 @@ interface Request {
   part?: { index: number; of: number };
 }
 
-function runInWorker(req: Request, onProgress: (d: number, t: number) => void): Promise<Float64Array> {
+/**
+ * One request to an idle worker: resolves with its first reply other than progress (reported
+ * to `onProgress`), and gives the worker back; a worker that fails is stopped.
+ */
+function callWorker(msg: object, onProgress?: (d: number, t: number) => void): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const worker = acquire();
     // Only this call's listeners come off: Worker keeps internal ones of its own.
@@ -98,40 +102,15 @@ function runInWorker(req: Request, onProgress: (d: number, t: number) => void): 
       worker.off('message', onMessage);
       worker.off('error', onError);
     };
-    const onMessage = (msg: Reply): void => {
-      if (msg.type === 'progress') return onProgress(msg.done, msg.total);
-      if (msg.type === 'ack' || msg.type === 'softmax' || msg.type === 'finished' || msg.type === 'labels') return;
-      detach();
-      release(worker);
-      if (msg.type === 'done') resolve(msg.result);
-      else reject(new Error(msg.message));
-    };
-    const onError = (error: Error): void => {
-      detach();
-      void worker.terminate();
-      reject(error);
-    };
-    worker.on('message', onMessage);
-    worker.on('error', onError);
-    worker.postMessage(req);
-  });
-}
-
-/** One request to an idle worker; resolves with its reply. */
-function callWorker(msg: object): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const worker = acquire();
     const onMessage = (reply: Reply): void => {
-      if (reply.type === 'progress') return;
-      worker.off('message', onMessage);
-      worker.off('error', onError);
+      if (reply.type === 'progress') return onProgress?.(reply.done, reply.total);
+      detach();
       release(worker);
       if (reply.type === 'error') reject(new Error(reply.message));
       else resolve(reply);
     };
     const onError = (error: Error): void => {
-      worker.off('message', onMessage);
-      worker.off('error', onError);
+      detach();
       void worker.terminate();
       reject(error);
     };
@@ -139,6 +118,12 @@ function callWorker(msg: object): Promise<Reply> {
     worker.on('error', onError);
     worker.postMessage(msg);
   });
+}
+
+async function runInWorker(req: Request, onProgress: (d: number, t: number) => void): Promise<Float64Array> {
+  const reply = await callWorker(req, onProgress);
+  if (reply.type !== 'done') throw new Error(`worker answered '${reply.type}' to a log-likelihood request`);
+  return reply.result;
 }
 
 /**
