@@ -11,9 +11,20 @@ import {
   toShared,
   type ConceptMatrix,
 } from '../../src/compute/similarity/index.js';
-import { unionOf } from '../../src/compute/similarity/kernel.js';
+import { subtractPrior, subtractPriorSimd, unionOf } from '../../src/compute/similarity/kernel.js';
 import { onnxLogLikelihoods } from '../../src/compute/similarity/onnx-engine.js';
-import { SOFTMAX_UNROLL, simdMemory, simdModuleBytes, simdSupported, type SimdKernel } from '../../src/compute/similarity/simd.js';
+import {
+  LOG_STEP,
+  SOFTMAX_UNROLL,
+  simdFused,
+  simdMatrix,
+  simdMatrixPlace,
+  simdMemory,
+  simdModuleBytes,
+  simdModuleVariantBytes,
+  simdSupported,
+  type SimdKernel,
+} from '../../src/compute/similarity/simd.js';
 import { topIndicesPerColumn } from '../../src/compute/similarity/topk.js';
 import { termSpec } from '../../src/compute/similarity/wpmi.js';
 import { naiveWpmi, rng } from './naive.js';
@@ -32,7 +43,7 @@ function worst(x: ArrayLike<number>, y: ArrayLike<number>, rel = 1e-6): number {
 const concepts = (labels: { concept: number }[][]): number[][] => labels.map((l) => l.map((x) => x.concept));
 
 const r = rng(21);
-// 37 concepts: not a multiple of the SIMD kernels' steps (2 for products, 4 x SOFTMAX_UNROLL for softmax rows)
+// 37 concepts: not a multiple of the SIMD kernels' steps (PRODUCT_STEP for products, 4 x SOFTMAX_UNROLL for softmax rows)
 const P = matrix(60, 37, () => 0.1 + 0.25 * r());
 const A = matrix(60, 7, () => (r() < 0.3 ? 0 : 2 * r()));
 const wasm = (globalThis as unknown as { WebAssembly: { Instance: new (m: unknown, i: object) => { exports: unknown }; Module: new (b: Uint8Array) => unknown } }).WebAssembly;
@@ -40,14 +51,17 @@ const wasm = (globalThis as unknown as { WebAssembly: { Instance: new (m: unknow
 describe('WebAssembly SIMD kernels', () => {
   it('runs here', () => expect(simdSupported()).toBe(true));
 
-  const kernel = (bytes: number): { k: SimdKernel; buffer: SharedArrayBuffer } => {
+  const kernel = (bytes: number, module = simdModuleBytes()): { k: SimdKernel; buffer: SharedArrayBuffer } => {
     const memory = simdMemory(bytes)!;
-    const k = new wasm.Instance(new wasm.Module(simdModuleBytes()), { env: { memory } }).exports as SimdKernel;
+    const k = new wasm.Instance(new wasm.Module(module), { env: { memory } }).exports as SimdKernel;
     return { k, buffer: memory.buffer };
   };
+  // Node 22 has relaxed SIMD; Node 20 behind a V8 flag that simd.ts turns on: both forms run here
+  it('has fused multiply-adds (relaxed SIMD)', () => expect(simdFused()).toBe(true));
+  const variants = [false, true] as const;
 
-  it('mul4 and mul1 multiply float64 products exactly as JavaScript does', () => {
-    const n = 38;
+  it('mul4 and mul1 form terms in float32 and multiply them into float64 products exactly as Math.fround does', () => {
+    const n = 40;
     const { k, buffer } = kernel(1 << 16);
     const prod = new Float64Array(buffer, 0, n).fill(1);
     const q = new Float32Array(buffer, n * 8, 4 * n);
@@ -55,17 +69,23 @@ describe('WebAssembly SIMD kernels', () => {
     const bw = [0.002, 0.998, 0.005, 0.99, 0.01, 0.98, 0.03, 0.97];
     const [b0, w0, b1, w1, b2, w2, b3, w3] = bw as [number, number, number, number, number, number, number, number];
     k.mul4(0, q.byteOffset, q.byteOffset + 4 * n, q.byteOffset + 8 * n, q.byteOffset + 12 * n, b0, w0, b1, w1, b2, w2, b3, w3, n);
-    k.mul1(0, q.byteOffset + 4, 0.5, 2, n - 2);
+    k.mul1(0, q.byteOffset + 4, 0.5, 2, n - 8);
+    const f = Math.fround;
+    const term = (b: number, w: number, v: number): number => f(f(b) + f(f(w) * v));
     for (let i = 0; i < n; i++) {
-      let want = 1 * (((b0 + w0 * q[i]!) * (b1 + w1 * q[n + i]!)) * ((b2 + w2 * q[2 * n + i]!) * (b3 + w3 * q[3 * n + i]!)));
-      if (i < n - 2) want *= 0.5 + 2 * q[i + 1]!;
+      const t = [0, 1, 2, 3].map((j) => term(bw[2 * j]!, bw[2 * j + 1]!, q[j * n + i]!));
+      let want = 1 * f(f(t[0]! * t[1]!) * f(t[2]! * t[3]!));
+      if (i < n - 8) want *= term(0.5, 2, q[i + 1]!);
       expect(prod[i], `element ${i}`).toBe(want);
+      // and within float32 rounding of the float64 terms
+      const exact = [0, 1, 2, 3].reduce((p, j) => p * (bw[2 * j]! + bw[2 * j + 1]! * q[j * n + i]!), 1) * (i < n - 8 ? 0.5 + 2 * q[i + 1]! : 1);
+      expect(Math.abs(prod[i]! / exact - 1), `element ${i}`).toBeLessThan(6e-7);
     }
   });
 
-  it('softmaxRow gives exp(aP - max) to float32 accuracy, their sum, and NaN for non-finite rows', () => {
+  for (const fused of variants) it(`softmaxRow${fused ? ' (fused multiply-adds)' : ''} gives exp(aP - max) to float32 accuracy, their sum, and NaN for non-finite rows`, () => {
     const n = Math.ceil(45 / (4 * SOFTMAX_UNROLL)) * 4 * SOFTMAX_UNROLL; // 45 values + padding to the kernel's step
-    const { k, buffer } = kernel(1 << 16);
+    const { k, buffer } = kernel(1 << 16, simdModuleVariantBytes(fused));
     const p = new Float32Array(buffer, 0, n);
     const q = new Float32Array(buffer, 4 * n, n);
     for (const a of [1, 10, 300]) {
@@ -84,7 +104,7 @@ describe('WebAssembly SIMD kernels', () => {
         // within ~1 ulp of the row's largest value (1) everywhere; relative error 1.5e-7 + 6e-8 |x|
         expect(Math.abs(q[i]! - e), `a=${a}, value ${i}`).toBeLessThan(2.5e-7);
         if (e > 1e-37) expect(Math.abs(q[i]! / e - 1), `a=${a}, value ${i}`).toBeLessThan(2e-7 + 7e-8 * Math.abs(x));
-        else expect(q[i]!).toBeLessThan(2e-38);
+        else expect(q[i]!).toBeLessThan(1.1e-37); // below e^-87 taken as e^-87
       }
       // values are added in float32 four at a time (two roundings at most) before the float64 sum
       expect(Math.abs(sum - want)).toBeLessThan(2.4e-7 * want);
@@ -93,6 +113,46 @@ describe('WebAssembly SIMD kernels', () => {
     expect(k.softmaxRow(0, q.byteOffset, n, 10)).toBeNaN();
     p[7] = Infinity;
     expect(k.softmaxRow(0, q.byteOffset, n, 10)).toBeNaN();
+  });
+
+  it('subtractPriorSimd gives subtractPrior\'s scores (odd tiles, a column of -Infinity, NaN) on one thread and on two', () => {
+    const k = 5, c = 37;
+    const l = simdMatrix(k * c)!;
+    for (let i = 0; i < l.length; i++) l[i] = -400 + 60 * r();
+    for (let i = 0; i < k; i++) l[i * c + 3] = -Infinity; // every neuron: prior -Infinity
+    l[2 * c + 4] = -Infinity; // one neuron: nil in the sum
+    l[c + 9] = NaN;
+    const want = subtractPrior(Float64Array.from(l), k, c, 0.7);
+    const simd = (thread: number) => {
+      const at = simdMatrixPlace(l, thread)!;
+      return { k: new wasm.Instance(new wasm.Module(simdModuleBytes()), { env: { memory: at.memory } }).exports as SimdKernel, scratch: at.scratch };
+    };
+    // concepts 0..20 on "thread" 0, 20..37 on 1: odd and even ranges
+    subtractPriorSimd(l, k, c, 0.7, 0, 20, simd(0).k, simd(0).scratch);
+    subtractPriorSimd(l, k, c, 0.7, 20, c, simd(1).k, simd(1).scratch);
+    for (let i = 0; i < l.length; i++) {
+      if (Number.isNaN(want[i]!) || !Number.isFinite(want[i]!)) expect(l[i], `value ${i}`).toBe(want[i]);
+      else expect(Math.abs(l[i]! - want[i]!), `value ${i}`).toBeLessThan(1e-12 * Math.abs(want[i]!));
+    }
+    expect(l[3]).toBeNaN(); // -Infinity - (-Infinity), as the reference gives
+    expect(l[9]).toBeNaN();
+  });
+
+  it('logRow takes float64 logs within 1e-12 of Math.log, and leaves a row holding zero, NaN, infinity or a subnormal to the caller', () => {
+    const n = 8 * LOG_STEP;
+    const { k, buffer } = kernel(1 << 16);
+    const p = new Float64Array(buffer, 0, n);
+    const values = Array.from({ length: n }, () => Math.exp(-700 * r()) * (1 + r()));
+    values.splice(0, 6, 1, 2, Math.SQRT2, Math.SQRT1_2, 1e-300, 1.7e308);
+    p.set(values);
+    expect(k.logRow(0, n)).toBe(1);
+    values.forEach((v, i) => expect(Math.abs(p[i]! - Math.log(v)), `ln ${v}`).toBeLessThan(1e-12 * Math.max(1, Math.abs(Math.log(v)))));
+    for (const bad of [0, NaN, Infinity, -1, 1e-310]) {
+      p.set(values);
+      p[5] = bad;
+      expect(k.logRow(0, n), `row holding ${bad}`).toBe(0);
+      expect(p[6]).toBe(values[6]);
+    }
   });
 });
 
@@ -117,6 +177,19 @@ describe('onnx engine', () => {
       });
     }
   }
+
+  it('over several tiles of concepts, with logs taken within a block (wpmi: one log per 43 terms), scores as the js engine', async () => {
+    const g2 = rng(5);
+    const wide = { ...matrix(60, 4100, () => 0.1 + 0.25 * g2()), data: toShared(matrix(60, 4100, () => 0.1 + 0.25 * g2()).data) };
+    for (const fn of ['wpmi', 'soft_wpmi'] as const) {
+      const params = { top_k: 50 };
+      const js = await score(fn, denseConcepts(wide), A, params, { keepMatrix: true, engine: 'js', threads: 1 });
+      const ox = await score(fn, denseConcepts(wide), A, params, { keepMatrix: true, engine: 'onnx', threads: 2 });
+      expect(worst(ox.matrix!.data, js.matrix!.data), fn).toBeLessThanOrEqual(1);
+      expect(concepts(ox.labels)).toEqual(concepts(js.labels));
+    }
+    expect(termSpec('wpmi', resolveParams('wpmi', { top_k: 50 }, 60)).chunk).toBe(43);
+  });
 
   it('matches the formulas (naive soft_wpmi)', async () => {
     const params = resolveParams('soft_wpmi', { top_k: 11 }, 60);

@@ -18,7 +18,7 @@ import {
 } from './kernel.js';
 import { isShared } from './concepts.js';
 import { AccumulatorWorker } from './parallel.js';
-import { SOFTMAX_UNROLL, simdMemory, simdModule, simdSupported, type SimdKernel, type WasmApi, type WasmMemory } from './simd.js';
+import { SOFTMAX_UNROLL, simdMatrix, simdMemory, simdModule, simdSupported, type SimdKernel, type WasmApi, type WasmMemory } from './simd.js';
 import { softmaxRows } from './softmax-rows.js';
 
 const align16 = (n: number): number => Math.ceil(n / 16) * 16;
@@ -87,18 +87,19 @@ export async function onnxLogLikelihoods(
         : await onnxRows(src, spec.a, threads);
 
   let local: Accumulator | undefined;
-  // Workers write their groups' rows of the result straight into shared memory.
-  const out = shared ? new Float64Array(new SharedArrayBuffer(k * c * 8)) : undefined;
+  // Workers write their groups' rows of the result straight into shared memory: a
+  // WebAssembly memory of its own where SIMD runs, so that the prior's kernels run on it too.
+  const out = (useSimd ? simdMatrix(k * c) : undefined) ?? (shared ? new Float64Array(new SharedArrayBuffer(k * c * 8)) : undefined);
   try {
-    if (out) {
+    if (shared) {
       for (let g = 0; g < groups; g++) workers.push(new AccumulatorWorker());
       await Promise.all(
         workers.map((w, g) =>
-          w.init(top.slice(bounds[g]! * spec.topK, bounds[g + 1]! * spec.topK), union, c, spec, out.subarray(bounds[g]! * c, bounds[g + 1]! * c), place(g)),
+          w.init(top.slice(bounds[g]! * spec.topK, bounds[g + 1]! * spec.topK), union, c, spec, out!.subarray(bounds[g]! * c, bounds[g + 1]! * c), place(g)),
         ),
       );
     } else {
-      local = accInit(top, union, c, spec, 0, place(0));
+      local = accInit(top, union, c, spec, 0, place(0), out);
     }
     const compute = (b: number): Promise<Float64Array | null> => {
       const p = rowsOf(union.subarray(b * blockRows, Math.min(u, (b + 1) * blockRows)), buffers[b % 2]!);

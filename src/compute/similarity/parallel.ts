@@ -7,7 +7,8 @@
 import { Worker } from 'node:worker_threads';
 import { isSharedSource } from './concepts.js';
 import { onnxLogLikelihoods } from './onnx-engine.js';
-import { KERNEL_FUNCTIONS, logLikelihoods, subtractPrior, type KernelSpec, type RowSource, type SimdPlace } from './kernel.js';
+import { KERNEL_FUNCTIONS, logLikelihoods, subtractPrior, subtractPriorSimd, type KernelSpec, type RowSource, type SimdPlace } from './kernel.js';
+import { simdMatrix, simdMatrixPlace, simdModule, type SimdKernel, type WasmApi } from './simd.js';
 import type { LabelScore } from '../../db/contracts.js';
 import { topLabels } from './labels.js';
 
@@ -42,7 +43,12 @@ parentPort.on('message', (req) => {
       return parentPort.postMessage({ type: 'softmax', invSum }, [invSum.buffer]);
     }
     if (req.type === 'prior') {
-      subtractPrior(req.l, req.k, req.c, req.lam, req.c0, req.c1);
+      if (req.place) {
+        const simd = new WebAssembly.Instance(req.place.module, { env: { memory: req.place.memory } }).exports;
+        subtractPriorSimd(req.l, req.k, req.c, req.lam, req.c0, req.c1, simd, req.place.scratch);
+      } else {
+        subtractPrior(req.l, req.k, req.c, req.lam, req.c0, req.c1);
+      }
       return parentPort.postMessage({ type: 'finished' });
     }
     if (req.type === 'labels') {
@@ -139,10 +145,25 @@ export async function priorAndLabelsOnThreads(
   topN: number,
   threads: number,
 ): Promise<LabelScore[][]> {
-  if (threads <= 1 || !(l.buffer instanceof SharedArrayBuffer)) return topLabels(subtractPrior(l, k, c, lam), k, c, topN);
+  // L in a WebAssembly memory of its own (simdMatrix): the prior by the SIMD kernels
+  const place = (thread: number) => {
+    const at = simdMatrixPlace(l, thread);
+    return at && { module: simdModule(), memory: at.memory, scratch: at.scratch };
+  };
+  if (threads <= 1 || !(l.buffer instanceof SharedArrayBuffer)) {
+    const here = place(0);
+    if (here) {
+      const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+      const simd = new wasm.Instance(here.module, { env: { memory: here.memory } }).exports as unknown as SimdKernel;
+      subtractPriorSimd(l, k, c, lam, 0, c, simd, here.scratch);
+    } else {
+      subtractPrior(l, k, c, lam);
+    }
+    return topLabels(l, k, c, topN);
+  }
   const cut = (n: number, parts: number) => Array.from({ length: parts + 1 }, (_, g) => Math.round((g * n) / parts));
   const cs = cut(c, Math.min(threads, c));
-  await Promise.all(cs.slice(1).map((c1, g) => callWorker({ type: 'prior', l, k, c, lam, c0: cs[g], c1 })));
+  await Promise.all(cs.slice(1).map((c1, g) => callWorker({ type: 'prior', l, k, c, lam, c0: cs[g], c1, place: place(g) })));
   const ks = cut(k, Math.min(threads, k));
   const parts = await Promise.all(ks.slice(1).map((k1, g) => callWorker({ type: 'labels', scores: l, k, c, topN, k0: ks[g], k1 })));
   return parts.flatMap((p) => (p.type === 'labels' ? p.labels : []));
@@ -180,7 +201,7 @@ export async function parallelLogLikelihoods(
       ? onnxLogLikelihoods(src, t, spec, threads, progress)
       : logLikelihoodsOnThreads(src, t, spec, threads, progress, rowSplitMaxEntries);
   if (k <= batch) return run(top, onProgress);
-  const out = new Float64Array(k * c);
+  const out = simdMatrix(k * c) ?? new Float64Array(k * c);
   for (let first = 0; first < k; first += batch) {
     const last = Math.min(k, first + batch);
     const part = await run(

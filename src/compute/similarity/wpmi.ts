@@ -40,7 +40,10 @@ export function termSpec(kind: WpmiKind, params: SoftWpmiParams | WpmiParams): K
     smallest > 0
       ? Math.max(1, Math.min(topK, Math.floor(700 / Math.max(-Math.log(Math.min(smallest, 0.5)), Math.log(Math.max(largest, 2))))))
       : 1;
-  return { topK, a, base, weight, chunk };
+  // Four terms multiplied in float32 stay normal (above 1.2e-38) and finite: terms of at
+  // least 1e-9 (soft_wpmi's and wpmi's defaults: 1e-7 and more) and at most 1e9.
+  const f32Terms = smallest >= 1e-9 && largest <= 1e9;
+  return { topK, a, base, weight, chunk, f32Terms };
 }
 
 // The prior (subtractPrior) is in kernel.ts with the other kernels whose source text runs in worker threads.
