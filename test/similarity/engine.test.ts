@@ -12,7 +12,7 @@ import {
   type ConceptMatrix,
 } from '../../src/compute/similarity/index.js';
 import { subtractPrior, subtractPriorSimd, unionOf } from '../../src/compute/similarity/kernel.js';
-import { onnxLogLikelihoods } from '../../src/compute/similarity/onnx-engine.js';
+import { balancedCuts, groupTermsPerBlock, onnxLogLikelihoods } from '../../src/compute/similarity/onnx-engine.js';
 import {
   LOG_STEP,
   SOFTMAX_UNROLL,
@@ -227,6 +227,17 @@ describe('onnx engine', () => {
     await expect(score('soft_wpmi', denseConcepts(bad), A, { top_k: 11, a: 0 }, { engine: 'onnx' })).rejects.toThrow(
       `concept activations of image ${image} are not finite`,
     );
+  });
+
+  it('shares a block\'s softmax rows so that each worker\'s rows and terms weigh about the same', () => {
+    expect(balancedCuts(100, [0, 0])).toEqual([0, 50, 100]);
+    expect(balancedCuts(100, [20, 0])).toEqual([0, 40, 100]); // 20 + 40 = 0 + 60
+    expect(balancedCuts(100, [500, 0, 10])).toEqual([0, 0, 55, 100]); // the busiest takes none
+    expect(balancedCuts(7, [3, 3, 3])).toEqual([0, 2, 5, 7]);
+    expect(balancedCuts(0, [1, 2])).toEqual([0, 0, 0]);
+    // neurons 0-1 (group 0) and 2 (group 1), two terms each, union [1, 4, 6, 9] in blocks of 3
+    const top = Int32Array.from([1, 9, 4, 6, 9, 1]);
+    expect(Array.from(groupTermsPerBlock(top, Int32Array.from([1, 4, 6, 9]), 2, [0, 2, 3], 3, 2))).toEqual([3, 1, 1, 1]);
   });
 
   it('rejects an unknown engine', async () => {

@@ -69,10 +69,17 @@ export async function onnxLogLikelihoods(
   // into the weights); factored rows (and a = 0): onnxruntime's GEMM and softmax.
   // A dense P in shared memory: each worker also computes its share of each block's rows.
   const workers: AccumulatorWorker[] = [];
-  const rowsOf: (ids: Int32Array, out: Float32Array) => Promise<Float64Array | null> =
+  // Each worker computes its share of block b + 1's softmax rows, then multiplies its group's
+  // terms of block b, and the next block waits for both: the shares are set so that the two
+  // steps together take each worker about as long (a term costs ~0.4 of a row).
+  const termsIn = groupTermsPerBlock(top, union, spec.topK, bounds, blockRows, blocks);
+  const shares = (b: number, rows: number): number[] =>
+    balancedCuts(rows, Array.from({ length: groups }, (_, g) => (b > 0 ? TERM_COST_IN_ROWS * termsIn[g * blocks + b - 1]! : 0)));
+  const rowsOf: (ids: Int32Array, out: Float32Array, b: number) => Promise<Float64Array | null> =
     memory && src.kind === 'dense' && shared && isShared(src.data) && spec.a > 0
-      ? async (ids, out) => {
-          const cut = (g: number): number => Math.round((g * ids.length) / groups);
+      ? async (ids, out, b) => {
+          const cuts = shares(b, ids.length);
+          const cut = (g: number): number => cuts[g]!;
           const parts = await Promise.all(
             workers.map((w, g) =>
               w.softmax(src.data, c, ids.subarray(cut(g), cut(g + 1)), stageAddress(g), paddedC, out.byteOffset + cut(g) * c * 4, spec.a),
@@ -102,7 +109,7 @@ export async function onnxLogLikelihoods(
       local = accInit(top, union, c, spec, 0, place(0), out);
     }
     const compute = (b: number): Promise<Float64Array | null> => {
-      const p = rowsOf(union.subarray(b * blockRows, Math.min(u, (b + 1) * blockRows)), buffers[b % 2]!);
+      const p = rowsOf(union.subarray(b * blockRows, Math.min(u, (b + 1) * blockRows)), buffers[b % 2]!, b);
       p.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
       return p;
     };
@@ -130,6 +137,66 @@ export async function onnxLogLikelihoods(
     for (const w of workers) w.abandon();
     throw error;
   }
+}
+
+/** What multiplying in one term of a block costs, in softmax rows (both scale with C). */
+const TERM_COST_IN_ROWS = 0.4;
+
+/** Terms (neuron, top image) of each group of neurons (bounds) in each block of the union:
+ * groups x blocks, row-major. */
+export function groupTermsPerBlock(
+  top: Int32Array,
+  union: Int32Array,
+  topK: number,
+  bounds: number[],
+  blockRows: number,
+  blocks: number,
+): Float64Array {
+  const groups = bounds.length - 1;
+  const out = new Float64Array(groups * blocks);
+  for (let g = 0; g < groups; g++) {
+    for (let j = bounds[g]! * topK; j < bounds[g + 1]! * topK; j++) {
+      // union is sorted: the image's position by bisection
+      const image = top[j]!;
+      let lo = 0, hi = union.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (union[mid]! < image) lo = mid + 1;
+        else hi = mid;
+      }
+      out[g * blocks + Math.floor(lo / blockRows)]! += 1;
+    }
+  }
+  return out;
+}
+
+/**
+ * Cuts 0 = x0 <= x1 <= ... <= xG = rows of `rows` rows among G workers that already have
+ * `load[g]` (in rows) of other work, so that load + rows taken is as even as can be.
+ */
+export function balancedCuts(rows: number, load: number[]): number[] {
+  const groups = load.length;
+  let total = rows;
+  for (const l of load) total += l;
+  // water-filling: workers whose own load already exceeds the level take no rows
+  const order = load.map((l, g) => ({ l, g })).sort((x, y) => y.l - x.l);
+  let level = total / groups;
+  let rest = groups;
+  let remaining = total;
+  for (const { l } of order) {
+    if (l <= level) break;
+    remaining -= l;
+    rest--;
+    level = remaining / rest;
+  }
+  const take = load.map((l) => Math.max(0, level - l));
+  const cuts = [0];
+  let acc = 0;
+  for (let g = 0; g < groups; g++) {
+    acc += take[g]!;
+    cuts.push(g === groups - 1 ? rows : Math.min(rows, Math.max(cuts[g]!, Math.round(acc))));
+  }
+  return cuts;
 }
 
 /**
