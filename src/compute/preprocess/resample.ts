@@ -137,6 +137,20 @@ export function resamplePil(
         const k = xx * ksize;
         const first = inRow + start[xx]! * channels;
         const n = count[xx]!;
+        if (channels === 3) {
+          // the three channels of a pixel share each tap (same sums, in the same order)
+          let s0 = HALF, s1 = HALF, s2 = HALF;
+          for (let x = 0, i = first; x < n; x++, i += 3) {
+            const t = taps[k + x]!;
+            s0 += pixels[i]! * t;
+            s1 += pixels[i + 1]! * t;
+            s2 += pixels[i + 2]! * t;
+          }
+          horizontalOut[o++] = clip8(s0);
+          horizontalOut[o++] = clip8(s1);
+          horizontalOut[o++] = clip8(s2);
+          continue;
+        }
         for (let c = 0; c < channels; c++) {
           let ss = HALF;
           for (let x = 0, i = first + c; x < n; x++, i += channels) ss += pixels[i]! * taps[k + x]!;
@@ -163,16 +177,20 @@ export function resamplePil(
     return out;
   }
   const { start, count, taps, ksize } = vertical;
+  // Rows of sums, one source row at a time: the source is read along its rows, not down its
+  // columns (same sums, in the same order).
+  const sums = new Float64Array(rowLength);
   for (let yy = 0; yy < rh; yy++) {
     const k = (yy + top) * ksize;
     const first = (start[yy + top]! - rowFirst) * srcRow + colOffset * channels;
     const n = count[yy + top]!;
     const o = yy * rowLength;
-    for (let i = 0; i < rowLength; i++) {
-      let ss = HALF;
-      for (let y = 0, j = first + i; y < n; y++, j += srcRow) ss += horizontalOut[j]! * taps[k + y]!;
-      out[o + i] = clip8(ss);
+    sums.fill(HALF);
+    for (let y = 0, j = first; y < n; y++, j += srcRow) {
+      const t = taps[k + y]!;
+      for (let i = 0; i < rowLength; i++) sums[i]! += horizontalOut[j + i]! * t;
     }
+    for (let i = 0; i < rowLength; i++) out[o + i] = clip8(sums[i]!);
   }
   return out;
 }
