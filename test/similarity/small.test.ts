@@ -206,6 +206,23 @@ describe('labels and top images', () => {
     const idx = topIndicesPerColumn(a, 3);
     expect(Array.from(idx)).toEqual([1, 3, 2, 0, 1, 2]);
   });
+
+  it('top images agree with sorting each column, over buffers cut many times, ties and -Infinity included', () => {
+    let seed = 3;
+    const next = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const cols = 7;
+    // small integers (many ties), rising columns (the bar moves at every row), -Infinity
+    const a = matrix(3000, cols, (i, j) => (j === 0 ? Math.floor(next() * 20) : j === 1 ? i : j === 2 ? -Infinity : j === 3 ? -i : next()));
+    for (const topK of [1, 5, 100, 3000]) {
+      const got = topIndicesPerColumn(a, topK);
+      for (let j = 0; j < cols; j++) {
+        const want = Array.from({ length: 3000 }, (_, i) => i)
+          .sort((x, y) => a.data[y * cols + j]! - a.data[x * cols + j]! || x - y)
+          .slice(0, topK);
+        expect(Array.from(got.subarray(j * topK, (j + 1) * topK)), `column ${j}, top ${topK}`).toEqual(want);
+      }
+    }
+  });
 });
 
 describe('validation', () => {
