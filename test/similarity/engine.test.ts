@@ -191,6 +191,17 @@ describe('onnx engine', () => {
     expect(termSpec('wpmi', resolveParams('wpmi', { top_k: 50 }, 60)).chunk).toBe(43);
   });
 
+  it('keeps terms in float64 where float32 could underflow (min_prob 1e-12: four terms could reach 1e-48)', async () => {
+    // a = 300: most softmax values are far below min_prob, so most terms are ~1e-12
+    const params = { top_k: 11, min_prob: 1e-12, p_start: 1, p_end: 1, a: 300 };
+    expect(termSpec('soft_wpmi', resolveParams('soft_wpmi', params, 60)).f32Terms).toBe(false);
+    expect(termSpec('soft_wpmi', resolveParams('soft_wpmi', { top_k: 11 }, 60)).f32Terms).toBe(true);
+    const js = await score('soft_wpmi', denseConcepts(P), A, params, { keepMatrix: true, engine: 'js', threads: 1 });
+    const ox = await score('soft_wpmi', denseConcepts(sharedP), A, params, { keepMatrix: true, engine: 'onnx', threads: 2 });
+    // float32 softmax values far out in the tail (relative error ~6e-8 |x|, x down to -75 here)
+    expect(worst(ox.matrix!.data, js.matrix!.data, 1e-4)).toBeLessThanOrEqual(1);
+  });
+
   it('matches the formulas (naive soft_wpmi)', async () => {
     const params = resolveParams('soft_wpmi', { top_k: 11 }, 60);
     const want = naiveWpmi('soft_wpmi', P, A, params);
