@@ -233,6 +233,9 @@ export function accBlock(st: Accumulator, q: Float32Array, invSum: Float64Array 
   const k0 = simd ? c & ~7 : 0;
   const f = simd ? Math.fround : (x: number): number => x;
   const qa = q.byteOffset;
+  const qs = new Int32Array(4);
+  const bs = new Float64Array(4);
+  const ws = new Float64Array(4);
   for (let t0 = 0; t0 < c; t0 += TILE) {
     const t1 = Math.min(c, t0 + TILE);
     // concepts t0..s1-1 by the SIMD kernel, s0..t1-1 here
@@ -246,19 +249,21 @@ export function accBlock(st: Accumulator, q: Float32Array, invSum: Float64Array 
       const last = (n + 1) * topK;
       while (j < last && pairs[j]! < end * topK) {
         // up to four terms at once, without letting the product pass `chunk` terms
-        let take = Math.min(4, chunk - pend);
+        const most = Math.min(4, chunk - pend);
         let avail = 0;
-        while (avail < take && j + avail < last && pairs[j + avail]! < end * topK) avail++;
-        take = avail;
-        const e0 = pairs[j]!, r0 = e0 % topK | 0, q0 = (((e0 - r0) / topK - start) * c) | 0;
-        const b0 = f(base[r0]!), w0 = f(weight[r0]! * (invSum ? invSum[q0 / c]! : 1));
-        if (take >= 4) {
-          const e1 = pairs[j + 1]!, r1 = e1 % topK | 0, q1 = (((e1 - r1) / topK - start) * c) | 0;
-          const e2 = pairs[j + 2]!, r2 = e2 % topK | 0, q2 = (((e2 - r2) / topK - start) * c) | 0;
-          const e3 = pairs[j + 3]!, r3 = e3 % topK | 0, q3 = (((e3 - r3) / topK - start) * c) | 0;
-          const b1 = f(base[r1]!), w1 = f(weight[r1]! * (invSum ? invSum[q1 / c]! : 1));
-          const b2 = f(base[r2]!), w2 = f(weight[r2]! * (invSum ? invSum[q2 / c]! : 1));
-          const b3 = f(base[r3]!), w3 = f(weight[r3]! * (invSum ? invSum[q3 / c]! : 1));
+        while (avail < most && j + avail < last && pairs[j + avail]! < end * topK) avail++;
+        // four at once, else one or two (of three: two now, the third next round)
+        const take = avail === 3 ? 2 : avail;
+        // each term's offset in q, base and weight (1 / the row's softmax sum folded in)
+        for (let x = 0; x < take; x++) {
+          const e = pairs[j + x]!, r = e % topK | 0, at = (((e - r) / topK - start) * c) | 0;
+          qs[x] = at;
+          bs[x] = f(base[r]!);
+          ws[x] = f(weight[r]! * (invSum ? invSum[at / c]! : 1));
+        }
+        const q0 = qs[0]!, b0 = bs[0]!, w0 = ws[0]!, q1 = qs[1]!, b1 = bs[1]!, w1 = ws[1]!;
+        if (take === 4) {
+          const q2 = qs[2]!, b2 = bs[2]!, w2 = ws[2]!, q3 = qs[3]!, b3 = bs[3]!, w3 = ws[3]!;
           if (simd && sn > 0) {
             const qt = qa + t0 * 4;
             simd.mul4(pa, qt + q0 * 4, qt + q1 * 4, qt + q2 * 4, qt + q3 * 4, b0, w0, b1, w1, b2, w2, b3, w3, sn);
@@ -268,20 +273,16 @@ export function accBlock(st: Accumulator, q: Float32Array, invSum: Float64Array 
             const u2 = f(b2 + f(w2 * q[q2 + k]!)), u3 = f(b3 + f(w3 * q[q3 + k]!));
             product[o + k]! *= f(f(u0 * u1) * f(u2 * u3));
           }
-          take = 4;
-        } else if (take >= 2) {
-          const e1 = pairs[j + 1]!, r1 = e1 % topK | 0, q1 = (((e1 - r1) / topK - start) * c) | 0;
-          const b1 = f(base[r1]!), w1 = f(weight[r1]! * (invSum ? invSum[q1 / c]! : 1));
+        } else {
           if (simd && sn > 0) {
             simd.mul1(pa, qa + (q0 + t0) * 4, b0, w0, sn);
-            simd.mul1(pa, qa + (q1 + t0) * 4, b1, w1, sn);
+            if (take === 2) simd.mul1(pa, qa + (q1 + t0) * 4, b1, w1, sn);
           }
-          for (let k = s0; k < t1; k++) product[o + k] = product[o + k]! * f(b0 + f(w0 * q[q0 + k]!)) * f(b1 + f(w1 * q[q1 + k]!));
-          take = 2;
-        } else {
-          if (simd && sn > 0) simd.mul1(pa, qa + (q0 + t0) * 4, b0, w0, sn);
-          for (let k = s0; k < t1; k++) product[o + k]! *= f(b0 + f(w0 * q[q0 + k]!));
-          take = 1;
+          if (take === 2) {
+            for (let k = s0; k < t1; k++) product[o + k] = product[o + k]! * f(b0 + f(w0 * q[q0 + k]!)) * f(b1 + f(w1 * q[q1 + k]!));
+          } else {
+            for (let k = s0; k < t1; k++) product[o + k]! *= f(b0 + f(w0 * q[q0 + k]!));
+          }
         }
         j += take;
         pend += take;
@@ -468,9 +469,10 @@ export function subtractPrior(l: Float64Array, k: number, c: number, lam: number
 
 /**
  * subtractPrior by the SIMD kernel's priorSums and subtractRows (simd.ts), for L in the
- * kernel's memory (`l.buffer`), with three vectors of `PRIOR_MAX_TILE` (4096) float64 scratch at
- * byte address `scratch`: the same passes, in the same order per value, with exps of the same
- * accuracy, at about a quarter of the time. An odd last concept of a tile is done here.
+ * kernel's memory (`l.buffer`), with three vectors of 4096 float64 scratch (simd.ts
+ * PRIOR_MAX_TILE) at byte address `scratch`: the same passes, in the same order per value,
+ * with exps of the same accuracy, at about a quarter of the time. Tiles are even, so only the
+ * last concept of the range may be left over: subtractPrior takes it.
  */
 export function subtractPriorSimd(
   l: Float64Array,
@@ -489,27 +491,36 @@ export function subtractPriorSimd(
   const sum = new Float64Array(l.buffer, scratch + TILE * 8, TILE);
   const prior = new Float64Array(l.buffer, scratch + 2 * TILE * 8, TILE);
   const base = l.byteOffset;
-  for (let t0 = c0; t0 < c1; t0 += TILE) {
-    const w = Math.min(TILE, c1 - t0);
-    const even = w & ~1;
-    if (even > 0) simd.priorSums(base + t0 * 8, c * 8, k, even, scratch, scratch + TILE * 8);
-    for (let j = even; j < w; j++) {
-      let m = -Infinity;
-      for (let i = 0; i < k; i++) {
-        const v = l[i * c + t0 + j]!;
-        if (v > m || v !== v) m = Math.max(m, v);
-      }
-      let s = 0;
-      for (let i = 0; i < k; i++) s += Math.exp(l[i * c + t0 + j]! - m);
-      max[j] = m;
-      sum[j] = s;
-    }
+  const even = c0 + ((c1 - c0) & ~1);
+  for (let t0 = c0; t0 < even; t0 += TILE) {
+    const w = Math.min(TILE, even - t0);
+    simd.priorSums(base + t0 * 8, c * 8, k, w, scratch, scratch + TILE * 8);
     for (let j = 0; j < w; j++) prior[j] = lam * (max[j] === -Infinity ? -Infinity : max[j]! + Math.log(sum[j]!) - logK);
-    if (even > 0) simd.subtractRows(base + t0 * 8, c * 8, k, even, scratch + 2 * TILE * 8);
-    for (let j = even; j < w; j++) for (let i = 0; i < k; i++) l[i * c + t0 + j]! -= prior[j]!;
+    simd.subtractRows(base + t0 * 8, c * 8, k, w, scratch + 2 * TILE * 8);
   }
+  if (even < c1) subtractPrior(l, k, c, lam, even, c1);
   return l;
 }
 
+/**
+ * The prior of concepts c0..c1-1 subtracted from L in place: by the SIMD kernels where L lives
+ * in a memory of theirs (`place`: the compiled module, that memory, and this thread's scratch
+ * in it), else by subtractPrior. Worker threads run its source text too.
+ */
+export function subtractPriorIn(
+  l: Float64Array,
+  k: number,
+  c: number,
+  lam: number,
+  c0: number,
+  c1: number,
+  place?: { module: WasmModule; memory: WasmMemory; scratch: number },
+): Float64Array {
+  if (!place) return subtractPrior(l, k, c, lam, c0, c1);
+  const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+  const simd = new wasm.Instance(place.module, { env: { memory: place.memory } }).exports;
+  return subtractPriorSimd(l, k, c, lam, c0, c1, simd as unknown as Parameters<typeof subtractPriorSimd>[6], place.scratch);
+}
+
 /** Source text of the functions above, for worker threads. */
-export const KERNEL_FUNCTIONS = [readSourceRows, expTables, expRow, unionOf, accInit, accBlock, takeLogs, accFinish, simdSoftmaxInto, logLikelihoods, subtractPrior, subtractPriorSimd];
+export const KERNEL_FUNCTIONS = [readSourceRows, expTables, expRow, unionOf, accInit, accBlock, takeLogs, accFinish, simdSoftmaxInto, logLikelihoods, subtractPrior, subtractPriorSimd, subtractPriorIn];

@@ -18,10 +18,9 @@ import {
 } from './kernel.js';
 import { isShared } from './concepts.js';
 import { AccumulatorWorker } from './parallel.js';
-import { SOFTMAX_UNROLL, simdMatrix, simdMemory, simdModule, simdSupported, type SimdKernel, type WasmApi, type WasmMemory } from './simd.js';
+import { SOFTMAX_UNROLL, align16, simdMatrix, simdMemory, simdModule, simdSupported, type SimdKernel, type WasmApi, type WasmMemory } from './simd.js';
 import { softmaxRows } from './softmax-rows.js';
 
-const align16 = (n: number): number => Math.ceil(n / 16) * 16;
 
 /** Softmax rows per block: up to 16 Mi float32 values (64 MB), two blocks in flight. */
 const BLOCK_VALUES = 16 << 20;

@@ -7,8 +7,8 @@
 import { Worker } from 'node:worker_threads';
 import { isSharedSource } from './concepts.js';
 import { onnxLogLikelihoods } from './onnx-engine.js';
-import { KERNEL_FUNCTIONS, logLikelihoods, subtractPrior, subtractPriorSimd, type KernelSpec, type RowSource, type SimdPlace } from './kernel.js';
-import { simdMatrix, simdMatrixPlace, simdModule, type SimdKernel, type WasmApi } from './simd.js';
+import { KERNEL_FUNCTIONS, logLikelihoods, subtractPriorIn, type KernelSpec, type RowSource, type SimdPlace } from './kernel.js';
+import { simdMatrix, simdMatrixPlace, simdModule } from './simd.js';
 import type { LabelScore } from '../../db/contracts.js';
 import { topLabels } from './labels.js';
 
@@ -43,12 +43,7 @@ parentPort.on('message', (req) => {
       return parentPort.postMessage({ type: 'softmax', invSum }, [invSum.buffer]);
     }
     if (req.type === 'prior') {
-      if (req.place) {
-        const simd = new WebAssembly.Instance(req.place.module, { env: { memory: req.place.memory } }).exports;
-        subtractPriorSimd(req.l, req.k, req.c, req.lam, req.c0, req.c1, simd, req.place.scratch);
-      } else {
-        subtractPrior(req.l, req.k, req.c, req.lam, req.c0, req.c1);
-      }
+      subtractPriorIn(req.l, req.k, req.c, req.lam, req.c0, req.c1, req.place);
       return parentPort.postMessage({ type: 'finished' });
     }
     if (req.type === 'labels') {
@@ -150,17 +145,7 @@ export async function priorAndLabelsOnThreads(
     const at = simdMatrixPlace(l, thread);
     return at && { module: simdModule(), memory: at.memory, scratch: at.scratch };
   };
-  if (threads <= 1 || !(l.buffer instanceof SharedArrayBuffer)) {
-    const here = place(0);
-    if (here) {
-      const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-      const simd = new wasm.Instance(here.module, { env: { memory: here.memory } }).exports as unknown as SimdKernel;
-      subtractPriorSimd(l, k, c, lam, 0, c, simd, here.scratch);
-    } else {
-      subtractPrior(l, k, c, lam);
-    }
-    return topLabels(l, k, c, topN);
-  }
+  if (threads <= 1 || !(l.buffer instanceof SharedArrayBuffer)) return topLabels(subtractPriorIn(l, k, c, lam, 0, c, place(0)), k, c, topN);
   const cut = (n: number, parts: number) => Array.from({ length: parts + 1 }, (_, g) => Math.round((g * n) / parts));
   const cs = cut(c, Math.min(threads, c));
   await Promise.all(cs.slice(1).map((c1, g) => callWorker({ type: 'prior', l, k, c, lam, c0: cs[g], c1, place: place(g) })));

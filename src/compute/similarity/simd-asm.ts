@@ -33,7 +33,7 @@ export const ADD = simd(0xf0);
 export const MUL = simd(0xf2);
 /** i32.const takes a signed LEB128 (non-negative values here) */
 export const i32const = (k: number): number[] => (k < 64 ? [0x41, k] : [0x41, (k & 0x7f) | 0x80, ...sleb(k >> 7)]);
-export function sleb(n: number): number[] {
+function sleb(n: number): number[] {
   const out: number[] = [];
   for (;;) {
     const b = n & 0x7f;
@@ -75,7 +75,7 @@ export const LANES = (...lanes: number[]): number[] => simd(0x0d, ...lanes.flatM
 /** f32x4.relaxed_madd (relaxed SIMD): a * b + c, fused where the CPU has FMA. */
 export const F32_MADD = simd(0x105);
 
-export const v128Bytes = (a: Float64Array | BigInt64Array): number[] => simd(0x0c, ...new Uint8Array(a.buffer));
+const v128Bytes = (a: Float64Array | BigInt64Array): number[] => simd(0x0c, ...new Uint8Array(a.buffer));
 export const F64_SPLAT_CONST = (v: number): number[] => v128Bytes(Float64Array.of(v, v));
 export const I64_SPLAT_CONST = (v: bigint): number[] => v128Bytes(BigInt64Array.of(v, v));
 export const F64_SUB = simd(0xf1);

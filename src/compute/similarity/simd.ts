@@ -59,6 +59,9 @@ export interface WasmApi {
 }
 const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
+/** n rounded up to a multiple of 16 (a v128's bytes). */
+export const align16 = (n: number): number => Math.ceil(n / 16) * 16;
+
 /** Largest memory (in 64 KiB pages) the module accepts: 4 GiB, wasm32's limit. */
 export const SIMD_MAX_PAGES = 65536;
 
@@ -136,7 +139,7 @@ export function simdMemory(byteLength: number): WasmMemory | undefined {
 }
 
 /** Concepts per tile of subtractPriorSimd at most (its scratch: three float64 vectors of this). */
-export const PRIOR_MAX_TILE = 4096;
+const PRIOR_MAX_TILE = 4096;
 const PRIOR_SCRATCH_BYTES = 3 * PRIOR_MAX_TILE * 8;
 /** Threads that may take the prior of one matrix at once (each has a scratch of its own). */
 const PRIOR_MAX_THREADS = 16;
@@ -163,7 +166,6 @@ export function simdMatrixPlace(m: Float64Array, thread: number): { memory: Wasm
   return { memory, scratch: align16(m.length * 8) + thread * PRIOR_SCRATCH_BYTES };
 }
 
-const align16 = (n: number): number => Math.ceil(n / 16) * 16;
 
 let module: WasmModule | undefined;
 /** The compiled module (once per thread; it can be posted to worker threads). */
@@ -172,11 +174,15 @@ export function simdModule(): WasmModule {
   return module;
 }
 
-/** Whether this runtime runs the module (WebAssembly SIMD and shared memory). */
+/** Whether this runtime runs the module (WebAssembly SIMD and shared memory); checked once. */
+let supported: boolean | undefined;
 export function simdSupported(): boolean {
-  try {
-    return wasm !== undefined && wasm.validate(simdModuleBytes()) && typeof SharedArrayBuffer !== 'undefined';
-  } catch {
-    return false;
+  if (supported === undefined) {
+    try {
+      supported = wasm !== undefined && wasm.validate(simdModuleBytes()) && typeof SharedArrayBuffer !== 'undefined';
+    } catch {
+      supported = false;
+    }
   }
+  return supported;
 }
