@@ -54,7 +54,7 @@ describe('atlas dissect: bad input gets a clear error', { timeout: 120_000 }, ()
       expect(res.code).toBe(0);
     } else {
       expect(res.code).toBe(1);
-      expect(res.stderr).toMatch(/--device cuda: the CUDA execution provider of onnxruntime-node is not available.*or use --device cpu/);
+      expect(res.stderr).toMatch(/cannot run .*vision_model\.onnx on cuda: the CUDA execution provider is not installed.*--onnxruntime-node-install=cuda12.*use --device cpu/);
     }
   });
 

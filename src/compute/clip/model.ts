@@ -4,7 +4,7 @@ import type { Matrix } from '../../db/contracts.js';
 import { specFromHfConfig, type PreprocessSpec } from '../preprocess/index.js';
 import { CLIP_FILES, missingClipFiles, readJson } from './files.js';
 import { hashFile, hashText } from './hash.js';
-import { createSession, inputShapes, type Device } from './session.js';
+import { createSession, inputShapes, type Device } from '../onnx/session.js';
 import { TextTokenizer } from './tokenizer.js';
 
 export interface ClipLoadOptions {

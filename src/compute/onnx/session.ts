@@ -10,16 +10,19 @@ export interface SessionOptions {
   device?: Device;
   /** Intra-op threads; onnxruntime's default (all cores) when absent. */
   threads?: number;
-  /** Used in error messages. */
+  /** Used in error messages; the file's path when a path is given. */
   label?: string;
 }
 
-/** An InferenceSession for model bytes. `device: 'cuda'` fails with a clear message when the
- *  CUDA execution provider (and its CUDA/cuDNN libraries) is not installed, never silently
- *  falling back to the CPU. */
-export async function createSession(bytes: Uint8Array, options: SessionOptions = {}): Promise<ort.InferenceSession> {
+/** An InferenceSession for model bytes or an ONNX file. `device: 'cuda'` fails with a clear
+ *  message when the CUDA execution provider (and its CUDA/cuDNN libraries) is not installed,
+ *  never silently falling back to the CPU. */
+export async function createSession(
+  model: Uint8Array | string,
+  options: SessionOptions = {},
+): Promise<ort.InferenceSession> {
   const device = options.device ?? 'cpu';
-  const label = options.label ?? 'model';
+  const label = options.label ?? (typeof model === 'string' ? model : 'model');
   if (device !== 'cpu' && device !== 'cuda') throw new Error(`unknown device "${String(device)}"; use cpu or cuda`);
   const sessionOptions: ort.InferenceSession.SessionOptions = {
     executionProviders: [device],
@@ -41,7 +44,9 @@ export async function createSession(bytes: Uint8Array, options: SessionOptions =
     throw new Error(`cannot run ${label} on cuda: the CUDA execution provider is not installed. ${cudaHint}`);
   }
   try {
-    return await ort.InferenceSession.create(bytes, sessionOptions);
+    return typeof model === 'string'
+      ? await ort.InferenceSession.create(model, sessionOptions)
+      : await ort.InferenceSession.create(model, sessionOptions);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if (device === 'cuda') {
@@ -68,4 +73,13 @@ function cudaProviderInstalled(): boolean {
   } catch {
     return true;
   }
+}
+
+/** Declared input names and shapes of a session (for optional inputs and static dimensions). */
+export function inputShapes(session: ort.InferenceSession): Map<string, readonly (number | string)[]> {
+  const shapes = new Map<string, readonly (number | string)[]>();
+  for (const meta of session.inputMetadata) {
+    shapes.set(meta.name, meta.isTensor ? meta.shape : []);
+  }
+  return shapes;
 }
