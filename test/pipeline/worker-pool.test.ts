@@ -18,9 +18,8 @@ describe('decode worker pool', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pool-'));
     const file = join(dir, 'a.png');
     await sharp({ create: { width: 50, height: 30, channels: 3, background: { r: 200, g: 40, b: 90 } } }).png().toFile(file);
-    const [clipT, targetT] = await pool.decode(
-      [{ kind: 'file', path: file }, { kind: 'toy', seed: 5, index: 3 }],
-      [clipSpec, targetSpec],
+    const [clipT, targetT] = await pool.take(
+      pool.decode([{ kind: 'file', path: file }, { kind: 'toy', seed: 5, index: 3 }], [clipSpec, targetSpec]),
     );
     expect(clipT).toHaveLength(2 * 3 * 32 * 32);
     expect(targetT).toHaveLength(2 * 3 * 32 * 32);
@@ -31,8 +30,33 @@ describe('decode worker pool', () => {
   });
 
   it('rejects with the name of a file it cannot read', async () => {
-    await expect(pool.decode([{ kind: 'file', path: '/nonexistent/x.jpg' }], [clipSpec])).rejects.toThrow(
+    await expect(pool.take(pool.decode([{ kind: 'file', path: '/nonexistent/x.jpg' }], [clipSpec]))).rejects.toThrow(
       /cannot read probe image \/nonexistent\/x\.jpg/,
     );
+  });
+
+  it('gives the same tensors whether a worker or the waiting thread decodes, in the order asked', async () => {
+    const chunk = (k: number) => [0, 1, 2].map((i) => ({ kind: 'toy' as const, seed: 9, index: 3 * k + i }));
+    const expected = await Promise.all(
+      [0, 1, 2, 3, 4].map(async (k) => {
+        const tensors = await Promise.all(chunk(k).map((s) => preprocessImage(renderScene(generateScene(s.seed, s.index), targetSpec.resize), targetSpec)));
+        return tensors.flatMap((t) => Array.from(t));
+      }),
+    );
+    // A fresh pool: its workers are still starting, so the calling thread decodes.
+    const fresh = new DecodePool(1, { preloadToy: true });
+    try {
+      expect(fresh.started).toBe(0);
+      expect(Array.from((await fresh.take(fresh.decode(chunk(0), [targetSpec])))[0]!)).toEqual(expected[0]);
+      while (fresh.started < 1) await new Promise((r) => setTimeout(r, 20));
+      // One job for the worker, the rest queued: waiting for the first, this thread decodes the
+      // newest queued ones; every job still gets its own images.
+      const jobs = [1, 2, 3, 4].map((k) => fresh.decode(chunk(k), [targetSpec]));
+      for (let j = 0; j < jobs.length; j++) {
+        expect(Array.from((await fresh.take(jobs[j]!))[0]!)).toEqual(expected[j + 1]);
+      }
+    } finally {
+      await fresh.close();
+    }
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The image pass: every probe image through the CLIP image tower and the target network.
- * Decoding happens in worker threads a few batches ahead of inference; each finished batch is
- * appended to an on-disk checkpoint, so a killed run continues where it stopped.
+ * Decoding happens in worker threads a few batches ahead of inference, and on this thread while
+ * it would otherwise wait for them; each finished batch is appended to an on-disk checkpoint, so
+ * a killed run continues where it stopped.
  */
 import { join } from 'node:path';
 import type { Matrix } from '../../db/contracts.js';
@@ -11,7 +12,7 @@ import type { PreprocessSpec } from '../preprocess/index.js';
 import type { ProbeSet } from '../probes/index.js';
 import { Checkpoint, type StreamSpec } from './checkpoint.js';
 import { startProgress } from './progress.js';
-import type { DecodePool } from './worker-pool.js';
+import type { DecodeJob, DecodePool } from './worker-pool.js';
 
 export interface ImagePassInput {
   probes: ProbeSet;
@@ -56,9 +57,10 @@ export async function imagePass(input: ImagePassInput): Promise<ImagePassResult>
   const bar = startProgress('image pass', total, 'img', { quiet: input.quiet, start });
   const batches: number[] = [];
   for (let b = start; b < total; b += batchSize) batches.push(b);
-  // Keep a few batches decoding ahead of inference; two per worker keeps each worker busy.
-  const ahead = Math.max(2, decoder.size * 2);
-  const inflight: Promise<Float32Array[]>[] = [];
+  // Keep a few batches queued ahead of inference: one per worker, and two more that this thread
+  // decodes itself while it would otherwise wait (see DecodePool.take).
+  const ahead = decoder.size + 2;
+  const inflight: DecodeJob[] = [];
   const enqueue = (k: number) => {
     const b = batches[k];
     if (b === undefined) return;
@@ -68,7 +70,7 @@ export async function imagePass(input: ImagePassInput): Promise<ImagePassResult>
   try {
     for (let k = 0; k < Math.min(ahead, batches.length); k++) enqueue(k);
     for (let k = 0; k < batches.length; k++) {
-      const tensors = await inflight.shift()!;
+      const tensors = await decoder.take(inflight.shift()!);
       enqueue(k + ahead);
       const n = Math.min(batchSize, total - batches[k]!);
       const rows = new Map<string, Float32Array>();
@@ -89,8 +91,6 @@ export async function imagePass(input: ImagePassInput): Promise<ImagePassResult>
     throw error;
   } finally {
     bar.stop();
-    // Swallow rejections of batches decoded ahead that nobody will wait for.
-    for (const p of inflight) p.catch(() => undefined);
   }
   const activations = new Map<string, Matrix>();
   target?.layers.forEach((l, i) => activations.set(l.name, checkpoint.read(`layer-${i}`)));

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { ProbeSource } from '../probes/index.js';
-import type { DecodeReply, DecodeRequest } from './decode-worker.js';
+import { READY, decodeBatch, type DecodeReply, type DecodeRequest, type DecodeWorkerData } from './decode-batch.js';
 import type { PreprocessSpec } from '../preprocess/index.js';
 
 /**
@@ -15,31 +15,56 @@ function workerEntry(): URL {
   return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
 }
 
+/** One batch handed to the pool: its result, once some thread has decoded it. */
+export interface DecodeJob {
+  readonly id: number;
+  readonly result: Promise<Float32Array[]>;
+}
+
+interface Job extends DecodeJob {
+  sources: ProbeSource[];
+  specs: PreprocessSpec[];
+  resolve(tensors: Float32Array[]): void;
+  reject(error: Error): void;
+  /** The worker decoding it; undefined while queued or once the calling thread took it. */
+  worker?: number;
+  done: boolean;
+}
+
 /**
- * A small pool of decode workers. `decode` sends one chunk of images to the least busy worker
- * and resolves with one float32 CHW tensor per preprocessing spec. Workers take a moment to
- * start (module loading), so the pipeline creates the pool early, while other work goes on.
+ * A small pool of decode workers. `decode` queues one chunk of images; each worker takes the
+ * oldest queued chunk when it is free and answers one float32 CHW tensor per preprocessing
+ * spec. `take` waits for a chunk, and meanwhile the calling thread decodes queued chunks itself:
+ * while the workers are still starting (module loading, ~0.5 s), and whenever decoding is the
+ * slower side (small models, large photos), the calling thread would otherwise sit idle.
  */
 export class DecodePool {
   private readonly workers: Worker[] = [];
-  private readonly busy: number[] = [];
-  private readonly pending = new Map<number, { resolve: (t: Float32Array[]) => void; reject: (e: Error) => void; worker: number }>();
+  private readonly ready: boolean[] = [];
+  /** The job each worker is decoding. */
+  private readonly running: (Job | undefined)[] = [];
+  private readonly queue: Job[] = [];
   private nextId = 0;
   /** Why each dead worker died (an uncaught error or an early exit). */
   private readonly dead = new Map<number, string>();
   private closing = false;
 
-  constructor(size: number) {
+  constructor(size: number, workerData: DecodeWorkerData = {}) {
     const file = workerEntry();
     for (let w = 0; w < Math.max(1, size); w++) {
-      const worker = new Worker(file);
-      worker.on('message', (reply: DecodeReply) => this.settle(reply));
+      const worker = new Worker(file, { workerData });
+      worker.on('message', (reply: DecodeReply | typeof READY) => {
+        if (reply === READY) this.ready[w] = true;
+        else this.settle(w, reply);
+        this.dispatch();
+      });
       worker.on('error', (error) => this.failWorker(w, error.message));
       worker.on('exit', (code) => {
         if (!this.closing) this.failWorker(w, `exited with code ${code}`);
       });
       this.workers.push(worker);
-      this.busy.push(0);
+      this.ready.push(false);
+      this.running.push(undefined);
     }
   }
 
@@ -47,38 +72,81 @@ export class DecodePool {
     return this.workers.length;
   }
 
-  /** Preprocess `sources` once per spec (one tensor per spec, images back to back). */
-  decode(sources: ProbeSource[], specs: PreprocessSpec[]): Promise<Float32Array[]> {
-    let pick = -1;
-    for (let w = 0; w < this.workers.length; w++) {
-      if (!this.dead.has(w) && (pick < 0 || this.busy[w]! < this.busy[pick]!)) pick = w;
-    }
-    if (pick < 0) return Promise.reject(new Error(`image decode workers failed: ${[...this.dead.values()].join('; ')}`));
-    const id = this.nextId++;
-    this.busy[pick]!++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, worker: pick });
-      const req: DecodeRequest = { id, sources, specs };
-      this.workers[pick]!.postMessage(req);
-    });
+  /** Workers that have started and take batches. */
+  get started(): number {
+    return this.ready.filter((r, w) => r && !this.dead.has(w)).length;
   }
 
-  private settle(reply: DecodeReply): void {
-    const entry = this.pending.get(reply.id);
-    if (!entry) return;
-    this.pending.delete(reply.id);
-    this.busy[entry.worker]!--;
-    if ('error' in reply) entry.reject(new Error(reply.error));
-    else entry.resolve(reply.tensors);
+  /** Queue `sources` for preprocessing once per spec (one tensor per spec, images back to back). */
+  decode(sources: ProbeSource[], specs: PreprocessSpec[]): DecodeJob {
+    let resolve!: (tensors: Float32Array[]) => void;
+    let reject!: (error: Error) => void;
+    const result = new Promise<Float32Array[]>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    // Rejections surface through take(); a job given up on must not crash the process.
+    result.catch(() => undefined);
+    const job: Job = { id: this.nextId++, result, sources, specs, resolve, reject, done: false };
+    this.queue.push(job);
+    this.dispatch();
+    return job;
+  }
+
+  /**
+   * The tensors of `job`. Until they are there, the calling thread decodes: `job` itself if no
+   * worker has started it, else the newest queued jobs (the workers keep taking the oldest).
+   */
+  async take(job: DecodeJob): Promise<Float32Array[]> {
+    const own = job as Job;
+    while (!own.done) {
+      const queued = this.queue.indexOf(own);
+      const pick = queued >= 0 ? queued : this.queue.length - 1;
+      if (pick < 0) break;
+      const [next] = this.queue.splice(pick, 1);
+      await this.decodeHere(next!);
+    }
+    return own.result;
+  }
+
+  private async decodeHere(job: Job): Promise<void> {
+    try {
+      this.finish(job, await decodeBatch({ id: job.id, sources: job.sources, specs: job.specs }));
+    } catch (error) {
+      this.finish(job, { id: job.id, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  /** Hands the oldest queued jobs to the free, started workers. */
+  private dispatch(): void {
+    for (let w = 0; w < this.workers.length && this.queue.length > 0; w++) {
+      if (!this.ready[w] || this.dead.has(w) || this.running[w]) continue;
+      const job = this.queue.shift()!;
+      job.worker = w;
+      this.running[w] = job;
+      const req: DecodeRequest = { id: job.id, sources: job.sources, specs: job.specs };
+      this.workers[w]!.postMessage(req);
+    }
+  }
+
+  private settle(w: number, reply: DecodeReply): void {
+    const job = this.running[w];
+    if (!job || job.id !== reply.id) return;
+    this.running[w] = undefined;
+    this.finish(job, reply);
+  }
+
+  private finish(job: Job, reply: DecodeReply): void {
+    job.done = true;
+    if ('error' in reply) job.reject(new Error(reply.error));
+    else job.resolve(reply.tensors);
   }
 
   private failWorker(w: number, why: string): void {
     if (!this.dead.has(w)) this.dead.set(w, why);
-    for (const [id, entry] of this.pending) {
-      if (entry.worker !== w) continue;
-      this.pending.delete(id);
-      entry.reject(new Error(`image decode worker failed: ${why}`));
-    }
+    const job = this.running[w];
+    this.running[w] = undefined;
+    if (job) this.finish(job, { id: job.id, error: `image decode worker failed: ${why}` });
   }
 
   async close(): Promise<void> {
