@@ -293,6 +293,21 @@ export class AtlasReader {
     return out;
   }
 
+  /** Every label of rank < maxRank that a run gives a layer's neurons, by unit then rank. */
+  async layerLabels(runId: number, layerId: number, maxRank: number): Promise<{ unit: number; rank: number; text: string; score: number }[]> {
+    const res = await this.db.execute(sql`
+      SELECT n.unit, nl.rank, nl.text, nl.score
+      FROM neuron_labels nl JOIN neurons n ON n.id = nl.neuron_id
+      WHERE nl.run_id = ${runId} AND n.layer_id = ${layerId} AND nl.rank < ${maxRank}
+      ORDER BY n.unit, nl.rank`);
+    return (res.rows as { unit: number; rank: number; text: string; score: number }[]).map((r) => ({
+      unit: Number(r.unit),
+      rank: Number(r.rank),
+      text: r.text,
+      score: Number(r.score),
+    }));
+  }
+
   /** Top images of the given (run, neuron) pairs with their URIs, most activating first. */
   async topImagesFor(keys: readonly { runId: number; neuronId: number }[], maxRank: number): Promise<TopImageRow[]> {
     if (keys.length === 0) return [];

@@ -13,6 +13,7 @@ export const commandModules: Record<string, CommandModule> = {
   db: () => import('./db.js'),
   dissect: () => import('./dissect.js'),
   eval: () => import('./eval.js'),
+  export: () => import('./export.js'),
   import: () => import('./import.js'),
   layers: () => import('./layers.js'),
   netdissect: () => import('./eval.js'),

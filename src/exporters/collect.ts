@@ -1,0 +1,113 @@
+/**
+ * What `atlas export` writes: a model's labels as the API shows them (per layer, the latest
+ * complete clip-dissect run, else the latest complete run; or runs of one method; or one run).
+ */
+import type { AtlasReader, LayerInfo, RunRow } from '../db/atlas-reader.js';
+
+export interface ExportedLabel {
+  label: string;
+  /** null when the run's tool gave no score (MILAN). */
+  score: number | null;
+}
+
+export interface ExportedLayer {
+  name: string;
+  units: number;
+  run: { id: number; method: string; similarity: string | null; finishedAt: string | null; params: Record<string, unknown> };
+  /** Labelled neurons by unit, each with its labels best first. */
+  neurons: { unit: number; labels: ExportedLabel[] }[];
+}
+
+export interface ExportedAtlas {
+  model: string;
+  version: string;
+  layers: ExportedLayer[];
+}
+
+export interface ExportSelection {
+  model?: string;
+  version?: string;
+  /** One run (its model, unless `model` is given too, which it must then match). */
+  run?: number;
+  /** Only runs of this method (clip-dissect, netdissect, milan, ...). */
+  method?: string;
+  /** Only these layers, in this order. */
+  layers?: string[];
+  /** Labels per neuron (ranks 0 .. topN-1). */
+  topN: number;
+}
+
+/** Reads the labels `sel` names; every name that matches nothing gets an error naming what exists. */
+export async function collectExport(reader: AtlasReader, sel: ExportSelection): Promise<ExportedAtlas> {
+  let fixedRun: RunRow | undefined;
+  if (sel.run !== undefined) {
+    fixedRun = await reader.completeRun(sel.run);
+    if (!fixedRun) throw new Error(`run ${sel.run} does not exist or is not complete (atlas db runs lists the runs)`);
+  }
+  const model = sel.model
+    ? await reader.findModel(sel.model, sel.version)
+    : fixedRun
+      ? (await reader.modelsByIds([fixedRun.modelId]))[0]
+      : undefined;
+  if (!model) {
+    if (!sel.model) throw new Error('export needs --model NAME (or --run ID)');
+    const known = (await reader.listModels()).map((m) => `${m.name}@${m.version}`);
+    const what = sel.version ? `${sel.model}@${sel.version}` : sel.model;
+    throw new Error(`model ${what} is not in the atlas; it holds ${known.length ? known.join(', ') : 'no models'}`);
+  }
+  if (fixedRun && fixedRun.modelId !== model.id) {
+    throw new Error(`run ${fixedRun.id} belongs to another model than ${model.name}@${model.version}`);
+  }
+  if (fixedRun && sel.method && fixedRun.method !== sel.method) {
+    throw new Error(`run ${fixedRun.id} is a ${fixedRun.method} run, not ${sel.method}`);
+  }
+
+  const all = await reader.layersByModelIds([model.id]);
+  let chosen: LayerInfo[] = all;
+  if (sel.layers) {
+    chosen = sel.layers.map((name) => {
+      const layer = all.find((l) => l.name === name);
+      if (!layer) throw new Error(`${model.name}@${model.version} has no layer ${name}; its layers: ${all.map((l) => l.name).join(', ')}`);
+      return layer;
+    });
+  }
+
+  const layers: ExportedLayer[] = [];
+  for (const layer of chosen) {
+    const run = fixedRun
+      ? (await reader.runCoversLayer(fixedRun.id, layer.id)) ? fixedRun : undefined
+      : await reader.defaultRunForLayer(layer.id, sel.method);
+    if (!run) {
+      // Named layers must have labels; unnamed ones without any are simply left out.
+      if (sel.layers) {
+        const which = fixedRun ? `run ${fixedRun.id}` : sel.method ? `no complete ${sel.method} run` : 'no complete run';
+        throw new Error(`layer ${layer.name} of ${model.name}@${model.version} has no labels in ${fixedRun ? which : `the atlas (${which})`}`);
+      }
+      continue;
+    }
+    const scored = run.params.scores !== false;
+    const neurons = new Map<number, ExportedLabel[]>();
+    for (const row of await reader.layerLabels(run.id, layer.id, sel.topN)) {
+      let labels = neurons.get(row.unit);
+      if (!labels) neurons.set(row.unit, (labels = []));
+      labels.push({ label: row.text, score: scored ? row.score : null });
+    }
+    layers.push({
+      name: layer.name,
+      units: layer.units,
+      run: {
+        id: run.id,
+        method: run.method,
+        similarity: run.similarity,
+        finishedAt: run.finishedAt ? new Date(run.finishedAt).toISOString() : null,
+        params: run.params,
+      },
+      neurons: [...neurons].map(([unit, labels]) => ({ unit, labels })),
+    });
+  }
+  if (layers.length === 0) {
+    const which = fixedRun ? `run ${fixedRun.id}` : sel.method ? `a complete ${sel.method} run` : 'a complete run';
+    throw new Error(`${model.name}@${model.version} has no layer with labels from ${which}`);
+  }
+  return { model: model.name, version: model.version, layers };
+}

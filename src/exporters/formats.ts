@@ -1,0 +1,71 @@
+/**
+ * An exported atlas as text, in the formats `atlas import` reads (so that other tools, and
+ * another atlas, can read ours) plus JSON with every rank and the runs behind the labels:
+ * - clip-dissect: `layer,unit,description,similarity`, units from 0;
+ * - milan: `layer,unit,description`, units from 0;
+ * - netdissect: `unit,category,label,score`, one layer, units from 1 (category left empty: the
+ *   atlas does not keep Broden's categories);
+ * - json: `{ model, version, layers: [{ name, units, run, neurons: [{ unit, labels }] }] }`.
+ * The CSV formats hold each neuron's best label only.
+ */
+import type { ExportedAtlas, ExportedLayer } from './collect.js';
+
+export const EXPORT_FORMATS = ['clip-dissect', 'milan', 'netdissect', 'json'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export function assertExportFormat(format: string): ExportFormat {
+  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
+    throw new Error(`unknown export format '${format}'; expected one of ${EXPORT_FORMATS.join(', ')}`);
+  }
+  return format as ExportFormat;
+}
+
+/** RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled. */
+function csvField(value: string | number): string {
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+const csvLine = (fields: (string | number)[]) => `${fields.map(csvField).join(',')}\n`;
+
+/** A layer's best label per neuron; a score is required unless `scoreless` is fine. */
+function best(layer: ExportedLayer, format: ExportFormat, needScore: boolean) {
+  return layer.neurons.map(({ unit, labels }) => {
+    const top = labels[0]!;
+    if (needScore && top.score === null) {
+      throw new Error(
+        `layer ${layer.name} comes from run ${layer.run.id} (${layer.run.method}), which has no scores; ` +
+          `the ${format} format needs one: export it as milan or json`,
+      );
+    }
+    return { unit, label: top.label, score: top.score };
+  });
+}
+
+export function formatAtlas(format: ExportFormat, atlas: ExportedAtlas): string {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(atlas, null, 2)}\n`;
+    case 'clip-dissect':
+    case 'milan': {
+      const scored = format === 'clip-dissect';
+      let out = csvLine(scored ? ['layer', 'unit', 'description', 'similarity'] : ['layer', 'unit', 'description']);
+      for (const layer of atlas.layers) {
+        for (const n of best(layer, format, scored)) {
+          out += csvLine(scored ? [layer.name, n.unit, n.label, n.score!] : [layer.name, n.unit, n.label]);
+        }
+      }
+      return out;
+    }
+    case 'netdissect': {
+      if (atlas.layers.length !== 1) {
+        throw new Error(
+          `a netdissect file holds one layer, and this export has ${atlas.layers.length} (${atlas.layers.map((l) => l.name).join(', ')}): pass --layer`,
+        );
+      }
+      let out = csvLine(['unit', 'category', 'label', 'score']);
+      for (const n of best(atlas.layers[0]!, format, true)) out += csvLine([n.unit + 1, '', n.label, n.score!]);
+      return out;
+    }
+  }
+}
