@@ -4,6 +4,9 @@
  */
 import type { AtlasReader, LayerInfo, RunRow } from '../db/atlas-reader.js';
 
+/** A selection that names something the atlas lacks, or a format that cannot hold the result. */
+export class ExportInputError extends Error {}
+
 export interface ExportedLabel {
   label: string;
   /** null when the run's tool gave no score (MILAN). */
@@ -42,7 +45,7 @@ export async function collectExport(reader: AtlasReader, sel: ExportSelection): 
   let fixedRun: RunRow | undefined;
   if (sel.run !== undefined) {
     fixedRun = await reader.completeRun(sel.run);
-    if (!fixedRun) throw new Error(`run ${sel.run} does not exist or is not complete (atlas db runs lists the runs)`);
+    if (!fixedRun) throw new ExportInputError(`run ${sel.run} does not exist or is not complete (atlas db runs lists the runs)`);
   }
   const model = sel.model
     ? await reader.findModel(sel.model, sel.version)
@@ -50,16 +53,16 @@ export async function collectExport(reader: AtlasReader, sel: ExportSelection): 
       ? (await reader.modelsByIds([fixedRun.modelId]))[0]
       : undefined;
   if (!model) {
-    if (!sel.model) throw new Error('export needs --model NAME (or --run ID)');
+    if (!sel.model) throw new ExportInputError('export needs --model NAME (or --run ID)');
     const known = (await reader.listModels()).map((m) => `${m.name}@${m.version}`);
     const what = sel.version ? `${sel.model}@${sel.version}` : sel.model;
-    throw new Error(`model ${what} is not in the atlas; it holds ${known.length ? known.join(', ') : 'no models'}`);
+    throw new ExportInputError(`model ${what} is not in the atlas; it holds ${known.length ? known.join(', ') : 'no models'}`);
   }
   if (fixedRun && fixedRun.modelId !== model.id) {
-    throw new Error(`run ${fixedRun.id} belongs to another model than ${model.name}@${model.version}`);
+    throw new ExportInputError(`run ${fixedRun.id} belongs to another model than ${model.name}@${model.version}`);
   }
   if (fixedRun && sel.method && fixedRun.method !== sel.method) {
-    throw new Error(`run ${fixedRun.id} is a ${fixedRun.method} run, not ${sel.method}`);
+    throw new ExportInputError(`run ${fixedRun.id} is a ${fixedRun.method} run, not ${sel.method}`);
   }
 
   const all = await reader.layersByModelIds([model.id]);
@@ -67,7 +70,7 @@ export async function collectExport(reader: AtlasReader, sel: ExportSelection): 
   if (sel.layers) {
     chosen = sel.layers.map((name) => {
       const layer = all.find((l) => l.name === name);
-      if (!layer) throw new Error(`${model.name}@${model.version} has no layer ${name}; its layers: ${all.map((l) => l.name).join(', ')}`);
+      if (!layer) throw new ExportInputError(`${model.name}@${model.version} has no layer ${name}; its layers: ${all.map((l) => l.name).join(', ')}`);
       return layer;
     });
   }
@@ -81,7 +84,7 @@ export async function collectExport(reader: AtlasReader, sel: ExportSelection): 
       // Named layers must have labels; unnamed ones without any are simply left out.
       if (sel.layers) {
         const which = fixedRun ? `run ${fixedRun.id}` : sel.method ? `no complete ${sel.method} run` : 'no complete run';
-        throw new Error(`layer ${layer.name} of ${model.name}@${model.version} has no labels in ${fixedRun ? which : `the atlas (${which})`}`);
+        throw new ExportInputError(`layer ${layer.name} of ${model.name}@${model.version} has no labels in ${fixedRun ? which : `the atlas (${which})`}`);
       }
       continue;
     }
@@ -107,7 +110,7 @@ export async function collectExport(reader: AtlasReader, sel: ExportSelection): 
   }
   if (layers.length === 0) {
     const which = fixedRun ? `run ${fixedRun.id}` : sel.method ? `a complete ${sel.method} run` : 'a complete run';
-    throw new Error(`${model.name}@${model.version} has no layer with labels from ${which}`);
+    throw new ExportInputError(`${model.name}@${model.version} has no layer with labels from ${which}`);
   }
   return { model: model.name, version: model.version, layers };
 }

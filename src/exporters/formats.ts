@@ -8,14 +8,14 @@
  * - json: `{ model, version, layers: [{ name, units, run, neurons: [{ unit, labels }] }] }`.
  * The CSV formats hold each neuron's best label only.
  */
-import type { ExportedAtlas, ExportedLayer } from './collect.js';
+import { ExportInputError, type ExportedAtlas, type ExportedLayer } from './collect.js';
 
 export const EXPORT_FORMATS = ['clip-dissect', 'milan', 'netdissect', 'json'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export function assertExportFormat(format: string): ExportFormat {
   if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
-    throw new Error(`unknown export format '${format}'; expected one of ${EXPORT_FORMATS.join(', ')}`);
+    throw new ExportInputError(`unknown export format '${format}'; expected one of ${EXPORT_FORMATS.join(', ')}`);
   }
   return format as ExportFormat;
 }
@@ -33,7 +33,7 @@ function best(layer: ExportedLayer, format: ExportFormat, needScore: boolean) {
   return layer.neurons.map(({ unit, labels }) => {
     const top = labels[0]!;
     if (needScore && top.score === null) {
-      throw new Error(
+      throw new ExportInputError(
         `layer ${layer.name} comes from run ${layer.run.id} (${layer.run.method}), which has no scores; ` +
           `the ${format} format needs one: export it as milan or json`,
       );
@@ -59,7 +59,7 @@ export function formatAtlas(format: ExportFormat, atlas: ExportedAtlas): string 
     }
     case 'netdissect': {
       if (atlas.layers.length !== 1) {
-        throw new Error(
+        throw new ExportInputError(
           `a netdissect file holds one layer, and this export has ${atlas.layers.length} (${atlas.layers.map((l) => l.name).join(', ')}): pass --layer`,
         );
       }

@@ -53,6 +53,13 @@ export type Dissection = {
   timings?: Maybe<Scalars['JSON']['output']>;
 };
 
+export enum ExportFormat {
+  ClipDissect = 'CLIP_DISSECT',
+  Json = 'JSON',
+  Milan = 'MILAN',
+  Netdissect = 'NETDISSECT'
+}
+
 export type ImageHit = {
   __typename?: 'ImageHit';
   image: ProbeImage;
@@ -306,6 +313,15 @@ export type Query = {
   dissection?: Maybe<Dissection>;
   /** Dissection runs, newest first (complete ones unless `status` says otherwise; running ones are never shown). */
   dissections: Array<Dissection>;
+  /**
+   * A model's labels, as a file other tools read (the same as `atlas export`): per layer the run
+   * `neurons` shows (latest complete clip-dissect run, else the latest complete run), or `method`'s
+   * latest, or one `run`. CLIP_DISSECT (`layer,unit,description,similarity`) and MILAN
+   * (`layer,unit,description`) hold every layer, NETDISSECT one (name it in `layers`; units from 1);
+   * each reads back through `importAtlas`. JSON gives each neuron's top `topN` labels with scores and
+   * each layer's run.
+   */
+  exportAtlas: Scalars['String']['output'];
   /** One model; without a version, the most recently added version of that name. NOT_FOUND when absent. */
   model?: Maybe<Model>;
   /** Every target model in the atlas. */
@@ -364,6 +380,21 @@ export type QueryDissectionsArgs = {
   method?: InputMaybe<Scalars['String']['input']>;
   model?: InputMaybe<Scalars['String']['input']>;
   status?: InputMaybe<RunStatus>;
+  version?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * The neuron atlas: what every neuron of a vision network responds to, as labelled by dissection
+ * runs (CLIP-Dissect or imported tools). Only complete runs are visible.
+ */
+export type QueryExportAtlasArgs = {
+  format?: InputMaybe<ExportFormat>;
+  layers?: InputMaybe<Array<Scalars['String']['input']>>;
+  method?: InputMaybe<Scalars['String']['input']>;
+  model: Scalars['String']['input'];
+  run?: InputMaybe<Scalars['ID']['input']>;
+  topN?: InputMaybe<Scalars['Int']['input']>;
   version?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -577,6 +608,7 @@ export type ResolversTypes = ResolversObject<{
   ConceptSet: ResolverTypeWrapper<ConceptSetParent>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Dissection: ResolverTypeWrapper<DissectionParent>;
+  ExportFormat: ExportFormat;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   ImageHit: ResolverTypeWrapper<Omit<ImageHit, 'image'> & { image: ResolversTypes['ProbeImage'] }>;
@@ -825,6 +857,7 @@ export type QueryResolvers<ContextType = AtlasContext, ParentType extends Resolv
   compareModels?: Resolver<ResolversTypes['ModelComparison'], ParentType, ContextType, RequireFields<QueryCompareModelsArgs, 'a' | 'b' | 'layer'>>;
   dissection?: Resolver<Maybe<ResolversTypes['Dissection']>, ParentType, ContextType, RequireFields<QueryDissectionArgs, 'id'>>;
   dissections?: Resolver<Array<ResolversTypes['Dissection']>, ParentType, ContextType, RequireFields<QueryDissectionsArgs, 'first' | 'status'>>;
+  exportAtlas?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<QueryExportAtlasArgs, 'format' | 'model' | 'topN'>>;
   model?: Resolver<Maybe<ResolversTypes['Model']>, ParentType, ContextType, RequireFields<QueryModelArgs, 'name'>>;
   models?: Resolver<Array<ResolversTypes['Model']>, ParentType, ContextType>;
   neuron?: Resolver<Maybe<ResolversTypes['Neuron']>, ParentType, ContextType, RequireFields<QueryNeuronArgs, 'layer' | 'model' | 'unit'>>;

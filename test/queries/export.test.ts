@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectExport, formatAtlas } from '../../src/exporters/index.js';
 import { parseAtlasCsv } from '../../src/importers/index.js';
 import { drivers, openTestAtlas, writeCompleteRun, writeFixtureSets, type TestAtlas } from '../store/helpers.js';
-import { fixturesDir, runCli, sharedResults } from './helpers.js';
+import { errorCode, fixturesDir, ok, runCli, sharedResults, startClient, type Client } from './helpers.js';
 
 const fixture = (name: string) => join(fixturesDir, name);
 const read = (name: string) => readFileSync(fixture(name), 'utf8');
@@ -79,10 +79,14 @@ describe('atlas export (CLI, child process)', () => {
 
 describe.each(drivers)('export of dissect runs on %s', (driver) => {
   let atlas: TestAtlas;
+  let client: Client;
   beforeAll(async () => {
     atlas = await openTestAtlas(driver);
+    client = await startClient(atlas.store);
   });
   afterAll(async () => {
+    delete process.env.ATLAS_API_KEY;
+    await client?.server.stop();
     await atlas?.cleanup();
   });
 
@@ -110,5 +114,38 @@ describe.each(drivers)('export of dissect runs on %s', (driver) => {
     });
     const csv = formatAtlas('clip-dissect', await collectExport(store.reader, { run: older, layers: ['fc'], topN: 1 }));
     expect(csv).toBe('layer,unit,description,similarity\nfc,0,red,0.9\nfc,1,green,0.89\nfc,2,blue,0.88\n');
+  });
+
+  it('exportAtlas over HTTP: the same files, read back by importAtlas; bad arguments named', async () => {
+    const query = `query($model: String!, $format: ExportFormat, $layers: [String!], $topN: Int, $run: ID) {
+      exportAtlas(model: $model, format: $format, layers: $layers, topN: $topN, run: $run) }`;
+    const text = ok(await client.gql(query, { model: 'toy' })).exportAtlas as string;
+    expect(text.split('\n').slice(0, 3)).toEqual(['layer,unit,description,similarity', 'conv1,0,blue,0.9', 'conv1,1,stripes,0.89']);
+    expect(text).toBe(formatAtlas('clip-dissect', await collectExport(atlas.store.reader, { model: 'toy', topN: 1 })));
+
+    process.env.ATLAS_API_KEY = 'k';
+    const imported = await client.gql(
+      `mutation($csv: String!) { importAtlas(format: CLIP_DISSECT, csv: $csv, model: "toy-copy", version: "1") { labels } }`,
+      { csv: text },
+      { authorization: 'Bearer k' },
+    );
+    expect(ok(imported).importAtlas).toEqual({ labels: 9 });
+    expect(ok(await client.gql(query, { model: 'toy-copy' })).exportAtlas).toBe(text);
+
+    const json = JSON.parse(ok(await client.gql(query, { model: 'toy', format: 'JSON', layers: ['fc'], topN: 3 })).exportAtlas as string) as {
+      layers: { name: string; neurons: { labels: unknown[] }[] }[];
+    };
+    expect(json.layers.map((l) => [l.name, l.neurons.length, l.neurons[0]!.labels.length])).toEqual([['fc', 3, 3]]);
+
+    const bad = async (vars: Record<string, unknown>, message: RegExp) => {
+      const res = await client.gql(query, { model: 'toy', ...vars });
+      expect(errorCode(res)).toBe('BAD_USER_INPUT');
+      expect(res.body.errors![0]!.message).toMatch(message);
+    };
+    await bad({ model: 'nope' }, /model nope is not in the atlas; it holds toy@1, toy-copy@1/);
+    await bad({ format: 'NETDISSECT' }, /a netdissect file holds one layer, and this export has 2 \(conv1, fc\): pass --layer/);
+    await bad({ layers: ['fc', 'layer9'] }, /toy@1 has no layer layer9; its layers: conv1, fc/);
+    await bad({ topN: 21, format: 'JSON' }, /`topN` must be 1 to 20, got 21/);
+    await bad({ run: 'x1' }, /`run` must be a run id, got "x1"/);
   });
 });

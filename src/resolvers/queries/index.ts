@@ -21,6 +21,7 @@ import { EncoderUnavailableError, textEncoders, type ClipRow } from '../../compu
 import { RescoreInputError, rescoreLayer, saveRescore, type RescoreResult } from '../../compute/rescore/index.js';
 import { bestCorrelationMatches, cosine, sameLabel } from '../../compute/compare/index.js';
 import { ImportInputError, importAtlas, MAX_IMPORT_BYTES } from '../../importers/index.js';
+import { ExportInputError, assertExportFormat, collectExport, formatAtlas } from '../../exporters/index.js';
 import { ImportConflictError } from '../../db/queries/import.js';
 import type { AtlasContext } from '../context.js';
 import { badInput, notFound } from '../errors.js';
@@ -34,6 +35,8 @@ import { hitNeurons } from './hit-rows.js';
 export const MAX_QUERY_LENGTH = 500;
 /** Most hits one search returns. */
 export const MAX_HITS = 100;
+/** Most labels per neuron in a JSON export (runs keep a few; a bound keeps responses sized). */
+export const MAX_EXPORT_RANKS = 20;
 
 function requireStore(ctx: AtlasContext): AtlasStore {
   if (!ctx.store) throw new GraphQLError('this server was started without write access to the atlas', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
@@ -54,7 +57,9 @@ async function coded<T>(work: () => Promise<T>): Promise<T> {
   } catch (error) {
     if (error instanceof GraphQLError) throw error;
     if (error instanceof EncoderUnavailableError) throw new GraphQLError(error.message, { extensions: { code: 'ENCODER_UNAVAILABLE' } });
-    if (error instanceof RescoreInputError || error instanceof ImportInputError || error instanceof ImportConflictError) throw badInput(error.message);
+    if (error instanceof RescoreInputError || error instanceof ImportInputError || error instanceof ImportConflictError || error instanceof ExportInputError) {
+      throw badInput(error.message);
+    }
     throw error;
   }
 }
@@ -167,6 +172,7 @@ export const queryResolvers: Resolvers = {
     RANK_REORDER: 'rank_reorder',
   },
   ImportFormat: { CLIP_DISSECT: 'clip-dissect', MILAN: 'milan', NETDISSECT: 'netdissect' },
+  ExportFormat: { CLIP_DISSECT: 'clip-dissect', MILAN: 'milan', NETDISSECT: 'netdissect', JSON: 'json' },
 
   Query: {
     searchNeurons: (_p, args, ctx) =>
@@ -324,6 +330,25 @@ export const queryResolvers: Resolvers = {
           matches: out,
           changed: labelled.filter((m) => !m.sameLabel),
         };
+      }),
+
+    exportAtlas: (_p, args, ctx) =>
+      coded(async () => {
+        const topN = args.topN ?? 5;
+        if (!Number.isInteger(topN) || topN < 1 || topN > MAX_EXPORT_RANKS) {
+          throw badInput(`\`topN\` must be 1 to ${MAX_EXPORT_RANKS}, got ${topN}`, 'topN');
+        }
+        if (args.run != null && !/^\d{1,9}$/.test(args.run)) throw badInput(`\`run\` must be a run id, got ${JSON.stringify(args.run)}`, 'run');
+        const format = assertExportFormat(args.format ?? 'clip-dissect');
+        const atlas = await collectExport(ctx.reader, {
+          model: args.model,
+          ...(args.version ? { version: args.version } : {}),
+          ...(args.run != null ? { run: Number(args.run) } : {}),
+          ...(args.method ? { method: args.method } : {}),
+          ...(args.layers?.length ? { layers: args.layers } : {}),
+          topN: format === 'json' ? topN : 1,
+        });
+        return formatAtlas(format, atlas);
       }),
   },
 
