@@ -1,6 +1,6 @@
 /**
  * Reading or rendering probe images and preprocessing each for every model that needs it: one
- * batch at a time, in a decode worker or, while none has started yet, on the calling thread.
+ * batch at a time, in a decode worker or on the thread waiting for it (DecodePool.take).
  */
 import { readFile } from 'node:fs/promises';
 import type { ProbeSource } from '../probes/index.js';
@@ -81,4 +81,3 @@ export async function decodeBatch(req: DecodeRequest): Promise<DecodeReply> {
   for (let i = 0; i < req.sources.length; i++) await handleOne(req.sources[i]!, req.specs, tensors, i);
   return { id: req.id, tensors };
 }
-
