@@ -32,6 +32,7 @@ const config: CodegenConfig = {
             RANK_REORDER: 'rank_reorder',
           },
           ImportFormat: { CLIP_DISSECT: 'clip-dissect', MILAN: 'milan', NETDISSECT: 'netdissect' },
+          ExportFormat: { CLIP_DISSECT: 'clip-dissect', MILAN: 'milan', NETDISSECT: 'netdissect', JSON: 'json' },
         },
         useTypeImports: true,
         emitLegacyCommonJSImports: false,

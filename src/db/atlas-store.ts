@@ -682,6 +682,29 @@ export class AtlasStore {
     return rows.length;
   }
 
+  /**
+   * Deletes a complete or failed run with everything it wrote (labels, top images, layer list,
+   * search rows: foreign keys cascade), in one statement; layers then show their next run.
+   * A running run is refused: another process may still be writing it.
+   */
+  async deleteRun(runId: number): Promise<{ id: number; method: string; status: t.RunStatus }> {
+    return this.db.transaction(async (tx) => {
+      const [run] = await tx
+        .select({ id: t.dissectionRuns.id, method: t.dissectionRuns.method, status: t.dissectionRuns.status })
+        .from(t.dissectionRuns)
+        .where(eq(t.dissectionRuns.id, runId))
+        .for('update');
+      if (!run) throw new RunNotFoundError(`run ${runId} does not exist`);
+      if (run.status === 'running') {
+        throw new RunStillRunningError(
+          `run ${runId} is still running; if its process was killed, \`atlas db cleanup\` removes it`,
+        );
+      }
+      await tx.delete(t.dissectionRuns).where(eq(t.dissectionRuns.id, runId));
+      return run;
+    });
+  }
+
   /** Every run with its status (for the CLI; the GraphQL API only shows complete ones). */
   async listAllRuns(): Promise<(typeof t.dissectionRuns.$inferSelect)[]> {
     return this.db.select().from(t.dissectionRuns).orderBy(asc(t.dissectionRuns.id));
@@ -757,3 +780,8 @@ export async function openStore(opts: StoreOptions = {}): Promise<AtlasStore> {
   }
   return new AtlasStore(conn);
 }
+
+/** deleteRun: no run has that id. */
+export class RunNotFoundError extends Error {}
+/** deleteRun: the run is still being written. */
+export class RunStillRunningError extends Error {}

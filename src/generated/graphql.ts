@@ -31,6 +31,13 @@ export type ConceptSet = {
   size: Scalars['Int']['output'];
 };
 
+export type DeletedRun = {
+  __typename?: 'DeletedRun';
+  id: Scalars['ID']['output'];
+  method: Scalars['String']['output'];
+  status: RunStatus;
+};
+
 export type Dissection = {
   __typename?: 'Dissection';
   clipModel?: Maybe<ClipModel>;
@@ -54,10 +61,10 @@ export type Dissection = {
 };
 
 export enum ExportFormat {
-  ClipDissect = 'CLIP_DISSECT',
-  Json = 'JSON',
-  Milan = 'MILAN',
-  Netdissect = 'NETDISSECT'
+  ClipDissect = 'clip-dissect',
+  Json = 'json',
+  Milan = 'milan',
+  Netdissect = 'netdissect'
 }
 
 export type ImageHit = {
@@ -159,12 +166,22 @@ export type ModelRef = {
 export type Mutation = {
   __typename?: 'Mutation';
   /**
+   * Deletes a complete or failed run with its labels and top images; its layers then show their next
+   * run (and search follows). NOT_FOUND for an unknown id; a run still being written is refused.
+   */
+  deleteRun: DeletedRun;
+  /**
    * Stores an atlas made by another tool (CSV text) as a complete run of that method. The model and
    * layers are created when absent. Network Dissection files hold one layer: `layer` is required.
    */
   importAtlas: ImportResult;
   /** Runs `rescore` and stores it as a new complete clip-dissect run. */
   saveRescore: SavedRescore;
+};
+
+
+export type MutationDeleteRunArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -607,8 +624,9 @@ export type ResolversTypes = ResolversObject<{
   ClipModel: ResolverTypeWrapper<ClipModelParent>;
   ConceptSet: ResolverTypeWrapper<ConceptSetParent>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DeletedRun: ResolverTypeWrapper<DeletedRun>;
   Dissection: ResolverTypeWrapper<DissectionParent>;
-  ExportFormat: ExportFormat;
+  ExportFormat: null;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   ImageHit: ResolverTypeWrapper<Omit<ImageHit, 'image'> & { image: ResolversTypes['ProbeImage'] }>;
@@ -649,6 +667,7 @@ export type ResolversParentTypes = ResolversObject<{
   ClipModel: ClipModelParent;
   ConceptSet: ConceptSetParent;
   DateTime: Scalars['DateTime']['output'];
+  DeletedRun: DeletedRun;
   Dissection: DissectionParent;
   Float: Scalars['Float']['output'];
   ID: Scalars['ID']['output'];
@@ -696,6 +715,12 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type DeletedRunResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['DeletedRun'] = ResolversParentTypes['DeletedRun']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  method?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['RunStatus'], ParentType, ContextType>;
+}>;
+
 export type DissectionResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['Dissection'] = ResolversParentTypes['Dissection']> = ResolversObject<{
   clipModel?: Resolver<Maybe<ResolversTypes['ClipModel']>, ParentType, ContextType>;
   conceptSet?: Resolver<Maybe<ResolversTypes['ConceptSet']>, ParentType, ContextType>;
@@ -714,6 +739,8 @@ export type DissectionResolvers<ContextType = AtlasContext, ParentType extends R
   status?: Resolver<ResolversTypes['RunStatus'], ParentType, ContextType>;
   timings?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
 }>;
+
+export type ExportFormatResolvers = { CLIP_DISSECT: 'clip-dissect', JSON: 'json', MILAN: 'milan', NETDISSECT: 'netdissect' };
 
 export type ImageHitResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['ImageHit'] = ResolversParentTypes['ImageHit']> = ResolversObject<{
   image?: Resolver<ResolversTypes['ProbeImage'], ParentType, ContextType>;
@@ -783,6 +810,7 @@ export type ModelComparisonResolvers<ContextType = AtlasContext, ParentType exte
 }>;
 
 export type MutationResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  deleteRun?: Resolver<ResolversTypes['DeletedRun'], ParentType, ContextType, RequireFields<MutationDeleteRunArgs, 'id'>>;
   importAtlas?: Resolver<ResolversTypes['ImportResult'], ParentType, ContextType, RequireFields<MutationImportAtlasArgs, 'csv' | 'format' | 'model' | 'version'>>;
   saveRescore?: Resolver<ResolversTypes['SavedRescore'], ParentType, ContextType, RequireFields<MutationSaveRescoreArgs, 'concepts' | 'function' | 'layer' | 'model'>>;
 }>;
@@ -905,7 +933,9 @@ export type Resolvers<ContextType = AtlasContext> = ResolversObject<{
   ClipModel?: ClipModelResolvers<ContextType>;
   ConceptSet?: ConceptSetResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  DeletedRun?: DeletedRunResolvers<ContextType>;
   Dissection?: DissectionResolvers<ContextType>;
+  ExportFormat?: ExportFormatResolvers;
   ImageHit?: ImageHitResolvers<ContextType>;
   ImportFormat?: ImportFormatResolvers;
   ImportResult?: ImportResultResolvers<ContextType>;

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { withStore, type StoreFlags as DbOptions } from '../options.js';
+import { positiveInt, withStore, type StoreFlags as DbOptions } from '../options.js';
 import { defaultSeedPath, exportSeed, importSeed } from '../../db/seed.js';
 
 
@@ -47,6 +47,15 @@ export function register(program: Command): void {
           say(`${r.id}\t${r.status}\t${r.method}\t${r.similarity ?? '-'}\tmodel ${r.modelId}\tstarted ${new Date(r.startedAt).toISOString()}`);
         }
       });
+    });
+
+  db.command('delete-run')
+    .description('delete a complete or failed run with its labels and top images (its layers then show their next run)')
+    .argument('<id>', 'run id (atlas db runs lists them)')
+    .action(async (id: string) => {
+      const runId = positiveInt('run id', id)!;
+      const run = await withStore(common(), (store) => store.deleteRun(runId));
+      say(`deleted run ${run.id} (${run.method}, ${run.status})`);
     });
 
   db.command('cleanup')

@@ -4,8 +4,8 @@
  */
 import { GraphQLError } from 'graphql';
 import { sql } from 'drizzle-orm';
-import type { Resolvers, SimilarityFunction } from '../../generated/graphql.js';
-import type { AtlasStore } from '../../db/atlas-store.js';
+import type { Resolvers, RunStatus, SimilarityFunction } from '../../generated/graphql.js';
+import { RunNotFoundError, RunStillRunningError, type AtlasStore } from '../../db/atlas-store.js';
 import type { LayerInfo, ModelRow, RunRow } from '../../db/atlas-reader.js';
 import {
   activationsOfImage,
@@ -364,6 +364,21 @@ export const queryResolvers: Resolvers = {
         const { runId, result } = await saveRescore(store, { ...input, ...(args.conceptSetName ? { conceptSetName: args.conceptSetName } : {}) });
         const run = await loadRun(ctx, runId);
         return { run, rescore: rescoreParent(model, layer, await loadRun(ctx, result.baseRunId), result) };
+      }),
+
+    deleteRun: (_p, args, ctx) =>
+      coded(async () => {
+        requireApiKey(ctx);
+        const store = requireStore(ctx);
+        if (!/^\d{1,9}$/.test(args.id)) throw badInput(`\`id\` must be a run id, got ${JSON.stringify(args.id)}`, 'id');
+        try {
+          const run = await store.deleteRun(Number(args.id));
+          return { id: String(run.id), method: run.method, status: run.status as RunStatus };
+        } catch (error) {
+          if (error instanceof RunNotFoundError) throw notFound(error.message);
+          if (error instanceof RunStillRunningError) throw badInput(error.message, 'id');
+          throw error;
+        }
       }),
 
     importAtlas: (_p, args, ctx) =>
