@@ -308,6 +308,29 @@ export class AtlasReader {
     }));
   }
 
+  /** Every top image of rank < maxRank that a run gives a layer's neurons (with URIs), by unit then rank. */
+  async layerTopImages(
+    runId: number,
+    layerId: number,
+    maxRank: number,
+  ): Promise<{ unit: number; rank: number; ordinal: number; activation: number; uri: string | null }[]> {
+    const res = await this.db.execute(sql`
+      SELECT n.unit, ti.rank, ti.ordinal, ti.activation, pi.uri
+      FROM neuron_top_images ti
+      JOIN neurons n ON n.id = ti.neuron_id
+      JOIN dissection_runs r ON r.id = ti.run_id
+      LEFT JOIN probe_images pi ON pi.probe_set_id = r.probe_set_id AND pi.ordinal = ti.ordinal
+      WHERE ti.run_id = ${runId} AND n.layer_id = ${layerId} AND ti.rank < ${maxRank}
+      ORDER BY n.unit, ti.rank`);
+    return (res.rows as { unit: number; rank: number; ordinal: number; activation: number; uri: string | null }[]).map((r) => ({
+      unit: Number(r.unit),
+      rank: Number(r.rank),
+      ordinal: Number(r.ordinal),
+      activation: Number(r.activation),
+      uri: r.uri,
+    }));
+  }
+
   /** Top images of the given (run, neuron) pairs with their URIs, most activating first. */
   async topImagesFor(keys: readonly { runId: number; neuronId: number }[], maxRank: number): Promise<TopImageRow[]> {
     if (keys.length === 0) return [];

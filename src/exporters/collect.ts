@@ -13,12 +13,19 @@ export interface ExportedLabel {
   score: number | null;
 }
 
+export interface ExportedImage {
+  /** The image's place in its probe set, and its URI there (a file path, or toy:SEED/INDEX). */
+  ordinal: number;
+  uri: string | null;
+  activation: number;
+}
+
 export interface ExportedLayer {
   name: string;
   units: number;
   run: { id: number; method: string; similarity: string | null; finishedAt: string | null; params: Record<string, unknown> };
-  /** Labelled neurons by unit, each with its labels best first. */
-  neurons: { unit: number; labels: ExportedLabel[] }[];
+  /** Labelled neurons by unit, each with its labels best first (and, when asked, its top images). */
+  neurons: { unit: number; labels: ExportedLabel[]; topImages?: ExportedImage[] }[];
 }
 
 export interface ExportedAtlas {
@@ -38,6 +45,8 @@ export interface ExportSelection {
   layers?: string[];
   /** Labels per neuron (ranks 0 .. topN-1). */
   topN: number;
+  /** Most activating probe images per neuron (none when absent or 0). */
+  topImages?: number;
 }
 
 /** Reads the labels `sel` names; every name that matches nothing gets an error naming what exists. */
@@ -95,6 +104,12 @@ export async function collectExport(reader: AtlasReader, sel: ExportSelection): 
       if (!labels) neurons.set(row.unit, (labels = []));
       labels.push({ label: row.text, score: scored ? row.score : null });
     }
+    const images = new Map<number, ExportedImage[]>();
+    for (const row of sel.topImages ? await reader.layerTopImages(run.id, layer.id, sel.topImages) : []) {
+      let list = images.get(row.unit);
+      if (!list) images.set(row.unit, (list = []));
+      list.push({ ordinal: row.ordinal, uri: row.uri, activation: row.activation });
+    }
     layers.push({
       name: layer.name,
       units: layer.units,
@@ -105,7 +120,7 @@ export async function collectExport(reader: AtlasReader, sel: ExportSelection): 
         finishedAt: run.finishedAt ? new Date(run.finishedAt).toISOString() : null,
         params: run.params,
       },
-      neurons: [...neurons].map(([unit, labels]) => ({ unit, labels })),
+      neurons: [...neurons].map(([unit, labels]) => (sel.topImages ? { unit, labels, topImages: images.get(unit) ?? [] } : { unit, labels })),
     });
   }
   if (layers.length === 0) {

@@ -5,7 +5,7 @@
  * - milan: `layer,unit,description`, units from 0;
  * - netdissect: `unit,category,label,score`, one layer, units from 1 (category left empty: the
  *   atlas does not keep Broden's categories);
- * - json: `{ model, version, layers: [{ name, units, run, neurons: [{ unit, labels }] }] }`.
+ * - json: `{ model, version, layers: [{ name, units, run, neurons: [{ unit, labels, topImages? }] }] }`.
  * The CSV formats hold each neuron's best label only.
  */
 import { ExportInputError, type ExportedAtlas, type ExportedLayer } from './collect.js';

@@ -335,8 +335,8 @@ export type Query = {
    * `neurons` shows (latest complete clip-dissect run, else the latest complete run), or `method`'s
    * latest, or one `run`. CLIP_DISSECT (`layer,unit,description,similarity`) and MILAN
    * (`layer,unit,description`) hold every layer, NETDISSECT one (name it in `layers`; units from 1);
-   * each reads back through `importAtlas`. JSON gives each neuron's top `topN` labels with scores and
-   * each layer's run.
+   * each reads back through `importAtlas`. JSON gives each neuron's top `topN` labels with scores,
+   * its `topImages` most activating probe images when asked, and each layer's run.
    */
   exportAtlas: Scalars['String']['output'];
   /** One model; without a version, the most recently added version of that name. NOT_FOUND when absent. */
@@ -411,6 +411,7 @@ export type QueryExportAtlasArgs = {
   method?: InputMaybe<Scalars['String']['input']>;
   model: Scalars['String']['input'];
   run?: InputMaybe<Scalars['ID']['input']>;
+  topImages?: InputMaybe<Scalars['Int']['input']>;
   topN?: InputMaybe<Scalars['Int']['input']>;
   version?: InputMaybe<Scalars['String']['input']>;
 };
@@ -885,7 +886,7 @@ export type QueryResolvers<ContextType = AtlasContext, ParentType extends Resolv
   compareModels?: Resolver<ResolversTypes['ModelComparison'], ParentType, ContextType, RequireFields<QueryCompareModelsArgs, 'a' | 'b' | 'layer'>>;
   dissection?: Resolver<Maybe<ResolversTypes['Dissection']>, ParentType, ContextType, RequireFields<QueryDissectionArgs, 'id'>>;
   dissections?: Resolver<Array<ResolversTypes['Dissection']>, ParentType, ContextType, RequireFields<QueryDissectionsArgs, 'first' | 'status'>>;
-  exportAtlas?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<QueryExportAtlasArgs, 'format' | 'model' | 'topN'>>;
+  exportAtlas?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<QueryExportAtlasArgs, 'format' | 'model' | 'topImages' | 'topN'>>;
   model?: Resolver<Maybe<ResolversTypes['Model']>, ParentType, ContextType, RequireFields<QueryModelArgs, 'name'>>;
   models?: Resolver<Array<ResolversTypes['Model']>, ParentType, ContextType>;
   neuron?: Resolver<Maybe<ResolversTypes['Neuron']>, ParentType, ContextType, RequireFields<QueryNeuronArgs, 'layer' | 'model' | 'unit'>>;

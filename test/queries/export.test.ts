@@ -60,6 +60,7 @@ describe('atlas export (CLI, child process)', () => {
     fail(['--model', 'r18', '--format', 'xml'], /unknown export format 'xml'; expected one of clip-dissect, milan, netdissect, json/);
     fail(['--run', '99'], /run 99 does not exist or is not complete/);
     fail(['--model', 'r18', '--top-n', '0', '--format', 'json'], /--top-n must be a positive integer, got 0/);
+    fail(['--model', 'r18', '--top-images', '3'], /--top-images needs --format json/);
   }, 240_000); // a dozen CLI processes, each opening the atlas
 
   it.skipIf(!existsSync(join(sharedResults, 'resnet18_places_imagenet_broden.csv')))(
@@ -112,13 +113,24 @@ describe.each(drivers)('export of dissect runs on %s', (driver) => {
         { label: 'dots', score: expect.closeTo(0.79, 12) },
       ],
     });
+    // Top images on request: layerResult gives unit u the images (u + r) % 12 at activation 10 - r - u / 10.
+    const withImages = await collectExport(store.reader, { model: 'toy', layers: ['fc'], topN: 1, topImages: 2 });
+    expect(withImages.layers[0]!.neurons[2]).toEqual({
+      unit: 2,
+      labels: [{ label: 'dots', score: expect.closeTo(0.88, 12) }],
+      topImages: [
+        { ordinal: 2, uri: 'toy:1/2', activation: expect.closeTo(9.8, 5) },
+        { ordinal: 3, uri: 'toy:1/3', activation: expect.closeTo(8.8, 5) },
+      ],
+    });
+    expect(json.layers[0]!.neurons[0]).not.toHaveProperty('topImages');
     const csv = formatAtlas('clip-dissect', await collectExport(store.reader, { run: older, layers: ['fc'], topN: 1 }));
     expect(csv).toBe('layer,unit,description,similarity\nfc,0,red,0.9\nfc,1,green,0.89\nfc,2,blue,0.88\n');
   });
 
   it('exportAtlas over HTTP: the same files, read back by importAtlas; bad arguments named', async () => {
-    const query = `query($model: String!, $format: ExportFormat, $layers: [String!], $topN: Int, $run: ID) {
-      exportAtlas(model: $model, format: $format, layers: $layers, topN: $topN, run: $run) }`;
+    const query = `query($model: String!, $format: ExportFormat, $layers: [String!], $topN: Int, $run: ID, $topImages: Int) {
+      exportAtlas(model: $model, format: $format, layers: $layers, topN: $topN, run: $run, topImages: $topImages) }`;
     const text = ok(await client.gql(query, { model: 'toy' })).exportAtlas as string;
     expect(text.split('\n').slice(0, 3)).toEqual(['layer,unit,description,similarity', 'conv1,0,blue,0.9', 'conv1,1,stripes,0.89']);
     expect(text).toBe(formatAtlas('clip-dissect', await collectExport(atlas.store.reader, { model: 'toy', topN: 1 })));
@@ -147,5 +159,10 @@ describe.each(drivers)('export of dissect runs on %s', (driver) => {
     await bad({ layers: ['fc', 'layer9'] }, /toy@1 has no layer layer9; its layers: conv1, fc/);
     await bad({ topN: 21, format: 'JSON' }, /`topN` must be 1 to 20, got 21/);
     await bad({ run: 'x1' }, /`run` must be a run id, got "x1"/);
+    await bad({ topImages: 3 }, /`topImages` needs format JSON/);
+    const imgs = JSON.parse(ok(await client.gql(query, { model: 'toy', format: 'JSON', layers: ['conv1'], topN: 1, topImages: 4 })).exportAtlas as string) as {
+      layers: { neurons: { topImages: { ordinal: number }[] }[] }[];
+    };
+    expect(imgs.layers[0]!.neurons[5]!.topImages.map((i) => i.ordinal)).toEqual([5, 6, 7, 8]);
   });
 });

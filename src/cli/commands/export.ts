@@ -1,6 +1,6 @@
 /**
  * `atlas export --model NAME [--version V] [--run ID] [--method M] [--layer L,...]
- *  [--format clip-dissect|milan|netdissect|json] [--top-n N] [--out FILE]`: a model's labels as
+ *  [--format clip-dissect|milan|netdissect|json] [--top-n N] [--top-images N] [--out FILE]`: a model's labels as
  * the API shows them, in the formats `atlas import` reads, or as JSON.
  */
 import { renameSync, writeFileSync } from 'node:fs';
@@ -16,6 +16,7 @@ interface ExportOptions extends StoreFlags {
   layer?: string;
   format: string;
   topN?: string;
+  topImages?: string;
   out?: string;
 }
 
@@ -30,6 +31,7 @@ export function register(program: Command): void {
     .option('--layer <names>', 'only these layers, comma-separated (netdissect: exactly one)')
     .option('--format <format>', `one of ${EXPORT_FORMATS.join(', ')}`, 'clip-dissect')
     .option('--top-n <n>', 'json: labels per neuron (default 5; the CSV formats hold the best one)')
+    .option('--top-images <n>', 'json: also the n most activating probe images per neuron (URI, activation)')
     .option('--out <file>', 'output file (default: standard output)')
     .option('--data-dir <dir>', 'PGlite data folder (default: ATLAS_DATA_DIR or .atlas)')
     .option('--database-url <url>', 'Postgres server (default: DATABASE_URL)')
@@ -37,6 +39,8 @@ export function register(program: Command): void {
       const format = assertExportFormat(options.format);
       const run = positiveInt('--run', options.run);
       const topN = format === 'json' ? (positiveInt('--top-n', options.topN) ?? 5) : 1;
+      const topImages = positiveInt('--top-images', options.topImages);
+      if (topImages !== undefined && format !== 'json') throw new Error('--top-images needs --format json (the CSV formats hold labels only)');
       const layers = options.layer?.split(',').map((l) => l.trim()).filter(Boolean);
       // Everything is checked and formatted before the file is touched.
       const text = await withStore(options, async (store) =>
@@ -49,6 +53,7 @@ export function register(program: Command): void {
             ...(options.method ? { method: options.method } : {}),
             ...(layers?.length ? { layers } : {}),
             topN,
+            ...(topImages !== undefined ? { topImages } : {}),
           }),
         ),
       );

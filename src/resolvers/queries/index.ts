@@ -35,7 +35,7 @@ import { hitNeurons } from './hit-rows.js';
 export const MAX_QUERY_LENGTH = 500;
 /** Most hits one search returns. */
 export const MAX_HITS = 100;
-/** Most labels per neuron in a JSON export (runs keep a few; a bound keeps responses sized). */
+/** Most labels (and top images) per neuron in a JSON export (runs keep a few; a bound keeps responses sized). */
 export const MAX_EXPORT_RANKS = 20;
 
 function requireStore(ctx: AtlasContext): AtlasStore {
@@ -338,8 +338,13 @@ export const queryResolvers: Resolvers = {
         if (!Number.isInteger(topN) || topN < 1 || topN > MAX_EXPORT_RANKS) {
           throw badInput(`\`topN\` must be 1 to ${MAX_EXPORT_RANKS}, got ${topN}`, 'topN');
         }
+        const topImages = args.topImages ?? 0;
+        if (!Number.isInteger(topImages) || topImages < 0 || topImages > MAX_EXPORT_RANKS) {
+          throw badInput(`\`topImages\` must be 0 to ${MAX_EXPORT_RANKS}, got ${topImages}`, 'topImages');
+        }
         if (args.run != null && !/^\d{1,9}$/.test(args.run)) throw badInput(`\`run\` must be a run id, got ${JSON.stringify(args.run)}`, 'run');
         const format = assertExportFormat(args.format ?? 'clip-dissect');
+        if (topImages > 0 && format !== 'json') throw badInput('`topImages` needs format JSON (the CSV formats hold labels only)', 'topImages');
         const atlas = await collectExport(ctx.reader, {
           model: args.model,
           ...(args.version ? { version: args.version } : {}),
@@ -347,6 +352,7 @@ export const queryResolvers: Resolvers = {
           ...(args.method ? { method: args.method } : {}),
           ...(args.layers?.length ? { layers: args.layers } : {}),
           topN: format === 'json' ? topN : 1,
+          ...(topImages > 0 ? { topImages } : {}),
         });
         return formatAtlas(format, atlas);
       }),
