@@ -2,57 +2,44 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { drivers, openTestAtlas, writeCompleteRun, writeFixtureSets, type TestAtlas } from '../store/helpers.js';
-import { errorCode, fixturesDir, ok, runCli, startClient, type Client } from './helpers.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { drivers, writeCompleteRun, writeFixtureSets } from '../store/helpers.js';
+import { errorCode, fixturesDir, ok, runCli, servedAtlas } from './helpers.js';
 
 describe.each(drivers)('deleteRun over HTTP on %s', (driver) => {
-  let atlas: TestAtlas;
-  let client: Client;
+  const served = servedAtlas(driver);
   const auth = { authorization: 'Bearer del-key' };
   const del = `mutation($id: ID!) { deleteRun(id: $id) { id method status } }`;
   const conv1 = `{ neuron(model: "toy", layer: "conv1", unit: 1) { label run { id } } dissections { id } }`;
 
-  beforeAll(async () => {
-    atlas = await openTestAtlas(driver);
-    client = await startClient(atlas.store);
-  });
-  afterAll(async () => {
-    await client?.server.stop();
-    await atlas?.cleanup();
-  });
-  afterEach(() => {
-    delete process.env.ATLAS_API_KEY;
-  });
-
   it('deletes a run and all it wrote; its layers then show the run before it', async () => {
-    const { store } = atlas;
+    const { store } = served.atlas;
     const ids = await writeFixtureSets(store);
     const older = await writeCompleteRun(store, ids, 'clip-dissect', 0);
     const latest = await writeCompleteRun(store, ids, 'clip-dissect', 2);
     const running = await store.beginRun({ ...ids, parameters: { method: 'clip-dissect', similarity: 'wpmi' } });
     // layerResult: unit 1 is labelled CONCEPTS[1 + shift]: 'stripes' in the latest run, 'green' in the older.
-    expect(ok(await client.gql(conv1))).toEqual({ neuron: { label: 'stripes', run: { id: String(latest) } }, dissections: [{ id: String(latest) }, { id: String(older) }] });
+    expect(ok(await served.client.gql(conv1))).toEqual({ neuron: { label: 'stripes', run: { id: String(latest) } }, dissections: [{ id: String(latest) }, { id: String(older) }] });
 
-    expect(errorCode(await client.gql(del, { id: String(latest) }))).toBe('FORBIDDEN');
+    expect(errorCode(await served.client.gql(del, { id: String(latest) }))).toBe('FORBIDDEN');
     process.env.ATLAS_API_KEY = 'del-key';
-    expect(errorCode(await client.gql(del, { id: String(latest) }))).toBe('UNAUTHENTICATED');
+    expect(errorCode(await served.client.gql(del, { id: String(latest) }))).toBe('UNAUTHENTICATED');
 
-    expect(ok(await client.gql(del, { id: String(latest) }, auth)).deleteRun).toEqual({ id: String(latest), method: 'clip-dissect', status: 'COMPLETE' });
-    expect(ok(await client.gql(conv1))).toEqual({ neuron: { label: 'green', run: { id: String(older) } }, dissections: [{ id: String(older) }] });
+    expect(ok(await served.client.gql(del, { id: String(latest) }, auth)).deleteRun).toEqual({ id: String(latest), method: 'clip-dissect', status: 'COMPLETE' });
+    expect(ok(await served.client.gql(conv1))).toEqual({ neuron: { label: 'green', run: { id: String(older) } }, dissections: [{ id: String(older) }] });
     const left = await store.db.execute(sql`
       SELECT (SELECT count(*) FROM neuron_labels WHERE run_id = ${latest})::int AS labels,
              (SELECT count(*) FROM neuron_top_images WHERE run_id = ${latest})::int AS images,
              (SELECT count(*) FROM run_layers WHERE run_id = ${latest})::int AS layers`);
     expect(left.rows[0]).toEqual({ labels: 0, images: 0, layers: 0 });
 
-    const again = await client.gql(del, { id: String(latest) }, auth);
+    const again = await served.client.gql(del, { id: String(latest) }, auth);
     expect(errorCode(again)).toBe('NOT_FOUND');
     expect(again.body.errors![0]!.message).toBe(`run ${latest} does not exist`);
-    const busy = await client.gql(del, { id: String(running) }, auth);
+    const busy = await served.client.gql(del, { id: String(running) }, auth);
     expect(errorCode(busy)).toBe('BAD_USER_INPUT');
     expect(busy.body.errors![0]!.message).toMatch(new RegExp(`run ${running} is still running; if its process was killed, \`atlas db cleanup\` removes it`));
-    expect(errorCode(await client.gql(del, { id: 'seven' }, auth))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await served.client.gql(del, { id: 'seven' }, auth))).toBe('BAD_USER_INPUT');
   });
 });
 

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectExport, formatAtlas } from '../../src/exporters/index.js';
 import { parseAtlasCsv } from '../../src/importers/index.js';
-import { drivers, openTestAtlas, writeCompleteRun, writeFixtureSets, type TestAtlas } from '../store/helpers.js';
-import { errorCode, fixturesDir, ok, runCli, sharedResults, startClient, type Client } from './helpers.js';
+import { drivers, writeCompleteRun, writeFixtureSets } from '../store/helpers.js';
+import { errorCode, fixturesDir, ok, runCli, servedAtlas, sharedResults } from './helpers.js';
 
 const fixture = (name: string) => join(fixturesDir, name);
 const read = (name: string) => readFileSync(fixture(name), 'utf8');
@@ -79,20 +79,10 @@ describe('atlas export (CLI, child process)', () => {
 });
 
 describe.each(drivers)('export of dissect runs on %s', (driver) => {
-  let atlas: TestAtlas;
-  let client: Client;
-  beforeAll(async () => {
-    atlas = await openTestAtlas(driver);
-    client = await startClient(atlas.store);
-  });
-  afterAll(async () => {
-    delete process.env.ATLAS_API_KEY;
-    await client?.server.stop();
-    await atlas?.cleanup();
-  });
+  const served = servedAtlas(driver);
 
   it('gives JSON every rank, best first, with the run behind each layer; CSV the best label', async () => {
-    const { store } = atlas;
+    const { store } = served.atlas;
     const ids = await writeFixtureSets(store);
     const older = await writeCompleteRun(store, ids, 'clip-dissect', 0);
     const latest = await writeCompleteRun(store, ids, 'clip-dissect', 2);
@@ -131,26 +121,26 @@ describe.each(drivers)('export of dissect runs on %s', (driver) => {
   it('exportAtlas over HTTP: the same files, read back by importAtlas; bad arguments named', async () => {
     const query = `query($model: String!, $format: ExportFormat, $layers: [String!], $topN: Int, $run: ID, $topImages: Int) {
       exportAtlas(model: $model, format: $format, layers: $layers, topN: $topN, run: $run, topImages: $topImages) }`;
-    const text = ok(await client.gql(query, { model: 'toy' })).exportAtlas as string;
+    const text = ok(await served.client.gql(query, { model: 'toy' })).exportAtlas as string;
     expect(text.split('\n').slice(0, 3)).toEqual(['layer,unit,description,similarity', 'conv1,0,blue,0.9', 'conv1,1,stripes,0.89']);
-    expect(text).toBe(formatAtlas('clip-dissect', await collectExport(atlas.store.reader, { model: 'toy', topN: 1 })));
+    expect(text).toBe(formatAtlas('clip-dissect', await collectExport(served.atlas.store.reader, { model: 'toy', topN: 1 })));
 
     process.env.ATLAS_API_KEY = 'k';
-    const imported = await client.gql(
+    const imported = await served.client.gql(
       `mutation($csv: String!) { importAtlas(format: CLIP_DISSECT, csv: $csv, model: "toy-copy", version: "1") { labels } }`,
       { csv: text },
       { authorization: 'Bearer k' },
     );
     expect(ok(imported).importAtlas).toEqual({ labels: 9 });
-    expect(ok(await client.gql(query, { model: 'toy-copy' })).exportAtlas).toBe(text);
+    expect(ok(await served.client.gql(query, { model: 'toy-copy' })).exportAtlas).toBe(text);
 
-    const json = JSON.parse(ok(await client.gql(query, { model: 'toy', format: 'JSON', layers: ['fc'], topN: 3 })).exportAtlas as string) as {
+    const json = JSON.parse(ok(await served.client.gql(query, { model: 'toy', format: 'JSON', layers: ['fc'], topN: 3 })).exportAtlas as string) as {
       layers: { name: string; neurons: { labels: unknown[] }[] }[];
     };
     expect(json.layers.map((l) => [l.name, l.neurons.length, l.neurons[0]!.labels.length])).toEqual([['fc', 3, 3]]);
 
     const bad = async (vars: Record<string, unknown>, message: RegExp) => {
-      const res = await client.gql(query, { model: 'toy', ...vars });
+      const res = await served.client.gql(query, { model: 'toy', ...vars });
       expect(errorCode(res)).toBe('BAD_USER_INPUT');
       expect(res.body.errors![0]!.message).toMatch(message);
     };
@@ -160,7 +150,7 @@ describe.each(drivers)('export of dissect runs on %s', (driver) => {
     await bad({ topN: 21, format: 'JSON' }, /`topN` must be 1 to 20, got 21/);
     await bad({ run: 'x1' }, /`run` must be a run id, got "x1"/);
     await bad({ topImages: 3 }, /`topImages` needs format JSON/);
-    const imgs = JSON.parse(ok(await client.gql(query, { model: 'toy', format: 'JSON', layers: ['conv1'], topN: 1, topImages: 4 })).exportAtlas as string) as {
+    const imgs = JSON.parse(ok(await served.client.gql(query, { model: 'toy', format: 'JSON', layers: ['conv1'], topN: 1, topImages: 4 })).exportAtlas as string) as {
       layers: { neurons: { topImages: { ordinal: number }[] }[] }[];
     };
     expect(imgs.layers[0]!.neurons[5]!.topImages.map((i) => i.ordinal)).toEqual([5, 6, 7, 8]);

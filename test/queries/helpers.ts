@@ -9,7 +9,8 @@ import type { AtlasStore } from '../../src/db/atlas-store.js';
 import type { Matrix } from '../../src/db/contracts.js';
 import { clipRegistrationName } from '../../src/compute/rescore/text-encoder.js';
 import { createAtlasServer, type AtlasServer } from '../../src/server/app.js';
-import { repoRoot } from '../store/helpers.js';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { openTestAtlas, repoRoot, type TestAtlas, type TestDriver } from '../store/helpers.js';
 
 export const tinyClipDir = join(repoRoot, 'test/pipeline/fixtures/tiny-clip');
 export const fixturesDir = join(repoRoot, 'test/queries/fixtures');
@@ -53,6 +54,36 @@ export function ok(res: GqlResponse): Record<string, unknown> {
 
 export function errorCode(res: GqlResponse): string | undefined {
   return res.body.errors?.[0]?.extensions?.code;
+}
+
+/**
+ * For one describe block: a fresh atlas on `driver` (filled by `prepare`), served over HTTP, both
+ * closed after the block; ATLAS_API_KEY and ATLAS_CLIP are cleared after each test. Read `atlas`
+ * and `client` inside tests (they exist once the block has started).
+ */
+export function servedAtlas(driver: TestDriver, prepare?: (store: AtlasStore) => Promise<void>): { readonly atlas: TestAtlas; readonly client: Client } {
+  const state: { atlas?: TestAtlas; client?: Client } = {};
+  beforeAll(async () => {
+    state.atlas = await openTestAtlas(driver);
+    await prepare?.(state.atlas.store);
+    state.client = await startClient(state.atlas.store);
+  });
+  afterAll(async () => {
+    await state.client?.server.stop();
+    await state.atlas?.cleanup();
+  });
+  afterEach(() => {
+    delete process.env.ATLAS_API_KEY;
+    delete process.env.ATLAS_CLIP;
+  });
+  return {
+    get atlas() {
+      return state.atlas!;
+    },
+    get client() {
+      return state.client!;
+    },
+  };
 }
 
 export function runCli(args: string[], env: Record<string, string>) {

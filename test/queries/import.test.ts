@@ -1,11 +1,11 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { layerFromFileName, parseAtlasCsv } from '../../src/importers/index.js';
 import { openStore } from '../../src/db/atlas-store.js';
-import { drivers, openTestAtlas, type TestAtlas } from '../store/helpers.js';
-import { errorCode, fixturesDir, ok, runCli, sharedResults, startClient, type Client } from './helpers.js';
+import { drivers } from '../store/helpers.js';
+import { errorCode, fixturesDir, ok, runCli, servedAtlas, sharedResults } from './helpers.js';
 
 const fixture = (name: string) => join(fixturesDir, name);
 const read = (name: string) => readFileSync(fixture(name), 'utf8');
@@ -94,50 +94,37 @@ describe('atlas import (CLI, child process)', () => {
 });
 
 describe.each(drivers)('importAtlas over HTTP on %s', (driver) => {
-  let atlas: TestAtlas;
-  let client: Client;
+  const served = servedAtlas(driver);
   const key = 'test-key-123';
   const auth = { authorization: `Bearer ${key}` };
   const mutation = `mutation($format: ImportFormat!, $csv: String!, $model: String!, $version: String!, $layer: String) {
     importAtlas(format: $format, csv: $csv, model: $model, version: $version, layer: $layer) {
       run { id method status layers } model { name version } labels embeddedLabels layers { name units labelled created } } }`;
 
-  beforeAll(async () => {
-    atlas = await openTestAtlas(driver);
-    client = await startClient(atlas.store);
-  });
-  afterAll(async () => {
-    await client?.server.stop();
-    await atlas?.cleanup();
-  });
-  afterEach(() => {
-    delete process.env.ATLAS_API_KEY;
-  });
-
   it('refuses mutations without a configured key (FORBIDDEN) and without a valid one (UNAUTHENTICATED)', async () => {
     const vars = { format: 'MILAN', csv: read('small_milan.csv'), model: 'm', version: '1' };
-    const off = await client.gql(mutation, vars, auth);
+    const off = await served.client.gql(mutation, vars, auth);
     expect(errorCode(off)).toBe('FORBIDDEN');
     expect(off.status).toBe(403);
     expect(off.body.errors![0]!.message).toMatch(/set ATLAS_API_KEY/);
     process.env.ATLAS_API_KEY = key;
-    const none = await client.gql(mutation, vars);
+    const none = await served.client.gql(mutation, vars);
     expect(errorCode(none)).toBe('UNAUTHENTICATED');
     expect(none.status).toBe(401);
-    const wrong = await client.gql(mutation, vars, { authorization: 'Bearer nope' });
+    const wrong = await served.client.gql(mutation, vars, { authorization: 'Bearer nope' });
     expect(errorCode(wrong)).toBe('UNAUTHENTICATED');
-    expect(ok(await client.gql('{ models { name } }')).models).toEqual([]);
+    expect(ok(await served.client.gql('{ models { name } }')).models).toEqual([]);
   });
 
   it('imports MILAN and CLIP-Dissect labels; neurons show the latest clip-dissect run by default, others by method or run', async () => {
     process.env.ATLAS_API_KEY = key;
-    const milan = ok(await client.gql(mutation, { format: 'MILAN', csv: read('small_milan.csv'), model: 'm', version: '1' }, auth)).importAtlas as {
+    const milan = ok(await served.client.gql(mutation, { format: 'MILAN', csv: read('small_milan.csv'), model: 'm', version: '1' }, auth)).importAtlas as {
       run: { id: string; method: string; status: string; layers: string[] };
       labels: number;
       embeddedLabels: number;
     };
     expect(milan).toMatchObject({ run: { method: 'milan', status: 'COMPLETE', layers: ['conv1', 'layer2'] }, labels: 4, embeddedLabels: 0 });
-    const cd = ok(await client.gql(mutation, { format: 'CLIP_DISSECT', csv: read('small_clipdissect.csv'), model: 'm', version: '1' }, auth))
+    const cd = ok(await served.client.gql(mutation, { format: 'CLIP_DISSECT', csv: read('small_clipdissect.csv'), model: 'm', version: '1' }, auth))
       .importAtlas as { run: { id: string }; layers: unknown[] };
     expect(cd.layers).toEqual([
       { name: 'conv1', units: 3, labelled: 3, created: false },
@@ -145,45 +132,45 @@ describe.each(drivers)('importAtlas over HTTP on %s', (driver) => {
     ]);
     const q = `query($method: String, $run: ID) { neurons(model: "m", version: "1", layer: "conv1", method: $method, run: $run) {
       run { method } edges { node { unit label score } } } }`;
-    const byDefault = ok(await client.gql(q)).neurons as { run: { method: string }; edges: { node: { label: string; score: number } }[] };
+    const byDefault = ok(await served.client.gql(q)).neurons as { run: { method: string }; edges: { node: { label: string; score: number } }[] };
     expect(byDefault.run.method).toBe('clip-dissect');
     expect(byDefault.edges.map((e) => e.node.label)).toEqual(['red', 'stripes', 'dog']);
     expect(byDefault.edges[2]!.node.score).toBe(0.125);
-    const byMethod = ok(await client.gql(q, { method: 'milan' })).neurons as typeof byDefault;
+    const byMethod = ok(await served.client.gql(q, { method: 'milan' })).neurons as typeof byDefault;
     expect(byMethod.edges.map((e) => e.node.label)).toEqual(['Red things', 'Stripes, "zebra" like', 'Dog faces']);
-    const byRun = ok(await client.gql(q, { run: milan.run.id })).neurons as typeof byDefault;
+    const byRun = ok(await served.client.gql(q, { run: milan.run.id })).neurons as typeof byDefault;
     expect(byRun.run.method).toBe('milan');
-    const one = ok(await client.gql('{ neuron(model: "m", version: "1", layer: "layer2", unit: 1, method: "milan") { label } }'));
+    const one = ok(await served.client.gql('{ neuron(model: "m", version: "1", layer: "layer2", unit: 1, method: "milan") { label } }'));
     expect(one.neuron).toEqual({ label: 'Grass' });
   });
 
   it('needs a layer for Network Dissection CSV text and stores units from 0', async () => {
     process.env.ATLAS_API_KEY = key;
     const csv = read('small_netdissect_layer3.csv');
-    const noLayer = await client.gql(mutation, { format: 'NETDISSECT', csv, model: 'nd', version: '1' }, auth);
+    const noLayer = await served.client.gql(mutation, { format: 'NETDISSECT', csv, model: 'nd', version: '1' }, auth);
     expect(errorCode(noLayer)).toBe('BAD_USER_INPUT');
     expect(noLayer.body.errors![0]!.message).toMatch(/holds one layer: pass --layer/);
-    const done = ok(await client.gql(mutation, { format: 'NETDISSECT', csv, model: 'nd', version: '1', layer: 'layer3' }, auth));
+    const done = ok(await served.client.gql(mutation, { format: 'NETDISSECT', csv, model: 'nd', version: '1', layer: 'layer3' }, auth));
     expect(done.importAtlas).toMatchObject({ labels: 3, layers: [{ name: 'layer3', units: 4, labelled: 3, created: true }] });
-    const n = ok(await client.gql('{ neuron(model: "nd", layer: "layer3", unit: 3) { label score run { method } } }'));
+    const n = ok(await served.client.gql('{ neuron(model: "nd", layer: "layer3", unit: 3) { label score run { method } } }'));
     expect(n.neuron).toEqual({ label: 'dog', score: 0.11, run: { method: 'netdissect' } });
   });
 
   it('rejects a bad CSV with file, line and column and writes nothing (one transaction)', async () => {
     process.env.ATLAS_API_KEY = key;
-    const before = ok(await client.gql('{ models { name } dissections { id } }'));
-    const bad = await client.gql(mutation, { format: 'CLIP_DISSECT', csv: read('bad_score.csv'), model: 'fresh', version: '1' }, auth);
+    const before = ok(await served.client.gql('{ models { name } dissections { id } }'));
+    const bad = await served.client.gql(mutation, { format: 'CLIP_DISSECT', csv: read('bad_score.csv'), model: 'fresh', version: '1' }, auth);
     expect(errorCode(bad)).toBe('BAD_USER_INPUT');
     expect(bad.status).toBe(400);
     expect(bad.body.errors![0]!.message).toBe('importAtlas(clip-dissect): line 3, column 4 (similarity): score "not-a-number" is not a number');
     // Valid CSV, but unit 7 does not exist in the stored conv1 (3 units): found inside the transaction,
     // after the model and a layer were already inserted; all of it must roll back.
     const conflict = 'layer,unit,description,similarity\nnewlayer,0,a,0.1\nconv1,7,b,0.2\n';
-    const res = await client.gql(mutation, { format: 'CLIP_DISSECT', csv: conflict, model: 'm', version: '1' }, auth);
+    const res = await served.client.gql(mutation, { format: 'CLIP_DISSECT', csv: conflict, model: 'm', version: '1' }, auth);
     expect(errorCode(res)).toBe('BAD_USER_INPUT');
     expect(res.body.errors![0]!.message).toMatch(/line 3: unit 7 is outside layer conv1 of m@1, which has 3 units/);
-    expect(ok(await client.gql('{ models { name } dissections { id } }'))).toEqual(before);
-    const layers = ok(await client.gql('{ model(name: "m", version: "1") { layers { name } } }'));
+    expect(ok(await served.client.gql('{ models { name } dissections { id } }'))).toEqual(before);
+    const layers = ok(await served.client.gql('{ model(name: "m", version: "1") { layers { name } } }'));
     expect(layers.model).toEqual({ layers: [{ name: 'conv1' }, { name: 'layer2' }] });
   });
 
@@ -192,7 +179,7 @@ describe.each(drivers)('importAtlas over HTTP on %s', (driver) => {
     // Over the CLI would be the same code; here through the store API to stay under the HTTP body limit.
     const { importAtlas } = await import('../../src/importers/index.js');
     const file = (name: string) => join(sharedResults, name);
-    const cd = await importAtlas(atlas.store, { format: 'clip-dissect', csv: readFileSync(file('resnet18_places_imagenet_broden.csv'), 'utf8'), file: 'resnet18_places_imagenet_broden.csv', model: 'resnet18', version: 'places365' });
+    const cd = await importAtlas(served.atlas.store, { format: 'clip-dissect', csv: readFileSync(file('resnet18_places_imagenet_broden.csv'), 'utf8'), file: 'resnet18_places_imagenet_broden.csv', model: 'resnet18', version: 'places365' });
     expect(cd.labels).toBe(1024);
     expect(cd.layers.map((l) => [l.name, l.units])).toEqual([
       ['conv1', 64],
@@ -201,13 +188,13 @@ describe.each(drivers)('importAtlas over HTTP on %s', (driver) => {
       ['layer3', 256],
       ['layer4', 512],
     ]);
-    const milan = await importAtlas(atlas.store, { format: 'milan', csv: readFileSync(file('m_base_resnet18_places365.csv'), 'utf8'), file: 'm_base_resnet18_places365.csv', model: 'resnet18', version: 'places365' });
+    const milan = await importAtlas(served.atlas.store, { format: 'milan', csv: readFileSync(file('m_base_resnet18_places365.csv'), 'utf8'), file: 'm_base_resnet18_places365.csv', model: 'resnet18', version: 'places365' });
     expect(milan.labels).toBe(1024);
     for (const [name, units] of [['resnet18_places365_layer1.csv', 64], ['resnet18_places365_layer4.csv', 512], ['resnet18_places365_fc.csv', 365]] as const) {
-      const nd = await importAtlas(atlas.store, { format: 'netdissect', csv: readFileSync(file(name), 'utf8'), file: name, model: 'resnet18', version: 'places365' });
+      const nd = await importAtlas(served.atlas.store, { format: 'netdissect', csv: readFileSync(file(name), 'utf8'), file: name, model: 'resnet18', version: 'places365' });
       expect(nd.layers[0]!.units).toBe(units);
     }
-    const n = ok(await client.gql(`{ a: neuron(model: "resnet18", layer: "conv1", unit: 3) { label run { method } }
+    const n = ok(await served.client.gql(`{ a: neuron(model: "resnet18", layer: "conv1", unit: 3) { label run { method } }
       b: neuron(model: "resnet18", layer: "layer4", unit: 0, method: "netdissect") { label }
       c: neuron(model: "resnet18", layer: "layer4", unit: 77, method: "milan") { label }
       d: model(name: "resnet18") { layers { name units } } }`));
