@@ -414,6 +414,14 @@ export function logLikelihoods(
 }
 
 /**
+ * lambda * log(mean exp) of a tile's columns from their maxima and sums of exp(v - max), into
+ * `out` (which may be `sum`); a column of -Infinity gives -Infinity.
+ */
+export function priorOfTile(max: Float64Array, sum: Float64Array, out: Float64Array, w: number, lam: number, logK: number): void {
+  for (let j = 0; j < w; j++) out[j] = lam * (max[j] === -Infinity ? -Infinity : max[j]! + Math.log(sum[j]!) - logK);
+}
+
+/**
  * S = L - lambda * prior, prior[c] = logsumexp_k(L[k, c]) - log(K), over all K rows of L (the
  * neurons scored together). Written in place into `l`, for concepts c0..c1-1 (each concept's
  * prior is its own: threads can take a range each). Worker threads run its source text
@@ -458,7 +466,7 @@ export function subtractPrior(l: Float64Array, k: number, c: number, lam: number
       }
     }
     // sum now holds lambda * prior
-    for (let j = 0; j < w; j++) sum[j] = lam * (max[j] === -Infinity ? -Infinity : max[j]! + Math.log(sum[j]!) - logK);
+    priorOfTile(max, sum, sum, w, lam, logK);
     for (let i = 0; i < k; i++) {
       const o = i * c + t0;
       for (let j = 0; j < w; j++) l[o + j]! -= sum[j]!;
@@ -495,7 +503,7 @@ export function subtractPriorSimd(
   for (let t0 = c0; t0 < even; t0 += TILE) {
     const w = Math.min(TILE, even - t0);
     simd.priorSums(base + t0 * 8, c * 8, k, w, scratch, scratch + TILE * 8);
-    for (let j = 0; j < w; j++) prior[j] = lam * (max[j] === -Infinity ? -Infinity : max[j]! + Math.log(sum[j]!) - logK);
+    priorOfTile(max, sum, prior, w, lam, logK);
     simd.subtractRows(base + t0 * 8, c * 8, k, w, scratch + 2 * TILE * 8);
   }
   if (even < c1) subtractPrior(l, k, c, lam, even, c1);
@@ -523,4 +531,4 @@ export function subtractPriorIn(
 }
 
 /** Source text of the functions above, for worker threads. */
-export const KERNEL_FUNCTIONS = [readSourceRows, expTables, expRow, unionOf, accInit, accBlock, takeLogs, accFinish, simdSoftmaxInto, logLikelihoods, subtractPrior, subtractPriorSimd, subtractPriorIn];
+export const KERNEL_FUNCTIONS = [readSourceRows, expTables, expRow, unionOf, accInit, accBlock, takeLogs, accFinish, simdSoftmaxInto, logLikelihoods, priorOfTile, subtractPrior, subtractPriorSimd, subtractPriorIn];
