@@ -92,8 +92,8 @@ export async function collectExport(reader: AtlasReader, sel: ExportSelection): 
     if (!run) {
       // Named layers must have labels; unnamed ones without any are simply left out.
       if (sel.layers) {
-        const which = fixedRun ? `run ${fixedRun.id}` : sel.method ? `no complete ${sel.method} run` : 'no complete run';
-        throw new ExportInputError(`layer ${layer.name} of ${model.name}@${model.version} has no labels in ${fixedRun ? which : `the atlas (${which})`}`);
+        const where = fixedRun ? `run ${fixedRun.id}` : `the atlas (no complete ${sel.method ? `${sel.method} ` : ''}run)`;
+        throw new ExportInputError(`layer ${layer.name} of ${model.name}@${model.version} has no labels in ${where}`);
       }
       continue;
     }
