@@ -13,7 +13,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { openStore, type AtlasStore } from '../src/db/atlas-store.js';
-import type { LayerResult } from '../src/db/contracts.js';
+import type { LayerResult } from '../src/core/types.js';
 import { rng, startServer } from './lib/common.js';
 
 

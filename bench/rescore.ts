@@ -20,7 +20,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openStore } from '../src/db/atlas-store.js';
-import type { Matrix } from '../src/db/contracts.js';
+import type { Matrix } from '../src/core/types.js';
 import { writeNpyMatrix } from '../src/compute/npy.js';
 import { rescoreLayer } from '../src/compute/rescore/index.js';
 import { rng } from './lib/common.js';

@@ -19,7 +19,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { Matrix } from '../src/db/contracts.js';
+import type { Matrix } from '../src/core/types.js';
 import { writeNpyMatrix } from '../src/compute/npy.js';
 import {
   denseConcepts,

@@ -3,7 +3,7 @@
  * https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html
  */
 import { writeFileSync, openSync, readSync, closeSync, fstatSync } from 'node:fs';
-import type { Matrix } from '../db/contracts.js';
+import type { Matrix } from '../core/types.js';
 
 const MAGIC = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]); // \x93NUMPY
 

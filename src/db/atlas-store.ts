@@ -1,6 +1,6 @@
 /**
  * The atlas store: the one data-access layer used by the CLI, the compute engine and the GraphQL
- * resolvers. Writes take the record types of contracts.ts; every logical write is one transaction,
+ * resolvers. Writes take the record types of core/types.ts; every logical write is one transaction,
  * and large ones are batched into multi-row INSERTs.
  *
  * Run visibility: `beginRun` creates a run with status 'running'. Readers (atlas-reader.ts) only
@@ -18,7 +18,7 @@ import type {
   ProbeSetRecord,
   RunParameters,
   TargetModelRecord,
-} from './contracts.js';
+} from '../core/types.js';
 import { openConnection, type AtlasDb, type Connection, type DriverName, type OpenOptions } from './connection.js';
 import { runMigrations } from './migrate.js';
 import { AtlasReader } from './atlas-reader.js';

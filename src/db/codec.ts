@@ -1,5 +1,5 @@
 /** Conversions between the engine's float32 matrices and what the database stores. */
-import type { Matrix } from './contracts.js';
+import type { Matrix } from '../core/types.js';
 
 /** Row `i` of a matrix as little-endian float32 bytes (a view, no copy). */
 export function rowBytes(m: Matrix, i: number): Buffer {

@@ -5,4 +5,4 @@ export { AtlasReader } from './atlas-reader.js';
 export { AtlasLockedError } from './lock.js';
 export { resolveTarget } from './connection.js';
 export type { DriverName, OpenOptions } from './connection.js';
-export type * from './contracts.js';
+export type * from '../core/types.js';

@@ -22,7 +22,7 @@ import { createGunzip, createGzip } from 'node:zlib';
 import { once } from 'node:events';
 import { asc, eq, sql } from 'drizzle-orm';
 import type { AtlasStore } from './atlas-store.js';
-import type { LabelScore, LayerRecord, LayerResult, TopImage } from './contracts.js';
+import type { LabelScore, LayerRecord, LayerResult, TopImage } from '../core/types.js';
 import * as t from './schema.js';
 
 export const SEED_FORMAT = 'neuron-atlas-seed';

@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { dirname, join, resolve } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { sql } from 'drizzle-orm';
-import type { Matrix } from '../db/contracts.js';
+import type { Matrix } from '../core/types.js';
 import type { AtlasStore } from '../db/index.js';
 import { TargetModel, type PoolMode } from '../compute/onnx/index.js';
 import { activationKeyOf } from '../compute/pipeline/activation-keys.js';

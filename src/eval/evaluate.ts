@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { sql } from 'drizzle-orm';
-import type { Matrix } from '../db/contracts.js';
+import type { Matrix } from '../core/types.js';
 import type { AtlasStore } from '../db/index.js';
 import type { RunRow } from '../db/atlas-reader.js';
 import { ClipModel } from '../compute/clip/index.js';

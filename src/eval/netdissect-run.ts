@@ -9,7 +9,7 @@
  * spatial extent, so Network Dissection does not apply to them.
  */
 import { basename, resolve } from 'node:path';
-import type { LayerResult, Matrix } from '../db/contracts.js';
+import type { LayerResult, Matrix } from '../core/types.js';
 import type { AtlasStore } from '../db/index.js';
 import { TargetModel, type TargetLayer } from '../compute/onnx/index.js';
 import { loadPreprocessSpec } from '../compute/preprocess/index.js';

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ClipModel } from '../../src/compute/clip/model.js';
 import type { AtlasStore } from '../../src/db/atlas-store.js';
-import type { Matrix } from '../../src/db/contracts.js';
+import type { Matrix } from '../../src/core/types.js';
 import { clipRegistrationName } from '../../src/compute/rescore/text-encoder.js';
 import { createAtlasServer, type AtlasServer } from '../../src/server/app.js';
 import { afterAll, afterEach, beforeAll } from 'vitest';

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readNpyMatrix, writeNpy, writeNpyMatrix } from '../../src/compute/npy.js';
 import { denseConcepts, score } from '../../src/compute/similarity/index.js';
-import type { Matrix } from '../../src/db/contracts.js';
+import type { Matrix } from '../../src/core/types.js';
 import { hasGolden, loadGolden, repoRoot, worstToleranceRatio } from './golden.js';
 
 const run = promisify(execFile);

@@ -1,7 +1,7 @@
 // The onnx engine (onnxruntime softmax/GEMM rows + WebAssembly SIMD kernels) against the
 // pure-JavaScript engine and against the formulas, on small inputs.
 import { describe, expect, it } from 'vitest';
-import type { Matrix } from '../../src/db/contracts.js';
+import type { Matrix } from '../../src/core/types.js';
 import {
   denseConcepts,
   factoredConcepts,

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Matrix } from '../../src/db/contracts.js';
+import type { Matrix } from '../../src/core/types.js';
 
 export const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 export const GOLDEN_PATH = resolve(repoRoot, '../shared/fixtures/similarity-golden.json');

@@ -1,5 +1,5 @@
 /** Direct transliterations of the spec's formulas, with no optimisation, for small inputs. */
-import type { Matrix } from '../../src/db/contracts.js';
+import type { Matrix } from '../../src/core/types.js';
 
 const at = (m: Matrix, i: number, j: number): number => m.data[i * m.cols + j]!;
 

@@ -1,6 +1,6 @@
 // Small hand-made inputs: formulas against direct transliterations, worked examples, invariants.
 import { describe, expect, it } from 'vitest';
-import type { Matrix } from '../../src/db/contracts.js';
+import type { Matrix } from '../../src/core/types.js';
 import {
   DEFAULTS,
   denseConcepts,

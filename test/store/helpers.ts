@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { openStore, type AtlasStore } from '../../src/db/atlas-store.js';
-import type { LayerResult } from '../../src/db/contracts.js';
+import type { LayerResult } from '../../src/core/types.js';
 
 export type TestDriver = 'pglite' | 'postgres';
 

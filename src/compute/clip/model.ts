@@ -1,6 +1,6 @@
 import { basename, join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import type { Matrix } from '../../db/contracts.js';
+import type { Matrix } from '../../core/types.js';
 import { specFromHfConfig, type PreprocessSpec } from '../preprocess/index.js';
 import { CLIP_FILES, missingClipFiles, readJson } from './files.js';
 import { hashFile, hashText } from './hash.js';

@@ -3,7 +3,7 @@
  * activations correlate best with its own over a probe set both have (Pearson over images), and
  * the labels of matched neurons are compared as text and as CLIP text embeddings.
  */
-import type { Matrix } from '../../db/contracts.js';
+import type { Matrix } from '../../core/types.js';
 
 /** Column-standardised copy (mean 0, norm 1 per column), column-major for fast dot products. */
 function standardiseColumns(m: Matrix): Float64Array {

@@ -1,5 +1,5 @@
 /** Reducing a layer's batched output to one value per unit (CLIP-Dissect's activation matrix). */
-import type { Matrix } from '../../db/contracts.js';
+import type { Matrix } from '../../core/types.js';
 
 export type PoolMode = 'avg' | 'max';
 /** 'conv': (B,K,H,W) pooled over space; 'token': (B,T,D) first (CLS) token; 'dense': (B,K). */

@@ -3,7 +3,7 @@
  * run on NCHW float32 batches and reduced to (images x units) activation matrices.
  */
 import { Tensor, type InferenceSession } from 'onnxruntime-node';
-import type { LayerRecord, Matrix } from '../../db/contracts.js';
+import type { LayerRecord, Matrix } from '../../core/types.js';
 import { OnnxGraph, type InputInfo, type LayerInfo } from './graph.js';
 import { sha256Bytes } from './hash.js';
 import { resolveLayer, zeroInput } from './layers.js';

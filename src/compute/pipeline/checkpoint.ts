@@ -1,6 +1,6 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Matrix } from '../../db/contracts.js';
+import type { Matrix } from '../../core/types.js';
 
 export interface StreamSpec {
   /** File-safe stream name (`clip`, `layer-0`, ...). */

@@ -11,7 +11,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import type { LayerResult, Matrix } from '../../db/contracts.js';
+import type { LayerResult, Matrix } from '../../core/types.js';
 import type { AtlasStore } from '../../db/index.js';
 import { ClipModel, hashText, resolveClip, type Device } from '../clip/index.js';
 import { loadConceptSet } from '../concepts/index.js';

@@ -5,7 +5,7 @@
  * a killed run continues where it stopped.
  */
 import { join } from 'node:path';
-import type { Matrix } from '../../db/contracts.js';
+import type { Matrix } from '../../core/types.js';
 import type { ClipModel } from '../clip/index.js';
 import type { TargetModel } from '../onnx/index.js';
 import type { PreprocessSpec } from '../preprocess/index.js';

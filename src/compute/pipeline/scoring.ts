@@ -1,4 +1,4 @@
-import type { LabelScore, Matrix } from '../../db/contracts.js';
+import type { LabelScore, Matrix } from '../../core/types.js';
 import { assertSimilarityName } from '../similarity/params.js';
 import { factoredConcepts, score } from '../similarity/index.js';
 

@@ -1,4 +1,4 @@
-import type { Matrix } from '../../db/contracts.js';
+import type { Matrix } from '../../core/types.js';
 import type { AtlasStore } from '../../db/index.js';
 import type { ClipModel } from '../clip/index.js';
 import { startProgress } from './progress.js';

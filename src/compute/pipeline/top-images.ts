@@ -1,4 +1,4 @@
-import type { Matrix, TopImage } from '../../db/contracts.js';
+import type { Matrix, TopImage } from '../../core/types.js';
 
 /** The `count` most activating images of every unit (column of `acts`), highest first. */
 export function topImagesPerUnit(acts: Matrix, count: number, ordinals?: number[]): TopImage[][] {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import type { ProbeSetRecord } from '../../db/contracts.js';
+import type { ProbeSetRecord } from '../../core/types.js';
 import { generateScene, isToySpec, parseToySpec, renderScene, toyImageUri } from '../../toyworld/index.js';
 
 export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.webp'];

@@ -4,7 +4,7 @@
  * function. No model runs; only new concepts are text-encoded (once: they are cached).
  */
 import type { AtlasStore } from '../../db/atlas-store.js';
-import type { LabelScore, Matrix } from '../../db/contracts.js';
+import type { LabelScore, Matrix } from '../../core/types.js';
 import { latestClipRunForLayer, layerLabels } from '../../db/queries/runs.js';
 import { topImagesPerUnit } from '../pipeline/top-images.js';
 import { assertSimilarityName, denseConcepts, factoredConcepts, normaliseRows, resolveParams, score, type SimilarityName } from '../similarity/index.js';

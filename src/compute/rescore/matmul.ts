@@ -4,7 +4,7 @@
  * JavaScript loop takes seconds. The one-node graph is built in memory.
  */
 import * as ort from 'onnxruntime-node';
-import type { Matrix } from '../../db/contracts.js';
+import type { Matrix } from '../../core/types.js';
 import { onnx } from '../onnx/proto.js';
 
 let session: Promise<ort.InferenceSession> | undefined;

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { AtlasStore } from '../../db/atlas-store.js';
-import type { Matrix } from '../../db/contracts.js';
+import type { Matrix } from '../../core/types.js';
 import { parseVectorText } from '../../db/codec.js';
 import { ClipModel } from '../clip/model.js';
 import { resolveClip } from '../clip/hub.js';

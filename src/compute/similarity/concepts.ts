@@ -3,7 +3,7 @@
  * need never exist in memory: either dense (from an .npy file) or factored as L2-normalised
  * image embeddings (N x D) times text embeddings (C x D), whose rows are computed on demand.
  */
-import type { Matrix } from '../../db/contracts.js';
+import type { Matrix } from '../../core/types.js';
 import { readSourceRows, type RowSource } from './kernel.js';
 
 export interface ConceptMatrix {

@@ -3,7 +3,7 @@
  * each concept's column of P, over all images. P is read block by block, so only K x C
  * accumulators and one block of rows live in memory.
  */
-import type { Matrix } from '../../db/contracts.js';
+import type { Matrix } from '../../core/types.js';
 import type { ConceptMatrix } from './concepts.js';
 import type { RowSource } from './kernel.js';
 

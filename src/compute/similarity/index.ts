@@ -5,7 +5,7 @@
  * expected value.
  */
 import { availableParallelism } from 'node:os';
-import type { LabelScore, Matrix } from '../../db/contracts.js';
+import type { LabelScore, Matrix } from '../../core/types.js';
 import type { ConceptMatrix } from './concepts.js';
 import { cosSimilarity, cosSimilarityCubed } from './cos.js';
 import { topLabels } from './labels.js';

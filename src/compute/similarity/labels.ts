@@ -1,5 +1,5 @@
 /** Per neuron, the best concepts of a K x C score matrix. */
-import type { LabelScore } from '../../db/contracts.js';
+import type { LabelScore } from '../../core/types.js';
 
 /**
  * Best `topN` concepts of each row (rows k0..k1-1), best first (NaN ranks last; ties: lower

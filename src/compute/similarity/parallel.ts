@@ -9,7 +9,7 @@ import { isSharedSource } from './concepts.js';
 import { onnxLogLikelihoods } from './onnx-engine.js';
 import { KERNEL_FUNCTIONS, logLikelihoods, subtractPriorIn, type KernelSpec, type RowSource, type SimdPlace } from './kernel.js';
 import { simdMatrix, simdMatrixPlace, simdModule } from './simd.js';
-import type { LabelScore } from '../../db/contracts.js';
+import type { LabelScore } from '../../core/types.js';
 import { topLabels } from './labels.js';
 
 type Reply =

@@ -5,7 +5,7 @@
  * deterministic. The baseline is one constant per neuron, so argmax and per-neuron
  * correlation with the reference are unaffected.
  */
-import type { Matrix } from '../../db/contracts.js';
+import type { Matrix } from '../../core/types.js';
 import type { ConceptMatrix } from './concepts.js';
 import type { RankReorderParams } from './params.js';
 import { topIndicesPerColumn } from './topk.js';

@@ -1,5 +1,5 @@
 /** Indices of the most activating images per neuron (columns of an images x neurons matrix). */
-import type { Matrix } from '../../db/contracts.js';
+import type { Matrix } from '../../core/types.js';
 
 /**
  * For each column k of `a` (N x K), the `k` row indices with the largest values, in descending

@@ -6,7 +6,7 @@
 import { sql } from 'drizzle-orm';
 import { fromBase64 } from '../codec.js';
 import type { AtlasDb } from '../connection.js';
-import type { Matrix } from '../contracts.js';
+import type { Matrix } from '../../core/types.js';
 
 /** One `vector_send` value, selected as base64, as a float32 vector of its own dimension. */
 export function vectorFromSend64(v: string): Float32Array {

@@ -1,7 +1,6 @@
 /**
- * The contract between the compute engine and the store. The engine produces these records;
- * the store (src/db) persists them. Both sides code against this file, so change it only with
- * both in mind.
+ * The records every layer shares: the compute engine produces them, the store (src/db) persists
+ * them, services pass them between the two. Nothing here imports anything.
  */
 
 /** Row-major float32 matrix. */
