@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { positiveInt, withStore, type StoreFlags as DbOptions } from '../options.js';
 import { defaultSeedPath, exportSeed, importSeed } from '../../db/seed.js';
+import { cliIo } from '../io.js';
 
 
 
 function say(text: string): void {
-  process.stdout.write(`${text}\n`);
+  cliIo().stdout.write(`${text}\n`);
 }
 
 /** `atlas db ...`: migrations, seed snapshots, run housekeeping. */

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { openStore, type AtlasStore } from '../../db/index.js';
 import { dissect, type DissectResult } from '../../compute/pipeline/dissect.js';
 import { jsonObject, positiveInt } from '../options.js';
+import { cliIo } from '../io.js';
 
 interface DissectFlags {
   model: string;
@@ -93,7 +94,7 @@ export function register(program: Command): void {
       let store: AtlasStore | undefined;
       try {
         const result = await dissect(async () => (store = await openStore()), options);
-        process.stdout.write(flags.json ? `${JSON.stringify(result)}\n` : summary(result));
+        cliIo().stdout.write(flags.json ? `${JSON.stringify(result)}\n` : summary(result));
       } finally {
         await store?.close();
       }

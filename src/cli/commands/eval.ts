@@ -13,6 +13,7 @@ import { buildDefaultAtlas, DEFAULT_MODELS, DEFAULT_PROBE } from '../../defaulta
 import { exportCaches } from '../../defaultatlas/caches.js';
 import { CACHES_FILE } from '../../defaultatlas/startup.js';
 import { dirname, join } from 'node:path';
+import { cliIo } from '../io.js';
 
 
 
@@ -78,13 +79,13 @@ export function register(program: Command): void {
           ...(flags.version ? { version: String(flags.version) } : {}),
         }),
       );
-      if (flags.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+      if (flags.json) cliIo().stdout.write(`${JSON.stringify(result)}\n`);
       else {
         const lines = [`netdissect run ${result.runId} complete`];
         for (const l of result.layers) {
           lines.push(`  ${l.name} (${l.kind}, ${l.units} units): ${pct(l.interpretable)} of units with IoU > 0.04, mean best IoU ${l.meanIou.toFixed(3)}`);
         }
-        process.stdout.write(`${lines.join('\n')}\n`);
+        cliIo().stdout.write(`${lines.join('\n')}\n`);
       }
     });
 
@@ -109,11 +110,11 @@ export function register(program: Command): void {
             if (id !== undefined) results.push(await evaluateRun(store, id, opts));
           }
           if (results.length === 0) throw new Error(`the atlas has no clip-dissect run of ${DEFAULT_MODELS.map((m) => m.name).join(', ')}`);
-          process.stdout.write(flags.json ? `${JSON.stringify(results)}\n` : results.map(table).join('\n'));
+          cliIo().stdout.write(flags.json ? `${JSON.stringify(results)}\n` : results.map(table).join('\n'));
           return;
         }
         const result = await evaluateRun(store, runId ?? (await defaultEvalRun(store)), opts);
-        process.stdout.write(flags.json ? `${JSON.stringify(result)}\n` : table(result));
+        cliIo().stdout.write(flags.json ? `${JSON.stringify(result)}\n` : table(result));
       });
     });
 
@@ -136,7 +137,7 @@ export function register(program: Command): void {
           await exportSeed(store, exported);
           await exportCaches(store, join(dirname(exported), CACHES_FILE));
         }
-        process.stdout.write(
+        cliIo().stdout.write(
           flags.json
             ? `${JSON.stringify({ ...summary, exported })}\n`
             : `default atlas built in ${summary.seconds.toFixed(1)} s (${summary.runs.map((r) => `${r.model} ${r.method} run ${r.runId} ${r.seconds.toFixed(1)} s`).join('; ')})${exported ? `; snapshot written to ${exported}` : ''}\n`,

@@ -7,6 +7,7 @@ import { renameSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { EXPORT_FORMATS, assertExportFormat, collectExport, formatAtlas } from '../../exporters/index.js';
 import { positiveInt, withStore, type StoreFlags } from '../options.js';
+import { cliIo } from '../io.js';
 
 interface ExportOptions extends StoreFlags {
   model?: string;
@@ -58,13 +59,13 @@ export function register(program: Command): void {
         ),
       );
       if (!options.out) {
-        process.stdout.write(text);
+        cliIo().stdout.write(text);
         return;
       }
       // Written whole or not at all: a reader never sees half a file.
       const partial = `${options.out}.partial`;
       writeFileSync(partial, text);
       renameSync(partial, options.out);
-      process.stderr.write(`atlas: wrote ${options.out}\n`);
+      cliIo().stderr.write(`atlas: wrote ${options.out}\n`);
     });
 }

@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { openStore } from '../../db/atlas-store.js';
 import { IMPORT_FORMATS, importAtlas } from '../../importers/index.js';
 import { embedLabelsIfConfigured } from '../../resolvers/queries/embed-imports.js';
+import { cliIo } from '../io.js';
 
 interface ImportOptions {
   format: string;
@@ -39,13 +40,13 @@ export function register(program: Command): void {
           version: options.version,
           ...(options.layer ? { layer: options.layer } : {}),
         });
-        const embedded = await embedLabelsIfConfigured(store, (line) => process.stderr.write(`atlas: ${line}\n`));
+        const embedded = await embedLabelsIfConfigured(store, (line) => cliIo().stderr.write(`atlas: ${line}\n`));
         if (options.json) {
-          process.stdout.write(`${JSON.stringify({ ...result, embedded })}\n`);
+          cliIo().stdout.write(`${JSON.stringify({ ...result, embedded })}\n`);
           return;
         }
         const layers = result.layers.map((l) => `${l.name} (${l.labelled}/${l.units} units${l.created ? ', new' : ''})`).join(', ');
-        process.stdout.write(
+        cliIo().stdout.write(
           `imported ${result.labels} ${result.format} labels into ${options.model}@${options.version} as run ${result.runId}: ${layers}\n`,
         );
       } finally {

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { OnnxGraph, type LayerInfo } from '../../compute/onnx/graph.js';
 import { inferLayerShapes, overviewLayers } from '../../compute/onnx/layers.js';
 import { kindOfRank, unitsOf } from '../../compute/onnx/pooling.js';
+import { cliIo } from '../io.js';
 
 interface LayersOptions {
   json?: boolean;
@@ -31,17 +32,17 @@ export function register(program: Command): void {
       const graph = await OnnxGraph.read(model);
       if (options.shapes) {
         const problem = await inferLayerShapes(graph, inputSize);
-        if (problem) process.stderr.write(`atlas: ${problem}\n`);
+        if (problem) cliIo().stderr.write(`atlas: ${problem}\n`);
       }
       const shown = options.all ? graph.layers : overviewLayers(graph.layers);
       const rows = shown.map(describe);
       if (options.json) {
-        process.stdout.write(`${JSON.stringify({ model, input: graph.input, layers: rows }, null, 2)}\n`);
+        cliIo().stdout.write(`${JSON.stringify({ model, input: graph.input, layers: rows }, null, 2)}\n`);
         return;
       }
-      process.stdout.write(`${model}: input "${graph.input.name}" ${formatDims(graph.input.dims)}, ${graph.layers.length} modules\n`);
+      cliIo().stdout.write(`${model}: input "${graph.input.name}" ${formatDims(graph.input.dims)}, ${graph.layers.length} modules\n`);
       if (rows.length === 0) {
-        process.stdout.write('no module-scoped nodes (not a PyTorch export?); pass a tensor name as the layer instead\n');
+        cliIo().stdout.write('no module-scoped nodes (not a PyTorch export?); pass a tensor name as the layer instead\n');
         return;
       }
       const table = [
@@ -56,8 +57,8 @@ export function register(program: Command): void {
         ]),
       ];
       const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
-      for (const row of table) process.stdout.write(`${row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()}\n`);
-      if (!options.all) process.stdout.write('(--all lists every nested module)\n');
+      for (const row of table) cliIo().stdout.write(`${row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()}\n`);
+      if (!options.all) cliIo().stdout.write('(--all lists every nested module)\n');
     });
 }
 

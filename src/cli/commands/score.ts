@@ -16,6 +16,7 @@ import {
   resolveParams,
   score,
 } from '../../compute/similarity/index.js';
+import { cliIo } from '../io.js';
 
 interface ScoreOptions {
   clipFeats: string;
@@ -59,8 +60,8 @@ async function run(opts: ScoreOptions): Promise<void> {
   }
   resolveParams(fn, params, p.rows); // fail on bad parameters before any work
 
-  const bar = opts.progress && process.stderr.isTTY
-    ? new SingleBar({ format: `${fn} {bar} {percentage}% | {value}/{total} | {eta_formatted} left`, stream: process.stderr }, Presets.shades_classic)
+  const bar = opts.progress && cliIo().stderr.isTTY
+    ? new SingleBar({ format: `${fn} {bar} {percentage}% | {value}/{total} | {eta_formatted} left`, stream: cliIo().stderr }, Presets.shades_classic)
     : undefined;
   let started = false;
   const result = await score(fn, denseConcepts(p), a, params, {
@@ -87,7 +88,7 @@ async function run(opts: ScoreOptions): Promise<void> {
   });
   const csv = lines.join('\n') + '\n';
   if (opts.out) writeFileSync(opts.out, csv);
-  else process.stdout.write(csv);
+  else cliIo().stdout.write(csv);
   if (opts.matrix && result.matrix) writeNpyMatrix(opts.matrix, result.matrix);
 }
 

@@ -8,6 +8,7 @@ import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import sharp from 'sharp';
 import { TOY_SHAPES, TOY_VOCABULARY, generateScene, renderScene, sceneLabel, type ToyScene } from '../../toyworld/index.js';
+import { cliIo } from '../io.js';
 
 export interface ToyExportOptions {
   n: number;
@@ -50,7 +51,7 @@ export async function exportToyImages(options: ToyExportOptions): Promise<{ writ
   const digits = Math.max(5, String(options.n - 1).length);
   const bar = new SingleBar({
     format: 'toyworld export |{bar}| {value}/{total} images | {rate}/s | ETA {eta_formatted}',
-    stream: process.stderr,
+    stream: cliIo().stderr,
     hideCursor: true,
     // Keep reporting (every 2 s) when stderr is a log file or a pipe, not only on a terminal.
     noTTYOutput: true,
@@ -114,6 +115,6 @@ export function register(program: Command): void {
     .option('--force', 're-encode images that already exist', false)
     .action(async (opts: ToyExportOptions) => {
       const { written, skipped } = await exportToyImages(opts);
-      process.stderr.write(`wrote ${written} images${skipped ? ` (kept ${skipped} existing)` : ''} and annotations.json to ${resolve(opts.out)}\n`);
+      cliIo().stderr.write(`wrote ${written} images${skipped ? ` (kept ${skipped} existing)` : ''} and annotations.json to ${resolve(opts.out)}\n`);
     });
 }
