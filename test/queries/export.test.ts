@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectExport, formatAtlas } from '../../src/exporters/index.js';
 import { parseAtlasCsv } from '../../src/importers/index.js';
 import { drivers, writeCompleteRun, writeFixtureSets } from '../store/helpers.js';
-import { errorCode, fixturesDir, ok, runCli, servedAtlas, sharedResults } from './helpers.js';
+import { requireShared } from '../support/shared.js';
+import { errorCode, fixturesDir, ok, runCli, servedAtlas } from './helpers.js';
 
 const fixture = (name: string) => join(fixturesDir, name);
 const read = (name: string) => readFileSync(fixture(name), 'utf8');
@@ -63,10 +64,10 @@ describe('atlas export (CLI, child process)', () => {
     fail(['--model', 'r18', '--top-images', '3'], /--top-images needs --format json/);
   }, 240_000); // a dozen CLI processes, each opening the atlas
 
-  it.skipIf(!existsSync(join(sharedResults, 'resnet18_places_imagenet_broden.csv')))(
+  it(
     'round-trips a published CLIP-Dissect atlas',
-    () => {
-      const file = join(sharedResults, 'resnet18_places_imagenet_broden.csv');
+    (ctx) => {
+      const file = requireShared(ctx, 'reference/results/resnet18_places_imagenet_broden.csv');
       expect(cli(['import', '--format', 'clip-dissect', file, '--model', 'resnet18', '--version', 'places365']).status).toBe(0);
       const res = cli(['export', '--model', 'resnet18']);
       expect(res.status).toBe(0);

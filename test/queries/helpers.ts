@@ -14,7 +14,6 @@ import { openTestAtlas, repoRoot, type TestAtlas, type TestDriver } from '../sto
 
 export const tinyClipDir = join(repoRoot, 'test/pipeline/fixtures/tiny-clip');
 export const fixturesDir = join(repoRoot, 'test/queries/fixtures');
-export const sharedResults = join(repoRoot, '../shared/reference/results');
 
 export interface GqlResponse {
   status: number;

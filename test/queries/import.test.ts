@@ -1,11 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { layerFromFileName, parseAtlasCsv } from '../../src/importers/index.js';
 import { openStore } from '../../src/db/atlas-store.js';
 import { drivers } from '../store/helpers.js';
-import { errorCode, fixturesDir, ok, runCli, servedAtlas, sharedResults } from './helpers.js';
+import { requireShared } from '../support/shared.js';
+import { errorCode, fixturesDir, ok, runCli, servedAtlas } from './helpers.js';
 
 const fixture = (name: string) => join(fixturesDir, name);
 const read = (name: string) => readFileSync(fixture(name), 'utf8');
@@ -174,7 +175,8 @@ describe.each(drivers)('importAtlas over HTTP on %s', (driver) => {
     expect(layers.model).toEqual({ layers: [{ name: 'conv1' }, { name: 'layer2' }] });
   });
 
-  it.skipIf(!existsSync(sharedResults))('imports the published ResNet-18 atlases in all three formats', async () => {
+  it('imports the published ResNet-18 atlases in all three formats', async (ctx) => {
+    const sharedResults = requireShared(ctx, 'reference/results');
     process.env.ATLAS_API_KEY = key;
     // Over the CLI would be the same code; here through the store API to stay under the HTTP body limit.
     const { importAtlas } = await import('../../src/importers/index.js');

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readNpyMatrix, writeNpy, writeNpyMatrix } from '../../src/compute/npy.js';
 import { denseConcepts, score } from '../../src/compute/similarity/index.js';
 import type { Matrix } from '../../src/core/types.js';
-import { hasGolden, loadGolden, repoRoot, worstToleranceRatio } from './golden.js';
+import { loadGolden, needGolden, repoRoot, worstToleranceRatio } from './golden.js';
 
 const run = promisify(execFile);
 const tsx = join(repoRoot, 'node_modules/tsx/dist/cli.mjs');
@@ -86,7 +86,8 @@ describe('atlas score', () => {
     expect(Array.from(s.data)).toEqual(Array.from(api.matrix!.data));
   });
 
-  it.skipIf(!hasGolden)('reproduces the golden fixture from .npy files (soft_wpmi custom, wpmi via "lambda")', async () => {
+  it('reproduces the golden fixture from .npy files (soft_wpmi custom, wpmi via "lambda")', async (ctx) => {
+    needGolden(ctx);
     const { golden, p, a } = loadGolden();
     writeNpyMatrix(f('gP.npy'), p);
     // activations as float64, as NumPy saves them by default

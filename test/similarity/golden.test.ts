@@ -1,11 +1,11 @@
 // The reference's exact outputs on its seeded inputs (fixture kept outside the project).
 import { describe, expect, it } from 'vitest';
 import { denseConcepts, score, toShared, type SimilarityEngine, type SimilarityName } from '../../src/compute/similarity/index.js';
-import { argmaxRows, GOLDEN_PATH, hasGolden, loadGolden, pearson, worstToleranceRatio } from './golden.js';
+import { argmaxRows, hasGolden, loadGolden, needGolden, pearson, worstToleranceRatio } from './golden.js';
 
 const cases = ['soft_wpmi_default', 'soft_wpmi_custom', 'wpmi_default', 'wpmi_custom', 'cos_similarity', 'cos_similarity_cubed'];
 
-describe(`golden fixture (${GOLDEN_PATH})`, () => {
+describe('golden fixture (../shared/fixtures/similarity-golden.json)', () => {
   const data = hasGolden ? loadGolden() : undefined;
 
   // soft_wpmi and wpmi on each engine (the others do not use one); the onnx engine also on
@@ -22,7 +22,8 @@ describe(`golden fixture (${GOLDEN_PATH})`, () => {
   );
   for (const { name, engine, threads } of runs) {
     const how = engine ? ` (${engine} engine, ${threads} thread${threads > 1 ? 's' : ''})` : '';
-    it.skipIf(!hasGolden)(`${name}${how}: every value within tolerance and every argmax agrees`, async () => {
+    it(`${name}${how}: every value within tolerance and every argmax agrees`, async (ctx) => {
+      needGolden(ctx);
       const { golden, p, a } = data!;
       const c = golden.expected[name]!;
       const pm = threads > 1 ? { ...p, data: toShared(p.data) } : p;
@@ -36,7 +37,8 @@ describe(`golden fixture (${GOLDEN_PATH})`, () => {
     });
   }
 
-  it.skipIf(!hasGolden)('rank_reorder: argmax agreement >= 95% and per-neuron correlation >= 0.99', async () => {
+  it('rank_reorder: argmax agreement >= 95% and per-neuron correlation >= 0.99', async (ctx) => {
+    needGolden(ctx);
     const { golden, p, a } = data!;
     const c = golden.expected.rank_reorder_default!;
     const r = await score('rank_reorder', denseConcepts(p), a, c.params, { keepMatrix: true });
@@ -50,7 +52,8 @@ describe(`golden fixture (${GOLDEN_PATH})`, () => {
     }
   });
 
-  it.skipIf(!hasGolden)('soft_wpmi on two worker threads gives the same matrix as one thread', async () => {
+  it('soft_wpmi on two worker threads gives the same matrix as one thread', async (ctx) => {
+    needGolden(ctx);
     const { p, a } = data!;
     const shared = { ...p, data: new Float32Array(new SharedArrayBuffer(p.data.byteLength)) };
     shared.data.set(p.data);

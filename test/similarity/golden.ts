@@ -1,12 +1,16 @@
 /** Loads the reference's golden similarity fixture (kept outside the project) and compares. */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Matrix } from '../../src/core/types.js';
+import { hasShared, requireShared, sharedPath } from '../support/shared.js';
 
 export const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
-export const GOLDEN_PATH = resolve(repoRoot, '../shared/fixtures/similarity-golden.json');
-export const hasGolden = existsSync(GOLDEN_PATH);
+const GOLDEN = 'fixtures/similarity-golden.json';
+export const GOLDEN_PATH = sharedPath(GOLDEN);
+export const hasGolden = hasShared(GOLDEN);
+/** Inside a test: skip it, naming the fixture, when the golden fixture is absent. */
+export const needGolden = (ctx: { skip(note?: string): never }): void => void requireShared(ctx, GOLDEN);
 
 interface Dense {
   shape: [number, number];
