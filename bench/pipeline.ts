@@ -17,7 +17,7 @@ import sharp from 'sharp';
 import { ClipModel } from '../src/compute/clip/index.js';
 import { TargetModel } from '../src/compute/onnx/index.js';
 import { atlasCacheDir } from '../src/compute/pipeline/cache-dir.js';
-import { dissect } from '../src/compute/pipeline/dissect.js';
+import { dissect } from '../src/services/dissect.js';
 import { loadPreprocessSpec } from '../src/compute/preprocess/index.js';
 import { openStore } from '../src/db/index.js';
 import { generateScene, renderScene } from '../src/toyworld/index.js';

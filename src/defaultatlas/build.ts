@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { AtlasStore } from '../db/index.js';
-import { dissect } from '../compute/pipeline/dissect.js';
+import { dissect } from '../services/dissect.js';
 import { runNetDissect } from '../eval/netdissect-run.js';
 
 import { repoRoot } from '../eval/paths.js';

@@ -16,7 +16,7 @@ import type { Matrix } from '../core/types.js';
 import type { AtlasStore } from '../db/index.js';
 import type { RunRow } from '../db/atlas-reader.js';
 import { ClipModel } from '../compute/clip/index.js';
-import { dissect } from '../compute/pipeline/dissect.js';
+import { dissect } from '../services/dissect.js';
 import { assertSimilarityName, factoredConcepts, score } from '../compute/similarity/index.js';
 import { readToyModelSidecar, TOY_FINAL_LAYER, TOY_VOCABULARY } from '../toyworld/index.js';
 import { NETDISSECT_METHOD, runNetDissect } from './netdissect-run.js';

@@ -24,6 +24,7 @@ import {
   TOY_VOCABULARY,
   type ToyScene,
 } from '../toyworld/index.js';
+import '../toyworld/register.js';
 
 export const NETDISSECT_METHOD = 'netdissect';
 /** Name of the concept set netdissect runs label with (the toy world's vocabulary). */

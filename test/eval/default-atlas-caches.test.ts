@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { openStore, type AtlasStore } from '../../src/db/index.js';
 import { exportSeed, importSeed } from '../../src/db/seed.js';
-import { dissect } from '../../src/compute/pipeline/dissect.js';
+import { dissect } from '../../src/services/dissect.js';
 import { exportCaches, restoreCaches } from '../../src/defaultatlas/caches.js';
 import { relativiseSources } from '../../src/defaultatlas/build.js';
 import { smallConceptFile, toyClip, toyModel } from './helpers.js';

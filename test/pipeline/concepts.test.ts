@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConceptSet } from '../../src/compute/concepts/index.js';
+import '../../src/toyworld/register.js';
 import { TOY_VOCABULARY } from '../../src/toyworld/index.js';
 
 describe('concept sets', () => {

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ClipModel } from '../../src/compute/clip/index.js';
-import type { DissectResult } from '../../src/compute/pipeline/dissect.js';
+import type { DissectResult } from '../../src/services/dissect.js';
 import { TargetModel } from '../../src/compute/onnx/index.js';
 import { loadPreprocessSpec, preprocessImage } from '../../src/compute/preprocess/index.js';
 import { openStore, type AtlasStore } from '../../src/db/index.js';

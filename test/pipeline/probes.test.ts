@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { resolveProbeSet } from '../../src/compute/probes/index.js';
+import '../../src/toyworld/register.js';
 
 async function png(path: string, colour: [number, number, number]): Promise<void> {
   await sharp({ create: { width: 8, height: 6, channels: 3, background: { r: colour[0], g: colour[1], b: colour[2] } } })

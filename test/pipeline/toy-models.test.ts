@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { DissectResult } from '../../src/compute/pipeline/dissect.js';
+import type { DissectResult } from '../../src/services/dissect.js';
 import { openStore } from '../../src/db/index.js';
 import { atlas, repoRoot, tempEnv } from './helpers.js';
 

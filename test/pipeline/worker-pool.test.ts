@@ -7,6 +7,10 @@ import { DecodePool } from '../../src/compute/pipeline/worker-pool.js';
 import { OPENAI_CLIP, TORCHVISION_IMAGENET, preprocessImage } from '../../src/compute/preprocess/index.js';
 import { generateScene, renderScene } from '../../src/toyworld/index.js';
 
+// A generated source as the toy world's probe sets make them (toyworld/probe-set.ts).
+const renderer = new URL('../../src/toyworld/probe-renderer.ts', import.meta.url).href;
+const toySource = (seed: number, index: number) => ({ kind: 'generated' as const, scheme: 'toy', renderer, seed, index });
+
 const clipSpec = { ...OPENAI_CLIP, resize: 32, crop: 32 };
 const targetSpec = { ...TORCHVISION_IMAGENET, resize: 40, crop: 32 };
 
@@ -19,7 +23,7 @@ describe('decode worker pool', () => {
     const file = join(dir, 'a.png');
     await sharp({ create: { width: 50, height: 30, channels: 3, background: { r: 200, g: 40, b: 90 } } }).png().toFile(file);
     const [clipT, targetT] = await pool.take(
-      pool.decode([{ kind: 'file', path: file }, { kind: 'toy', seed: 5, index: 3 }], [clipSpec, targetSpec]),
+      pool.decode([{ kind: 'file', path: file }, toySource(5, 3)], [clipSpec, targetSpec]),
     );
     expect(clipT).toHaveLength(2 * 3 * 32 * 32);
     expect(targetT).toHaveLength(2 * 3 * 32 * 32);
@@ -36,7 +40,7 @@ describe('decode worker pool', () => {
   });
 
   it('gives the same tensors whether a worker or the waiting thread decodes, in the order asked', async () => {
-    const chunk = (k: number) => [0, 1, 2].map((i) => ({ kind: 'toy' as const, seed: 9, index: 3 * k + i }));
+    const chunk = (k: number) => [0, 1, 2].map((i) => toySource(9, 3 * k + i));
     const expected = await Promise.all(
       [0, 1, 2, 3, 4].map(async (k) => {
         const tensors = await Promise.all(chunk(k).map((s) => preprocessImage(renderScene(generateScene(s.seed, s.index), targetSpec.resize), targetSpec)));
@@ -44,7 +48,7 @@ describe('decode worker pool', () => {
       }),
     );
     // A fresh pool: its workers are still starting, so the calling thread decodes.
-    const fresh = new DecodePool(1, { preloadToy: true });
+    const fresh = new DecodePool(1, { preload: [renderer] });
     try {
       expect(fresh.started).toBe(0);
       expect(Array.from((await fresh.take(fresh.decode(chunk(0), [targetSpec])))[0]!)).toEqual(expected[0]);

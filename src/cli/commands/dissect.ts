@@ -1,7 +1,7 @@
 /** `atlas dissect`: label every unit of the chosen layers with CLIP-Dissect and store the run. */
 import type { Command } from 'commander';
 import { openStore, type AtlasStore } from '../../db/index.js';
-import { dissect, type DissectResult } from '../../compute/pipeline/dissect.js';
+import { dissect, type DissectResult } from '../../services/dissect.js';
 import { jsonObject, positiveInt } from '../options.js';
 import { cliIo } from '../io.js';
 

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, resolve } from 'node:path';
-import { TOY_VOCABULARY } from '../../toyworld/index.js';
 
 export interface ConceptSet {
   name: string;
@@ -83,29 +82,29 @@ export function imagenetClasses(): string[] {
   });
 }
 
-const BUILTINS = ['common-10k', 'imagenet', 'toy', 'toy+common-10k'];
+/** The words of a built-in concept set, before cleaning. */
+export type ConceptSource = () => string[] | Promise<string[]>;
+
+/** `builtin:NAME` sets: compute's own, then those registered by others (the toy world's). */
+const BUILTINS = new Map<string, ConceptSource>([
+  ['common-10k', () => commonWords()],
+  ['imagenet', imagenetClasses],
+]);
+
+/** Adds (or replaces, so registering twice is harmless) the concept set `builtin:NAME`. */
+export function registerConceptSet(name: string, source: ConceptSource): void {
+  BUILTINS.set(name, source);
+}
 
 /** `builtin:NAME` or a text file with one concept per line. */
 export async function loadConceptSet(spec: string): Promise<ConceptSet> {
   if (spec.startsWith('builtin:')) {
     const name = spec.slice('builtin:'.length);
-    let raw: string[];
-    switch (name) {
-      case 'common-10k':
-        raw = commonWords();
-        break;
-      case 'imagenet':
-        raw = imagenetClasses();
-        break;
-      case 'toy':
-        raw = [...TOY_VOCABULARY];
-        break;
-      case 'toy+common-10k':
-        raw = [...([...TOY_VOCABULARY]), ...commonWords()];
-        break;
-      default:
-        throw new Error(`--concepts ${spec}: unknown built-in concept set (available: ${BUILTINS.map((b) => `builtin:${b}`).join(', ')})`);
+    const source = BUILTINS.get(name);
+    if (!source) {
+      throw new Error(`--concepts ${spec}: unknown built-in concept set (available: ${[...BUILTINS.keys()].map((b) => `builtin:${b}`).join(', ')})`);
     }
+    const raw = await source();
     const { concepts, notes } = cleanConcepts(raw, spec);
     return { name, concepts, notes };
   }

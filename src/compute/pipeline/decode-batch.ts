@@ -3,7 +3,7 @@
  * batch at a time, in a decode worker or on the thread waiting for it (DecodePool.take).
  */
 import { readFile } from 'node:fs/promises';
-import type { ProbeSource } from '../probes/index.js';
+import type { ProbeRenderer, ProbeSource } from '../probes/types.js';
 import { decodeRgb, preprocessImage, type PreprocessSpec, type RawImage } from '../preprocess/index.js';
 
 export interface DecodeRequest {
@@ -16,26 +16,29 @@ export type DecodeReply = { id: number; tensors: Float32Array[] } | { id: number
 
 /** What the pool tells a worker when it starts. */
 export interface DecodeWorkerData {
-  /** The probe set is the toy world's: load its renderer before saying ready. */
-  preloadToy?: boolean;
+  /** Renderer modules of generated probe images to load before saying ready (the probe set's). */
+  preload?: string[];
 }
 
 /** The worker's first message: its modules are loaded and it takes batches. */
 export const READY = 'ready';
 
-type ToyRender = (seed: number, index: number, size: number) => RawImage;
-let toyRender: ToyRender | undefined;
+type Render = ProbeRenderer['renderProbe'];
+const renderers = new Map<string, Promise<Render>>();
 
-/** The toy world's renderer, imported on first use (or ahead, by a worker told the probe set is toy). */
-export async function loadToy(): Promise<ToyRender> {
-  if (toyRender) return toyRender;
-  const toy = await import('../../toyworld/index.js');
-  toyRender = (seed, index, size) => toy.renderScene(toy.generateScene(seed, index), size);
-  return toyRender;
+/** A generated probe image's renderer, its module imported on first use (or ahead, by a worker
+ *  told which probe set comes). */
+export function loadRenderer(module: string): Promise<Render> {
+  let render = renderers.get(module);
+  if (!render) {
+    render = import(module).then((m: ProbeRenderer) => m.renderProbe);
+    renderers.set(module, render);
+  }
+  return render;
 }
 
 function describe(source: ProbeSource): string {
-  return source.kind === 'file' ? source.path : `toy:${source.seed}/${source.index}`;
+  return source.kind === 'file' ? source.path : `${source.scheme}:${source.seed}/${source.index}`;
 }
 
 async function decodeFile(path: string): Promise<RawImage> {
@@ -54,18 +57,18 @@ async function decodeFile(path: string): Promise<RawImage> {
   }
 }
 
-/** Preprocess one image for every spec. Toy scenes are vector drawings, so each model gets a
- *  rendering at its own resize size (crisp, no resampling) instead of a resampled one. */
+/** Preprocess one image for every spec. Generated images (toy scenes) are vector drawings, so each
+ *  model gets a rendering at its own resize size (crisp, no resampling) instead of a resampled one. */
 async function handleOne(source: ProbeSource, specs: PreprocessSpec[], tensors: Float32Array[], i: number): Promise<void> {
   const decoded = source.kind === 'file' ? await decodeFile(source.path) : undefined;
-  const toy = source.kind === 'toy' ? await loadToy() : undefined;
+  const render = source.kind === 'generated' ? await loadRenderer(source.renderer) : undefined;
   const renders = new Map<number, RawImage>();
   for (let s = 0; s < specs.length; s++) {
     const spec = specs[s]!;
     let image = decoded;
-    if (source.kind === 'toy') {
+    if (source.kind === 'generated') {
       image = renders.get(spec.resize);
-      if (!image) renders.set(spec.resize, (image = toy!(source.seed, source.index, spec.resize)));
+      if (!image) renders.set(spec.resize, (image = render!(source.seed, source.index, spec.resize)));
     }
     try {
       await preprocessImage(image!, spec, tensors[s]!, i * 3 * spec.crop * spec.crop);

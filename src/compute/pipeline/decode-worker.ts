@@ -2,7 +2,7 @@
 // with inference on the main thread.
 import { parentPort, workerData } from 'node:worker_threads';
 import sharp from 'sharp';
-import { READY, decodeBatch, loadToy, type DecodeRequest, type DecodeWorkerData } from './decode-batch.js';
+import { READY, decodeBatch, loadRenderer, type DecodeRequest, type DecodeWorkerData } from './decode-batch.js';
 
 // Parallelism comes from the pool of workers; one libvips thread each avoids oversubscription.
 sharp.concurrency(1);
@@ -18,5 +18,5 @@ parentPort!.on('message', (req: DecodeRequest) => {
   );
 });
 
-if ((workerData as DecodeWorkerData | undefined)?.preloadToy) await loadToy();
+await Promise.all(((workerData as DecodeWorkerData | undefined)?.preload ?? []).map(loadRenderer));
 parentPort!.postMessage(READY);

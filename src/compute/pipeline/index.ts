@@ -1,13 +1,14 @@
 /**
- * The dissection pipeline behind `atlas dissect`:
- *
- *   const result = await dissect(() => openStore(), {
- *     model: 'resnet50.onnx', layers: ['layer3', 'layer4'], clip: 'hf:Xenova/clip-vit-base-patch16',
- *     probe: 'images/', concepts: 'builtin:common-10k',
- *   });
+ * The passes of the dissection pipeline (no store: src/services/dissect.ts runs them against
+ * the atlas and its caches): the image pass over decode workers, the text pass, scoring and
+ * top images per unit.
  */
-export { dissect, type DissectOptions, type DissectResult, type DissectStats, type LayerSummary } from './dissect.js';
-export { Checkpoint } from './checkpoint.js';
-export { DecodePool } from './worker-pool.js';
-export { topImagesPerUnit } from './top-images.js';
+export { activationKeyOf } from './activation-keys.js';
 export { atlasCacheDir } from './cache-dir.js';
+export { Checkpoint } from './checkpoint.js';
+export { imagePass } from './image-pass.js';
+export { startProgress } from './progress.js';
+export { scoreLayer } from './scoring.js';
+export { encodeConcepts, type TextEmbeddingCache } from './text-pass.js';
+export { topImagesPerUnit } from './top-images.js';
+export { DecodePool } from './worker-pool.js';

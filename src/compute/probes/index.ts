@@ -1,36 +1,13 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import type { ProbeSetRecord } from '../../core/types.js';
-import { generateScene, isToySpec, parseToySpec, renderScene, toyImageUri } from '../../toyworld/index.js';
+import { probeSchemeOf } from './schemes.js';
+import type { ProbeSet } from './types.js';
+
+export { registerProbeScheme, type ProbeScheme } from './schemes.js';
+export { probeSetRecord, type ProbeItem, type ProbeRenderer, type ProbeSet, type ProbeSource } from './types.js';
 
 export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.webp'];
-
-/** Where one probe image comes from: a file, or a scene of the toy world (rendered on demand). */
-export type ProbeSource = { kind: 'file'; path: string } | { kind: 'toy'; seed: number; index: number };
-
-export interface ProbeItem {
-  ordinal: number;
-  uri: string;
-  source: ProbeSource;
-}
-
-export interface ProbeSet {
-  name: string;
-  recipe: Record<string, unknown>;
-  /** sha256 over the images' bytes (files) or over the generator recipe (toy sets). */
-  contentHash: string;
-  items: ProbeItem[];
-}
-
-export function probeSetRecord(set: ProbeSet): ProbeSetRecord {
-  return {
-    name: set.name,
-    recipe: set.recipe,
-    contentHash: set.contentHash,
-    images: set.items.map((i) => ({ ordinal: i.ordinal, uri: i.uri })),
-  };
-}
 
 function isImage(name: string): boolean {
   const lower = name.toLowerCase();
@@ -76,28 +53,10 @@ async function hashFiles(paths: string[], root: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/**
- * A toy-world probe set. Its images are generated on demand, so its hash covers the recipe plus
- * a fingerprint of what the generator currently produces (a few scenes and one rendering): a
- * changed generator means a different set and no stale cached embeddings.
- */
-function toySet(spec: string): ProbeSet {
-  const { count, seed } = parseToySpec(spec);
-  const recipe = { generator: 'toy', count, seed };
-  const hash = createHash('sha256').update(JSON.stringify(recipe));
-  for (let i = 0; i < Math.min(count, 8); i++) hash.update(JSON.stringify(generateScene(seed, i)));
-  hash.update(renderScene(generateScene(seed, 0), 32).rgb);
-  const items = Array.from({ length: count }, (_, index) => ({
-    ordinal: index,
-    uri: toyImageUri(seed, index),
-    source: { kind: 'toy', seed, index } as ProbeSource,
-  }));
-  return { name: `toy-${count}-${seed}`, recipe, contentHash: hash.digest('hex'), items };
-}
-
-/** A probe set from `toy:N:SEED`, an image folder (recursive) or a list file (one path per line). */
+/** A probe set from a registered scheme (`toy:N:SEED`), an image folder (recursive) or a list file (one path per line). */
 export async function resolveProbeSet(spec: string): Promise<ProbeSet> {
-  if (isToySpec(spec)) return toySet(spec);
+  const scheme = probeSchemeOf(spec);
+  if (scheme) return scheme.resolve(spec);
   const path = resolve(spec);
   let stat;
   try {
@@ -119,6 +78,6 @@ export async function resolveProbeSet(spec: string): Promise<ProbeSet> {
     name: basename(path).replace(/\.[^.]+$/, '') || 'probe',
     recipe: isFolder ? { folder: path } : { list: path },
     contentHash,
-    items: files.map((f, ordinal) => ({ ordinal, uri: f, source: { kind: 'file', path: f } })),
+    items: files.map((f, ordinal) => ({ ordinal, uri: f, source: { kind: 'file' as const, path: f } })),
   };
 }

@@ -11,22 +11,16 @@
  */
 import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import type { LayerResult, Matrix } from '../../core/types.js';
-import type { AtlasStore } from '../../db/index.js';
-import { ClipModel, hashText, resolveClip, type Device } from '../clip/index.js';
-import { loadConceptSet } from '../concepts/index.js';
-import { TargetModel, type PoolMode } from '../onnx/index.js';
-import { probeSetRecord, resolveProbeSet } from '../probes/index.js';
-import { activationKeyOf } from './activation-keys.js';
-import { atlasCacheDir } from './cache-dir.js';
-import { startProgress } from './progress.js';
-import { scoreLayer } from './scoring.js';
-import { assertSimilarityName, resolveParams } from '../similarity/params.js';
-import { loadPreprocessSpec } from '../preprocess/index.js';
-import { topImagesPerUnit } from './top-images.js';
-import { DecodePool } from './worker-pool.js';
-import { imagePass } from './image-pass.js';
-import { encodeConcepts } from './text-pass.js';
+import type { LayerResult, Matrix } from '../core/types.js';
+import type { AtlasStore } from '../db/index.js';
+import { ClipModel, hashText, resolveClip, type Device } from '../compute/clip/index.js';
+import { loadConceptSet } from '../compute/concepts/index.js';
+import { TargetModel, type PoolMode } from '../compute/onnx/index.js';
+import { activationKeyOf, atlasCacheDir, DecodePool, encodeConcepts, imagePass, scoreLayer, startProgress, topImagesPerUnit } from '../compute/pipeline/index.js';
+import { probeSetRecord, resolveProbeSet } from '../compute/probes/index.js';
+import { assertSimilarityName, resolveParams } from '../compute/similarity/params.js';
+import { loadPreprocessSpec } from '../compute/preprocess/index.js';
+import '../toyworld/register.js';
 
 export interface DissectOptions {
   model: string;
@@ -124,7 +118,8 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
   let decoder: DecodePool | undefined;
   try {
     // Start the decode workers first: they load their modules (~0.4 s) while the models load.
-    decoder = new DecodePool(opts.workers ?? defaultWorkers(), { preloadToy: probes.items[0]?.source.kind === 'toy' });
+    const first = probes.items[0]?.source;
+    decoder = new DecodePool(opts.workers ?? defaultWorkers(), { preload: first?.kind === 'generated' ? [first.renderer] : [] });
     clip = await ClipModel.load(clipSource.folder, {
       device,
       ...(opts.threads ? { threads: opts.threads } : {}),
@@ -227,7 +222,11 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
 
     // ------------------------------------------------------------------ text pass (cached per concept)
     t0 = performance.now();
-    const textEmbeddings = await encodeConcepts(store, clip, clipId, conceptSet.concepts, quiet, log);
+    const textCache = {
+      get: (concepts: string[]) => store.getConceptEmbeddings(clipId, concepts),
+      put: (concepts: string[], m: Matrix) => store.putConceptEmbeddings(clipId, concepts, m),
+    };
+    const textEmbeddings = await encodeConcepts(textCache, clip, conceptSet.concepts, quiet, log);
     stats.conceptsEncoded = textEmbeddings.encoded;
     clock('text_pass', t0);
 
