@@ -8,6 +8,7 @@
  * - json: `{ model, version, layers: [{ name, units, run, neurons: [{ unit, labels, topImages? }] }] }`.
  * The CSV formats hold each neuron's best label only.
  */
+import { stringify } from 'csv-stringify/sync';
 import { ExportInputError, type ExportedAtlas, type ExportedLayer } from './collect.js';
 
 export const EXPORT_FORMATS = ['clip-dissect', 'milan', 'netdissect', 'json'] as const;
@@ -19,14 +20,6 @@ export function assertExportFormat(format: string): ExportFormat {
   }
   return format as ExportFormat;
 }
-
-/** RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled. */
-function csvField(value: string | number): string {
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-const csvLine = (fields: (string | number)[]) => `${fields.map(csvField).join(',')}\n`;
 
 /** A layer's best label per neuron; a score is required unless `scoreless` is fine. */
 function best(layer: ExportedLayer, format: ExportFormat, needScore: boolean) {
@@ -48,14 +41,13 @@ export function formatAtlas(format: ExportFormat, atlas: ExportedAtlas): string 
       return `${JSON.stringify(atlas, null, 2)}\n`;
     case 'clip-dissect':
     case 'milan': {
+      // csv-stringify quotes a field with a comma, quote or line break (RFC 4180), as the importers read it.
       const scored = format === 'clip-dissect';
-      let out = csvLine(scored ? ['layer', 'unit', 'description', 'similarity'] : ['layer', 'unit', 'description']);
+      const rows: (string | number)[][] = [scored ? ['layer', 'unit', 'description', 'similarity'] : ['layer', 'unit', 'description']];
       for (const layer of atlas.layers) {
-        for (const n of best(layer, format, scored)) {
-          out += csvLine(scored ? [layer.name, n.unit, n.label, n.score!] : [layer.name, n.unit, n.label]);
-        }
+        for (const n of best(layer, format, scored)) rows.push(scored ? [layer.name, n.unit, n.label, n.score!] : [layer.name, n.unit, n.label]);
       }
-      return out;
+      return stringify(rows);
     }
     case 'netdissect': {
       if (atlas.layers.length !== 1) {
@@ -63,9 +55,9 @@ export function formatAtlas(format: ExportFormat, atlas: ExportedAtlas): string 
           `a netdissect file holds one layer, and this export has ${atlas.layers.length} (${atlas.layers.map((l) => l.name).join(', ')}): pass --layer`,
         );
       }
-      let out = csvLine(['unit', 'category', 'label', 'score']);
-      for (const n of best(atlas.layers[0]!, format, true)) out += csvLine([n.unit + 1, '', n.label, n.score!]);
-      return out;
+      const rows: (string | number)[][] = [['unit', 'category', 'label', 'score']];
+      for (const n of best(atlas.layers[0]!, format, true)) rows.push([n.unit + 1, '', n.label, n.score!]);
+      return stringify(rows);
     }
   }
 }

@@ -46,7 +46,19 @@ describe('CSV formats', () => {
     expect(() => parseAtlasCsv('milan', 'layer,unit,description\nconv1,0,red\nconv1,0,blue\n', 'm.csv')).toThrow(
       'm.csv: line 3, column 2 (unit): layer conv1 unit 0 already appears on line 2',
     );
-    expect(() => parseAtlasCsv('milan', 'layer,unit,description\nconv1,0,"red\n', 'm.csv')).toThrow(/line 2, column 3: quoted field is never closed/);
+    expect(() => parseAtlasCsv('milan', 'layer,unit,description\nconv1,0,"red\n', 'm.csv')).toThrow(
+      'm.csv: line 2, column 3 (description): quoted field is never closed',
+    );
+    // The line a multi-line record starts on, however the lines end.
+    expect(() => parseAtlasCsv('milan', 'layer,unit,description\r\nconv1,0,"red\ngreen"\r\n\r\nconv1,1,"blue"x\r\n', 'm.csv')).toThrow(
+      'm.csv: line 5, column 3 (description): unexpected "x" after a closing quote',
+    );
+    expect(() => parseAtlasCsv('milan', 'layer,unit,description\nconv1,0,re"d\n', 'm.csv')).toThrow(
+      'm.csv: line 2, column 3 (description): a quote inside an unquoted field',
+    );
+    expect(() => parseAtlasCsv('milan', 'layer,unit,description\nconv1,0,"red\ngreen"\nconv1,x,blue\n', 'm.csv')).toThrow(
+      'm.csv: line 4, column 2 (unit): unit "x" is not a whole number',
+    );
     expect(() => parseAtlasCsv('netdissect', 'unit,category,label,score\n0,color,red,0.1\n', 'a_l.csv')).toThrow(
       /line 2, column 1 \(unit\): unit 0: netdissect numbers units from 1/,
     );

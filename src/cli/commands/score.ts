@@ -7,6 +7,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
+import { stringify } from 'csv-stringify/sync';
 import { readNpyMatrix, writeNpyMatrix } from '../../compute/npy.js';
 import { jsonObject } from '../options.js';
 import {
@@ -36,12 +37,6 @@ export function readConceptList(path: string): string[] {
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   return lines;
 }
-
-/** RFC 4180 field: quoted when it holds a comma, quote, or line break. */
-export function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
 
 async function run(opts: ScoreOptions): Promise<void> {
   const fn = assertSimilarityName(opts.fn);
@@ -79,14 +74,13 @@ async function run(opts: ScoreOptions): Promise<void> {
   });
   bar?.stop();
 
-  const lines = ['unit,label,score'];
+  const rows: (string | number)[][] = [['unit', 'label', 'score']];
   result.labels.forEach((ranked, unit) => {
     const best = ranked[0];
     if (!best) return;
-    const label = names ? names[best.concept]! : String(best.concept);
-    lines.push(`${unit},${csvField(label)},${best.score}`);
+    rows.push([unit, names ? names[best.concept]! : String(best.concept), best.score]);
   });
-  const csv = lines.join('\n') + '\n';
+  const csv = stringify(rows); // quotes a label with a comma, quote or line break (RFC 4180)
   if (opts.out) writeFileSync(opts.out, csv);
   else cliIo().stdout.write(csv);
   if (opts.matrix && result.matrix) writeNpyMatrix(opts.matrix, result.matrix);
