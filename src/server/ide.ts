@@ -3,7 +3,13 @@
  * a Run button (Ctrl/Cmd+Enter), example queries, and the response. Served at GET / and at
  * GET /graphql when a browser asks for HTML.
  */
-const EXAMPLES: Record<string, { query: string; variables: string }> = {
+
+/**
+ * The page's example queries. They name what the default atlas holds (models `resnet-v1`,
+ * `resnet-v2`, `vit`, version `toy`), so each one answers on a fresh `npm start`; a test runs
+ * every one against the default atlas's snapshot.
+ */
+export const EXAMPLES: Record<string, { query: string; variables: string }> = {
   'Models and layers': {
     query: `query Models {
   models { name version layers { name kind units } }
@@ -19,7 +25,7 @@ const EXAMPLES: Record<string, { query: string; variables: string }> = {
     run { id method }
   }
 }`,
-    variables: '{ "model": "toy", "layer": "layer4" }',
+    variables: '{ "model": "resnet-v1", "layer": "layer4" }',
   },
   'One neuron': {
     query: `query Neuron($model: String!, $layer: String!, $unit: Int!) {
@@ -30,7 +36,16 @@ const EXAMPLES: Record<string, { query: string; variables: string }> = {
     run { id method similarity finishedAt }
   }
 }`,
-    variables: '{ "model": "toy", "layer": "layer4", "unit": 0 }',
+    variables: '{ "model": "resnet-v1", "layer": "fc", "unit": 3 }',
+  },
+  'Network Dissection labels': {
+    query: `query NetDissect($model: String!, $layer: String!) {
+  neurons(model: $model, layer: $layer, method: "netdissect", first: 10) {
+    edges { node { unit label score } }
+    run { id method similarity }
+  }
+}`,
+    variables: '{ "model": "resnet-v1", "layer": "layer2" }',
   },
   'Dissection runs': {
     query: `query Runs {

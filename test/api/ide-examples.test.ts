@@ -1,0 +1,76 @@
+/**
+ * The query page's example queries answer, without errors and with data, on the default atlas:
+ * the real seed snapshot, cut down to the runs of the one model the examples name (resnet-v1) so
+ * that the import stays quick.
+ */
+import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { createGunzip, createGzip } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultSeedPath, importSeed } from '../../src/db/seed.js';
+import { EXAMPLES } from '../../src/server/ide.js';
+import { openTestAtlas, type TestAtlas } from '../store/helpers.js';
+import { startClient, type Client } from '../queries/helpers.js';
+
+const MODEL = 'resnet-v1';
+
+/** Copies the snapshot to `out`, keeping every record but the runs of models other than `model`. */
+async function seedOfOneModel(out: string, model: string): Promise<void> {
+  const lines = createInterface({ input: createReadStream(defaultSeedPath).pipe(createGunzip()), crlfDelay: Infinity });
+  const gzip = createGzip();
+  const file = gzip.pipe(createWriteStream(out));
+  let modelKey: string | undefined;
+  const keptRuns = new Set<string>();
+  for await (const text of lines) {
+    if (!text.trim()) continue;
+    const line = JSON.parse(text) as { type: string; key?: string; model?: string; run?: string; record?: { name?: string } };
+    if (line.type === 'model' && line.record?.name === model) modelKey = line.key;
+    if (line.type === 'run' && line.model === modelKey) keptRuns.add(line.key!);
+    const ofRun = line.type === 'run' ? line.key : line.type === 'layerResult' || line.type === 'runComplete' ? line.run : undefined;
+    if (ofRun === undefined || keptRuns.has(ofRun)) gzip.write(`${text}\n`);
+  }
+  gzip.end();
+  await once(file, 'close');
+}
+
+/** Fails with the path of every null or empty value among the answer's top-level fields. */
+function emptyParts(data: Record<string, unknown>): string[] {
+  return Object.entries(data).flatMap(([field, value]) => {
+    if (value === null || (Array.isArray(value) && value.length === 0)) return [field];
+    const edges = (value as { edges?: unknown[] }).edges;
+    return Array.isArray(edges) && edges.length === 0 ? [`${field}.edges`] : [];
+  });
+}
+
+describe('the query page examples', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'atlas-ide-examples-'));
+  let atlas: TestAtlas;
+  let client: Client;
+
+  beforeAll(async () => {
+    const seed = join(dir, 'seed.jsonl.gz');
+    await seedOfOneModel(seed, MODEL);
+    atlas = await openTestAtlas('pglite');
+    const summary = await importSeed(atlas.store, seed);
+    expect(summary.models).toBe(3);
+    expect(summary.runs).toBeGreaterThan(0);
+    client = await startClient(atlas.store);
+  });
+  afterAll(async () => {
+    await client?.server.stop();
+    await atlas?.cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it.each(Object.entries(EXAMPLES))('%s answers with data on the default atlas', async (_name, example) => {
+    const variables = JSON.parse(example.variables) as Record<string, unknown>;
+    if ('model' in variables) expect(variables.model).toBe(MODEL);
+    const res = await client.gql(example.query, variables);
+    expect(res.body.errors).toBeUndefined();
+    expect(res.status).toBe(200);
+    expect(emptyParts(res.body.data!)).toEqual([]);
+  });
+});
