@@ -29,10 +29,8 @@ import autocannon from 'autocannon';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { openStore, type AtlasStore } from '../src/db/atlas-store.js';
-import { nearestNeurons, refreshNeuronSearch, vectorText } from '../src/db/queries/search.js';
 import { repoRoot, rng, startServer } from './lib/common.js';
 import { pacedLoad, type PacedResult } from './lib/paced.js';
 import { cpuPerRequest, cpuSnapshot, type CpuSnapshot } from './lib/proc-cpu.js';
@@ -153,8 +151,7 @@ async function build(store: AtlasStore): Promise<number> {
   await store.completeRun(runId);
   // Query embeddings as a repeated query finds them: cached in the database.
   for (let i = 0; i < QUERIES; i++) {
-    await store.db.execute(sql`INSERT INTO query_embeddings (clip_model_id, query, embedding)
-      VALUES (${clipModelId}, ${queryTexts[i]!}, ${vectorText(queryVectors.subarray(i * DIM, (i + 1) * DIM))}::vector) ON CONFLICT DO NOTHING`);
+    await store.embeddings.putQueryEmbedding(clipModelId, queryTexts[i]!, queryVectors.subarray(i * DIM, (i + 1) * DIM));
   }
   process.stderr.write('\n');
   log(`atlas written in ${((performance.now() - started) / 1000).toFixed(1)} s`);
@@ -163,20 +160,18 @@ async function build(store: AtlasStore): Promise<number> {
 
 const store = await openStore(openOpts);
 let clipModelId: number;
-const existing = await store.db.execute(sql`SELECT id FROM clip_models WHERE name = ${`bench-search-clip-${DIM}`}`);
+const existing = await store.models.clipByName(`bench-search-clip-${DIM}`);
 const built = await store.findTargetModel('bench-search', tag);
-if (built !== undefined && existing.rows.length > 0) {
-  clipModelId = Number((existing.rows[0] as { id: number }).id);
+if (built !== undefined && existing) {
+  clipModelId = existing.id;
   log(`reusing the bench atlas (${driver})`);
 } else {
   clipModelId = await build(store);
 }
 const t0 = performance.now();
-await refreshNeuronSearch(store.db, clipModelId, DIM, { embedConcepts: async () => undefined, log });
+await store.search.refresh(clipModelId, DIM, { embedConcepts: async () => undefined, log });
 const indexSeconds = (performance.now() - t0) / 1000;
-const indexed = Number(
-  ((await store.db.execute(sql`SELECT count(*)::int AS n FROM neuron_search WHERE clip_model_id = ${clipModelId}`)).rows[0] as { n: number }).n,
-);
+const indexed = await store.search.searchableNeurons(clipModelId);
 log(`search index: ${indexed} neurons, ready in ${indexSeconds.toFixed(1)} s`);
 
 // Recall@10 and SQL latency, HNSW against exact.
@@ -186,10 +181,10 @@ async function recallOf(vectors: Float32Array, hnswMs: number[], exactMs: number
   for (let i = 0; i < QUERIES; i++) {
     const v = vectors.subarray(i * DIM, (i + 1) * DIM);
     let t = performance.now();
-    const approx = await nearestNeurons(store.db, clipModelId, DIM, v, 10);
+    const approx = await store.search.nearestNeurons(clipModelId, DIM, v, 10);
     hnswMs.push(performance.now() - t);
     t = performance.now();
-    const exact = await nearestNeurons(store.db, clipModelId, DIM, v, 10, {}, { exact: true });
+    const exact = await store.search.nearestNeurons(clipModelId, DIM, v, 10, {}, { exact: true });
     exactMs.push(performance.now() - t);
     const tenth = exact[exact.length - 1]!.similarity;
     found += approx.filter((h) => h.similarity >= tenth - 1e-6).length;

@@ -25,6 +25,14 @@ import { AtlasReader } from './atlas-reader.js';
 import { assertMatrix, chunks, fromBase64, rowBytes, rowVectorText, setRowFromBytes } from './codec.js';
 import { decodeVectorSend, vectorFromSend64 } from './queries/embeddings.js';
 import * as t from './schema.js';
+import { EmbeddingsRepository } from './repositories/embeddings.js';
+import { LabelsRepository } from './repositories/labels.js';
+import { MetaRepository } from './repositories/meta.js';
+import { ModelsRepository } from './repositories/models.js';
+import { ProbeSetsRepository } from './repositories/probe-sets.js';
+import { RunsRepository } from './repositories/runs.js';
+import { SearchRepository } from './repositories/search.js';
+import { registerHandle } from './inspect.js';
 
 type Tx = Parameters<Parameters<AtlasDb['transaction']>[0]>[0];
 type Q = AtlasDb | Tx;
@@ -98,10 +106,18 @@ async function indexToRebuild(tx: Tx, table: 'image_embeddings', clipModelId: nu
 }
 
 export class AtlasStore {
-  readonly db: AtlasDb;
+  /** The Drizzle handle: SQL stays inside src/db, behind the repositories. */
+  private readonly db: AtlasDb;
   readonly driver: DriverName;
   readonly location: string;
   readonly reader: AtlasReader;
+  readonly models: ModelsRepository;
+  readonly probeSets: ProbeSetsRepository;
+  readonly runs: RunsRepository;
+  readonly labels: LabelsRepository;
+  readonly embeddings: EmbeddingsRepository;
+  readonly search: SearchRepository;
+  readonly meta: MetaRepository;
   private closed = false;
 
   constructor(private readonly conn: Connection) {
@@ -109,6 +125,14 @@ export class AtlasStore {
     this.driver = conn.driver;
     this.location = conn.location;
     this.reader = new AtlasReader(conn.db);
+    this.models = new ModelsRepository(conn.db);
+    this.probeSets = new ProbeSetsRepository(conn.db);
+    this.runs = new RunsRepository(conn.db);
+    this.labels = new LabelsRepository(conn.db);
+    this.embeddings = new EmbeddingsRepository(conn.db);
+    this.search = new SearchRepository(conn.db);
+    this.meta = new MetaRepository(conn.db);
+    registerHandle(this, conn.db);
   }
 
   async close(): Promise<void> {

@@ -21,6 +21,10 @@ import * as schema from './schema.js';
 // the common surface (query builder, transactions, execute().rows).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AtlasDb = PgDatabase<any, typeof schema>;
+/** A transaction of AtlasDb. */
+export type AtlasTx = Parameters<Parameters<AtlasDb['transaction']>[0]>[0];
+/** What a statement can run on: the database or a transaction of it. */
+export type Queryable = AtlasDb | AtlasTx;
 
 export type DriverName = 'pglite' | 'postgres';
 

@@ -24,6 +24,7 @@ import { asc, eq, sql } from 'drizzle-orm';
 import type { AtlasStore } from './atlas-store.js';
 import type { LabelScore, LayerRecord, LayerResult, TopImage } from '../core/types.js';
 import * as t from './schema.js';
+import { databaseOf } from './inspect.js';
 
 export const SEED_FORMAT = 'neuron-atlas-seed';
 export const SEED_VERSION = 1;
@@ -39,7 +40,7 @@ type Line = Record<string, unknown> & { type: string };
 
 /** Writes the atlas's models, sets and complete runs to a gzipped JSON-lines snapshot. */
 export async function exportSeed(store: AtlasStore, path: string): Promise<SeedSummary> {
-  const db = store.db;
+  const db = databaseOf(store);
   const target = resolve(path);
   mkdirSync(dirname(target), { recursive: true });
   const tmp = `${target}.tmp-${process.pid}`;
@@ -241,13 +242,13 @@ export type SeedOutcome =
   | { loaded: false; reason: 'not-empty' | 'no-seed'; path: string };
 
 async function seedState(store: AtlasStore): Promise<string | undefined> {
-  const [row] = await store.db.select().from(t.atlasMeta).where(eq(t.atlasMeta.key, 'seed'));
+  const [row] = await databaseOf(store).select().from(t.atlasMeta).where(eq(t.atlasMeta.key, 'seed'));
   return (row?.value as { status?: string } | undefined)?.status;
 }
 
 async function setSeedState(store: AtlasStore, status: string, path: string): Promise<void> {
   const value = { status, path };
-  await store.db
+  await databaseOf(store)
     .insert(t.atlasMeta)
     .values({ key: 'seed', value })
     .onConflictDoUpdate({ target: t.atlasMeta.key, set: { value, updatedAt: sql`now()` } });

@@ -7,7 +7,6 @@
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { sql } from 'drizzle-orm';
 import type { AtlasStore } from '../db/index.js';
 import { dissect } from '../services/dissect.js';
 import { runNetDissect } from '../eval/netdissect-run.js';
@@ -113,13 +112,10 @@ export async function buildDefaultAtlas(store: AtlasStore, opts: BuildOptions = 
  * machine path; readers resolve them with `resolveSource`.
  */
 export async function relativiseSources(store: AtlasStore): Promise<void> {
-  for (const table of ['target_models', 'clip_models']) {
-    const res = await store.db.execute(sql.raw(`SELECT id, source FROM ${table} WHERE source IS NOT NULL`));
-    for (const row of res.rows as { id: number; source: string }[]) {
-      if (!isAbsolute(row.source)) continue;
-      const rel = relative(repoRoot, row.source);
-      if (rel.startsWith('..') || isAbsolute(rel)) continue;
-      await store.db.execute(sql`UPDATE ${sql.raw(table)} SET source = ${rel.split('\\').join('/')} WHERE id = ${row.id}`);
-    }
-  }
+  await store.models.rewriteSources((source) => {
+    if (!isAbsolute(source)) return undefined;
+    const rel = relative(repoRoot, source);
+    if (rel.startsWith('..') || isAbsolute(rel)) return undefined;
+    return rel.split('\\').join('/');
+  });
 }

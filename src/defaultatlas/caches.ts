@@ -12,7 +12,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { sql } from 'drizzle-orm';
 import type { Matrix } from '../core/types.js';
 import type { AtlasStore } from '../db/index.js';
 import { TargetModel, type PoolMode } from '../compute/onnx/index.js';
@@ -44,17 +43,9 @@ interface CachesHeader {
   sections: Section[];
 }
 
-async function rows<T>(store: AtlasStore, query: ReturnType<typeof sql>): Promise<T[]> {
-  return (await store.db.execute(query)).rows as T[];
-}
-
 /** The CLIP model, probe set and concept set of the atlas's clip-dissect runs (the default atlas has one of each). */
 async function defaultAtlasInputs(store: AtlasStore) {
-  const list = await rows<{ clipModelId: number; probeSetId: number; conceptSetId: number }>(
-    store,
-    sql`SELECT DISTINCT clip_model_id AS "clipModelId", probe_set_id AS "probeSetId", concept_set_id AS "conceptSetId"
-        FROM dissection_runs WHERE status = 'complete' AND method = 'clip-dissect'`,
-  );
+  const list = await store.runs.clipDissectInputs();
   if (list.length !== 1) {
     throw new Error(`default atlas caches: expected the clip-dissect runs to share one CLIP model, probe set and concept set, found ${list.length} combinations`);
   }
@@ -65,10 +56,8 @@ async function defaultAtlasInputs(store: AtlasStore) {
 export async function exportCaches(store: AtlasStore, path = defaultCachesPath): Promise<{ bytes: number; concepts: number; images: number }> {
   const inputs = await defaultAtlasInputs(store);
   const clip = await store.getClipModel(inputs.clipModelId);
-  const [probe] = await rows<{ name: string; contentHash: string }>(
-    store,
-    sql`SELECT name, content_hash AS "contentHash" FROM probe_sets WHERE id = ${inputs.probeSetId}`,
-  );
+  const probeSet = await store.probeSets.get(inputs.probeSetId);
+  const probe = probeSet ? { name: probeSet.name, contentHash: probeSet.contentHash } : undefined;
   const set = await store.getConceptSet(inputs.conceptSetId);
   if (!clip || !probe || !set) throw new Error('default atlas caches: the runs refer to a missing CLIP model, probe set or concept set');
   const images = await store.getImageEmbeddings(inputs.probeSetId, clip.id);
@@ -149,15 +138,15 @@ export type RestoreOutcome = { restored: false; reason: 'done' | 'no-file' | 'no
 export async function restoreCaches(store: AtlasStore, opts: RestoreOptions = {}): Promise<RestoreOutcome> {
   const path = opts.path ?? defaultCachesPath;
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const [state] = await rows<{ value: { status?: string } }>(store, sql`SELECT value FROM atlas_meta WHERE key = ${META_KEY}`);
-  if (state?.value.status === 'restored') return { restored: false, reason: 'done' };
+  const state = await store.meta.get(META_KEY);
+  if (state?.status === 'restored') return { restored: false, reason: 'done' };
   if (!existsSync(path)) return { restored: false, reason: 'no-file' };
   const began = performance.now();
   const { header, matrices } = readCaches(path);
-  const [clip] = await rows<{ id: number; dim: number }>(store, sql`SELECT id, dim FROM clip_models WHERE name = ${header.clipModel.name}`);
+  const clip = await store.models.clipByName(header.clipModel.name);
   const probeSetId = await store.findProbeSet(header.probeSet.name, header.probeSet.contentHash);
   if (!clip || probeSetId === undefined) return { restored: false, reason: 'not-default-atlas' };
-  const clipId = Number(clip.id);
+  const clipId = clip.id;
 
   log(`default atlas: restoring ${header.concepts.length} concept and ${matrices.get('images')!.rows} image embeddings`);
   // The store writes a large batch into a fresh index in one build (see putImageEmbeddings).
@@ -165,13 +154,12 @@ export async function restoreCaches(store: AtlasStore, opts: RestoreOptions = {}
   await store.putImageEmbeddings(probeSetId, clipId, matrices.get('images')!);
   // Registering the CLIP model again creates any of its indexes that are missing (e.g. dropped
   // by a restore of an earlier version that was killed before it could recreate them).
-  const [registered] = await rows<{ name: string; dim: number; source: string | null }>(store, sql`SELECT name, dim, source FROM clip_models WHERE id = ${clipId}`);
+  const registered = await store.models.clip(clipId);
   if (registered) {
-    await store.upsertClipModel({ name: registered.name, dim: Number(registered.dim), ...(registered.source ? { source: registered.source } : {}) });
+    await store.upsertClipModel({ name: registered.name, dim: registered.dim, ...(registered.source ? { source: registered.source } : {}) });
   }
   const layers = await recomputeActivations(store, clipId, probeSetId, opts);
-  await store.db.execute(sql`INSERT INTO atlas_meta (key, value) VALUES (${META_KEY}, ${JSON.stringify({ status: 'restored', path })}::jsonb)
-    ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = now()`);
+  await store.meta.set(META_KEY, { status: 'restored', path });
   const seconds = (performance.now() - began) / 1000;
   log(`default atlas: caches restored in ${seconds.toFixed(1)} s (${layers} layer activations recomputed)`);
   return { restored: true, seconds, layers };
@@ -179,21 +167,10 @@ export async function restoreCaches(store: AtlasStore, opts: RestoreOptions = {}
 
 /** Activations of every layer of the clip-dissect runs over the probe set, from the model files. */
 async function recomputeActivations(store: AtlasStore, clipId: number, probeSetId: number, opts: RestoreOptions): Promise<number> {
-  const [probe] = await rows<{ recipe: { generator?: string; count?: number; seed?: number } }>(
-    store,
-    sql`SELECT recipe FROM probe_sets WHERE id = ${probeSetId}`,
-  );
-  const recipe = probe?.recipe;
+  const recipe = (await store.probeSets.get(probeSetId))?.recipe as { generator?: string; count?: number; seed?: number } | undefined;
   if (recipe?.generator !== 'toy' || recipe.count === undefined || recipe.seed === undefined) return 0;
   const scenes = Array.from({ length: recipe.count }, (_, i) => generateScene(recipe.seed!, i));
-  const runs = await rows<{ modelId: number; source: string | null; fileHash: string; pool: string | null; layers: string[] }>(
-    store,
-    sql`SELECT r.model_id AS "modelId", m.source, m.file_hash AS "fileHash", r.pool, array_agg(l.name ORDER BY l.position) AS layers
-        FROM dissection_runs r JOIN target_models m ON m.id = r.model_id
-        JOIN run_layers rl ON rl.run_id = r.id JOIN layers l ON l.id = rl.layer_id
-        WHERE r.status = 'complete' AND r.method = 'clip-dissect' AND r.clip_model_id = ${clipId} AND r.probe_set_id = ${probeSetId}
-        GROUP BY r.id, r.model_id, m.source, m.file_hash, r.pool ORDER BY r.id`,
-  );
+  const runs = await store.runs.clipDissectModelLayers(clipId, probeSetId);
   const batch = opts.batch ?? 100;
   let done = 0;
   for (const run of runs) {
@@ -225,7 +202,7 @@ async function recomputeActivations(store: AtlasStore, clipId: number, probeSetI
       // Same key as `atlas dissect` stores, so a later dissect of these layers reuses them.
       const key = activationKeyOf(target.fileHash, spec, pool);
       for (const a of acts) {
-        await store.putActivations(Number(run.modelId), a.name, probeSetId, a.m, key);
+        await store.putActivations(run.modelId, a.name, probeSetId, a.m, key);
         done++;
       }
     } finally {

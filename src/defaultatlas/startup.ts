@@ -5,15 +5,14 @@
  * leave the (label-only) atlas usable.
  */
 import { dirname, join } from 'node:path';
-import { sql } from 'drizzle-orm';
 import type { AtlasStore } from '../db/index.js';
 import { restoreCaches } from './caches.js';
 
 export const CACHES_FILE = 'caches.bin.gz';
 
 export async function restoreSeedCaches(store: AtlasStore, seedPath: string, log: (line: string) => void): Promise<void> {
-  const [seed] = (await store.db.execute(sql`SELECT value FROM atlas_meta WHERE key = 'seed'`)).rows as { value: { status?: string } }[];
-  if (seed?.value.status !== 'loaded') return;
+  const seed = await store.meta.get('seed');
+  if (seed?.status !== 'loaded') return;
   try {
     await restoreCaches(store, { path: join(dirname(seedPath), CACHES_FILE), log });
   } catch (error) {

@@ -11,10 +11,10 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { sql } from 'drizzle-orm';
 import type { Matrix } from '../core/types.js';
 import type { AtlasStore } from '../db/index.js';
 import type { RunRow } from '../db/atlas-reader.js';
+import type { RunLayer } from '../db/repositories/runs.js';
 import { ClipModel } from '../compute/clip/index.js';
 import { dissect } from '../services/dissect.js';
 import { assertSimilarityName, factoredConcepts, score } from '../compute/similarity/index.js';
@@ -74,57 +74,20 @@ export interface EvalOptions {
   log?: (line: string) => void;
 }
 
-interface RunLayer {
-  id: number;
-  name: string;
-  kind: string;
-  units: number;
-}
-
-async function rows<T>(store: AtlasStore, query: ReturnType<typeof sql>): Promise<T[]> {
-  return (await store.db.execute(query)).rows as T[];
-}
-
 /** The latest complete clip-dissect run of a model (by name) with the largest concept set, or undefined. */
 export async function latestClipRunOfModel(store: AtlasStore, modelName: string): Promise<number | undefined> {
-  const [row] = await rows<{ id: number }>(
-    store,
-    // Largest concept set first: eval's own class-name runs (8 concepts) never become the default.
-    sql`SELECT r.id FROM dissection_runs r JOIN target_models m ON m.id = r.model_id
-        LEFT JOIN concept_sets cs ON cs.id = r.concept_set_id
-        WHERE m.name = ${modelName} AND r.status = 'complete' AND r.method = 'clip-dissect'
-        ORDER BY cs.size DESC NULLS LAST, r.finished_at DESC NULLS LAST, r.id DESC LIMIT 1`,
-  );
-  return row ? Number(row.id) : undefined;
+  return store.runs.latestClipDissectOfModel(modelName);
 }
 
 async function describeRuns(store: AtlasStore): Promise<string> {
-  const list = await rows<{ id: number; method: string; name: string }>(
-    store,
-    sql`SELECT r.id, r.method, m.name FROM dissection_runs r JOIN target_models m ON m.id = r.model_id
-        WHERE r.status = 'complete' ORDER BY r.id`,
-  );
-  return list.length === 0 ? '(none)' : list.map((r) => `${r.id} (${r.method} ${r.name})`).join(', ');
-}
-
-async function runLayers(store: AtlasStore, runId: number): Promise<RunLayer[]> {
-  return (
-    await rows<RunLayer>(
-      store,
-      sql`SELECT l.id, l.name, l.kind, l.units FROM run_layers rl JOIN layers l ON l.id = rl.layer_id
-          WHERE rl.run_id = ${runId} ORDER BY l.position`,
-    )
-  ).map((l) => ({ ...l, id: Number(l.id), units: Number(l.units) }));
+  const list = await store.runs.completeWithModelNames();
+  return list.length === 0 ? '(none)' : list.map((r) => `${r.id} (${r.method} ${r.modelName})`).join(', ');
 }
 
 /** Rank-0 label text per unit of one layer in one run. */
 async function labelsOf(store: AtlasStore, runId: number, layerId: number): Promise<Map<number, string>> {
-  const list = await rows<{ unit: number; text: string }>(
-    store,
-    sql`SELECT n.unit, nl.text FROM neuron_labels nl JOIN neurons n ON n.id = nl.neuron_id
-        WHERE nl.run_id = ${runId} AND nl.rank = 0 AND n.layer_id = ${layerId}`,
-  );
-  return new Map(list.map((r) => [Number(r.unit), r.text]));
+  const labels = await store.labels.topLabels(runId, layerId);
+  return new Map([...labels].map(([unit, l]) => [unit, l.text]));
 }
 
 /** CLIP text embeddings (unit length) of `texts`: cached in the atlas, else encoded and cached. */
@@ -132,9 +95,8 @@ async function textEmbeddings(store: AtlasStore, clipModelId: number, texts: str
   const found = await store.getConceptEmbeddings(clipModelId, texts);
   const missing = [...new Set(texts.filter((t) => !found.has(t)))];
   if (missing.length > 0) {
-    const clipRow = await store.getClipModel(clipModelId);
-    const [meta] = await rows<{ source: string | null }>(store, sql`SELECT source FROM clip_models WHERE id = ${clipModelId}`);
-    const source = resolveSource(meta?.source);
+    const clipRow = await store.models.clip(clipModelId);
+    const source = resolveSource(clipRow?.source);
     if (!clipRow || !source || !existsSync(source)) {
       throw new EvalInputError(
         `the atlas has no text embeddings of ${missing.slice(0, 3).map((m) => JSON.stringify(m)).join(', ')} for CLIP model ${clipRow?.name ?? clipModelId}, and its folder (${source ?? 'unknown'}) is not available to encode them`,
@@ -176,11 +138,7 @@ function matrixOf(vectors: Float32Array[]): Matrix {
 /** `toy:N:SEED` of a stored toy probe set, or undefined for an image folder. */
 async function toyProbeSpec(store: AtlasStore, probeSetId: number | null): Promise<string | undefined> {
   if (probeSetId === null) return undefined;
-  const [row] = await rows<{ recipe: { generator?: string; count?: number; seed?: number } }>(
-    store,
-    sql`SELECT recipe FROM probe_sets WHERE id = ${probeSetId}`,
-  );
-  const r = row?.recipe;
+  const r = (await store.probeSets.get(probeSetId))?.recipe as { generator?: string; count?: number; seed?: number } | undefined;
   return r?.generator === 'toy' && r.count !== undefined && r.seed !== undefined ? `toy:${r.count}:${r.seed}` : undefined;
 }
 
@@ -206,7 +164,7 @@ async function classNameLabels(
   }
   // No stored activations or image embeddings (an imported atlas): run the pipeline again.
   const probe = await toyProbeSpec(store, run.probeSetId);
-  const [clip] = await rows<{ source: string | null }>(store, sql`SELECT source FROM clip_models WHERE id = ${clipModelId}`);
+  const clip = await store.models.clip(clipModelId);
   const clipSource = resolveSource(clip?.source);
   if (!probe || !model.source || !existsSync(model.source) || !clipSource) {
     throw new EvalInputError(
@@ -241,13 +199,7 @@ async function classNameLabels(
 
 /** The latest complete netdissect run of the model covering `layerId`, preferring the same probe set. */
 async function netdissectRunFor(store: AtlasStore, layerId: number, probeSetId: number | null): Promise<number | undefined> {
-  const [row] = await rows<{ id: number }>(
-    store,
-    sql`SELECT r.id FROM run_layers rl JOIN dissection_runs r ON r.id = rl.run_id
-        WHERE rl.layer_id = ${layerId} AND r.status = 'complete' AND r.method = ${NETDISSECT_METHOD}
-        ORDER BY (r.probe_set_id IS NOT DISTINCT FROM ${probeSetId}) DESC, r.id DESC LIMIT 1`,
-  );
-  return row ? Number(row.id) : undefined;
+  return store.runs.latestOfMethodForLayer(layerId, NETDISSECT_METHOD, probeSetId);
 }
 
 /** Evaluates one complete clip-dissect run of a toy model. */
@@ -257,10 +209,8 @@ export async function evaluateRun(store: AtlasStore, runId: number, opts: EvalOp
   if (run.method !== 'clip-dissect' || run.clipModelId === null) {
     throw new EvalInputError(`run ${runId} is a ${run.method} run; atlas eval scores clip-dissect runs (complete runs: ${await describeRuns(store)})`);
   }
-  const [model] = await rows<{ name: string; version: string; source: string | null }>(
-    store,
-    sql`SELECT name, version, source FROM target_models WHERE id = ${run.modelId}`,
-  );
+  const row = await store.models.get(run.modelId);
+  const model = row ? { name: row.name, version: row.version, source: row.source } : undefined;
   if (!model) throw new EvalInputError(`run ${runId}: its model ${run.modelId} is not in the atlas`);
   model.source = resolveSource(model.source) ?? null;
   const onnxPath = model.source && existsSync(model.source) ? model.source : resolve(repoRoot, 'models/toy', `${model.name}.onnx`);
@@ -273,7 +223,7 @@ export async function evaluateRun(store: AtlasStore, runId: number, opts: EvalOp
     );
   }
 
-  const layers = await runLayers(store, runId);
+  const layers = await store.runs.layers(runId);
   const finalName = TOY_FINAL_LAYER[model.name];
   const finalLayer =
     layers.find((l) => l.name === finalName && l.units === classes.length) ??
@@ -284,7 +234,7 @@ export async function evaluateRun(store: AtlasStore, runId: number, opts: EvalOp
         `it covers ${layers.map((l) => l.name).join(', ') || '(no layers)'}`,
     );
   }
-  const [probe] = await rows<{ name: string }>(store, sql`SELECT name FROM probe_sets WHERE id = ${run.probeSetId}`);
+  const probe = run.probeSetId === null ? undefined : await store.probeSets.get(run.probeSetId);
   const conceptSet = run.conceptSetId === null ? undefined : await store.getConceptSet(run.conceptSetId);
 
   // ---------------------------------------------------------------- final layer

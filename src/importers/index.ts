@@ -4,7 +4,7 @@
  * completely before anything is written, and the write is one transaction.
  */
 import type { AtlasStore } from '../db/atlas-store.js';
-import { writeImportedAtlas, type ImportOutcome } from '../db/queries/import.js';
+import type { ImportOutcome } from '../db/repositories/runs.js';
 import { parseAtlasCsv, type ImportFormat } from './formats.js';
 import { ImportInputError } from './csv.js';
 
@@ -35,7 +35,7 @@ export async function importAtlas(store: AtlasStore, input: ImportInput): Promis
     throw new ImportInputError(`${input.file}: larger than the import limit of ${MAX_IMPORT_BYTES >> 20} MiB`);
   }
   const atlas = parseAtlasCsv(input.format, input.csv, input.file, input.layer ? { layer: input.layer } : {});
-  const outcome = await writeImportedAtlas(store.db, atlas, { model: input.model, version: input.version, source: input.file });
+  const outcome = await store.runs.importLabels(atlas, { model: input.model, version: input.version, source: input.file });
   await store.refreshStatistics();
   return { ...outcome, format: atlas.format, labels: atlas.layers.reduce((n, l) => n + l.labels.length, 0) };
 }

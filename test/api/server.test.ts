@@ -6,6 +6,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/db/atlas-store.js';
 import { copyTemplateTo, drivers, freshPostgresDatabase, repoRoot, writeCompleteRun, writeFixtureSets } from '../store/helpers.js';
+import { databaseOf } from '../../src/db/inspect.js';
 
 interface Server {
   proc: ChildProcess;
@@ -72,7 +73,7 @@ describe('seed snapshots and `npm start`', () => {
     const ids = await writeFixtureSets(store);
     await writeCompleteRun(store, ids);
     // A run made earlier: the seed keeps its clock.
-    await store.db.execute(sql`UPDATE dissection_runs SET started_at = '2025-01-02T03:04:05Z', finished_at = '2025-01-02T03:05:06Z' WHERE status = 'complete'`);
+    await databaseOf(store).execute(sql`UPDATE dissection_runs SET started_at = '2025-01-02T03:04:05Z', finished_at = '2025-01-02T03:05:06Z' WHERE status = 'complete'`);
     const running = await store.beginRun({ ...ids, parameters: { method: 'clip-dissect' } });
     expect(running).toBeGreaterThan(0);
     await store.close();

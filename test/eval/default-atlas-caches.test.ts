@@ -13,6 +13,7 @@ import { dissect } from '../../src/services/dissect.js';
 import { exportCaches, restoreCaches } from '../../src/defaultatlas/caches.js';
 import { relativiseSources } from '../../src/defaultatlas/build.js';
 import { smallConceptFile, toyClip, toyModel } from './helpers.js';
+import { databaseOf } from '../../src/db/inspect.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'atlas-caches-test-'));
 const stores: AtlasStore[] = [];
@@ -52,15 +53,15 @@ describe('default atlas caches', () => {
     const restored = await memoryStore();
     await importSeed(restored, seed);
     // As if an earlier restore had been killed between dropping and recreating an index.
-    const [clipRow] = (await restored.db.execute(sql`SELECT id FROM clip_models`)).rows as { id: number }[];
-    await restored.db.execute(sql.raw(`DROP INDEX image_embeddings_hnsw_clip_${clipRow!.id}`));
+    const [clipRow] = (await databaseOf(restored).execute(sql`SELECT id FROM clip_models`)).rows as { id: number }[];
+    await databaseOf(restored).execute(sql.raw(`DROP INDEX image_embeddings_hnsw_clip_${clipRow!.id}`));
     const outcome = await restoreCaches(restored, { path: caches, quiet: true, log: () => undefined });
     expect(outcome).toMatchObject({ restored: true, layers: 2 });
     // Done once: a second call is a no-op.
     expect(await restoreCaches(restored, { path: caches, log: () => undefined })).toEqual({ restored: false, reason: 'done' });
 
     const ids = async (s: AtlasStore) => {
-      const [r] = (await s.db.execute(sql`SELECT model_id AS m, probe_set_id AS p, clip_model_id AS c, concept_set_id AS s FROM dissection_runs WHERE method = 'clip-dissect'`)).rows as { m: number; p: number; c: number; s: number }[];
+      const [r] = (await databaseOf(s).execute(sql`SELECT model_id AS m, probe_set_id AS p, clip_model_id AS c, concept_set_id AS s FROM dissection_runs WHERE method = 'clip-dissect'`)).rows as { m: number; p: number; c: number; s: number }[];
       return r!;
     };
     const a = await ids(built);
@@ -77,7 +78,7 @@ describe('default atlas caches', () => {
     const gotText = await restored.getConceptEmbeddings(b.c, concepts);
     expect(gotText.size).toBe(concepts.length);
     for (const c of concepts) expect(Array.from(gotText.get(c)!)).toEqual(Array.from(wantText.get(c)!));
-    const indexes = (await restored.db.execute(sql`SELECT indexname FROM pg_indexes WHERE indexdef ILIKE '%using hnsw%' ORDER BY indexname`)).rows as { indexname: string }[];
+    const indexes = (await databaseOf(restored).execute(sql`SELECT indexname FROM pg_indexes WHERE indexdef ILIKE '%using hnsw%' ORDER BY indexname`)).rows as { indexname: string }[];
     expect(indexes.map((i) => i.indexname)).toEqual([`image_embeddings_hnsw_clip_${b.c}`]);
     expect(run.runId).toBeGreaterThan(0);
   });

@@ -6,6 +6,7 @@ import { EvalInputError, evaluateRun } from '../../src/eval/evaluate.js';
 import { runNetDissect } from '../../src/eval/netdissect-run.js';
 import { TOY_VOCABULARY } from '../../src/toyworld/index.js';
 import { toyModel } from './helpers.js';
+import { databaseOf } from '../../src/db/inspect.js';
 
 const PROBE = 'toy:300:7';
 let store: AtlasStore;
@@ -24,7 +25,7 @@ describe('runNetDissect', () => {
     const runs = await store.reader.listRuns({ method: 'netdissect' });
     expect(runs.map((r) => r.id)).toContain(result.runId);
     const labels = (
-      await store.db.execute(sql`SELECT l.name, n.unit, nl.text, nl.score FROM neuron_labels nl
+      await databaseOf(store).execute(sql`SELECT l.name, n.unit, nl.text, nl.score FROM neuron_labels nl
         JOIN neurons n ON n.id = nl.neuron_id JOIN layers l ON l.id = n.layer_id
         WHERE nl.run_id = ${result.runId} AND nl.rank = 0 ORDER BY l.name, n.unit`)
     ).rows as { name: string; unit: number; text: string; score: number }[];
@@ -36,7 +37,7 @@ describe('runNetDissect', () => {
     }
     // Early conv units follow colours and backgrounds: some must overlap their concept well.
     expect(Math.max(...labels.map((l) => Number(l.score)))).toBeGreaterThan(0.1);
-    const images = (await store.db.execute(sql`SELECT count(*)::int AS c FROM neuron_top_images WHERE run_id = ${result.runId}`)).rows as { c: number }[];
+    const images = (await databaseOf(store).execute(sql`SELECT count(*)::int AS c FROM neuron_top_images WHERE run_id = ${result.runId}`)).rows as { c: number }[];
     expect(images[0]!.c).toBe((16 + 32) * 10);
 
     // atlas eval scores clip-dissect runs only, and says so.

@@ -8,6 +8,7 @@ import { loadPreprocessSpec, preprocessImage } from '../../src/compute/preproces
 import { openStore, type AtlasStore } from '../../src/db/index.js';
 import { generateScene, renderScene, TOY_VOCABULARY } from '../../src/toyworld/index.js';
 import { atlas, startAtlas, tempEnv, tinyClip, tinyTarget } from './helpers.js';
+import { databaseOf } from '../../src/db/inspect.js';
 
 const LAYERS = 'conv1,layer2,fc';
 const UNITS: Record<string, number> = { conv1: 8, layer2: 16, fc: 10 };
@@ -34,7 +35,7 @@ async function withStore<T>(env: Record<string, string>, fn: (store: AtlasStore)
 }
 
 async function rows(store: AtlasStore, sql: string): Promise<Record<string, unknown>[]> {
-  return (await store.db.execute(sql)).rows as Record<string, unknown>[];
+  return (await databaseOf(store).execute(sql)).rows as Record<string, unknown>[];
 }
 
 /** What the stored row `index` must be: the toy image rendered, preprocessed and embedded directly. */

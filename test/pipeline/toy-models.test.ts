@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { DissectResult } from '../../src/services/dissect.js';
 import { openStore } from '../../src/db/index.js';
 import { atlas, repoRoot, tempEnv } from './helpers.js';
+import { databaseOf } from '../../src/db/inspect.js';
 
 const toyTarget = join(repoRoot, 'models/toy/resnet-v1.onnx');
 const toyClip = join(repoRoot, 'models/toy/clip');
@@ -28,7 +29,7 @@ describe('atlas dissect on the trained toy-world models', { timeout: 120_000 }, 
     const store = await openStore({ dataDir: env.ATLAS_DATA_DIR! });
     try {
       const rows = (
-        await store.db.execute(`SELECT n.unit, nl.text FROM neuron_labels nl JOIN neurons n ON n.id = nl.neuron_id
+        await databaseOf(store).execute(`SELECT n.unit, nl.text FROM neuron_labels nl JOIN neurons n ON n.id = nl.neuron_id
           JOIN layers l ON l.id = n.layer_id WHERE nl.run_id = ${result.runId} AND l.name = 'fc' AND nl.rank = 0 ORDER BY n.unit`)
       ).rows as { unit: number; text: string }[];
       expect(rows).toHaveLength(classes.length);

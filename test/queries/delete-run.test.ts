@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drivers, writeCompleteRun, writeFixtureSets } from '../store/helpers.js';
 import { errorCode, fixturesDir, ok, runCli, servedAtlas } from './helpers.js';
+import { databaseOf } from '../../src/db/inspect.js';
 
 describe.each(drivers)('deleteRun over HTTP on %s', (driver) => {
   const served = servedAtlas(driver);
@@ -27,7 +28,7 @@ describe.each(drivers)('deleteRun over HTTP on %s', (driver) => {
 
     expect(ok(await served.client.gql(del, { id: String(latest) }, auth)).deleteRun).toEqual({ id: String(latest), method: 'clip-dissect', status: 'COMPLETE' });
     expect(ok(await served.client.gql(conv1))).toEqual({ neuron: { label: 'green', run: { id: String(older) } }, dissections: [{ id: String(older) }] });
-    const left = await store.db.execute(sql`
+    const left = await databaseOf(store).execute(sql`
       SELECT (SELECT count(*) FROM neuron_labels WHERE run_id = ${latest})::int AS labels,
              (SELECT count(*) FROM neuron_top_images WHERE run_id = ${latest})::int AS images,
              (SELECT count(*) FROM run_layers WHERE run_id = ${latest})::int AS layers`);

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { factoredConcepts, score } from '../../src/compute/similarity/index.js';
 import { drivers } from '../store/helpers.js';
 import { CLASSES, errorCode, ok, servedAtlas, tinyClip, writeQueryAtlas, type QueryAtlas } from './helpers.js';
+import { databaseOf } from '../../src/db/inspect.js';
 
 interface RescoreData {
   function: string;
@@ -25,7 +26,7 @@ describe.each(drivers)('rescore over HTTP on %s', (driver) => {
 
   it('relabels a whole layer from stored embeddings and activations, encoding new concepts once', async () => {
     const conceptCount = async () =>
-      Number(((await served.atlas.store.db.execute(sql`SELECT count(*)::int AS n FROM concept_embeddings`)).rows[0] as { n: number }).n);
+      Number(((await databaseOf(served.atlas.store).execute(sql`SELECT count(*)::int AS n FROM concept_embeddings`)).rows[0] as { n: number }).n);
     const before = await conceptCount();
     const r1 = ok(await served.client.gql(query, { concepts, params: { top_k: 5 }, layer: 'l1' })).rescore as RescoreData;
     expect(r1.function).toBe('SOFT_WPMI');

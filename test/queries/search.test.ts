@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { EF_SEARCH } from '../../src/db/hnsw-settings.js';
 import { drivers, openTestAtlas, type TestAtlas } from '../store/helpers.js';
 import { CLASSES, errorCode, ok, startClient, tinyClipDir, writeQueryAtlas, type Client, type QueryAtlas } from './helpers.js';
+import { databaseOf } from '../../src/db/inspect.js';
 
 interface Hit {
   similarity: number;
@@ -19,7 +20,7 @@ describe.each(drivers)('semantic search over HTTP on %s', (driver) => {
   let q: QueryAtlas;
   let statements: string[] = [];
   const count = async (table: string) =>
-    Number(((await atlas.store.db.execute(sql.raw(`SELECT count(*)::int AS n FROM ${table}`))).rows[0] as { n: number }).n);
+    Number(((await databaseOf(atlas.store).execute(sql.raw(`SELECT count(*)::int AS n FROM ${table}`))).rows[0] as { n: number }).n);
 
   beforeAll(async () => {
     atlas = await openTestAtlas(driver, { onQuery: (text) => statements.push(text) });
@@ -86,7 +87,7 @@ describe.each(drivers)('semantic search over HTTP on %s', (driver) => {
     // Hit rows (layer, model, run) are kept while no run completes: only the search itself runs.
     expect(statements).toHaveLength(1);
     expect(statements[0]).toContain('label_search');
-    const ef = await atlas.store.db.execute(sql`SHOW hnsw.ef_search`);
+    const ef = await databaseOf(atlas.store).execute(sql`SHOW hnsw.ef_search`);
     expect(Object.values(ef.rows[0] as Record<string, string>)).toEqual([String(EF_SEARCH)]);
     statements = [];
     const wide = ok(await client.gql(SEARCH, { q: 'dog', first: EF_SEARCH + 1 })).searchNeurons as Hit[];
@@ -168,7 +169,7 @@ describe.each(drivers)('semantic search over HTTP on %s', (driver) => {
     let otherClient: Client | undefined;
     try {
       await writeQueryAtlas(other.store);
-      await other.store.db.execute(sql`UPDATE clip_models SET source = '/nonexistent/clip'`);
+      await databaseOf(other.store).execute(sql`UPDATE clip_models SET source = '/nonexistent/clip'`);
       otherClient = await startClient(other.store);
       const res = await otherClient.gql(SEARCH, { q: 'dog' });
       expect(errorCode(res)).toBe('ENCODER_UNAVAILABLE');

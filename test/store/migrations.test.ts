@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '../../src/db/atlas-store.js';
 import { openTestAtlas, drivers, type TestAtlas } from './helpers.js';
+import { databaseOf } from '../../src/db/inspect.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -16,7 +17,7 @@ describe.each(drivers)('migrations on %s', (driver) => {
   afterAll(async () => atlas?.cleanup());
 
   it('creates every table, pgvector, and records the migrations once', async () => {
-    const { db } = atlas.store;
+    const db = databaseOf(atlas.store);
     const tables = (
       await db.execute(sql`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`)
     ).rows.map((r: unknown) => (r as { table_name: string }).table_name);
@@ -46,7 +47,7 @@ describe.each(drivers)('migrations on %s', (driver) => {
     const { store } = atlas;
     const modelId = await store.upsertTargetModel({ name: 'm', version: '1', fileHash: 'h', inputSpec: {} });
     const count = async (s = store) =>
-      Number(((await s.db.execute(sql`SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations`)).rows[0] as { n: number }).n);
+      Number(((await databaseOf(s).execute(sql`SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations`)).rows[0] as { n: number }).n);
     const before = await count();
     expect(before).toBeGreaterThanOrEqual(2);
     await store.close();
@@ -65,7 +66,7 @@ describe.each(drivers)('migrations on %s', (driver) => {
     const clip = await store.upsertClipModel({ name: 'clip-a', dim: 3 });
     const other = await store.upsertClipModel({ name: 'clip-b', dim: 5 });
     const hnsw = async (table: string) =>
-      ((await store.db.execute(sql`SELECT indexdef FROM pg_indexes WHERE tablename = ${table} AND indexdef ILIKE '%using hnsw%' ORDER BY 1`)).rows as { indexdef: string }[]).map(
+      ((await databaseOf(store).execute(sql`SELECT indexdef FROM pg_indexes WHERE tablename = ${table} AND indexdef ILIKE '%using hnsw%' ORDER BY 1`)).rows as { indexdef: string }[]).map(
         (r) => r.indexdef,
       );
     const defs = await hnsw('image_embeddings');
@@ -79,8 +80,8 @@ describe.each(drivers)('migrations on %s', (driver) => {
     await store.putImageEmbeddings(probe, clip, { rows: 3, cols: 3, data: Float32Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1) });
     const query = sql`SELECT ordinal FROM image_embeddings
       WHERE clip_model_id = ${clip} ORDER BY embedding::vector(3) <=> '[0.1,0.9,0.1]'::vector(3) LIMIT 1`;
-    expect((await store.db.execute(query)).rows).toEqual([{ ordinal: 1 }]);
-    const plan = await store.db.transaction(async (tx) => {
+    expect((await databaseOf(store).execute(query)).rows).toEqual([{ ordinal: 1 }]);
+    const plan = await databaseOf(store).transaction(async (tx) => {
       await tx.execute(sql`SET LOCAL enable_seqscan = off`);
       return tx.execute(sql`EXPLAIN ${query}`);
     });
@@ -91,12 +92,12 @@ describe.each(drivers)('migrations on %s', (driver) => {
   it('drops the concept-embedding indexes of atlases made before they were retired', async () => {
     const { store } = atlas;
     const clip = await store.upsertClipModel({ name: 'clip-old', dim: 3 });
-    await store.db.execute(
+    await databaseOf(store).execute(
       sql.raw(`CREATE INDEX concept_embeddings_hnsw_clip_${clip} ON concept_embeddings USING hnsw ((embedding::vector(3)) vector_cosine_ops) WHERE clip_model_id = ${clip}`),
     );
     // what opening such an atlas runs once
-    await store.db.execute(sql.raw(readFileSync(join(repoRoot, 'migrations/0004_drop_concept_embedding_indexes.sql'), 'utf8')));
-    const left = await store.db.execute(sql`SELECT indexname FROM pg_indexes WHERE tablename = 'concept_embeddings' AND indexname LIKE '%hnsw%'`);
+    await databaseOf(store).execute(sql.raw(readFileSync(join(repoRoot, 'migrations/0004_drop_concept_embedding_indexes.sql'), 'utf8')));
+    const left = await databaseOf(store).execute(sql`SELECT indexname FROM pg_indexes WHERE tablename = 'concept_embeddings' AND indexname LIKE '%hnsw%'`);
     expect(left.rows).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONCEPTS, drivers, layerResult, openTestAtlas, writeCompleteRun, writeFixtureSets, type FixtureIds, type TestAtlas } from './helpers.js';
+import { databaseOf } from '../../src/db/inspect.js';
 
 describe.each(drivers)('atlas store write API on %s', (driver) => {
   let atlas: TestAtlas;
@@ -56,7 +57,7 @@ describe.each(drivers)('atlas store write API on %s', (driver) => {
     await store.putActivations(ids.modelId, 'conv1', ids.probeSetId, { rows: 12, cols: 6, data });
     const back = await store.getActivations(ids.modelId, 'conv1', ids.probeSetId);
     expect(back).toEqual({ rows: 12, cols: 6, data });
-    const rows = await store.db.execute(
+    const rows = await databaseOf(store).execute(
       (await import('drizzle-orm')).sql`SELECT count(*)::int AS n FROM activations WHERE probe_set_id = ${ids.probeSetId}`,
     );
     expect((rows.rows[0] as { n: number }).n).toBe(12);
@@ -80,9 +81,9 @@ describe.each(drivers)('atlas store write API on %s', (driver) => {
     await store.putImageEmbeddings(probe, clip, { rows: n, cols: 4, data });
     expect(await store.getImageEmbeddings(probe, clip)).toEqual({ rows: n, cols: 4, data });
     const { sql } = await import('drizzle-orm');
-    const idx = await store.db.execute(sql`SELECT indexdef FROM pg_indexes WHERE indexname = ${`image_embeddings_hnsw_clip_${clip}`}`);
+    const idx = await databaseOf(store).execute(sql`SELECT indexdef FROM pg_indexes WHERE indexname = ${`image_embeddings_hnsw_clip_${clip}`}`);
     expect((idx.rows[0] as { indexdef: string }).indexdef).toMatch(/USING hnsw .*vector\(4\).*vector_cosine_ops.*clip_model_id = \d+/);
-    const near = await store.db.execute(sql`SELECT ordinal FROM image_embeddings WHERE clip_model_id = ${clip}
+    const near = await databaseOf(store).execute(sql`SELECT ordinal FROM image_embeddings WHERE clip_model_id = ${clip}
       ORDER BY embedding::vector(4) <=> ${`[${Array.from(data.subarray(17 * 4, 18 * 4)).join(',')}]`}::vector(4) LIMIT 1`);
     expect(near.rows).toEqual([{ ordinal: 17 }]);
   });
@@ -196,7 +197,7 @@ describe.each(drivers)('atlas store write API on %s', (driver) => {
       wide.labels.filter((l) => CONCEPTS[l[0]!.concept]!.includes('o')).length,
     );
     const { sql } = await import('drizzle-orm');
-    const n = await store.db.execute(sql`SELECT count(*)::int AS n FROM neuron_top_images WHERE run_id = ${runId}`);
+    const n = await databaseOf(store).execute(sql`SELECT count(*)::int AS n FROM neuron_top_images WHERE run_id = ${runId}`);
     expect((n.rows[0] as { n: number }).n).toBe(units * 4);
 
     const images = 12_000;

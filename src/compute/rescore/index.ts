@@ -5,10 +5,8 @@
  */
 import type { AtlasStore } from '../../db/atlas-store.js';
 import type { LabelScore, Matrix } from '../../core/types.js';
-import { latestClipRunForLayer, layerLabels } from '../../db/queries/runs.js';
 import { topImagesPerUnit } from '../pipeline/top-images.js';
 import { assertSimilarityName, denseConcepts, factoredConcepts, normaliseRows, resolveParams, score, type SimilarityName } from '../similarity/index.js';
-import { cachedActivations, cachedImageEmbeddings } from '../../db/queries/embeddings.js';
 import { conceptMatrix } from './matmul.js';
 import { textEncoders } from './text-encoder.js';
 
@@ -88,7 +86,7 @@ export async function rescoreLayer(store: AtlasStore, input: RescoreInput): Prom
   })();
   const concepts = checkConcepts(input.concepts);
   let t0 = performance.now();
-  const base = await latestClipRunForLayer(store.db, input.layerId);
+  const base = await store.runs.latestWithClip(input.layerId);
   if (!base) {
     throw new RescoreInputError(
       `layer ${input.layerName} has no complete CLIP-Dissect run with stored probe images; rescoring needs one (imported atlases have no activations)`,
@@ -98,11 +96,11 @@ export async function rescoreLayer(store: AtlasStore, input: RescoreInput): Prom
   if (!clip) throw new RescoreInputError(`CLIP model ${base.clipModelId} of run ${base.id} is not in the atlas`);
   // Repeated rescoring of a layer (trying concept lists) reads the stored matrices once.
   const [images, activations, previous] = await Promise.all([
-    cachedImageEmbeddings(store.db, base.probeSetId, base.clipModelId, clip.dim),
-    cachedActivations(store.db, input.layerId, base.probeSetId, base.activationKey, () =>
+    store.embeddings.cachedImages(base.probeSetId, base.clipModelId, clip.dim),
+    store.embeddings.cachedActivations(input.layerId, base.probeSetId, base.activationKey, () =>
       store.getActivations(input.modelId, input.layerName, base.probeSetId, base.activationKey),
     ),
-    layerLabels(store.db, base.id, input.layerId),
+    store.labels.topLabels(base.id, input.layerId),
   ]);
   if (!images) throw new RescoreInputError(`the atlas holds no image embeddings of probe set ${base.probeSetId} for run ${base.id}`);
   if (!activations) {

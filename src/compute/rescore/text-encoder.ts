@@ -6,10 +6,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { sql } from 'drizzle-orm';
 import type { AtlasStore } from '../../db/atlas-store.js';
 import type { Matrix } from '../../core/types.js';
-import { parseVectorText } from '../../db/codec.js';
 import { ClipModel } from '../clip/model.js';
 import { resolveClip } from '../clip/hub.js';
 import { hashText } from '../clip/hash.js';
@@ -43,8 +41,8 @@ export class TextEncoders {
   constructor(private readonly store: AtlasStore) {}
 
   async clipRow(id: number): Promise<ClipRow | undefined> {
-    const res = await this.store.db.execute(sql`SELECT id, name, dim, source FROM clip_models WHERE id = ${id}`);
-    return res.rows[0] as ClipRow | undefined;
+    const row = await this.store.models.clip(id);
+    return row ? { id: row.id, name: row.name, dim: row.dim, source: row.source } : undefined;
   }
 
   /** The CLIP model named by ATLAS_CLIP (a folder or hf:ORG/NAME), registered in the atlas; undefined when unset. */
@@ -125,19 +123,12 @@ export class TextEncoders {
     const key = `${clipModelId}\u0000${query}`;
     const hit = this.queryCache.get(key);
     if (hit) return hit;
-    const res = await this.store.db.execute(
-      sql`SELECT embedding::text AS e FROM query_embeddings WHERE clip_model_id = ${clipModelId} AND query = ${query}`,
-    );
-    let vec: Float32Array;
-    const row = res.rows[0] as { e: string } | undefined;
-    if (row) {
-      vec = parseVectorText(row.e);
-    } else {
+    let vec = await this.store.embeddings.queryEmbedding(clipModelId, query);
+    if (!vec) {
       const clip = await this.encoder(clipModelId);
       const m = await clip.encodeTexts([query]);
       vec = m.data.slice(0, m.cols);
-      await this.store.db.execute(sql`INSERT INTO query_embeddings (clip_model_id, query, embedding)
-        VALUES (${clipModelId}, ${query}, ${`[${Array.prototype.join.call(vec, ',')}]`}::vector) ON CONFLICT DO NOTHING`);
+      await this.store.embeddings.putQueryEmbedding(clipModelId, query, vec);
     }
     if (this.queryCache.size >= QUERY_CACHE_SIZE) this.queryCache.delete(this.queryCache.keys().next().value!);
     this.queryCache.set(key, vec);

@@ -3,15 +3,29 @@
  * the model and layers are created when absent, and a failure anywhere leaves nothing behind.
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { AtlasDb } from '../connection.js';
+import type { AtlasDb, Queryable } from '../connection.js';
 import { chunks } from '../codec.js';
 import * as t from '../schema.js';
-import type { ImportedAtlas } from '../../importers/formats.js';
-
-type Tx = Parameters<Parameters<AtlasDb['transaction']>[0]>[0];
 
 // Below PGlite's bind-parameter limit (see atlas-store.ts).
 const ROWS_PER_INSERT = 4000;
+
+/** Labels made by another tool, as the importers read them (a plain record: the store knows no file format). */
+export interface ImportedRun {
+  /** The format name, recorded in the run's params. */
+  format: string;
+  /** The method stored with the run. */
+  method: string;
+  /** File name used in messages. */
+  file: string;
+  layers: {
+    name: string;
+    /** One more than the largest unit labelled. */
+    units: number;
+    /** `score` null: the tool gives none (stored as 0); `line`: where the label is in the file, for messages. */
+    labels: { unit: number; label: string; score: number | null; line: number }[];
+  }[];
+}
 
 export interface ImportTarget {
   model: string;
@@ -34,7 +48,7 @@ function guessKind(name: string): 'conv' | 'dense' {
 
 export class ImportConflictError extends Error {}
 
-export async function writeImportedAtlas(db: AtlasDb, atlas: ImportedAtlas, target: ImportTarget): Promise<ImportOutcome> {
+export async function writeImportedAtlas(db: AtlasDb, atlas: ImportedRun, target: ImportTarget): Promise<ImportOutcome> {
   if (!target.model.trim()) throw new Error('import needs a model name');
   if (!target.version.trim()) throw new Error('import needs a model version');
   return db.transaction(async (tx) => {
@@ -125,7 +139,7 @@ export async function writeImportedAtlas(db: AtlasDb, atlas: ImportedAtlas, targ
 }
 
 /** Inserts missing concept texts; returns text -> id. */
-export async function ensureConcepts(q: AtlasDb | Tx, texts: string[]): Promise<Map<string, number>> {
+export async function ensureConcepts(q: Queryable, texts: string[]): Promise<Map<string, number>> {
   const unique = [...new Set(texts)];
   const ids = new Map<string, number>();
   for (const part of chunks(unique, 5000)) {

@@ -8,7 +8,7 @@
  * statement returns stays the same, and fetched in one batch per table when missing.
  */
 import type { LayerInfo, ModelRow, RunRow } from '../../db/atlas-reader.js';
-import type { NeuronHit } from '../../db/queries/search.js';
+import type { NeuronHit } from '../../db/repositories/search.js';
 import type { AtlasContext } from '../context.js';
 import type { NeuronParent } from '../parents.js';
 
@@ -23,7 +23,7 @@ interface RowsOfFingerprint {
 /** Past this many rows (an atlas of very many layers) the kept rows start afresh. */
 const MAX_ROWS = 10_000;
 
-const perDatabase = new WeakMap<object, RowsOfFingerprint>();
+const perStore = new WeakMap<object, RowsOfFingerprint>();
 
 async function fill<T>(cache: Map<number, T | undefined>, ids: number[], load: (ids: number[]) => Promise<(T | undefined | Error)[]>): Promise<void> {
   const missing = [...new Set(ids)].filter((id) => !cache.has(id));
@@ -39,12 +39,12 @@ async function fill<T>(cache: Map<number, T | undefined>, ids: number[], load: (
  * Each hit as the Neuron it shows, with its rows as of `fingerprint` (the runs fingerprint the
  * search statement saw). Rows are also primed into the request's loaders for later resolvers.
  */
-export async function hitNeurons(ctx: AtlasContext, db: object, fingerprint: string, hits: NeuronHit[]): Promise<{ similarity: number; neuron: NeuronParent }[]> {
-  let rows = perDatabase.get(db);
+export async function hitNeurons(ctx: AtlasContext, store: object, fingerprint: string, hits: NeuronHit[]): Promise<{ similarity: number; neuron: NeuronParent }[]> {
+  let rows = perStore.get(store);
   // A fresh set when runs changed or it grew large; a request in flight keeps the one it holds.
   if (!rows || rows.fingerprint !== fingerprint || rows.layers.size + rows.models.size + rows.runs.size > MAX_ROWS) {
     rows = { fingerprint, layers: new Map(), models: new Map(), runs: new Map() };
-    perDatabase.set(db, rows);
+    perStore.set(store, rows);
   }
   const { layers, models, runs } = rows;
   // Steady state: every row is known and nothing is awaited.

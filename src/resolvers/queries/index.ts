@@ -3,26 +3,17 @@
  * imports. Merged into the API's resolver map by src/resolvers/index.ts.
  */
 import { GraphQLError } from 'graphql';
-import { sql } from 'drizzle-orm';
 import type { Resolvers, RunStatus, SimilarityFunction } from '../../generated/graphql.js';
 import { RunNotFoundError, RunStillRunningError, type AtlasStore } from '../../db/atlas-store.js';
 import type { LayerInfo, ModelRow, RunRow } from '../../db/atlas-reader.js';
-import {
-  activationsOfImage,
-  clipModelOfScope,
-  nearestImages,
-  nearestNeuronsWithFingerprint,
-  refreshNeuronSearch,
-  runsFingerprint,
-  type NeuronSearchFilter,
-} from '../../db/queries/search.js';
-import { conceptEmbeddingsById, layerLabels, probeSetsWithActivations } from '../../db/queries/runs.js';
+import type { NeuronSearchFilter } from '../../db/repositories/search.js';
+import type { UnitLabel } from '../../db/repositories/labels.js';
 import { EncoderUnavailableError, textEncoders, type ClipRow } from '../../compute/rescore/text-encoder.js';
 import { RescoreInputError, rescoreLayer, saveRescore, type RescoreResult } from '../../compute/rescore/index.js';
 import { bestCorrelationMatches, cosine, sameLabel } from '../../compute/compare/index.js';
 import { ImportInputError, importAtlas, MAX_IMPORT_BYTES } from '../../importers/index.js';
 import { ExportInputError, assertExportFormat, collectExport, formatAtlas } from '../../exporters/index.js';
-import { ImportConflictError } from '../../db/queries/import.js';
+import { ImportConflictError } from '../../db/repositories/runs.js';
 import type { AtlasContext } from '../context.js';
 import { badInput, notFound } from '../errors.js';
 import { pageSize, requireLayer, requireModel } from '../lookup.js';
@@ -76,7 +67,7 @@ async function scopeModels(ctx: AtlasContext, model?: string | null, version?: s
   return all;
 }
 
-/** Per database: the runs fingerprint the latest search statement returned. */
+/** Per store: the runs fingerprint the latest search statement returned. */
 const lastSearchFingerprint = new WeakMap<object, string>();
 
 /** Scope -> CLIP model, valid while the set of complete runs (its fingerprint) stays the same. */
@@ -90,7 +81,7 @@ async function searchClip(store: AtlasStore, scope: NeuronSearchFilter & { probe
   const hit = key === undefined ? undefined : cache.get(key);
   if (hit) return hit;
   const encoders = textEncoders(store);
-  const id = await clipModelOfScope(store.db, scope);
+  const id = await store.search.clipModelOfScope(scope);
   const row = id !== undefined ? await encoders.clipRow(id) : await encoders.configured();
   if (row && key !== undefined) {
     if (cache.size >= 1000) cache.clear();
@@ -196,8 +187,8 @@ export const queryResolvers: Resolvers = {
         // The runs fingerprint the last search of this process saw: the search statement returns
         // the current one, and only when it moved (a run completed or was deleted, here or in
         // another process) is the index refreshed and the search repeated. Steady state: one statement.
-        const known = lastSearchFingerprint.get(store.db);
-        let fingerprint = known ?? (await runsFingerprint(store.db));
+        const known = lastSearchFingerprint.get(store);
+        let fingerprint = known ?? (await store.runs.fingerprint());
         for (let attempt = 0; ; attempt++) {
           let clip: ClipRow;
           try {
@@ -205,25 +196,25 @@ export const queryResolvers: Resolvers = {
           } catch (error) {
             // A remembered fingerprint may predate the run that would give this scope a CLIP model.
             if (attempt > 0 || known === undefined) throw error;
-            fingerprint = await runsFingerprint(store.db);
-            lastSearchFingerprint.set(store.db, fingerprint);
+            fingerprint = await store.runs.fingerprint();
+            lastSearchFingerprint.set(store, fingerprint);
             attempt++;
             clip = await searchClip(store, filter, fingerprint);
           }
-          await refreshNeuronSearch(store.db, clip.id, clip.dim, {
+          await store.search.refresh(clip.id, clip.dim, {
             fingerprint,
             embedConcepts: async (texts) => void (await encoders.concepts(clip.id, texts, clip.dim)),
           });
           const vector = await encoders.query(clip.id, query);
-          const result = await nearestNeuronsWithFingerprint(store.db, clip.id, clip.dim, vector, first, filter);
-          lastSearchFingerprint.set(store.db, result.fingerprint);
+          const result = await store.search.nearestNeuronsWithFingerprint(clip.id, clip.dim, vector, first, filter);
+          lastSearchFingerprint.set(store, result.fingerprint);
           if (result.fingerprint !== fingerprint && attempt < 2) {
             fingerprint = result.fingerprint;
             continue;
           }
           let found = result.hits;
           if (args.minScore != null) found = found.filter((h) => h.similarity >= args.minScore!);
-          return hitNeurons(ctx, store.db, result.fingerprint, found);
+          return hitNeurons(ctx, store, result.fingerprint, found);
         }
       }),
 
@@ -234,15 +225,13 @@ export const queryResolvers: Resolvers = {
         const first = pageSize(args.first, 10, MAX_HITS);
         let probeSetId: number | undefined;
         if (args.probeSet) {
-          const res = await store.db.execute(sql`SELECT id FROM probe_sets WHERE name = ${args.probeSet} ORDER BY id DESC LIMIT 1`);
-          const row = res.rows[0] as { id: number } | undefined;
-          if (!row) throw notFound(`probe set ${args.probeSet} is not in the atlas`);
-          probeSetId = Number(row.id);
+          probeSetId = await store.probeSets.latestIdByName(args.probeSet);
+          if (probeSetId === undefined) throw notFound(`probe set ${args.probeSet} is not in the atlas`);
         }
         if (first === 0) return [];
         const clip = await searchClip(store, probeSetId === undefined ? {} : { probeSetId });
         const vector = await textEncoders(store).query(clip.id, query);
-        const hits = await nearestImages(store.db, clip.id, clip.dim, vector, first, probeSetId);
+        const hits = await store.search.nearestImages(clip.id, clip.dim, vector, first, probeSetId);
         return hits.map((h) => ({ similarity: h.similarity, image: { probeSetId: h.probeSetId, ordinal: h.ordinal, uri: h.uri } }));
       }),
 
@@ -263,11 +252,11 @@ export const queryResolvers: Resolvers = {
         const lb = await requireLayer(ctx, b, args.layer);
         const [runA, runB] = await Promise.all([ctx.reader.defaultRunForLayer(la.id), ctx.reader.defaultRunForLayer(lb.id)]);
         const [labelsA, labelsB] = await Promise.all([
-          runA ? layerLabels(store.db, runA.id, la.id) : new Map<number, { text: string; conceptId: number }>(),
-          runB ? layerLabels(store.db, runB.id, lb.id) : new Map<number, { text: string; conceptId: number }>(),
+          runA ? store.labels.topLabels(runA.id, la.id) : new Map<number, UnitLabel>(),
+          runB ? store.labels.topLabels(runB.id, lb.id) : new Map<number, UnitLabel>(),
         ]);
 
-        const [psA, psB] = await Promise.all([probeSetsWithActivations(store.db, la.id), probeSetsWithActivations(store.db, lb.id)]);
+        const [psA, psB] = await Promise.all([store.embeddings.probeSetsWithActivations(la.id), store.embeddings.probeSetsWithActivations(lb.id)]);
         const shared = psA.find((p) => psB.includes(p));
         let matchedBy: string;
         let matches: { unit: number; correlation: number | null }[];
@@ -290,13 +279,13 @@ export const queryResolvers: Resolvers = {
         let emb = new Map<number, Float32Array>();
         if (clipId != null) {
           const ids = [...labelsA.values(), ...labelsB.values()].map((l) => l.conceptId);
-          emb = await conceptEmbeddingsById(store.db, clipId, ids);
+          emb = await store.embeddings.conceptsById(clipId, ids);
           const missing = [...labelsA.values(), ...labelsB.values()].filter((l) => !emb.has(l.conceptId));
           if (missing.length > 0) {
             const clip = await textEncoders(store).clipRow(clipId);
             try {
               await textEncoders(store).concepts(clipId, missing.map((m) => m.text), clip!.dim);
-              emb = await conceptEmbeddingsById(store.db, clipId, ids);
+              emb = await store.embeddings.conceptsById(clipId, ids);
             } catch {
               // No encoder: those pairs get no label similarity.
             }
@@ -424,7 +413,7 @@ export const queryResolvers: Resolvers = {
         const clip = n.run.clipModelId !== null ? await textEncoders(store).clipRow(n.run.clipModelId) : await searchClip(store, {});
         if (!clip) return [];
         const { matrix } = await textEncoders(store).concepts(clip.id, [label.text], clip.dim);
-        const hits = await nearestImages(store.db, clip.id, clip.dim, matrix.data, first, n.run.probeSetId ?? undefined);
+        const hits = await store.search.nearestImages(clip.id, clip.dim, matrix.data, first, n.run.probeSetId ?? undefined);
         return hits.map((h) => ({ similarity: h.similarity, image: { probeSetId: h.probeSetId, ordinal: h.ordinal, uri: h.uri } }));
       }),
   },
@@ -441,7 +430,7 @@ export const queryResolvers: Resolvers = {
         const first = pageSize(args.first, 10, MAX_HITS);
         const models = await scopeModels(ctx, args.model, args.version);
         if (args.layer && !models) throw badInput('`layer` needs `model`', 'layer');
-        const rows = await activationsOfImage(store.db, p.probeSetId, p.ordinal, models?.map((m) => m.id));
+        const rows = await store.embeddings.ofImage(p.probeSetId, p.ordinal, models?.map((m) => m.id));
         const best: { layerId: number; modelId: number; unit: number; value: number }[] = [];
         for (const r of rows) {
           if (args.layer) {
@@ -453,11 +442,7 @@ export const queryResolvers: Resolvers = {
         best.sort((x, y) => y.value - x.value || x.layerId - y.layerId || x.unit - y.unit);
         const top = best.slice(0, first);
         if (top.length === 0) return [];
-        const ids = await store.db.execute(sql`
-          SELECT n.id, n.layer_id AS "layerId", n.unit FROM neurons n
-          JOIN unnest(${sql.param(top.map((t) => t.layerId))}::int[], ${sql.param(top.map((t) => t.unit))}::int[]) AS k(layer_id, unit)
-            ON n.layer_id = k.layer_id AND n.unit = k.unit`);
-        const idOf = new Map((ids.rows as { id: number; layerId: number; unit: number }[]).map((r) => [`${r.layerId}:${r.unit}`, Number(r.id)]));
+        const idOf = await store.models.neuronIds(top);
         const runs = new Map<number, RunRow | null>();
         for (const layerId of new Set(top.map((t) => t.layerId))) runs.set(layerId, (await ctx.reader.defaultRunForLayer(layerId)) ?? null);
         return Promise.all(
