@@ -1,8 +1,6 @@
 /** `atlas layers MODEL.onnx`: the layers a user can dissect, named by PyTorch module path. */
 import type { Command } from 'commander';
-import { OnnxGraph, type LayerInfo } from '../../compute/onnx/graph.js';
-import { inferLayerShapes, overviewLayers } from '../../compute/onnx/layers.js';
-import { kindOfRank, unitsOf } from '../../compute/onnx/pooling.js';
+import { listLayers } from '../../services/layers.js';
 import { cliIo } from '../io.js';
 
 interface LayersOptions {
@@ -10,11 +8,6 @@ interface LayersOptions {
   all?: boolean;
   shapes: boolean;
   inputSize: string;
-}
-
-interface LayerRow extends LayerInfo {
-  kind?: 'conv' | 'token' | 'dense';
-  units?: number;
 }
 
 export function register(program: Command): void {
@@ -29,18 +22,14 @@ export function register(program: Command): void {
     .action(async (model: string, options: LayersOptions) => {
       const inputSize = Number(options.inputSize);
       if (!Number.isInteger(inputSize) || inputSize < 1) throw new Error(`--input-size must be a positive integer, got ${options.inputSize}`);
-      const graph = await OnnxGraph.read(model);
-      if (options.shapes) {
-        const problem = await inferLayerShapes(graph, inputSize);
-        if (problem) cliIo().stderr.write(`atlas: ${problem}\n`);
-      }
-      const shown = options.all ? graph.layers : overviewLayers(graph.layers);
-      const rows = shown.map(describe);
+      const found = await listLayers(model, { all: options.all ?? false, shapes: options.shapes, inputSize });
+      if (found.problem) cliIo().stderr.write(`atlas: ${found.problem}\n`);
+      const rows = found.layers;
       if (options.json) {
-        cliIo().stdout.write(`${JSON.stringify({ model, input: graph.input, layers: rows }, null, 2)}\n`);
+        cliIo().stdout.write(`${JSON.stringify({ model, input: found.input, layers: rows }, null, 2)}\n`);
         return;
       }
-      cliIo().stdout.write(`${model}: input "${graph.input.name}" ${formatDims(graph.input.dims)}, ${graph.layers.length} modules\n`);
+      cliIo().stdout.write(`${model}: input "${found.input.name}" ${formatDims(found.input.dims)}, ${found.modules} modules\n`);
       if (rows.length === 0) {
         cliIo().stdout.write('no module-scoped nodes (not a PyTorch export?); pass a tensor name as the layer instead\n');
         return;
@@ -60,16 +49,6 @@ export function register(program: Command): void {
       for (const row of table) cliIo().stdout.write(`${row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()}\n`);
       if (!options.all) cliIo().stdout.write('(--all lists every nested module)\n');
     });
-}
-
-function describe(layer: LayerInfo): LayerRow {
-  const row: LayerRow = { ...layer };
-  if (layer.shape && [2, 3, 4].includes(layer.shape.length)) {
-    row.kind = kindOfRank(layer.shape.length, layer.name);
-    const units = unitsOf(layer.shape.map((d) => d ?? 0));
-    if (units > 0) row.units = units;
-  }
-  return row;
 }
 
 function formatDims(dims: readonly (number | null)[]): string {
