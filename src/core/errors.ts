@@ -1,0 +1,36 @@
+/**
+ * The failures a user can cause or meet, by kind. Services throw them with a message that names
+ * what is wrong; the GraphQL layer turns each kind into its error code and the CLI prints the
+ * message. Anything else is a bug and stays an internal error.
+ */
+
+/** Arguments or input files that cannot be used as given (GraphQL: BAD_USER_INPUT). */
+export class BadInputError extends Error {
+  /** The GraphQL argument at fault, when one is. */
+  readonly argumentName: string | undefined;
+  constructor(message: string, options: ErrorOptions & { argumentName?: string } = {}) {
+    super(message, options);
+    this.name = new.target.name;
+    this.argumentName = options.argumentName;
+  }
+}
+
+/** Something named that the atlas does not hold (GraphQL: NOT_FOUND). */
+export class NotFoundError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A write that contradicts what the atlas holds, e.g. importing over an existing run (GraphQL: BAD_USER_INPUT). */
+export class ConflictError extends BadInputError {}
+
+/** A CLIP text encoder that cannot be loaded for the atlas's CLIP model (GraphQL: ENCODER_UNAVAILABLE). */
+export class EncoderUnavailableError extends Error {
+  readonly code = 'ENCODER_UNAVAILABLE';
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
