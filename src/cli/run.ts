@@ -3,7 +3,7 @@
  * run commands in process. It never exits the process: it resolves to the exit code.
  */
 import { Command, CommanderError } from 'commander';
-import { loadCommands } from './commands/index.js';
+import { addCommands, moduleFor } from './commands/index.js';
 import { cliIo, withCliIo, type CliStream } from './io.js';
 
 export interface RunCliIo {
@@ -29,7 +29,8 @@ export async function runCli(argv: readonly string[], io: RunCliIo = {}): Promis
         getErrHelpWidth: () => terminalWidth(streams.stderr),
       });
     try {
-      for (const register of await loadCommands(argv)) register(program);
+      const module = moduleFor(argv);
+      addCommands(program, module && { module, register: (await module.load()).register });
       await program.parseAsync([...argv], { from: 'user' });
       return 0;
     } catch (error: unknown) {

@@ -1,12 +1,12 @@
 /** Applies the SQL migrations in `migrations/` with Drizzle's migrator (idempotent: it records applied ones). */
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../core/paths.js';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgliteDatabase } from 'drizzle-orm/pglite';
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type { Connection } from './connection.js';
 
-export const migrationsFolder = fileURLToPath(new URL('../../migrations', import.meta.url));
+export const migrationsFolder = packagePath('migrations');
 
 export async function runMigrations(conn: Connection): Promise<void> {
   try {

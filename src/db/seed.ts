@@ -17,18 +17,18 @@
 import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { createGunzip, createGzip } from 'node:zlib';
 import { once } from 'node:events';
 import { asc, eq, sql } from 'drizzle-orm';
 import type { AtlasStore } from './atlas-store.js';
+import { packagePath } from '../core/paths.js';
 import type { LabelScore, LayerRecord, LayerResult, TopImage } from '../core/types.js';
 import * as t from './schema.js';
 import { databaseOf } from './inspect.js';
 
 export const SEED_FORMAT = 'neuron-atlas-seed';
 export const SEED_VERSION = 1;
-export const defaultSeedPath = fileURLToPath(new URL('../../seed/atlas.jsonl.gz', import.meta.url));
+export const defaultSeedPath = packagePath('seed', 'atlas.jsonl.gz');
 
 export interface SeedSummary {
   models: number;

@@ -15,14 +15,14 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import express, { type ErrorRequestHandler } from 'express';
 import { readFileSync, readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { packagePath } from '../core/paths.js';
 import type { AtlasStore } from '../db/atlas-store.js';
 import { createContext, type AtlasContext } from '../resolvers/context.js';
 import { resolvers } from '../resolvers/index.js';
 import { idePage } from './ide.js';
 
-export const schemaDir = fileURLToPath(new URL('../schema', import.meta.url));
+export const schemaDir = packagePath('src', 'schema');
 
 export function loadTypeDefs(): string {
   return readdirSync(schemaDir)

@@ -59,7 +59,7 @@ describe('seed snapshots and `npm start`', () => {
   const dir = mkdtempSync(join(tmpdir(), 'atlas-server-'));
   const seed = join(dir, 'seed.jsonl.gz');
   const cli = (...args: string[]) =>
-    spawnSync(process.execPath, [join(repoRoot, 'bin/atlas.js'), ...args], {
+    spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), ...args], {
       cwd: repoRoot,
       env: { ...process.env, DATABASE_URL: '' },
       encoding: 'utf8',

@@ -28,6 +28,13 @@ describe('runCli', () => {
     for (const name of ['layers', 'score', 'dissect', 'serve', 'db', 'toyworld']) expect(stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
   });
 
+  it('shows a command\'s own help from its module, also as `help NAME`', async () => {
+    const own = await atlas('layers', '--help');
+    expect(own.code).toBe(0);
+    expect(own.stdout).toContain('--input-size <pixels>');
+    expect((await atlas('help', 'layers')).stdout).toBe(own.stdout);
+  });
+
   it('returns 1 with commander\'s message for an unknown command or option, without exiting', async () => {
     const unknown = await atlas('bogus');
     expect(unknown.code).toBe(1);

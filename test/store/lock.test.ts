@@ -26,7 +26,7 @@ describe('a PGlite atlas folder belongs to one process', () => {
         new RegExp(`the atlas at .*atlas is open in another process \\(pid ${child.proc.pid}\\): stop the server or set DATABASE_URL`),
       );
       // The CLI reports the same, with a failing exit code.
-      const cli = spawnSync(process.execPath, [join(repoRoot, 'bin/atlas.js'), 'db', '--data-dir', dataDir, 'runs'], {
+      const cli = spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), 'db', '--data-dir', dataDir, 'runs'], {
         cwd: repoRoot,
         env: { ...process.env, DATABASE_URL: '' },
         encoding: 'utf8',
