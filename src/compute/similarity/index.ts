@@ -22,7 +22,7 @@ import { rankReorder } from './rank-reorder.js';
 import { topIndicesPerColumn } from './topk.js';
 import { termSpec } from './wpmi.js';
 
-export { denseConcepts, factoredConcepts, normaliseRows, readerConcepts, toShared, type ConceptMatrix } from './concepts.js';
+export { denseConcepts, factoredConcepts, fileConcepts, normaliseRows, readerConcepts, toShared, type ConceptMatrix } from './concepts.js';
 export {
   DEFAULTS,
   assertSimilarityName,

@@ -7,7 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import { isSharedSource } from './concepts.js';
 import { onnxLogLikelihoods } from './onnx-engine.js';
-import { KERNEL_FUNCTIONS, logLikelihoods, subtractPriorIn, type KernelSpec, type RowSource, type SimdPlace } from './kernel.js';
+import { KERNEL_FUNCTIONS, logLikelihoods, subtractPriorIn, type FileRows, type KernelSpec, type RowSource, type SimdPlace } from './kernel.js';
 import { simdMatrix, simdMatrixPlace, simdModule } from './simd.js';
 import type { LabelScore } from '../../core/types.js';
 import { topLabels } from './labels.js';
@@ -283,10 +283,10 @@ export class AccumulatorWorker {
     await this.request({ type: 'acc-block', q, start, end, invSum });
   }
 
-  /** Softmax rows `ids` of a dense P in shared memory into this accumulator's memory (see
+  /** Softmax rows `ids` of a dense P in shared memory (or of a file) into this accumulator's memory (see
    * simdSoftmaxInto); resolves to 1 / each row's sum. */
   async softmax(
-    data: Float32Array,
+    data: Float32Array | FileRows,
     c: number,
     ids: Int32Array,
     stageAddress: number,
