@@ -139,18 +139,27 @@ export async function priorAndLabelsOnThreads(
   lam: number,
   topN: number,
   threads: number,
+  onStep?: (step: 'prior' | 'labels') => void,
 ): Promise<LabelScore[][]> {
   // L in a WebAssembly memory of its own (simdMatrix): the prior by the SIMD kernels
   const place = (thread: number) => {
     const at = simdMatrixPlace(l, thread);
     return at && { module: simdModule(), memory: at.memory, scratch: at.scratch };
   };
-  if (threads <= 1 || !(l.buffer instanceof SharedArrayBuffer)) return topLabels(subtractPriorIn(l, k, c, lam, 0, c, place(0)), k, c, topN);
+  if (threads <= 1 || !(l.buffer instanceof SharedArrayBuffer)) {
+    subtractPriorIn(l, k, c, lam, 0, c, place(0));
+    onStep?.('prior');
+    const labels = topLabels(l, k, c, topN);
+    onStep?.('labels');
+    return labels;
+  }
   const cut = (n: number, parts: number) => Array.from({ length: parts + 1 }, (_, g) => Math.round((g * n) / parts));
   const cs = cut(c, Math.min(threads, c));
   await Promise.all(cs.slice(1).map((c1, g) => callWorker({ type: 'prior', l, k, c, lam, c0: cs[g], c1, place: place(g) })));
+  onStep?.('prior');
   const ks = cut(k, Math.min(threads, k));
   const parts = await Promise.all(ks.slice(1).map((k1, g) => callWorker({ type: 'labels', scores: l, k, c, topN, k0: ks[g], k1 })));
+  onStep?.('labels');
   return parts.flatMap((p) => (p.type === 'labels' ? p.labels : []));
 }
 
