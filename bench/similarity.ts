@@ -11,6 +11,16 @@
  *   npm run bench -- similarity --peak [--images 50000] [--concepts 20000] [--dim 512] [--neurons 128]
  *     peak memory (RSS, heap) of soft_wpmi on a factored P (image x text embeddings).
  *
+ *   npm run bench -- similarity --whole-process [--images 8000] [--concepts 12000] [--neurons 512] [--top-k 100]
+ *                               [--threads 2] [--repeat 5]
+ *     `atlas score` (node bin/atlas.js, as a user runs it) against the reference loop as a command
+ *     of its own (bench/python/score_reference.py: np.load, the PyTorch loop, argmax, CSV), both
+ *     as whole processes on the same float32 .npy files, in alternating order; medians of --repeat
+ *     runs each, wall and CPU time (launchers and child processes included), label agreement, and
+ *     where each side's time goes (each prints its steps with --timings). --compare-bin OTHER/bin/atlas.js
+ *     adds another checkout's `atlas score` (e.g. the code before a change) to the rotation
+ *     (--compare-no-timings where that code has no --timings option).
+ *
  * Ends with one JSON line of its figures on stdout.
  */
 import { spawnSync } from 'node:child_process';
@@ -34,8 +44,8 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const { values: opt } = parseArgs({
   options: {
     images: { type: 'string' },
-    concepts: { type: 'string', default: '20000' },
-    neurons: { type: 'string', default: '128' },
+    concepts: { type: 'string' },
+    neurons: { type: 'string' },
     'top-k': { type: 'string', default: '100' },
     dim: { type: 'string', default: '512' },
     threads: { type: 'string', default: '2' },
@@ -43,18 +53,23 @@ const { values: opt } = parseArgs({
     'no-baseline': { type: 'boolean', default: false },
     python: { type: 'string', default: '/usr/bin/python3' },
     engine: { type: 'string', default: 'onnx' },
-    repeat: { type: 'string', default: '1' },
+    repeat: { type: 'string' },
+    'whole-process': { type: 'boolean', default: false },
+    'compare-bin': { type: 'string' },
+    'compare-no-timings': { type: 'boolean', default: false },
   },
 });
 const peakMode = opt.peak;
-const N = Number(opt.images ?? (peakMode ? 50000 : 10000));
-const C = Number(opt.concepts);
-const K = Number(opt.neurons);
+const wholeMode = opt['whole-process'];
+// --whole-process defaults to the sizes its goal was set at
+const N = Number(opt.images ?? (peakMode ? 50000 : wholeMode ? 8000 : 10000));
+const C = Number(opt.concepts ?? (wholeMode ? 12000 : 20000));
+const K = Number(opt.neurons ?? (wholeMode ? 512 : 128));
 const TOP_K = Number(opt['top-k']);
 const D = Number(opt.dim);
 const THREADS = Number(opt.threads);
 /** Runs of each side; the fastest wall and CPU times are compared (the cores may be shared). */
-const REPEAT = Math.max(1, Number(opt.repeat));
+const REPEAT = Math.max(1, Number(opt.repeat ?? (wholeMode ? 5 : 1)));
 const cores = cpus().length;
 const ENGINE = opt.engine as SimilarityEngine;
 if (!SIMILARITY_ENGINES.includes(ENGINE)) throw new Error(`--engine must be one of ${SIMILARITY_ENGINES.join(', ')}`);
@@ -247,4 +262,175 @@ async function peak(): Promise<void> {
   );
 }
 
-await (peakMode ? peak() : speed());
+/** What a side printed with --timings (see `atlas score --timings`). */
+interface ProcessReport {
+  timings: Record<string, number>;
+  total: number;
+  cpu: number;
+  cpu_system: number;
+  peak_rss_mb: number;
+  minor_page_faults: number;
+}
+
+/** CPU seconds of this process's finished children so far (Linux /proc; 0 elsewhere). */
+function childrenCpu(): number {
+  try {
+    const raw = readFileSync('/proc/self/stat', 'utf8');
+    const fields = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((x, y) => x - y);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+/** Runs a command to completion: its wall time, its CPU (launchers and threads included) and its --timings line (when `timings`). */
+function timeProcess(command: string, args: string[], timings = true): { wall: number; cpu: number; report?: ProcessReport } {
+  const cpu0 = childrenCpu();
+  const t0 = performance.now();
+  const res = spawnSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 24 });
+  const wall = (performance.now() - t0) / 1000;
+  if (res.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (exit ${res.status}):\n${res.stderr}`);
+  const cpu = childrenCpu() - cpu0;
+  if (!timings) return { wall, cpu };
+  const line = res.stderr.split('\n').reverse().find((l) => l.startsWith('{"timings"'));
+  if (!line) throw new Error(`${command} printed no timings:\n${res.stderr}`);
+  return { wall, cpu, report: JSON.parse(line) as ProcessReport };
+}
+
+const labelsOf = (csvPath: string): string[] =>
+  readFileSync(csvPath, 'utf8').trim().split('\n').slice(1).map((line) => line.split(',')[1]!);
+
+/** Each step's median over the runs, in seconds, with the rest of the wall time as 'outside'
+ * (launcher, process teardown, waiting for the CPU before the first line). */
+function stepMedians(runs: { wall: number; report?: ProcessReport }[]): Record<string, number> | null {
+  const reports = runs.flatMap((r) => (r.report ? [{ wall: r.wall, report: r.report }] : []));
+  if (reports.length === 0) return null;
+  const out: Record<string, number> = {};
+  for (const step of Object.keys(reports[0]!.report.timings)) out[step] = +median(reports.map((r) => r.report.timings[step] ?? 0)).toFixed(3);
+  out.outside = +median(reports.map((r) => r.wall - r.report.total)).toFixed(3);
+  return out;
+}
+
+interface Side {
+  name: string;
+  command: string;
+  args: string[];
+  /** whether it prints --timings */
+  timings: boolean;
+  csv: string;
+  runs: ReturnType<typeof timeProcess>[];
+}
+
+async function wholeProcess(): Promise<void> {
+  console.log(
+    `similarity whole-process bench: atlas score vs the reference as a command, soft_wpmi, N=${N} images, C=${C} concepts, K=${K} neurons, top_k=${TOP_K}, float32 .npy; cpus=${cores} (${cpus()[0]?.model.trim() ?? 'unknown'}), reference threads=${THREADS}, ${REPEAT} runs each, alternating`,
+  );
+  const r = rng(7);
+  const p: Matrix = { rows: N, cols: C, data: new Float32Array(N * C) };
+  for (let j = 0; j < p.data.length; j++) p.data[j] = 0.1 + 0.25 * r() * r();
+  const a = activationsFrom((i, c) => p.data[i * C + c]!);
+  const dir = mkdtempSync(join(tmpdir(), 'similarity-whole-'));
+  const f = (name: string): string => join(dir, name);
+  const params = JSON.stringify({ top_k: TOP_K });
+  const atlas = (name: string, bin: string, csv: string, timings: boolean): Side => ({
+    name,
+    command: process.execPath,
+    args: [bin, 'score', '--clip-feats', f('P.npy'), '--target-feats', f('A.npy'), '--params', params, '--out', f(csv), '--no-progress', ...(timings ? ['--timings'] : [])],
+    timings,
+    csv: f(csv),
+    runs: [],
+  });
+  const sides: Side[] = [
+    atlas('atlas score', resolve(here, '../bin/atlas.js'), 'ours.csv', true),
+    {
+      name: 'reference',
+      command: opt.python,
+      args: [resolve(here, 'python/score_reference.py'), f('P.npy'), f('A.npy'), f('ref.csv'), '--fn', 'soft_wpmi', '--params', params, '--threads', String(THREADS), '--timings'],
+      csv: f('ref.csv'),
+      timings: true,
+      runs: [],
+    },
+  ];
+  // another checkout's atlas (e.g. the code before a change), run alternately with the others
+  if (opt['compare-bin']) sides.push(atlas(`atlas score (${opt['compare-bin']})`, resolve(opt['compare-bin']), 'other.csv', !opt['compare-no-timings']));
+  const [ours, ref] = sides as [Side, Side];
+  try {
+    writeNpyMatrix(f('P.npy'), p);
+    writeNpyMatrix(f('A.npy'), a);
+    const agreement: number[] = [];
+    for (let run = 0; run < REPEAT; run++) {
+      // rotate which side goes first, so that none always follows another's page-cache and CPU state
+      for (let j = 0; j < sides.length; j++) {
+        const side = sides[(run + j) % sides.length]!;
+        side.runs.push(timeProcess(side.command, side.args, side.timings));
+      }
+      const theirs = labelsOf(ref.csv);
+      for (const side of sides.filter((x) => x !== ref)) {
+        const mine = labelsOf(side.csv);
+        agreement.push(mine.length === theirs.length ? mine.filter((l, k) => l === theirs[k]).length / theirs.length : 0);
+      }
+      const last = (x: Side): string => `${x.name} ${x.runs.at(-1)!.wall.toFixed(2)} s (CPU ${x.runs.at(-1)!.cpu.toFixed(2)} s)`;
+      console.log(`run ${run + 1}: ${sides.map(last).join(', ')}; load ${loadavg()[0]!.toFixed(2)}`);
+    }
+    const wall = (x: Side): number => median(x.runs.map((y) => y.wall));
+    const cpu = (x: Side): number => median(x.runs.map((y) => y.cpu));
+    const fmt = (steps: Record<string, number>): string => Object.entries(steps).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ');
+    for (const side of sides) {
+      const reports = side.runs.flatMap((x) => (x.report ? [x.report] : []));
+      const memory = reports.length
+        ? `; peak RSS ${median(reports.map((x) => x.peak_rss_mb))} MB, ${median(reports.map((x) => x.minor_page_faults))} minor page faults`
+        : '';
+      console.log(`${side.name} (median of ${REPEAT}): ${wall(side).toFixed(3)} s wall, ${cpu(side).toFixed(2)} s CPU${memory}`);
+      const steps = stepMedians(side.runs);
+      if (steps) console.log(`  steps (s): ${fmt(steps)}`);
+    }
+    const pairRatios = ours.runs.map((x, j) => ref.runs[j]!.wall / x.wall);
+    console.log(
+      `whole-process speed-up ${(wall(ref) / wall(ours)).toFixed(2)}x wall (medians; per run ${pairRatios.map((x) => x.toFixed(2)).join(', ')}), ${(cpu(ref) / cpu(ours)).toFixed(2)}x CPU; label agreement with the reference ${agreement.map((x) => `${(100 * x).toFixed(1)}%`).join(', ')}`,
+    );
+    for (const side of sides.slice(2)) {
+      console.log(`${side.name}: ${(wall(ref) / wall(side)).toFixed(2)}x the reference's wall time, ${(cpu(ref) / cpu(side)).toFixed(2)}x its CPU time; atlas score takes ${(wall(ours) / wall(side)).toFixed(2)} of its wall time`);
+    }
+    const load = loadavg()[0]!;
+    console.log(`1-minute load average ${load.toFixed(2)} on ${cores} cores`);
+    const other = sides[2];
+    console.log(
+      JSON.stringify({
+        bench: 'similarity-whole-process',
+        fn: 'soft_wpmi',
+        cpus: cores,
+        cpu_model: cpus()[0]?.model.trim() ?? null,
+        threads: THREADS,
+        repeat: REPEAT,
+        images: N,
+        concepts: C,
+        neurons: K,
+        top_k: TOP_K,
+        ours_s: +wall(ours).toFixed(3),
+        ours_cpu_s: +cpu(ours).toFixed(3),
+        ours_steps_s: stepMedians(ours.runs),
+        baseline_s: +wall(ref).toFixed(3),
+        baseline_cpu_s: +cpu(ref).toFixed(3),
+        baseline_steps_s: stepMedians(ref.runs),
+        ratio: +(wall(ref) / wall(ours)).toFixed(2),
+        pair_ratios: pairRatios.map((x) => +x.toFixed(2)),
+        cpu_ratio: +(cpu(ref) / cpu(ours)).toFixed(2),
+        compare_s: other ? +wall(other).toFixed(3) : null,
+        compare_cpu_s: other ? +cpu(other).toFixed(3) : null,
+        compare_steps_s: other ? stepMedians(other.runs) : null,
+        label_agreement: Math.min(...agreement),
+        load_avg_1m: +load.toFixed(2),
+      }),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await (wholeMode ? wholeProcess() : peakMode ? peak() : speed());

@@ -1,5 +1,6 @@
 /** Option parsing and store handling shared by the CLI's commands. */
-import { openStore, type AtlasStore } from '../db/index.js';
+// Only a type here: commands that take no store (score) do not load the database drivers.
+import type { AtlasStore } from '../db/index.js';
 
 /** A positive integer flag, or undefined when absent; the error names the flag. */
 export function positiveInt(flag: string, value: string | undefined): number | undefined {
@@ -31,6 +32,7 @@ export interface StoreFlags {
 
 /** Opens the atlas named by the flags (else ATLAS_DATA_DIR / DATABASE_URL), runs `work`, closes it. */
 export async function withStore<T>(flags: StoreFlags, work: (store: AtlasStore) => Promise<T>): Promise<T> {
+  const { openStore } = await import('../db/index.js');
   const store = await openStore({
     ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
     ...(flags.databaseUrl ? { databaseUrl: flags.databaseUrl } : {}),

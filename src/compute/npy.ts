@@ -145,6 +145,70 @@ function readFromFile(path: string, opts: ReadNpyOptions & { as?: 'float32'; ndi
   }
 }
 
+/**
+ * A 2-D .npy file held open so that its rows can be read when needed (see readNpyRows), instead
+ * of the whole matrix being read into fresh memory: on some machines the first touch of each
+ * fresh page costs more than copying the data. Close it when done.
+ */
+export interface NpyMatrixFile {
+  readonly path: string;
+  readonly rows: number;
+  readonly cols: number;
+  readonly dtype: NpyDtype;
+  /** The open file descriptor (any thread of this process may read it while it is open). */
+  readonly fd: number;
+  /** Byte offset of row 0; row i starts at dataOffset + i * cols * (4 or 8). */
+  readonly dataOffset: number;
+  close(): void;
+}
+
+/** Opens a 2-D float .npy for reading rows (header checked, data not read). */
+export function openNpyMatrix(path: string): NpyMatrixFile {
+  const fd = openForRead(path);
+  try {
+    const size = fstatSync(fd).size;
+    const head = Buffer.alloc(Math.min(size, 65536 + 12));
+    readExactly(fd, head, 0);
+    const header = parseHeader(head, path);
+    if (header.shape.length !== 2) {
+      throw new Error(`${path}: expected a 2-D array, got ${header.shape.length}-D shape (${header.shape.join(', ')})`);
+    }
+    checkedCount(header, size - header.dataOffset, path);
+    let open = true;
+    return {
+      path,
+      rows: header.shape[0]!,
+      cols: header.shape[1]!,
+      dtype: header.dtype,
+      fd,
+      dataOffset: header.dataOffset,
+      close: () => {
+        if (open) closeSync(fd);
+        open = false;
+      },
+    };
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+}
+
+/**
+ * Rows first..first+count-1 of a float32 matrix file into `out` (count x cols values), with
+ * no intermediate buffer; `out` may be a view of shared or WebAssembly memory.
+ */
+export function readNpyRows(file: NpyMatrixFile, first: number, count: number, out: Float32Array): void {
+  if (file.dtype !== 'float32') throw new Error(`${file.path}: rows are read as float32 only, the file holds ${file.dtype}`);
+  if (first < 0 || first + count > file.rows) throw new Error(`${file.path}: rows ${first}..${first + count - 1} out of range (${file.rows} rows)`);
+  const bytes = count * file.cols * 4;
+  if (out.length * 4 < bytes) throw new Error(`readNpyRows: the output holds ${out.length} values, ${count} rows need ${count * file.cols}`);
+  try {
+    readExactly(file.fd, new Uint8Array(out.buffer, out.byteOffset, bytes), file.dataOffset + first * file.cols * 4);
+  } catch (error) {
+    throw new Error(`${file.path}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
 export function readNpy(path: string, opts: ReadNpyOptions = {}): NpyArray {
   return readFromFile(path, opts);
 }

@@ -105,6 +105,20 @@ describe('atlas score', () => {
     }
   });
 
+  it('takes a float64 P as a float32 one, and --timings reports each step as JSON on stderr', async () => {
+    writeNpy(f('P64.npy'), Float64Array.from(P.data), [P.rows, P.cols]);
+    const args = ['--target-feats', f('A.npy'), '--params', '{"top_k":5,"a":20}'];
+    const r32 = await atlas(['--clip-feats', f('P.npy'), ...args]);
+    const r64 = await atlas(['--clip-feats', f('P64.npy'), ...args, '--timings']);
+    expect(r64.code).toBe(0);
+    expect(r64.stdout).toBe(r32.stdout);
+    const report = JSON.parse(r64.stderr.trim()) as { timings: Record<string, number>; total: number; cpu: number };
+    expect(Object.keys(report.timings)).toEqual(['startup', 'imports', 'read', 'top images', 'likelihoods', 'prior', 'labels', 'write']);
+    const steps = Object.values(report.timings).reduce((x, y) => x + y, 0);
+    expect(Math.abs(steps - report.total)).toBeLessThan(0.01); // the steps cover the whole run, rounded to ms
+    expect(report.cpu).toBeGreaterThan(0);
+  });
+
   describe.concurrent('clear errors', () => {
     beforeAll(() => {
       writeNpyMatrix(f('A29.npy'), { rows: 29, cols: 3, data: new Float32Array(87) });

@@ -1,10 +1,15 @@
 // The onnx engine (onnxruntime softmax/GEMM rows + WebAssembly SIMD kernels) against the
 // pure-JavaScript engine and against the formulas, on small inputs.
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Matrix } from '../../src/core/types.js';
+import { openNpyMatrix, writeNpyMatrix } from '../../src/compute/npy.js';
 import {
   denseConcepts,
   factoredConcepts,
+  fileConcepts,
   readerConcepts,
   resolveParams,
   score,
@@ -156,6 +161,15 @@ describe('WebAssembly SIMD kernels', () => {
   });
 });
 
+// P as an .npy file whose rows the kernels read when they need them (as `atlas score` does)
+const dir = mkdtempSync(join(tmpdir(), 'engine-test-'));
+writeNpyMatrix(join(dir, 'P.npy'), P);
+const pFile = openNpyMatrix(join(dir, 'P.npy'));
+afterAll(() => {
+  pFile.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
 describe('onnx engine', () => {
   const sharedP = { ...P, data: toShared(P.data) };
   const g = rng(9);
@@ -164,6 +178,8 @@ describe('onnx engine', () => {
   const sources: [string, ConceptMatrix, number, number][] = [
     ['dense, calling thread', denseConcepts(P), 1, 1e-6],
     ['dense in shared memory, 2 threads (workers compute softmax rows)', denseConcepts(sharedP), 2, 1e-6],
+    ['.npy file, calling thread', fileConcepts(pFile), 1, 1e-6],
+    ['.npy file, 2 threads (workers read their rows of P)', fileConcepts(pFile), 2, 1e-6],
     ['row reader, 3 threads', readerConcepts(60, 37, (ids, out) => denseConcepts(P).readRows(ids, out)), 3, 1e-6],
     ['factored (onnxruntime GEMM + softmax), 2 threads', factored, 2, 1e-5],
   ];
@@ -222,6 +238,20 @@ describe('onnx engine', () => {
     expect(worst(oneThread, simd)).toBeLessThanOrEqual(1);
     expect(progress.at(-1)).toBe(unionOf(top).length);
     expect(progress.length).toBeGreaterThan(2);
+    // rows read from a file: in small blocks, and by onnxruntime's softmax
+    const file = fileConcepts(pFile).source();
+    expect(worst(await onnxLogLikelihoods(file, top, spec, 2, undefined, 5 * 37, true), simd)).toBeLessThanOrEqual(1);
+    expect(worst(await onnxLogLikelihoods(file, top, spec, 2, undefined, 5 * 37, false), simd)).toBeLessThanOrEqual(1);
+  });
+
+  it('reads a file\'s rows on worker threads for the js engine and the other functions too', async () => {
+    const file = fileConcepts(pFile);
+    for (const fn of ['soft_wpmi', 'cos_similarity', 'rank_reorder'] as const) {
+      const params = fn === 'soft_wpmi' ? { top_k: 11 } : {};
+      const want = await score(fn, denseConcepts(P), A, params, { keepMatrix: true, engine: 'js', threads: 1 });
+      const got = await score(fn, file, A, params, { keepMatrix: true, engine: 'js', threads: 2 });
+      expect(worst(got.matrix!.data, want.matrix!.data), fn).toBeLessThanOrEqual(1);
+    }
   });
 
   it('names the image whose concept activations are not finite', async () => {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { encodeNpy, parseNpy, readNpy, readNpyMatrix, writeNpy, writeNpyMatrix } from '../../src/compute/npy.js';
+import { encodeNpy, openNpyMatrix, parseNpy, readNpy, readNpyMatrix, readNpyRows, writeNpy, writeNpyMatrix } from '../../src/compute/npy.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'npy-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -87,5 +87,29 @@ describe('npy', () => {
     writeNpy(join(dir, 'v.npy'), new Float32Array(3), [3]);
     expect(() => readNpyMatrix(join(dir, 'v.npy'))).toThrow(/expected a 2-D array, got 1-D shape \(3\)/);
     expect(() => readNpyMatrix(join(dir, 'nope.npy'))).toThrow(/nope\.npy: file not found/);
+    expect(() => openNpyMatrix(join(dir, 'v.npy'))).toThrow(/expected a 2-D array, got 1-D shape \(3\)/);
+    expect(() => openNpyMatrix(join(dir, 'nope.npy'))).toThrow(/nope\.npy: file not found/);
+  });
+
+  it('opens a matrix file and reads rows from it into a given buffer (version 2 header, a view of shared memory)', () => {
+    const values = Array.from({ length: 12 }, (_, j) => j / 4);
+    writeFileSync(join(dir, 'rows.npy'), numpyBytes("{'descr': '<f4', 'fortran_order': False, 'shape': (4, 3), }", f32(values), 2));
+    const file = openNpyMatrix(join(dir, 'rows.npy'));
+    try {
+      expect([file.rows, file.cols, file.dtype, file.dataOffset]).toEqual([4, 3, 'float32', 128]);
+      const out = new Float32Array(new SharedArrayBuffer(4 * 8), 4, 6);
+      readNpyRows(file, 1, 2, out);
+      expect(Array.from(out)).toEqual(values.slice(3, 9));
+      expect(() => readNpyRows(file, 3, 2, out)).toThrow(/rows 3\.\.4 out of range \(4 rows\)/);
+    } finally {
+      file.close();
+    }
+    file.close(); // twice is harmless
+    writeFileSync(join(dir, 'rows64.npy'), numpyBytes("{'descr': '<f8', 'fortran_order': False, 'shape': (1, 2), }", f64([1, 2])));
+    const f64File = openNpyMatrix(join(dir, 'rows64.npy'));
+    expect(() => readNpyRows(f64File, 0, 1, new Float32Array(2))).toThrow(/rows64\.npy: rows are read as float32 only, the file holds float64/);
+    f64File.close();
+    writeFileSync(join(dir, 'short.npy'), numpyBytes("{'descr': '<f4', 'fortran_order': False, 'shape': (4, 3), }", f32([1, 2])));
+    expect(() => openNpyMatrix(join(dir, 'short.npy'))).toThrow(/short\.npy: truncated data/);
   });
 });

@@ -6,18 +6,10 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { SingleBar, Presets } from 'cli-progress';
 import { stringify } from 'csv-stringify/sync';
-import { readNpyMatrix, writeNpyMatrix } from '../../compute/npy.js';
 import { jsonObject } from '../options.js';
-import {
-  DEFAULT_SIMILARITY,
-  assertSimilarityName,
-  denseConcepts,
-  resolveParams,
-  score,
-} from '../../compute/similarity/index.js';
 import { cliIo } from '../io.js';
+import { DEFAULT_SIMILARITY, assertSimilarityName, resolveParams } from '../../compute/similarity/params.js';
 
 interface ScoreOptions {
   clipFeats: string;
@@ -28,6 +20,7 @@ interface ScoreOptions {
   out?: string;
   matrix?: string;
   progress: boolean;
+  timings?: boolean;
 }
 
 /** One concept per line, as the reference reads its concept sets. */
@@ -38,52 +31,103 @@ export function readConceptList(path: string): string[] {
   return lines;
 }
 
+/**
+ * Where a run's time went, in seconds: `startup` from the process's start to this command's
+ * first line, then each step since the previous mark.
+ */
+class Steps {
+  readonly seconds: Record<string, number> = { startup: performance.now() / 1000 };
+  private last = performance.now();
+
+  mark(step: string): void {
+    const now = performance.now();
+    this.seconds[step] = (this.seconds[step] ?? 0) + (now - this.last) / 1000;
+    this.last = now;
+  }
+
+  /** One JSON line: the steps, the in-process total, CPU time of all threads, peak memory and
+   * minor page faults (first touches of fresh memory, costly on some virtual machines). */
+  report(): string {
+    const usage = process.resourceUsage();
+    const round = (x: number): number => Math.round(x * 1000) / 1000;
+    return JSON.stringify({
+      timings: Object.fromEntries(Object.entries(this.seconds).map(([k, v]) => [k, round(v)])),
+      total: round(performance.now() / 1000),
+      cpu: round((usage.userCPUTime + usage.systemCPUTime) / 1e6),
+      cpu_system: round(usage.systemCPUTime / 1e6),
+      peak_rss_mb: Math.round(usage.maxRSS / 1024),
+      minor_page_faults: usage.minorPageFault,
+    });
+  }
+}
+
 async function run(opts: ScoreOptions): Promise<void> {
+  const steps = new Steps();
   const fn = assertSimilarityName(opts.fn);
   const params = jsonObject('--params', opts.params);
+  // Loaded here, not with the command list: `atlas --help` need not load the kernels.
+  const [{ openNpyMatrix, readNpyMatrix, writeNpyMatrix }, { denseConcepts, fileConcepts, score }] = await Promise.all([
+    import('../../compute/npy.js'),
+    import('../../compute/similarity/index.js'),
+  ]);
+  steps.mark('imports');
 
-  const p = readNpyMatrix(opts.clipFeats, { shared: true });
-  const a = readNpyMatrix(opts.targetFeats);
-  if (p.rows !== a.rows) {
-    throw new Error(
-      `${opts.clipFeats} has ${p.rows} rows (images) but ${opts.targetFeats} has ${a.rows}: both must list the same probe images`,
-    );
+  // P (often hundreds of MB) is not read whole: the kernels read the rows they need from the
+  // file, into buffers they reuse. A float64 P is converted to float32 in memory.
+  const pFile = openNpyMatrix(opts.clipFeats);
+  try {
+    const a = readNpyMatrix(opts.targetFeats);
+    if (pFile.rows !== a.rows) {
+      throw new Error(
+        `${opts.clipFeats} has ${pFile.rows} rows (images) but ${opts.targetFeats} has ${a.rows}: both must list the same probe images`,
+      );
+    }
+    const names = opts.concepts ? readConceptList(opts.concepts) : undefined;
+    if (names && names.length !== pFile.cols) {
+      throw new Error(`${opts.concepts} lists ${names.length} concepts but ${opts.clipFeats} has ${pFile.cols} columns`);
+    }
+    resolveParams(fn, params, pFile.rows); // fail on bad parameters before any work
+    const concepts = pFile.dtype === 'float32' ? fileConcepts(pFile) : denseConcepts(readNpyMatrix(opts.clipFeats, { shared: true }));
+    steps.mark('read');
+
+    const bar = opts.progress && cliIo().stderr.isTTY ? await progressBar(fn) : undefined;
+    let started = false;
+    const result = await score(fn, concepts, a, params, {
+      topN: 1,
+      keepMatrix: opts.matrix !== undefined,
+      onStep: (step) => steps.mark(step),
+      onProgress: (done, total) => {
+        if (!bar) return;
+        if (!started) {
+          bar.start(total, 0);
+          started = true;
+        }
+        bar.setTotal(total);
+        bar.update(done);
+      },
+    });
+    bar?.stop();
+
+    const rows: (string | number)[][] = [['unit', 'label', 'score']];
+    result.labels.forEach((ranked, unit) => {
+      const best = ranked[0];
+      if (!best) return;
+      rows.push([unit, names ? names[best.concept]! : String(best.concept), best.score]);
+    });
+    const csv = stringify(rows); // quotes a label with a comma, quote or line break (RFC 4180)
+    if (opts.out) writeFileSync(opts.out, csv);
+    else cliIo().stdout.write(csv);
+    if (opts.matrix && result.matrix) writeNpyMatrix(opts.matrix, result.matrix);
+    steps.mark('write');
+  } finally {
+    pFile.close();
   }
-  const names = opts.concepts ? readConceptList(opts.concepts) : undefined;
-  if (names && names.length !== p.cols) {
-    throw new Error(`${opts.concepts} lists ${names.length} concepts but ${opts.clipFeats} has ${p.cols} columns`);
-  }
-  resolveParams(fn, params, p.rows); // fail on bad parameters before any work
+  if (opts.timings) cliIo().stderr.write(steps.report() + '\n');
+}
 
-  const bar = opts.progress && cliIo().stderr.isTTY
-    ? new SingleBar({ format: `${fn} {bar} {percentage}% | {value}/{total} | {eta_formatted} left`, stream: cliIo().stderr }, Presets.shades_classic)
-    : undefined;
-  let started = false;
-  const result = await score(fn, denseConcepts(p), a, params, {
-    topN: 1,
-    keepMatrix: opts.matrix !== undefined,
-    onProgress: (done, total) => {
-      if (!bar) return;
-      if (!started) {
-        bar.start(total, 0);
-        started = true;
-      }
-      bar.setTotal(total);
-      bar.update(done);
-    },
-  });
-  bar?.stop();
-
-  const rows: (string | number)[][] = [['unit', 'label', 'score']];
-  result.labels.forEach((ranked, unit) => {
-    const best = ranked[0];
-    if (!best) return;
-    rows.push([unit, names ? names[best.concept]! : String(best.concept), best.score]);
-  });
-  const csv = stringify(rows); // quotes a label with a comma, quote or line break (RFC 4180)
-  if (opts.out) writeFileSync(opts.out, csv);
-  else cliIo().stdout.write(csv);
-  if (opts.matrix && result.matrix) writeNpyMatrix(opts.matrix, result.matrix);
+async function progressBar(fn: string) {
+  const { SingleBar, Presets } = await import('cli-progress');
+  return new SingleBar({ format: `${fn} {bar} {percentage}% | {value}/{total} | {eta_formatted} left`, stream: cliIo().stderr }, Presets.shades_classic);
 }
 
 export function register(program: Command): void {
@@ -98,5 +142,6 @@ export function register(program: Command): void {
     .option('--out <file>', 'write labels CSV (unit,label,score) here instead of stdout')
     .option('--matrix <file>', 'also write the neurons x concepts score matrix as float32 .npy')
     .option('--no-progress', 'no progress bar on stderr')
+    .option('--timings', 'print where the time went (start-up, reading, each scoring step, writing; seconds) as one JSON line on stderr')
     .action(run);
 }

@@ -55,6 +55,19 @@ export function factoredConcepts(images: Matrix, texts: Matrix, opts: { normalis
   return fromSource({ kind: 'factored', rows: img.rows, cols: txt.rows, dim: img.cols, x: img.data, t: txt.data });
 }
 
+/**
+ * P as float32 rows of an open file (e.g. an .npy's data, see openNpyMatrix): rows are read
+ * when the kernels need them, by whichever thread needs them, into buffers of their own, so
+ * P never exists whole in memory and rows no neuron's top images use are never read. The
+ * file must stay open until scoring ends.
+ */
+export function fileConcepts(file: { rows: number; cols: number; fd: number; dataOffset: number; path: string }): ConceptMatrix {
+  if (!Number.isInteger(file.rows) || !Number.isInteger(file.cols) || file.rows < 0 || file.cols < 0) {
+    throw new Error(`${file.path}: bad shape ${file.rows} x ${file.cols}`);
+  }
+  return fromSource({ kind: 'file', rows: file.rows, cols: file.cols, fd: file.fd, offset: file.dataOffset, name: file.path });
+}
+
 /** Any other way of producing rows of P (read on the calling thread only). */
 export function readerConcepts(
   images: number,
@@ -72,7 +85,7 @@ export function isShared(a: Float32Array): boolean {
 export function isSharedSource(src: RowSource): boolean {
   if (src.kind === 'dense') return isShared(src.data);
   if (src.kind === 'factored') return isShared(src.x) && isShared(src.t);
-  return false;
+  return src.kind === 'file'; // every thread can read the file
 }
 
 /** Copies a float32 array into shared memory, so worker threads can read it in place. */

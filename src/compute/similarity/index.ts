@@ -22,7 +22,7 @@ import { rankReorder } from './rank-reorder.js';
 import { topIndicesPerColumn } from './topk.js';
 import { termSpec } from './wpmi.js';
 
-export { denseConcepts, factoredConcepts, normaliseRows, readerConcepts, toShared, type ConceptMatrix } from './concepts.js';
+export { denseConcepts, factoredConcepts, fileConcepts, normaliseRows, readerConcepts, toShared, type ConceptMatrix } from './concepts.js';
 export {
   DEFAULTS,
   assertSimilarityName,
@@ -41,6 +41,9 @@ export interface ScoreOptions {
   keepMatrix?: boolean;
   /** Called as work proceeds; done/total in the step's own units. */
   onProgress?: (done: number, total: number) => void;
+  /** Called as each step ends (for timing them): soft_wpmi/wpmi 'top images', 'likelihoods'
+   * (reading P's rows, softmax, products), 'prior', 'labels'; the others 'scores', 'labels'. */
+  onStep?: (step: ScoreStep) => void;
   /** Worker threads for soft_wpmi/wpmi (default: available cores, at most 8, for large
    * problems; 1 for small ones); needs the concept matrix in shared memory (see toShared),
    * else the calling thread does the work. */
@@ -50,6 +53,8 @@ export interface ScoreOptions {
    * JavaScript (the reference path, and a fallback). Both match the reference's golden outputs. */
   engine?: SimilarityEngine;
 }
+
+export type ScoreStep = 'top images' | 'likelihoods' | 'prior' | 'labels' | 'scores';
 
 export type SimilarityEngine = 'js' | 'onnx';
 export const SIMILARITY_ENGINES: readonly SimilarityEngine[] = ['js', 'onnx'];
@@ -107,9 +112,11 @@ export async function score(
       // the threads start while the top images are found
       if (useThreads > 1) warmWorkers(useThreads);
       const top = topIndicesPerColumn(activations, p.top_k);
+      opts.onStep?.('top images');
       const l = await parallelLogLikelihoods(concepts.source(), top, spec, useThreads, progress, {}, engine);
+      opts.onStep?.('likelihoods');
       // L comes back in shared memory from threads: its prior and labels are split between them too.
-      const labels = await priorAndLabelsOnThreads(l, k, c, p.lam, topN, useThreads);
+      const labels = await priorAndLabelsOnThreads(l, k, c, p.lam, topN, useThreads, opts.onStep);
       return withMatrix({ labels }, l, k, c, opts.keepMatrix);
     }
     case 'cos_similarity':
@@ -127,7 +134,10 @@ export async function score(
       break;
     }
   }
-  return withMatrix({ labels: topLabels(scores, k, c, topN) }, scores, k, c, opts.keepMatrix);
+  opts.onStep?.('scores');
+  const labels = topLabels(scores, k, c, topN);
+  opts.onStep?.('labels');
+  return withMatrix({ labels }, scores, k, c, opts.keepMatrix);
 }
 
 function withMatrix(result: ScoreResult, scores: Float64Array, k: number, c: number, keep?: boolean): ScoreResult {

@@ -1,7 +1,7 @@
 /**
  * The hot loops of soft_wpmi/wpmi and of factored concept rows. Every function here is
  * self-contained (no imports, no module state): worker threads receive them as source text
- * (see pool.ts), because starting a TypeScript loader in each worker costs ~0.4 s.
+ * (see parallel.ts), because starting a TypeScript loader in each worker costs ~0.4 s.
  */
 
 import type { WasmApi, WasmMemory, WasmModule } from './simd.js';
@@ -21,18 +21,53 @@ export interface KernelSpec {
 
 /**
  * Where rows of P come from: a dense P (rows x cols), factored P = X T^T (X: rows x dim,
- * T: cols x dim), or any reader (this thread only).
+ * T: cols x dim), a file of float32 rows (row i at byte offset + 4 i cols of the open file
+ * descriptor fd: read when needed, by any thread, e.g. an .npy's data), or any reader (this
+ * thread only).
  */
 export type RowSource =
   | { kind: 'dense'; rows: number; cols: number; data: Float32Array }
   | { kind: 'factored'; rows: number; cols: number; dim: number; x: Float32Array; t: Float32Array }
+  | FileRows
   | { kind: 'reader'; rows: number; cols: number; read: (ids: ArrayLike<number>, out: Float32Array) => void };
+
+/** Float32 rows (little-endian, C order) of an open file; `name` appears in errors. */
+export interface FileRows {
+  kind: 'file';
+  rows: number;
+  cols: number;
+  fd: number;
+  offset: number;
+  name: string;
+}
+
+/**
+ * Row `id` of a file source into out[at..at + cols) (out may be a view of shared or
+ * WebAssembly memory): one read straight into place, no intermediate buffer.
+ */
+export function readFileRow(src: FileRows, id: number, out: Float32Array, at: number): void {
+  // node:fs taken from the runtime, not imported: this function's source text runs in workers
+  const { readSync } = process.getBuiltinModule('node:fs');
+  const bytes = src.cols * 4;
+  const view = new Uint8Array(out.buffer, out.byteOffset + at * 4, bytes);
+  const position = src.offset + id * bytes;
+  let done = 0;
+  while (done < bytes) {
+    const n = readSync(src.fd, view, done, bytes - done, position + done);
+    if (n === 0) throw new Error(`${src.name}: unexpected end of file in row ${id}`);
+    done += n;
+  }
+}
 
 /** Writes rows `ids` of P into out (ids.length x cols). */
 export function readSourceRows(src: RowSource, ids: ArrayLike<number>, out: Float32Array): void {
   const c = src.cols;
   if (src.kind === 'reader') {
     src.read(ids, out);
+    return;
+  }
+  if (src.kind === 'file') {
+    for (let r = 0; r < ids.length; r++) readFileRow(src, ids[r]!, out, r * c);
     return;
   }
   if (src.kind === 'dense') {
@@ -301,14 +336,14 @@ export function accBlock(st: Accumulator, q: Float32Array, invSum: Float64Array 
 
 /**
  * Unnormalised softmax rows exp(a P[ids[r]] - max) of a dense P (rows of `c` values in
- * `data`) by the SIMD kernel's softmaxRow, written to byte address `outAddress` of its memory
+ * `data`, or a file source's rows, read straight into the stage) by the SIMD kernel's softmaxRow, written to byte address `outAddress` of its memory
  * (row r at outAddress + 4 r c), and nothing past its rows. Each row is staged at
  * `stageAddress`, padded with -Infinity to `paddedC` values (a multiple of the kernel's step),
  * with a scratch row of paddedC values after it. Returns 1 / each row's sum.
  */
 export function simdSoftmaxInto(
   st: Accumulator,
-  data: Float32Array,
+  data: Float32Array | FileRows,
   c: number,
   ids: Int32Array,
   stageAddress: number,
@@ -321,7 +356,8 @@ export function simdSoftmaxInto(
   stage.fill(-Infinity, c);
   const invSum = new Float64Array(ids.length);
   for (let r = 0; r < ids.length; r++) {
-    stage.set(data.subarray(ids[r]! * c, (ids[r]! + 1) * c));
+    if (data instanceof Float32Array) stage.set(data.subarray(ids[r]! * c, (ids[r]! + 1) * c));
+    else readFileRow(data, ids[r]!, stage, 0);
     // A row is written paddedC values long: the next rows' first values are overwritten
     // then rewritten, but past this share's last row they may belong to another thread's
     // rows, so a row whose write would reach past it goes through a scratch row just after
@@ -531,4 +567,4 @@ export function subtractPriorIn(
 }
 
 /** Source text of the functions above, for worker threads. */
-export const KERNEL_FUNCTIONS = [readSourceRows, expTables, expRow, unionOf, accInit, accBlock, takeLogs, accFinish, simdSoftmaxInto, logLikelihoods, priorOfTile, subtractPrior, subtractPriorSimd, subtractPriorIn];
+export const KERNEL_FUNCTIONS = [readFileRow, readSourceRows, expTables, expRow, unionOf, accInit, accBlock, takeLogs, accFinish, simdSoftmaxInto, logLikelihoods, priorOfTile, subtractPrior, subtractPriorSimd, subtractPriorIn];

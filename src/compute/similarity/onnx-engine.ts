@@ -10,6 +10,8 @@ import {
   accBlock,
   accFinish,
   accInit,
+  readFileRow,
+  readSourceRows,
   unionOf,
   type Accumulator,
   type KernelSpec,
@@ -19,7 +21,6 @@ import {
 import { isShared } from './concepts.js';
 import { AccumulatorWorker } from './parallel.js';
 import { SOFTMAX_UNROLL, align16, simdMatrix, simdMemory, simdModule, simdSupported, type SimdKernel, type WasmApi, type WasmMemory } from './simd.js';
-import { softmaxRows } from './softmax-rows.js';
 
 
 /** Softmax rows per block: up to 16 Mi float32 values (64 MB), two blocks in flight. */
@@ -64,9 +65,9 @@ export async function onnxLogLikelihoods(
     return shared ? new Float32Array(new SharedArrayBuffer(blockRows * c * 4)) : new Float32Array(blockRows * c);
   };
   const buffers = [alloc(0), twoBlocks > 1 ? alloc(1) : new Float32Array(0)];
-  // Dense and reader rows: softmax by the SIMD kernel (unnormalised exps, 1 / sum folded
+  // Dense, file and reader rows: softmax by the SIMD kernel (unnormalised exps, 1 / sum folded
   // into the weights); factored rows (and a = 0): onnxruntime's GEMM and softmax.
-  // A dense P in shared memory: each worker also computes its share of each block's rows.
+  // A dense P in shared memory, or a file: each worker also computes (reads) its share of each block's rows.
   const workers: AccumulatorWorker[] = [];
   // Each worker computes its share of block b + 1's softmax rows, then multiplies its group's
   // terms of block b, and the next block waits for both: the shares are set so that the two
@@ -75,13 +76,13 @@ export async function onnxLogLikelihoods(
   const shares = (b: number, rows: number): number[] =>
     balancedCuts(rows, Array.from({ length: groups }, (_, g) => (b > 0 ? TERM_COST_IN_ROWS * termsIn[g * blocks + b - 1]! : 0)));
   const rowsOf: (ids: Int32Array, out: Float32Array, b: number) => Promise<Float64Array | null> =
-    memory && src.kind === 'dense' && shared && isShared(src.data) && spec.a > 0
+    memory && shared && (src.kind === 'file' || (src.kind === 'dense' && isShared(src.data))) && spec.a > 0
       ? async (ids, out, b) => {
           const cuts = shares(b, ids.length);
           const cut = (g: number): number => cuts[g]!;
           const parts = await Promise.all(
             workers.map((w, g) =>
-              w.softmax(src.data, c, ids.subarray(cut(g), cut(g + 1)), stageAddress(g), paddedC, out.byteOffset + cut(g) * c * 4, spec.a),
+              w.softmax(src.kind === 'file' ? src : (src as Extract<RowSource, { kind: 'dense' }>).data, c, ids.subarray(cut(g), cut(g + 1)), stageAddress(g), paddedC, out.byteOffset + cut(g) * c * 4, spec.a),
             ),
           );
           const invSum = new Float64Array(ids.length);
@@ -229,6 +230,10 @@ function returnMemory(memory: WasmMemory): void {
 }
 
 async function onnxRows(src: RowSource, a: number, threads: number): Promise<(ids: Int32Array, out: Float32Array) => Promise<null>> {
+  // onnxruntime (a native library) and the ONNX protobuf code load only when needed: the SIMD
+  // kernel takes dense and file rows, and loading them is a noticeable part of a one-off
+  // `atlas score`'s start-up.
+  const { softmaxRows } = await import('./softmax-rows.js');
   const rows = await softmaxRows(src, a, threads);
   return async (ids, out) => {
     await rows(ids, out);
@@ -260,10 +265,12 @@ function simdSoftmaxRows(
     const invSum = new Float64Array(ids.length);
     for (let r0 = 0; r0 < ids.length; r0 += readRows) {
       const r1 = Math.min(ids.length, r0 + readRows);
-      if (rows) (src as Extract<RowSource, { kind: 'reader' }>).read(ids.subarray(r0, r1), rows);
+      if (rows) readSourceRows(src, ids.subarray(r0, r1), rows);
       for (let r = r0; r < r1; r++) {
-        const row = rows ? rows.subarray((r - r0) * c, (r - r0 + 1) * c) : (src as Extract<RowSource, { kind: 'dense' }>).data.subarray(ids[r]! * c, (ids[r]! + 1) * c);
-        stage.set(row);
+        // a file's row is read straight into the stage
+        if (src.kind === 'file') readFileRow(src, ids[r]!, stage, 0);
+        else if (src.kind === 'dense') stage.set(src.data.subarray(ids[r]! * c, (ids[r]! + 1) * c));
+        else stage.set(rows!.subarray((r - r0) * c, (r - r0 + 1) * c));
         const sum = softmaxRow(stageAddress, out.byteOffset + r * c * 4, paddedC, a);
         if (!(sum > 0 && sum < Infinity)) {
           throw new Error(`concept activations of image ${ids[r]} are not finite (NaN or infinite values in its row of P)`);

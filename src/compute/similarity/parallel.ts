@@ -7,7 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import { isSharedSource } from './concepts.js';
 import { onnxLogLikelihoods } from './onnx-engine.js';
-import { KERNEL_FUNCTIONS, logLikelihoods, subtractPriorIn, type KernelSpec, type RowSource, type SimdPlace } from './kernel.js';
+import { KERNEL_FUNCTIONS, logLikelihoods, subtractPriorIn, type FileRows, type KernelSpec, type RowSource, type SimdPlace } from './kernel.js';
 import { simdMatrix, simdMatrixPlace, simdModule } from './simd.js';
 import type { LabelScore } from '../../core/types.js';
 import { topLabels } from './labels.js';
@@ -139,18 +139,27 @@ export async function priorAndLabelsOnThreads(
   lam: number,
   topN: number,
   threads: number,
+  onStep?: (step: 'prior' | 'labels') => void,
 ): Promise<LabelScore[][]> {
   // L in a WebAssembly memory of its own (simdMatrix): the prior by the SIMD kernels
   const place = (thread: number) => {
     const at = simdMatrixPlace(l, thread);
     return at && { module: simdModule(), memory: at.memory, scratch: at.scratch };
   };
-  if (threads <= 1 || !(l.buffer instanceof SharedArrayBuffer)) return topLabels(subtractPriorIn(l, k, c, lam, 0, c, place(0)), k, c, topN);
+  if (threads <= 1 || !(l.buffer instanceof SharedArrayBuffer)) {
+    subtractPriorIn(l, k, c, lam, 0, c, place(0));
+    onStep?.('prior');
+    const labels = topLabels(l, k, c, topN);
+    onStep?.('labels');
+    return labels;
+  }
   const cut = (n: number, parts: number) => Array.from({ length: parts + 1 }, (_, g) => Math.round((g * n) / parts));
   const cs = cut(c, Math.min(threads, c));
   await Promise.all(cs.slice(1).map((c1, g) => callWorker({ type: 'prior', l, k, c, lam, c0: cs[g], c1, place: place(g) })));
+  onStep?.('prior');
   const ks = cut(k, Math.min(threads, k));
   const parts = await Promise.all(ks.slice(1).map((k1, g) => callWorker({ type: 'labels', scores: l, k, c, topN, k0: ks[g], k1 })));
+  onStep?.('labels');
   return parts.flatMap((p) => (p.type === 'labels' ? p.labels : []));
 }
 
@@ -283,10 +292,10 @@ export class AccumulatorWorker {
     await this.request({ type: 'acc-block', q, start, end, invSum });
   }
 
-  /** Softmax rows `ids` of a dense P in shared memory into this accumulator's memory (see
+  /** Softmax rows `ids` of a dense P in shared memory (or of a file) into this accumulator's memory (see
    * simdSoftmaxInto); resolves to 1 / each row's sum. */
   async softmax(
-    data: Float32Array,
+    data: Float32Array | FileRows,
     c: number,
     ids: Int32Array,
     stageAddress: number,

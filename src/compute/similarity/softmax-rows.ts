@@ -11,7 +11,7 @@ import * as ort from 'onnxruntime-node';
 import type { onnx as OnnxTypes } from 'onnx-proto';
 import { createSession } from '../onnx/session.js';
 import { onnx } from '../onnx/proto.js';
-import type { RowSource } from './kernel.js';
+import { readSourceRows, type RowSource } from './kernel.js';
 
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
 const INT64 = onnx.TensorProto.DataType.INT64;
@@ -105,7 +105,7 @@ export async function softmaxRows(src: RowSource, a: number, threads: number): P
       if (src.kind === 'dense') {
         for (let r = 0; r < rows; r++) staged.set(src.data.subarray(ids[r]! * c, (ids[r]! + 1) * c), r * c);
       } else {
-        src.read(ids, staged);
+        readSourceRows(src, ids, staged);
       }
       feeds = { P: new ort.Tensor('float32', staged, [rows, c]), a: aTensor, axes };
     }
