@@ -2,6 +2,13 @@
  * One process per PGlite data folder. PGlite runs Postgres inside the process, so two processes
  * opening the same folder would corrupt it. The owner writes its pid into `<dataDir>/atlas.lock`
  * (created with O_EXCL, so only one opener wins); a lock whose pid is dead is stale and taken over.
+ *
+ * Why not proper-lockfile: it judges staleness by a timestamp the owner refreshes on a timer. A
+ * PGlite query (an HNSW index build, a large import) holds the event loop for longer than any
+ * sensible stale time, so a live owner would look stale and a second process could open the
+ * folder; and a killed owner would block the next start for the stale time. The folder is local
+ * and the owner a process on this machine, so asking whether its pid still runs is exact and
+ * immediate, and the message can name that pid.
  */
 import { closeSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { mkdirSync } from 'node:fs';

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface ConceptSet {
   name: string;
@@ -56,30 +57,16 @@ export function commonWords(count = 10_000): string[] {
 }
 
 /**
- * Where the package's list differs from the CLIP-Dissect reference's imagenet_labels.txt: its two
- * classes called just "crane" (bird and machine) would collapse into one concept and shift every
- * later class off its index.
+ * ImageNet-1k class names in index order, synonyms comma-separated, one class per line of
+ * data/imagenet-classes.txt (where the list comes from: data/README.md). Found from the package
+ * root, which is three folders up both from this source file and from its compiled copy in dist/.
  */
-const IMAGENET_FIXES: Record<number, string> = { 107: 'jellyfish', 134: 'crane, bird', 517: 'crane, machine' };
+export const IMAGENET_CLASSES_FILE = fileURLToPath(new URL('../../../src/compute/concepts/data/imagenet-classes.txt', import.meta.url));
 
-/** ImageNet-1k class names (index order, synonyms comma-separated) from @tensorflow-models/mobilenet. */
 export function imagenetClasses(): string[] {
-  let classes: Record<string, string>;
-  try {
-    classes = (require('@tensorflow-models/mobilenet/dist/imagenet_classes.js') as { IMAGENET_CLASSES: Record<string, string> })
-      .IMAGENET_CLASSES;
-  } catch (error) {
-    throw new Error(
-      'builtin:imagenet needs the npm package @tensorflow-models/mobilenet (it ships the 1,000 class names in ' +
-        'dist/imagenet_classes.js), which is not installed; pass the class names as a file instead: --concepts imagenet_labels.txt',
-      { cause: error },
-    );
-  }
-  return Array.from({ length: 1000 }, (_, i) => {
-    const name = IMAGENET_FIXES[i] ?? classes[i];
-    if (name === undefined) throw new Error(`@tensorflow-models/mobilenet: class ${i} missing from IMAGENET_CLASSES`);
-    return name;
-  });
+  const names = readFileSync(IMAGENET_CLASSES_FILE, 'utf8').replace(/\r?\n$/, '').split(/\r?\n/);
+  if (names.length !== 1000) throw new Error(`${IMAGENET_CLASSES_FILE}: ${names.length} class names, expected 1000`);
+  return names;
 }
 
 /** The words of a built-in concept set, before cleaning. */
