@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    globalSetup: ['test/global-tmp.ts'],
+    globalSetup: ['test/global-tmp.ts', 'test/pglite-template.ts'],
     // The default output, then the tests that skipped themselves and why (../shared, CUDA).
     reporters: ['default', './test/support/skip-summary.ts'],
     testTimeout: 60_000,

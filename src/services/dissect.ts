@@ -16,7 +16,7 @@ import type { AtlasStore } from '../db/index.js';
 import { ClipModel, hashText, resolveClip, type Device } from '../compute/clip/index.js';
 import { loadConceptSet } from '../compute/concepts/index.js';
 import { TargetModel, type PoolMode } from '../compute/onnx/index.js';
-import { activationKeyOf, atlasCacheDir, DecodePool, encodeConcepts, imagePass, scoreLayer, startProgress, topImagesPerUnit } from '../compute/pipeline/index.js';
+import { activationKeyOf, atlasCacheDir, DecodePool, encodeConcepts, imagePass, scoreLayer, startProgress, topImagesPerUnit, type AfterBatchHook } from '../compute/pipeline/index.js';
 import { probeSetRecord, resolveProbeSet } from '../compute/probes/index.js';
 import { assertSimilarityName, resolveParams } from '../compute/similarity/params.js';
 import { loadPreprocessSpec } from '../compute/preprocess/index.js';
@@ -45,8 +45,8 @@ export interface DissectOptions {
   quiet?: boolean;
   /** One line of news per call (stage starts, cache hits); default stderr. */
   log?: (line: string) => void;
-  /** Pause after each image batch (milliseconds): lets tests kill a run half-way. */
-  batchDelayMs?: number;
+  /** Called after each image batch reaches the checkpoint: lets tests stop a run half-way. */
+  afterBatch?: AfterBatchHook;
 }
 
 export interface LayerSummary {
@@ -202,7 +202,7 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
         checkpointKey: hashText(needClip ? clip.imageKey : '-', needTarget ? activationKey : '-', probes.contentHash, target.layers.map((l) => l.name).join(',')),
         quiet,
         log,
-        batchDelayMs: opts.batchDelayMs ?? 0,
+        ...(opts.afterBatch ? { afterBatch: opts.afterBatch } : {}),
       });
       stats.imagesComputed = result.computed;
       stats.imagesFromCheckpoint = result.fromCheckpoint;

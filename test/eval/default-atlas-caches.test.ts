@@ -1,42 +1,45 @@
 /**
  * The default atlas's seed caches: exported embeddings and recomputed activations must give the
- * restored atlas exactly what the engine stored (in process, in-memory atlases).
+ * restored atlas exactly what the engine stored (in process, atlases copied from the migrated
+ * template; 40 probe images, enough to compare every stored row).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { openStore, type AtlasStore } from '../../src/db/index.js';
+import type { AtlasStore } from '../../src/db/index.js';
 import { exportSeed, importSeed } from '../../src/db/seed.js';
 import { dissect } from '../../src/services/dissect.js';
 import { exportCaches, restoreCaches } from '../../src/defaultatlas/caches.js';
 import { relativiseSources } from '../../src/defaultatlas/build.js';
+import { openTestAtlas, type TestAtlas } from '../store/helpers.js';
 import { smallConceptFile, toyClip, toyModel } from './helpers.js';
 import { databaseOf } from '../../src/db/inspect.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'atlas-caches-test-'));
-const stores: AtlasStore[] = [];
+const atlases: TestAtlas[] = [];
 afterAll(async () => {
-  for (const s of stores) await s.close();
+  for (const a of atlases) await a.cleanup();
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function memoryStore(): Promise<AtlasStore> {
-  const s = await openStore({ dataDir: 'memory://' });
-  stores.push(s);
-  return s;
+async function emptyStore(): Promise<AtlasStore> {
+  const a = await openTestAtlas('pglite');
+  atlases.push(a);
+  return a.store;
 }
 
 describe('default atlas caches', () => {
   it('restore the embeddings and activations the engine stored, with the vector indexes in place', async () => {
     process.env.ATLAS_CACHE_DIR = join(dir, 'cache');
-    const built = await memoryStore();
+    const built = await emptyStore();
     const run = await dissect(async () => built, {
       model: toyModel('resnet-v1'),
       layers: ['layer4', 'fc'],
       clip: toyClip,
-      probe: 'toy:120:5',
+      probe: 'toy:40:5',
+      params: { top_k: 20 },
       concepts: smallConceptFile(dir),
       name: 'resnet-v1',
       version: 'toy',
@@ -48,9 +51,9 @@ describe('default atlas caches', () => {
     const caches = join(dir, 'caches.bin.gz');
     await exportSeed(built, seed);
     const written = await exportCaches(built, caches);
-    expect(written).toMatchObject({ images: 120 });
+    expect(written).toMatchObject({ images: 40 });
 
-    const restored = await memoryStore();
+    const restored = await emptyStore();
     await importSeed(restored, seed);
     // As if an earlier restore had been killed between dropping and recreating an index.
     const [clipRow] = (await databaseOf(restored).execute(sql`SELECT id FROM clip_models`)).rows as { id: number }[];
@@ -84,7 +87,7 @@ describe('default atlas caches', () => {
   });
 
   it('leave an atlas alone that was not built from the file\'s CLIP model and probe set', async () => {
-    const other = await memoryStore();
+    const other = await emptyStore();
     expect(await restoreCaches(other, { path: join(dir, 'caches.bin.gz'), log: () => undefined })).toEqual({ restored: false, reason: 'not-default-atlas' });
     expect(await restoreCaches(other, { path: join(dir, 'missing.bin.gz'), log: () => undefined })).toEqual({ restored: false, reason: 'no-file' });
   });

@@ -1,7 +1,8 @@
-/** Network Dissection runs stored through the write API (in process, in-memory atlas). */
+/** Network Dissection runs stored through the write API (in process, an atlas copied from the migrated template). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { openStore, type AtlasStore } from '../../src/db/index.js';
+import type { AtlasStore } from '../../src/db/index.js';
+import { openTestAtlas, type TestAtlas } from '../store/helpers.js';
 import { EvalInputError, evaluateRun } from '../../src/eval/evaluate.js';
 import { runNetDissect } from '../../src/eval/netdissect-run.js';
 import { TOY_VOCABULARY } from '../../src/toyworld/index.js';
@@ -9,12 +10,14 @@ import { toyModel } from './helpers.js';
 import { databaseOf } from '../../src/db/inspect.js';
 
 const PROBE = 'toy:300:7';
+let atlas: TestAtlas;
 let store: AtlasStore;
 
 beforeAll(async () => {
-  store = await openStore({ dataDir: 'memory://' });
+  atlas = await openTestAtlas('pglite');
+  store = atlas.store;
 });
-afterAll(async () => store?.close());
+afterAll(async () => atlas?.cleanup());
 
 describe('runNetDissect', () => {
   it('stores a complete, visible netdissect run labelled with toy concepts and IoU scores', async () => {

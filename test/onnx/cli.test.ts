@@ -1,21 +1,9 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
+// `atlas layers` through the command line, in process (paths relative to the repository root).
 import { describe, expect, it } from 'vitest';
-import { modelPath, repoRoot } from './helpers.js';
+import { atlas as runAtlas, type CliResult } from '../support/cli.js';
+import { modelPath } from './helpers.js';
 
-const run = promisify(execFile);
-const tsx = path.join(repoRoot, 'node_modules/tsx/dist/cli.mjs');
-
-async function atlas(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [tsx, 'src/cli/main.ts', ...args], { cwd: repoRoot });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const atlas = (...args: string[]): Promise<CliResult> => runAtlas(args);
 
 describe('atlas layers', () => {
   it('prints top-level modules and their children with shapes, kinds and units', async () => {

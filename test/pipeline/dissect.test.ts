@@ -1,13 +1,15 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ClipModel } from '../../src/compute/clip/index.js';
 import type { DissectResult } from '../../src/services/dissect.js';
 import { TargetModel } from '../../src/compute/onnx/index.js';
 import { loadPreprocessSpec, preprocessImage } from '../../src/compute/preprocess/index.js';
 import { openStore, type AtlasStore } from '../../src/db/index.js';
 import { generateScene, renderScene, TOY_VOCABULARY } from '../../src/toyworld/index.js';
-import { atlas, startAtlas, tempEnv, tinyClip, tinyTarget } from './helpers.js';
+import { atlas, spawnAtlas } from '../support/cli.js';
+import { tempAtlas } from '../support/temp-atlas.js';
+import { tinyClip, tinyTarget } from './helpers.js';
 import { databaseOf } from '../../src/db/inspect.js';
 
 const LAYERS = 'conv1,layer2,fc';
@@ -66,10 +68,18 @@ function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol
   for (let i = 0; i < expected.length; i++) expect(Math.abs(actual[i]! - expected[i]!)).toBeLessThan(tol);
 }
 
-// Several CLI runs per test, each starting Node, PGlite and onnxruntime: minutes on busy cores.
-describe('atlas dissect (child process, PGlite in a temp folder)', { timeout: 240_000 }, () => {
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+async function tempEnv(): Promise<{ env: Record<string, string> }> {
+  const { dir, env } = await tempAtlas('atlas-pipeline-');
+  dirs.push(dir);
+  return { env };
+}
+
+// In process through runCli, except where the process is the point (a SIGKILL mid-run).
+describe('atlas dissect (PGlite in a temp folder)', () => {
   it('stores a complete run; reruns reuse every cache, resume a run cut off while scoring, encode only new concepts', async () => {
-    const { env } = tempEnv();
+    const { env } = await tempEnv();
     const first = await atlas(dissectArgs('toy:120:7', ['--batch', '16']), env);
     expect(first.stderr).not.toMatch(/atlas:/);
     expect(first.code).toBe(0);
@@ -173,31 +183,24 @@ describe('atlas dissect (child process, PGlite in a temp folder)', { timeout: 24
     });
   });
 
-  it('continues from the checkpoint after SIGKILL, and the killed run never becomes visible', async () => {
-    const { env } = tempEnv();
+  it('continues from the checkpoint after SIGKILL, and the killed run never becomes visible', async ({ onTestFinished }) => {
+    const { env } = await tempEnv();
     const args = dissectArgs('toy:160:3', ['--batch', '8', '--quiet']);
-    const { child, done } = startAtlas(args, { ...env, ATLAS_TEST_BATCH_DELAY_MS: '150' });
     const checkpoints = join(env.ATLAS_CACHE_DIR!, 'checkpoints');
     const progress = (): number => {
-      if (!existsSync(checkpoints)) return 0;
-      for (const dir of readdirSync(checkpoints)) {
-        const file = join(checkpoints, dir, 'progress.json');
-        if (existsSync(file)) {
-          try {
-            return (JSON.parse(readFileSync(file, 'utf8')) as { done: number }).done;
-          } catch {
-            return 0;
-          }
-        }
-      }
-      return 0;
+      const dir = readdirSync(checkpoints)[0]!;
+      return (JSON.parse(readFileSync(join(checkpoints, dir, 'progress.json'), 'utf8')) as { done: number }).done;
     };
-    const deadline = Date.now() + 90_000;
-    while (progress() < 40 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    child.kill('SIGKILL');
-    const killed = await done;
+    // The child commits the batch that reaches 40 images, says so and stops itself; the kill
+    // lands there, not wherever a timer happened to fire.
+    const child = spawnAtlas(args, { ...env, ATLAS_TEST_HALT_AFTER_IMAGES: '40' });
+    onTestFinished(() => void child.child.kill('SIGKILL'));
+    const halt = await child.stderrLine(/test halt with \d+ images in the checkpoint/);
+    child.child.kill('SIGKILL');
+    const killed = await child.done;
     expect(killed.signal).toBe('SIGKILL');
     const doneBefore = progress();
+    expect(halt).toContain(`with ${doneBefore} images`);
     expect(doneBefore).toBeGreaterThanOrEqual(40);
     expect(doneBefore).toBeLessThan(160);
 

@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drivers, writeCompleteRun, writeFixtureSets } from '../store/helpers.js';
+import { tempAtlas } from '../support/temp-atlas.js';
 import { errorCode, fixturesDir, ok, runCli, servedAtlas } from './helpers.js';
 import { databaseOf } from '../../src/db/inspect.js';
 
@@ -44,24 +44,24 @@ describe.each(drivers)('deleteRun over HTTP on %s', (driver) => {
   });
 });
 
-describe('atlas db delete-run (CLI, child process)', () => {
+describe('atlas db delete-run (CLI)', () => {
   let dir: string;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'atlas-delete-'));
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    ({ dir, env } = await tempAtlas('atlas-delete-'));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('deletes an imported run, then says it is gone', () => {
-    const env = { ATLAS_DATA_DIR: join(dir, 'atlas') };
-    const imported = runCli(['import', '--format', 'milan', join(fixturesDir, 'small_milan.csv'), '--model', 'm', '--version', '1', '--json'], env);
+  it('deletes an imported run, then says it is gone', async () => {
+    const imported = await runCli(['import', '--format', 'milan', join(fixturesDir, 'small_milan.csv'), '--model', 'm', '--version', '1', '--json'], env);
     const runId = (JSON.parse(imported.stdout) as { runId: number }).runId;
-    const first = runCli(['db', 'delete-run', String(runId)], env);
+    const first = await runCli(['db', 'delete-run', String(runId)], env);
     expect(first.stderr).toBe('');
     expect(first.stdout).toBe(`deleted run ${runId} (milan, complete)\n`);
-    const second = runCli(['db', 'delete-run', String(runId)], env);
-    expect(second.status).toBe(1);
+    const second = await runCli(['db', 'delete-run', String(runId)], env);
+    expect(second.code).toBe(1);
     expect(second.stderr).toContain(`run ${runId} does not exist`);
-    expect(runCli(['db', 'runs'], env).stdout).toBe('');
-    expect(runCli(['db', 'delete-run', 'x'], env).stderr).toContain('run id must be a positive integer, got x');
-  }, 120_000);
+    expect((await runCli(['db', 'runs'], env)).stdout).toBe('');
+    expect((await runCli(['db', 'delete-run', 'x'], env)).stderr).toContain('run id must be a positive integer, got x');
+  });
 });

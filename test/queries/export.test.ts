@@ -1,11 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectExport, formatAtlas } from '../../src/exporters/index.js';
 import { parseAtlasCsv } from '../../src/importers/index.js';
 import { drivers, writeCompleteRun, writeFixtureSets } from '../store/helpers.js';
 import { requireShared } from '../support/shared.js';
+import { tempAtlas } from '../support/temp-atlas.js';
 import { errorCode, fixturesDir, ok, runCli, servedAtlas } from './helpers.js';
 
 const fixture = (name: string) => join(fixturesDir, name);
@@ -14,63 +14,62 @@ const read = (name: string) => readFileSync(fixture(name), 'utf8');
 const rows = (format: string, text: string, file: string, layer?: string) =>
   parseAtlasCsv(format, text, file, layer ? { layer } : {}).layers.flatMap((l) => l.labels.map((x) => [l.name, x.unit, x.label, x.score]));
 
-describe('atlas export (CLI, child process)', () => {
+describe('atlas export (CLI)', () => {
   let dir: string;
   let env: Record<string, string>;
   const cli = (args: string[]) => runCli(args, env);
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'atlas-export-'));
-    env = { ATLAS_DATA_DIR: join(dir, 'atlas') };
+  beforeAll(async () => {
+    ({ dir, env } = await tempAtlas('atlas-export-'));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('writes back what was imported, in every format import reads, and says what is wrong otherwise', () => {
-    expect(cli(['import', '--format', 'clip-dissect', fixture('small_clipdissect.csv'), '--model', 'r18', '--version', 'places']).status).toBe(0);
-    expect(cli(['import', '--format', 'milan', fixture('small_milan.csv'), '--model', 'r18', '--version', 'places']).status).toBe(0);
+  it('writes back what was imported, in every format import reads, and says what is wrong otherwise', async () => {
+    expect((await cli(['import', '--format', 'clip-dissect', fixture('small_clipdissect.csv'), '--model', 'r18', '--version', 'places'])).code).toBe(0);
+    expect((await cli(['import', '--format', 'milan', fixture('small_milan.csv'), '--model', 'r18', '--version', 'places'])).code).toBe(0);
 
     // Default: per layer the latest complete clip-dissect run, as the API shows it; byte for byte
     // the file it came from (quoted comma included).
-    const cd = cli(['export', '--model', 'r18']);
+    const cd = await cli(['export', '--model', 'r18']);
     expect(cd.stderr).toBe('');
     expect(cd.stdout).toBe(read('small_clipdissect.csv'));
 
     // MILAN: quotes inside quoted fields survive; a layer the run labels partly keeps its gaps.
     const out = join(dir, 'milan.csv');
-    const milan = cli(['export', '--model', 'r18', '--version', 'places', '--method', 'milan', '--format', 'milan', '--out', out]);
-    expect(milan.status).toBe(0);
+    const milan = await cli(['export', '--model', 'r18', '--version', 'places', '--method', 'milan', '--format', 'milan', '--out', out]);
+    expect(milan.code).toBe(0);
     expect(milan.stderr).toContain(`wrote ${out}`);
     expect(existsSync(`${out}.partial`)).toBe(false);
     expect(rows('milan', readFileSync(out, 'utf8'), out)).toEqual(rows('milan', read('small_milan.csv'), 'small_milan.csv'));
 
     // Network Dissection: one layer, units from 1; read back as the same labels.
-    const nd = cli(['export', '--model', 'r18', '--format', 'netdissect', '--layer', 'layer2']);
+    const nd = await cli(['export', '--model', 'r18', '--format', 'netdissect', '--layer', 'layer2']);
     expect(nd.stdout.split('\n')[1]).toBe('1,,grass,1.5');
     expect(rows('netdissect', nd.stdout, 'x.csv', 'layer2')).toEqual(rows('clip-dissect', read('small_clipdissect.csv'), 'f.csv').filter((r) => r[0] === 'layer2'));
 
-    const fail = (args: string[], message: RegExp) => {
-      const res = cli(['export', ...args]);
-      expect(res.status).toBe(1);
+    const fail = async (args: string[], message: RegExp) => {
+      const res = await cli(['export', ...args]);
+      expect(res.code).toBe(1);
       expect(res.stdout).toBe('');
       expect(res.stderr).toMatch(message);
     };
-    fail(['--model', 'r18', '--format', 'netdissect'], /a netdissect file holds one layer, and this export has 2 \(conv1, layer2\): pass --layer/);
-    fail(['--model', 'r18', '--method', 'milan'], /layer conv1 comes from run \d+ \(milan\), which has no scores; the clip-dissect format needs one: export it as milan or json/);
-    fail(['--model', 'r19'], /model r19 is not in the atlas; it holds r18@places/);
-    fail(['--model', 'r18', '--layer', 'layer9'], /r18@places has no layer layer9; its layers: conv1, layer2/);
-    fail(['--model', 'r18', '--method', 'netdissect'], /r18@places has no layer with labels from a complete netdissect run/);
-    fail(['--model', 'r18', '--format', 'xml'], /unknown export format 'xml'; expected one of clip-dissect, milan, netdissect, json/);
-    fail(['--run', '99'], /run 99 does not exist or is not complete/);
-    fail(['--model', 'r18', '--top-n', '0', '--format', 'json'], /--top-n must be a positive integer, got 0/);
-    fail(['--model', 'r18', '--top-images', '3'], /--top-images needs --format json/);
-  }, 240_000); // a dozen CLI processes, each opening the atlas
+    await fail(['--model', 'r18', '--format', 'netdissect'], /a netdissect file holds one layer, and this export has 2 \(conv1, layer2\): pass --layer/);
+    await fail(['--model', 'r18', '--method', 'milan'], /layer conv1 comes from run \d+ \(milan\), which has no scores; the clip-dissect format needs one: export it as milan or json/);
+    await fail(['--model', 'r19'], /model r19 is not in the atlas; it holds r18@places/);
+    await fail(['--model', 'r18', '--layer', 'layer9'], /r18@places has no layer layer9; its layers: conv1, layer2/);
+    await fail(['--model', 'r18', '--method', 'netdissect'], /r18@places has no layer with labels from a complete netdissect run/);
+    await fail(['--model', 'r18', '--format', 'xml'], /unknown export format 'xml'; expected one of clip-dissect, milan, netdissect, json/);
+    await fail(['--run', '99'], /run 99 does not exist or is not complete/);
+    await fail(['--model', 'r18', '--top-n', '0', '--format', 'json'], /--top-n must be a positive integer, got 0/);
+    await fail(['--model', 'r18', '--top-images', '3'], /--top-images needs --format json/);
+  });
 
   it(
     'round-trips a published CLIP-Dissect atlas',
-    (ctx) => {
+    async (ctx) => {
       const file = requireShared(ctx, 'reference/results/resnet18_places_imagenet_broden.csv');
-      expect(cli(['import', '--format', 'clip-dissect', file, '--model', 'resnet18', '--version', 'places365']).status).toBe(0);
-      const res = cli(['export', '--model', 'resnet18']);
-      expect(res.status).toBe(0);
+      expect((await cli(['import', '--format', 'clip-dissect', file, '--model', 'resnet18', '--version', 'places365'])).code).toBe(0);
+      const res = await cli(['export', '--model', 'resnet18']);
+      expect(res.code).toBe(0);
       const original = rows('clip-dissect', readFileSync(file, 'utf8'), file);
       expect(original.length).toBeGreaterThan(1000);
       expect(rows('clip-dissect', res.stdout, 'export.csv')).toEqual(original);

@@ -2,7 +2,6 @@
  * Helpers for the query-feature tests: a GraphQL client over HTTP, and a small atlas whose
  * embeddings come from the tiny test CLIP, so that text queries and labels line up exactly.
  */
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ClipModel } from '../../src/compute/clip/model.js';
 import type { AtlasStore } from '../../src/db/atlas-store.js';
@@ -11,6 +10,7 @@ import { clipRegistrationName } from '../../src/compute/rescore/text-encoder.js'
 import { createAtlasServer, type AtlasServer } from '../../src/server/app.js';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { openTestAtlas, repoRoot, type TestAtlas, type TestDriver } from '../store/helpers.js';
+import { atlas, type CliResult } from '../support/cli.js';
 
 export const tinyClipDir = join(repoRoot, 'test/pipeline/fixtures/tiny-clip');
 export const fixturesDir = join(repoRoot, 'test/queries/fixtures');
@@ -85,12 +85,9 @@ export function servedAtlas(driver: TestDriver, prepare?: (store: AtlasStore) =>
   };
 }
 
-export function runCli(args: string[], env: Record<string, string>) {
-  return spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), ...args], {
-    cwd: repoRoot,
-    env: { ...process.env, DATABASE_URL: '', ATLAS_CLIP: '', ...env },
-    encoding: 'utf8',
-  });
+/** `atlas <args>` in process on the atlas `env` names (PGlite; no ATLAS_CLIP unless given). */
+export function runCli(args: string[], env: Record<string, string>): Promise<CliResult> {
+  return atlas(args, { DATABASE_URL: '', ATLAS_CLIP: '', ...env });
 }
 
 let tiny: Promise<ClipModel> | undefined;

@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { layerFromFileName, parseAtlasCsv } from '../../src/importers/index.js';
 import { openStore } from '../../src/db/atlas-store.js';
 import { drivers } from '../store/helpers.js';
 import { requireShared } from '../support/shared.js';
+import { tempAtlas } from '../support/temp-atlas.js';
 import { errorCode, fixturesDir, ok, runCli, servedAtlas } from './helpers.js';
 
 const fixture = (name: string) => join(fixturesDir, name);
@@ -68,24 +68,24 @@ describe('CSV formats', () => {
   });
 });
 
-describe('atlas import (CLI, child process)', () => {
+describe('atlas import (CLI)', () => {
   let dir: string;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'atlas-import-'));
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    ({ dir, env } = await tempAtlas('atlas-import-'));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('imports CSVs as complete runs, refuses a bad file without writing anything', async () => {
-    const env = { ATLAS_DATA_DIR: join(dir, 'atlas') };
-    const a = runCli(['import', '--format', 'clip-dissect', fixture('small_clipdissect.csv'), '--model', 'r18', '--version', 'places'], env);
+    const a = await runCli(['import', '--format', 'clip-dissect', fixture('small_clipdissect.csv'), '--model', 'r18', '--version', 'places'], env);
     expect(a.stderr).toBe('');
-    expect(a.status).toBe(0);
+    expect(a.code).toBe(0);
     expect(a.stdout).toMatch(/imported 5 clip-dissect labels into r18@places as run \d+: conv1 \(3\/3 units, new\), layer2 \(2\/2 units, new\)/);
-    const b = runCli(['import', '--format', 'netdissect', fixture('small_netdissect_layer3.csv'), '--model', 'r18', '--version', 'places', '--json'], env);
-    expect(b.status).toBe(0);
+    const b = await runCli(['import', '--format', 'netdissect', fixture('small_netdissect_layer3.csv'), '--model', 'r18', '--version', 'places', '--json'], env);
+    expect(b.code).toBe(0);
     expect(JSON.parse(b.stdout)).toMatchObject({ format: 'netdissect', labels: 3, layers: [{ name: 'layer3', units: 4, labelled: 3, created: true }], embedded: 0 });
-    const bad = runCli(['import', '--format', 'clip-dissect', fixture('bad_score.csv'), '--model', 'other', '--version', '1'], env);
-    expect(bad.status).toBe(1);
+    const bad = await runCli(['import', '--format', 'clip-dissect', fixture('bad_score.csv'), '--model', 'other', '--version', '1'], env);
+    expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('bad_score.csv: line 3, column 4 (similarity): score "not-a-number" is not a number');
 
     const store = await openStore({ dataDir: env.ATLAS_DATA_DIR });
@@ -103,7 +103,7 @@ describe('atlas import (CLI, child process)', () => {
     } finally {
       await store.close();
     }
-  }, 240_000); // three CLI processes, each opening the atlas: slow on a busy 2-core machine
+  });
 });
 
 describe.each(drivers)('importAtlas over HTTP on %s', (driver) => {

@@ -1,28 +1,15 @@
-// `atlas score` through a child process, as a user runs it.
-import { execFile } from 'node:child_process';
+// `atlas score` through the command line, in process.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readNpyMatrix, writeNpy, writeNpyMatrix } from '../../src/compute/npy.js';
 import { denseConcepts, score } from '../../src/compute/similarity/index.js';
 import type { Matrix } from '../../src/core/types.js';
-import { loadGolden, needGolden, repoRoot, worstToleranceRatio } from './golden.js';
+import { atlas as runAtlas, type CliResult } from '../support/cli.js';
+import { loadGolden, needGolden, worstToleranceRatio } from './golden.js';
 
-const run = promisify(execFile);
-const tsx = join(repoRoot, 'node_modules/tsx/dist/cli.mjs');
-const main = join(repoRoot, 'src/cli/main.ts');
-
-async function atlas(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [tsx, main, 'score', ...args], { cwd: repoRoot, maxBuffer: 1 << 26 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+const atlas = (args: string[]): Promise<CliResult> => runAtlas(['score', ...args]);
 
 const dir = mkdtempSync(join(tmpdir(), 'atlas-score-'));
 const f = (name: string): string => join(dir, name);

@@ -3,7 +3,7 @@
  * DATABASE_URL is set; each test store on the server gets its own fresh database), and a small
  * fixture atlas written through the real write API.
  */
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,28 +18,45 @@ export const drivers: TestDriver[] = process.env.DATABASE_URL ? ['pglite', 'post
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
+/** Every file under `dir` (recursively) whose name ends with one of `exts`, sorted. */
+function filesUnder(dir: string, exts: string[]): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => exts.some((e) => f.endsWith(e)))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
 /**
- * A migrated, empty PGlite folder to copy: creating one runs initdb inside WebAssembly (5+ s on a
- * busy machine), copying one takes about a second. Shared by all test files through the temp
- * folder, keyed by the migrations so a schema change builds a new one.
+ * A migrated, empty PGlite folder to copy: creating one runs initdb inside WebAssembly and every
+ * migration (5 s on a quiet machine, 20 s on a busy one), copying one takes about a second. Built
+ * once (the suite's global setup builds it before any test file starts) and kept between runs in
+ * node_modules/.cache, keyed by what shapes it: the migrations, the database code that applies
+ * them and the PGlite version. A stale one is replaced, never reused.
  */
 export async function pgliteTemplate(): Promise<string> {
-  const migrations = join(repoRoot, 'migrations');
   const hash = createHash('sha256');
-  for (const f of readdirSync(migrations).filter((n) => n.endsWith('.sql')).sort()) {
-    hash.update(f).update(readFileSync(join(migrations, f)));
+  for (const f of [...filesUnder(join(repoRoot, 'migrations'), ['.sql', '.json']), ...filesUnder(join(repoRoot, 'src/db'), ['.ts'])]) {
+    hash.update(f.slice(repoRoot.length)).update(readFileSync(f));
   }
-  const template = join(tmpdir(), `atlas-test-template-${hash.digest('hex').slice(0, 16)}`);
+  hash.update(readFileSync(join(repoRoot, 'node_modules/@electric-sql/pglite/package.json')));
+  const cache = join(repoRoot, 'node_modules/.cache/neuron-atlas-test');
+  const name = `pglite-template-${hash.digest('hex').slice(0, 16)}`;
+  const template = join(cache, name);
   if (existsSync(join(template, 'PG_VERSION'))) return template;
-  const building = mkdtempSync(join(tmpdir(), 'atlas-test-template-build-'));
+  mkdirSync(cache, { recursive: true });
+  const building = mkdtempSync(join(cache, 'building-'));
   const store = await openStore({ dataDir: join(building, 'atlas') });
   await store.close();
   try {
     renameSync(join(building, 'atlas'), template);
   } catch {
-    // Another test file built it first.
+    // Another run built it first.
   }
   rmSync(building, { recursive: true, force: true });
+  // Templates of earlier schemas.
+  for (const old of readdirSync(cache).filter((n) => n.startsWith('pglite-template-') && n !== name)) {
+    rmSync(join(cache, old), { recursive: true, force: true });
+  }
   return template;
 }
 

@@ -1,20 +1,19 @@
-import { execFile } from 'node:child_process';
+// `atlas toyworld export` through the command line, in process.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateScene, renderScene } from '../../src/toyworld/index.js';
+import { atlas } from '../support/cli.js';
 
-const run = promisify(execFile);
-const cli = ['node_modules/tsx/dist/cli.mjs', 'src/cli/main.ts'];
 const out = mkdtempSync(join(tmpdir(), 'toy-export-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 describe('atlas toyworld export', () => {
   it('writes PNGs identical to renderScene plus annotations.json, with progress on stderr', async () => {
-    const { stderr } = await run('node', [...cli, 'toyworld', 'export', '--n', '12', '--seed', '7', '--size', '48', '--out', out]);
+    const { code, stderr } = await atlas(['toyworld', 'export', '--n', '12', '--seed', '7', '--size', '48', '--out', out]);
+    expect(code, stderr).toBe(0);
     expect(stderr).toMatch(/wrote 12 images and annotations\.json/);
     expect(stderr).toMatch(/toyworld export \|=+\| 12\/12 images/);
     const pngs = readdirSync(out).filter((f) => f.endsWith('.png')).sort();
@@ -40,7 +39,8 @@ describe('atlas toyworld export', () => {
   });
 
   it('rejects a bad --n with a clear error', async () => {
-    await expect(run('node', [...cli, 'toyworld', 'export', '--n', 'many', '--out', out])).rejects.toMatchObject({
+    await expect(atlas(['toyworld', 'export', '--n', 'many', '--out', out])).resolves.toMatchObject({
+      code: 1,
       stderr: expect.stringMatching(/--n must be an integer >= 1 \(got "many"\)/),
     });
   });

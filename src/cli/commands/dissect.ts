@@ -1,7 +1,7 @@
 /** `atlas dissect`: label every unit of the chosen layers with CLIP-Dissect and store the run. */
 import type { Command } from 'commander';
 import { openStore, type AtlasStore } from '../../db/index.js';
-import { dissect, type DissectResult } from '../../services/dissect.js';
+import { dissect, type DissectOptions, type DissectResult } from '../../services/dissect.js';
 import { jsonObject, positiveInt } from '../options.js';
 import { cliIo } from '../io.js';
 
@@ -39,6 +39,24 @@ function summary(result: DissectResult): string {
     .join(', ');
   lines.push(`  timings: ${t}`);
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Test hook for the resume tests, which kill the process half-way: with
+ * ATLAS_TEST_HALT_AFTER_IMAGES=N the first batch that brings the image pass to N images is
+ * committed to the checkpoint, a line saying how many images it holds goes to stderr, and the
+ * process stops itself (SIGSTOP) until the test kills it. The kill then lands at a known point.
+ */
+function haltForTests(value: string | undefined): Pick<DissectOptions, 'afterBatch'> {
+  const at = value ? Number(value) : 0;
+  if (!(at > 0)) return {};
+  return {
+    afterBatch: ({ done, commit }) => {
+      if (done < at) return;
+      process.stderr.write(`atlas: test halt with ${commit()} images in the checkpoint\n`);
+      process.kill(process.pid, 'SIGSTOP');
+    },
+  };
 }
 
 export function register(program: Command): void {
@@ -88,8 +106,7 @@ export function register(program: Command): void {
         ...(flags.version ? { version: flags.version } : {}),
         ...(workers ? { workers } : {}),
         ...(threads ? { threads } : {}),
-        // Test hook (resume tests kill the process between batches).
-        ...(process.env.ATLAS_TEST_BATCH_DELAY_MS ? { batchDelayMs: Number(process.env.ATLAS_TEST_BATCH_DELAY_MS) } : {}),
+        ...haltForTests(process.env.ATLAS_TEST_HALT_AFTER_IMAGES),
       };
       let store: AtlasStore | undefined;
       try {

@@ -25,8 +25,15 @@ export interface ImagePassInput {
   checkpointKey: string;
   quiet: boolean;
   log: (line: string) => void;
-  batchDelayMs: number;
+  afterBatch?: AfterBatchHook;
 }
+
+/**
+ * Called after each batch is appended to the checkpoint, before the next one. `done` counts the
+ * images appended so far; `commit()` makes them durable now (commits otherwise happen at most
+ * once a second). Tests use it to stop a run at a known point instead of timing a kill.
+ */
+export type AfterBatchHook = (batch: { done: number; total: number; commit: () => number }) => void | Promise<void>;
 
 export interface ImagePassResult {
   imageEmbeddings: Matrix | undefined;
@@ -83,7 +90,14 @@ export async function imagePass(input: ImagePassInput): Promise<ImagePassResult>
       checkpoint.append(n, rows);
       computed += n;
       bar.increment(n);
-      if (input.batchDelayMs > 0) await new Promise((r) => setTimeout(r, input.batchDelayMs));
+      await input.afterBatch?.({
+        done: start + computed,
+        total,
+        commit: () => {
+          checkpoint.commit();
+          return checkpoint.done;
+        },
+      });
     }
   } catch (error) {
     // Keep every finished batch for the next attempt.

@@ -6,7 +6,7 @@
 export { activationKeyOf } from './activation-keys.js';
 export { atlasCacheDir } from './cache-dir.js';
 export { Checkpoint } from './checkpoint.js';
-export { imagePass } from './image-pass.js';
+export { imagePass, type AfterBatchHook } from './image-pass.js';
 export { startProgress } from './progress.js';
 export { scoreLayer } from './scoring.js';
 export { encodeConcepts, type TextEmbeddingCache } from './text-pass.js';
