@@ -44,24 +44,24 @@ interface Generated {
 
 async function generate(store: AtlasStore): Promise<Generated> {
   const started = performance.now();
-  const modelId = await store.upsertTargetModel({ name: 'bench', version: '1', fileHash: 'bench', inputSpec: { size: 224 } });
+  const modelId = await store.models.upsert({ name: 'bench', version: '1', fileHash: 'bench', inputSpec: { size: 224 } });
   const layers: { name: string; units: number; kind: 'conv' }[] = [];
   for (let left = NEURONS, i = 0; left > 0; i++) {
     const units = Math.min(UNITS_PER_LAYER, left);
     layers.push({ name: `layer${i}`, units, kind: 'conv' });
     left -= units;
   }
-  await store.upsertLayers(modelId, layers);
-  const clipModelId = await store.upsertClipModel({ name: 'bench-clip', dim: 512 });
-  const probeSetId = await store.upsertProbeSet({
+  await store.models.upsertLayers(modelId, layers);
+  const clipModelId = await store.clipModels.upsert({ name: 'bench-clip', dim: 512 });
+  const probeSetId = await store.probeSets.upsert({
     name: 'bench-probe',
     recipe: { generator: 'bench' },
     contentHash: 'bench',
     images: Array.from({ length: IMAGES }, (_, i) => ({ ordinal: i, uri: `toy:7/${i}` })),
   });
   const words = Array.from({ length: CONCEPTS }, (_, i) => `concept-${i.toString(36)}-${['red', 'stripes', 'dog', 'wheel', 'sky'][i % 5]}`);
-  const { id: conceptSetId } = await store.upsertConceptSet({ name: 'bench-concepts', concepts: words });
-  const runId = await store.beginRun({
+  const { id: conceptSetId } = await store.conceptSets.upsert({ name: 'bench-concepts', concepts: words });
+  const runId = await store.runs.begin({
     modelId,
     clipModelId,
     probeSetId,
@@ -79,10 +79,10 @@ async function generate(store: AtlasStore): Promise<Generated> {
         Array.from({ length: TOP }, (_, r) => ({ ordinal: Math.floor(random() * IMAGES), activation: 10 - r })),
       ),
     };
-    await store.writeLayerResult(runId, result);
+    await store.runs.writeLayer(runId, result);
     process.stderr.write('.');
   }
-  await store.completeRun(runId, { total: 0 });
+  await store.runs.complete(runId, { total: 0 });
   process.stderr.write('\n');
   return { layers, seconds: (performance.now() - started) / 1000 };
 }

@@ -69,33 +69,33 @@ const concepts = Array.from({ length: C }, (_, i) => `bench concept ${i}`);
 const dataDir = join(here, 'out', `rescore-atlas-${N}-${K}-${C}-${D}`);
 const store = await openStore(process.env.DATABASE_URL ? {} : { dataDir });
 const buildStart = performance.now();
-let modelId = await store.findTargetModel('bench-rescore', `${N}-${K}-${C}-${D}`);
+let modelId = await store.models.idOf('bench-rescore', `${N}-${K}-${C}-${D}`);
 const reused = modelId !== undefined;
 if (modelId === undefined) modelId = await buildAtlas();
-const layerId = (await store.getLayers(modelId))[0]!.id;
+const layerId = (await store.models.layers(modelId))[0]!.id;
 log(`atlas ${reused ? 'reused' : 'built'} in ${((performance.now() - buildStart) / 1000).toFixed(1)} s (${store.driver}): ${N} images x ${D}-d, ${K} neurons, ${C} cached concepts`);
 
 async function buildAtlas(): Promise<number> {
-  const id = await store.upsertTargetModel({ name: 'bench-rescore', version: `${N}-${K}-${C}-${D}`, fileHash: 'h', inputSpec: {} });
-  await store.upsertLayers(id, [{ name: 'layer4', kind: 'conv', units: K }]);
-  const clipModelId = await store.upsertClipModel({ name: `bench-clip-${D}`, dim: D });
-  const probeSetId = await store.upsertProbeSet({
+  const id = await store.models.upsert({ name: 'bench-rescore', version: `${N}-${K}-${C}-${D}`, fileHash: 'h', inputSpec: {} });
+  await store.models.upsertLayers(id, [{ name: 'layer4', kind: 'conv', units: K }]);
+  const clipModelId = await store.clipModels.upsert({ name: `bench-clip-${D}`, dim: D });
+  const probeSetId = await store.probeSets.upsert({
     name: 'bench-probe',
     recipe: {},
     contentHash: `bench-${N}-${D}`,
     images: Array.from({ length: N }, (_, i) => ({ ordinal: i, uri: `img/${i}` })),
   });
-  await store.putImageEmbeddings(probeSetId, clipModelId, images);
-  await store.putActivations(id, 'layer4', probeSetId, acts);
-  await store.putConceptEmbeddings(clipModelId, concepts, texts);
-  const { id: conceptSetId } = await store.upsertConceptSet({ name: 'bench-old', concepts: concepts.slice(0, 10) });
-  const runId = await store.beginRun({ modelId: id, clipModelId, probeSetId, conceptSetId, parameters: { method: 'clip-dissect' } });
-  await store.writeLayerResult(runId, {
+  await store.embeddings.putImages(probeSetId, clipModelId, images);
+  await store.embeddings.putActivations(id, 'layer4', probeSetId, acts);
+  await store.embeddings.putConcepts(clipModelId, concepts, texts);
+  const { id: conceptSetId } = await store.conceptSets.upsert({ name: 'bench-old', concepts: concepts.slice(0, 10) });
+  const runId = await store.runs.begin({ modelId: id, clipModelId, probeSetId, conceptSetId, parameters: { method: 'clip-dissect' } });
+  await store.runs.writeLayer(runId, {
     layer: { name: 'layer4', kind: 'conv', units: K },
     labels: Array.from({ length: K }, (_, u) => [{ concept: u % 10, score: 0 }]),
     topImages: Array.from({ length: K }, () => []),
   });
-  await store.completeRun(runId);
+  await store.runs.complete(runId);
   return id;
 }
 

@@ -122,33 +122,33 @@ const randomQueries = unitVectors(QUERIES, DIM, 77);
 
 async function build(store: AtlasStore): Promise<number> {
   const started = performance.now();
-  const modelId = await store.upsertTargetModel({ name: 'bench-search', version: tag, fileHash: 'bench', inputSpec: {} });
+  const modelId = await store.models.upsert({ name: 'bench-search', version: tag, fileHash: 'bench', inputSpec: {} });
   const layers = Array.from({ length: Math.ceil(NEURONS / UNITS_PER_LAYER) }, (_, i) => ({
     name: `layer${i}`,
     kind: 'conv' as const,
     units: Math.min(UNITS_PER_LAYER, NEURONS - i * UNITS_PER_LAYER),
   }));
-  await store.upsertLayers(modelId, layers);
-  const clipModelId = await store.upsertClipModel({ name: `bench-search-clip-${DIM}`, dim: DIM });
+  await store.models.upsertLayers(modelId, layers);
+  const clipModelId = await store.clipModels.upsert({ name: `bench-search-clip-${DIM}`, dim: DIM });
   const words = Array.from({ length: CONCEPTS }, (_, i) => `word ${i}`);
-  const { id: conceptSetId } = await store.upsertConceptSet({ name: 'bench-words', concepts: words });
+  const { id: conceptSetId } = await store.conceptSets.upsert({ name: 'bench-words', concepts: words });
   const emb = wordVectors;
   for (let i = 0; i < CONCEPTS; i += 2000) {
     const rows = Math.min(2000, CONCEPTS - i);
-    await store.putConceptEmbeddings(clipModelId, words.slice(i, i + rows), { rows, cols: DIM, data: emb.subarray(i * DIM, (i + rows) * DIM) });
+    await store.embeddings.putConcepts(clipModelId, words.slice(i, i + rows), { rows, cols: DIM, data: emb.subarray(i * DIM, (i + rows) * DIM) });
     process.stderr.write('c');
   }
-  const runId = await store.beginRun({ modelId, clipModelId, conceptSetId, parameters: { method: 'clip-dissect' } });
+  const runId = await store.runs.begin({ modelId, clipModelId, conceptSetId, parameters: { method: 'clip-dissect' } });
   const r = rng(5);
   for (const layer of layers) {
-    await store.writeLayerResult(runId, {
+    await store.runs.writeLayer(runId, {
       layer,
       labels: Array.from({ length: layer.units }, () => [{ concept: Math.floor(r() * CONCEPTS), score: r() }]),
       topImages: Array.from({ length: layer.units }, () => []),
     });
     process.stderr.write('.');
   }
-  await store.completeRun(runId);
+  await store.runs.complete(runId);
   // Query embeddings as a repeated query finds them: cached in the database.
   for (let i = 0; i < QUERIES; i++) {
     await store.embeddings.putQueryEmbedding(clipModelId, queryTexts[i]!, queryVectors.subarray(i * DIM, (i + 1) * DIM));
@@ -160,8 +160,8 @@ async function build(store: AtlasStore): Promise<number> {
 
 const store = await openStore(openOpts);
 let clipModelId: number;
-const existing = await store.models.clipByName(`bench-search-clip-${DIM}`);
-const built = await store.findTargetModel('bench-search', tag);
+const existing = await store.clipModels.byName(`bench-search-clip-${DIM}`);
+const built = await store.models.idOf('bench-search', tag);
 if (built !== undefined && existing) {
   clipModelId = existing.id;
   log(`reusing the bench atlas (${driver})`);

@@ -1,7 +1,25 @@
-/** The atlas data-access layer: open a store, write through AtlasStore, read through store.reader. */
+/** The atlas data-access layer: open a store, then read and write through its repositories. */
 export { openStore, AtlasStore } from './atlas-store.js';
-export type { StoreOptions, LayerRow, BeginRunInput, ResumableRun, CleanupOptions } from './atlas-store.js';
-export { AtlasReader } from './atlas-reader.js';
+export type { StoreOptions } from './atlas-store.js';
+export type { ModelRow, LayerInfo } from './repositories/models.js';
+export type { ClipModelRow } from './repositories/clip-models.js';
+export type { ProbeSetRow } from './repositories/probe-sets.js';
+export type { ConceptSetRow } from './repositories/concept-sets.js';
+export { RunNotFoundError, RunStillRunningError, ImportConflictError } from './repositories/runs.js';
+export type {
+  BaseRun,
+  BeginRunInput,
+  CleanupOptions,
+  ImportedRun,
+  ImportOutcome,
+  ImportTarget,
+  ResumableRun,
+  RunFilter,
+  RunLayer,
+  RunRow,
+} from './repositories/runs.js';
+export type { LabelRow, NeuronListItem, NeuronPage, TopImageRow, UnitLabel } from './repositories/labels.js';
+export type { ImageHit, NeuronHit, NeuronSearchFilter, NeuronSearchResult, RefreshHooks } from './repositories/search.js';
 export { AtlasLockedError } from './lock.js';
 export { resolveTarget } from './connection.js';
 export type { DriverName, OpenOptions } from './connection.js';

@@ -8,7 +8,7 @@
  * 64-d one, ViT-B/16 at 512-d, ...). Instead of one table per dimension (dynamic DDL in every
  * query path) the embedding columns are declared as dimensionless `vector`, and each CLIP model
  * gets its own *partial expression* HNSW index on the tables searched by nearness (image
- * embeddings, created when the model is registered: `upsertClipModel` -> `ensureEmbeddingIndexes`;
+ * embeddings, created when the model is registered: `clipModels.upsert` -> `ensureEmbeddingIndexes`;
  * label_search, created by the search refresh); concept embeddings are only looked up by key and
  * have none. For example:
  *

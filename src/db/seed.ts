@@ -60,7 +60,7 @@ export async function exportSeed(store: AtlasStore, path: string): Promise<SeedS
     .orderBy(asc(t.dissectionRuns.id));
 
   for (const m of await db.select().from(t.targetModels).orderBy(asc(t.targetModels.id))) {
-    const layers = await store.getLayers(m.id);
+    const layers = await store.models.layers(m.id);
     await write({
       type: 'model',
       key: `m${m.id}`,
@@ -87,7 +87,7 @@ export async function exportSeed(store: AtlasStore, path: string): Promise<SeedS
   }
   const conceptPositions = new Map<number, Map<number, number>>();
   for (const id of used('conceptSetId')) {
-    const set = await store.getConceptSet(id);
+    const set = await store.conceptSets.get(id);
     if (!set) continue;
     const positions = new Map<number, number>();
     set.conceptIds.forEach((cid, i) => {
@@ -184,23 +184,23 @@ export async function importSeed(store: AtlasStore, path: string): Promise<SeedS
         }
         break;
       case 'model': {
-        const id = await store.upsertTargetModel(line.record as never);
-        await store.upsertLayers(id, line.layers as LayerRecord[]);
+        const id = await store.models.upsert(line.record as never);
+        await store.models.upsertLayers(id, line.layers as LayerRecord[]);
         ids.set(String(line.key), id);
         summary.models++;
         break;
       }
       case 'clipModel':
-        ids.set(String(line.key), await store.upsertClipModel(line.record as never));
+        ids.set(String(line.key), await store.clipModels.upsert(line.record as never));
         break;
       case 'probeSet':
-        ids.set(String(line.key), await store.upsertProbeSet(line.record as never));
+        ids.set(String(line.key), await store.probeSets.upsert(line.record as never));
         break;
       case 'conceptSet':
-        ids.set(String(line.key), (await store.upsertConceptSet(line.record as never)).id);
+        ids.set(String(line.key), (await store.conceptSets.upsert(line.record as never)).id);
         break;
       case 'run': {
-        const runId = await store.beginRun({
+        const runId = await store.runs.begin({
           modelId: ref(line.model, lineNo),
           clipModelId: optRef(line.clipModel, lineNo),
           probeSetId: optRef(line.probeSet, lineNo),
@@ -216,7 +216,7 @@ export async function importSeed(store: AtlasStore, path: string): Promise<SeedS
         break;
       }
       case 'layerResult':
-        await store.writeLayerResult(ref(line.run, lineNo), line.result as LayerResult);
+        await store.runs.writeLayer(ref(line.run, lineNo), line.result as LayerResult);
         summary.layerResults++;
         break;
       case 'runComplete': {
@@ -226,7 +226,7 @@ export async function importSeed(store: AtlasStore, path: string): Promise<SeedS
         const clock = times?.startedAt
           ? { startedAt: new Date(times.startedAt), finishedAt: times.finishedAt ? new Date(times.finishedAt) : new Date() }
           : undefined;
-        await store.completeRun(runId, times?.timings ?? {}, clock);
+        await store.runs.complete(runId, times?.timings ?? {}, clock);
         summary.runs++;
         break;
       }
@@ -263,9 +263,9 @@ export async function loadSeedIfEmpty(
   path: string = process.env.ATLAS_SEED ?? defaultSeedPath,
 ): Promise<SeedOutcome> {
   const interrupted = (await seedState(store)) === 'importing';
-  if (!interrupted && !(await store.reader.isEmpty())) return { loaded: false, reason: 'not-empty', path };
+  if (!interrupted && !(await store.models.isEmpty())) return { loaded: false, reason: 'not-empty', path };
   if (!existsSync(path)) return { loaded: false, reason: 'no-seed', path };
-  if (interrupted) await store.cleanupIncompleteRuns();
+  if (interrupted) await store.runs.cleanupIncomplete();
   await setSeedState(store, 'importing', path);
   const summary = await importSeed(store, path);
   await setSeedState(store, 'loaded', path);

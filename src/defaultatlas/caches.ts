@@ -55,14 +55,14 @@ async function defaultAtlasInputs(store: AtlasStore) {
 /** Writes the CLIP text and image embeddings of the default atlas's runs to `path`. */
 export async function exportCaches(store: AtlasStore, path = defaultCachesPath): Promise<{ bytes: number; concepts: number; images: number }> {
   const inputs = await defaultAtlasInputs(store);
-  const clip = await store.getClipModel(inputs.clipModelId);
+  const clip = await store.clipModels.get(inputs.clipModelId);
   const probeSet = await store.probeSets.get(inputs.probeSetId);
   const probe = probeSet ? { name: probeSet.name, contentHash: probeSet.contentHash } : undefined;
-  const set = await store.getConceptSet(inputs.conceptSetId);
+  const set = await store.conceptSets.get(inputs.conceptSetId);
   if (!clip || !probe || !set) throw new Error('default atlas caches: the runs refer to a missing CLIP model, probe set or concept set');
-  const images = await store.getImageEmbeddings(inputs.probeSetId, clip.id);
+  const images = await store.embeddings.images(inputs.probeSetId, clip.id);
   if (!images) throw new Error(`default atlas caches: the atlas has no image embeddings of probe set ${probe.name}`);
-  const found = await store.getConceptEmbeddings(clip.id, set.concepts);
+  const found = await store.embeddings.concepts(clip.id, set.concepts);
   const missing = set.concepts.filter((c) => !found.has(c));
   if (missing.length > 0) throw new Error(`default atlas caches: ${missing.length} concepts have no text embedding (e.g. ${JSON.stringify(missing[0])})`);
   const conceptData = new Float32Array(set.concepts.length * clip.dim);
@@ -143,20 +143,20 @@ export async function restoreCaches(store: AtlasStore, opts: RestoreOptions = {}
   if (!existsSync(path)) return { restored: false, reason: 'no-file' };
   const began = performance.now();
   const { header, matrices } = readCaches(path);
-  const clip = await store.models.clipByName(header.clipModel.name);
-  const probeSetId = await store.findProbeSet(header.probeSet.name, header.probeSet.contentHash);
+  const clip = await store.clipModels.byName(header.clipModel.name);
+  const probeSetId = await store.probeSets.find(header.probeSet.name, header.probeSet.contentHash);
   if (!clip || probeSetId === undefined) return { restored: false, reason: 'not-default-atlas' };
   const clipId = clip.id;
 
   log(`default atlas: restoring ${header.concepts.length} concept and ${matrices.get('images')!.rows} image embeddings`);
-  // The store writes a large batch into a fresh index in one build (see putImageEmbeddings).
-  await store.putConceptEmbeddings(clipId, header.concepts, matrices.get('concepts')!);
-  await store.putImageEmbeddings(probeSetId, clipId, matrices.get('images')!);
+  // The store writes a large batch into a fresh index in one build (see embeddings.putImages).
+  await store.embeddings.putConcepts(clipId, header.concepts, matrices.get('concepts')!);
+  await store.embeddings.putImages(probeSetId, clipId, matrices.get('images')!);
   // Registering the CLIP model again creates any of its indexes that are missing (e.g. dropped
   // by a restore of an earlier version that was killed before it could recreate them).
-  const registered = await store.models.clip(clipId);
+  const registered = await store.clipModels.get(clipId);
   if (registered) {
-    await store.upsertClipModel({ name: registered.name, dim: registered.dim, ...(registered.source ? { source: registered.source } : {}) });
+    await store.clipModels.upsert({ name: registered.name, dim: registered.dim, ...(registered.source ? { source: registered.source } : {}) });
   }
   const layers = await recomputeActivations(store, clipId, probeSetId, opts);
   await store.meta.set(META_KEY, { status: 'restored', path });
@@ -202,7 +202,7 @@ async function recomputeActivations(store: AtlasStore, clipId: number, probeSetI
       // Same key as `atlas dissect` stores, so a later dissect of these layers reuses them.
       const key = activationKeyOf(target.fileHash, spec, pool);
       for (const a of acts) {
-        await store.putActivations(run.modelId, a.name, probeSetId, a.m, key);
+        await store.embeddings.putActivations(run.modelId, a.name, probeSetId, a.m, key);
         done++;
       }
     } finally {

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Matrix } from '../core/types.js';
 import type { AtlasStore } from '../db/index.js';
-import type { RunRow } from '../db/atlas-reader.js';
+import type { RunRow } from '../db/index.js';
 import type { RunLayer } from '../db/repositories/runs.js';
 import { ClipModel } from '../compute/clip/index.js';
 import { dissect } from '../services/dissect.js';
@@ -92,10 +92,10 @@ async function labelsOf(store: AtlasStore, runId: number, layerId: number): Prom
 
 /** CLIP text embeddings (unit length) of `texts`: cached in the atlas, else encoded and cached. */
 async function textEmbeddings(store: AtlasStore, clipModelId: number, texts: string[]): Promise<Map<string, Float32Array>> {
-  const found = await store.getConceptEmbeddings(clipModelId, texts);
+  const found = await store.embeddings.concepts(clipModelId, texts);
   const missing = [...new Set(texts.filter((t) => !found.has(t)))];
   if (missing.length > 0) {
-    const clipRow = await store.models.clip(clipModelId);
+    const clipRow = await store.clipModels.get(clipModelId);
     const source = resolveSource(clipRow?.source);
     if (!clipRow || !source || !existsSync(source)) {
       throw new EvalInputError(
@@ -105,7 +105,7 @@ async function textEmbeddings(store: AtlasStore, clipModelId: number, texts: str
     const clip = await ClipModel.load(source);
     try {
       const m = await clip.encodeTexts(missing);
-      await store.putConceptEmbeddings(clipModelId, missing, m);
+      await store.embeddings.putConcepts(clipModelId, missing, m);
       missing.forEach((t, i) => found.set(t, m.data.slice(i * m.cols, (i + 1) * m.cols)));
     } finally {
       await clip.release();
@@ -154,8 +154,8 @@ async function classNameLabels(
   const fn = assertSimilarityName(run.similarity ?? 'soft_wpmi');
   const params = (run.params ?? {}) as Record<string, unknown>;
   const clipModelId = run.clipModelId!;
-  const images = run.probeSetId === null ? undefined : await store.getImageEmbeddings(run.probeSetId, clipModelId);
-  const acts = run.probeSetId === null ? undefined : await store.getActivations(run.modelId, finalLayer.name, run.probeSetId, run.activationKey);
+  const images = run.probeSetId === null ? undefined : await store.embeddings.images(run.probeSetId, clipModelId);
+  const acts = run.probeSetId === null ? undefined : await store.embeddings.activations(run.modelId, finalLayer.name, run.probeSetId, run.activationKey);
   if (images && acts) {
     const text = await textEmbeddings(store, clipModelId, classes);
     const concepts = factoredConcepts(images, matrixOf(classes.map((c) => text.get(c)!)), { normalise: true });
@@ -164,7 +164,7 @@ async function classNameLabels(
   }
   // No stored activations or image embeddings (an imported atlas): run the pipeline again.
   const probe = await toyProbeSpec(store, run.probeSetId);
-  const clip = await store.models.clip(clipModelId);
+  const clip = await store.clipModels.get(clipModelId);
   const clipSource = resolveSource(clip?.source);
   if (!probe || !model.source || !existsSync(model.source) || !clipSource) {
     throw new EvalInputError(
@@ -204,7 +204,7 @@ async function netdissectRunFor(store: AtlasStore, layerId: number, probeSetId: 
 
 /** Evaluates one complete clip-dissect run of a toy model. */
 export async function evaluateRun(store: AtlasStore, runId: number, opts: EvalOptions = {}): Promise<EvalResult> {
-  const run = await store.reader.completeRun(runId);
+  const run = await store.runs.findComplete(runId);
   if (!run) throw new EvalInputError(`run ${runId} is not a complete run in the atlas; complete runs: ${await describeRuns(store)}`);
   if (run.method !== 'clip-dissect' || run.clipModelId === null) {
     throw new EvalInputError(`run ${runId} is a ${run.method} run; atlas eval scores clip-dissect runs (complete runs: ${await describeRuns(store)})`);
@@ -235,7 +235,7 @@ export async function evaluateRun(store: AtlasStore, runId: number, opts: EvalOp
     );
   }
   const probe = run.probeSetId === null ? undefined : await store.probeSets.get(run.probeSetId);
-  const conceptSet = run.conceptSetId === null ? undefined : await store.getConceptSet(run.conceptSetId);
+  const conceptSet = run.conceptSetId === null ? undefined : await store.conceptSets.get(run.conceptSetId);
 
   // ---------------------------------------------------------------- final layer
   const finalLabels = await labelsOf(store, runId, finalLayer.id);

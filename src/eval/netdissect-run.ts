@@ -177,18 +177,18 @@ export async function runNetDissect(store: AtlasStore, opts: NetDissectOptions):
 
     // ---------------------------------------------------------------- register in the store
     t0 = performance.now();
-    const modelId = await store.upsertTargetModel({
+    const modelId = await store.models.upsert({
       name: opts.name ?? basename(modelPath).replace(/\.onnx$/i, ''),
       version: opts.version ?? target.fileHash.slice(0, 12),
       fileHash: target.fileHash,
       inputSpec: { input: target.input.name, size: [target.input.channels, target.input.height, target.input.width], preprocess: spec },
       source: modelPath,
     });
-    const probeSetId = await store.upsertProbeSet(probeSetRecord(probes));
+    const probeSetId = await store.probeSets.upsert(probeSetRecord(probes));
     const concepts = [...TOY_VOCABULARY];
-    const { id: conceptSetId } = await store.upsertConceptSet({ name: TOY_CONCEPT_SET_NAME, concepts });
+    const { id: conceptSetId } = await store.conceptSets.upsert({ name: TOY_CONCEPT_SET_NAME, concepts });
     const conceptIndex = new Map(concepts.map((c, i) => [c, i]));
-    const runId = await store.beginRun({
+    const runId = await store.runs.begin({
       modelId,
       probeSetId,
       conceptSetId,
@@ -217,7 +217,7 @@ export async function runNetDissect(store: AtlasStore, opts: NetDissectOptions):
           return row.sort((a, b) => b.score - a.score || a.concept - b.concept).slice(0, topN);
         });
         const layer = { name: m.layer.name, kind: m.layer.kind, units: m.k };
-        await store.writeLayerResult(runId, { layer, labels, topImages: topImagesPerUnit(maxPooled(m, count), opts.topImages ?? 10) });
+        await store.runs.writeLayer(runId, { layer, labels, topImages: topImagesPerUnit(maxPooled(m, count), opts.topImages ?? 10) });
         clock('store', t0);
         const ious = result.units.map((u) => u.iou);
         summaries.push({
@@ -228,9 +228,9 @@ export async function runNetDissect(store: AtlasStore, opts: NetDissectOptions):
         layerBar.increment();
       }
       layerBar.stop();
-      await store.completeRun(runId, timings);
+      await store.runs.complete(runId, timings);
     } catch (error) {
-      await store.failRun(runId, (error as Error).message, timings).catch(() => undefined);
+      await store.runs.fail(runId, (error as Error).message, timings).catch(() => undefined);
       throw error;
     }
     log(`netdissect run ${runId} complete: ${summaries.map((s) => `${s.name} ${(s.interpretable * 100).toFixed(0)}% units IoU>0.04`).join(', ')}`);

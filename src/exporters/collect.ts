@@ -2,7 +2,7 @@
  * What `atlas export` writes: a model's labels as the API shows them (per layer, the latest
  * complete clip-dissect run, else the latest complete run; or runs of one method; or one run).
  */
-import type { AtlasReader, LayerInfo, RunRow } from '../db/atlas-reader.js';
+import type { AtlasStore, LayerInfo, RunRow } from '../db/index.js';
 
 /** A selection that names something the atlas lacks, or a format that cannot hold the result. */
 export class ExportInputError extends Error {}
@@ -50,20 +50,20 @@ export interface ExportSelection {
 }
 
 /** Reads the labels `sel` names; every name that matches nothing gets an error naming what exists. */
-export async function collectExport(reader: AtlasReader, sel: ExportSelection): Promise<ExportedAtlas> {
+export async function collectExport(store: AtlasStore, sel: ExportSelection): Promise<ExportedAtlas> {
   let fixedRun: RunRow | undefined;
   if (sel.run !== undefined) {
-    fixedRun = await reader.completeRun(sel.run);
+    fixedRun = await store.runs.findComplete(sel.run);
     if (!fixedRun) throw new ExportInputError(`run ${sel.run} does not exist or is not complete (atlas db runs lists the runs)`);
   }
   const model = sel.model
-    ? await reader.findModel(sel.model, sel.version)
+    ? await store.models.find(sel.model, sel.version)
     : fixedRun
-      ? (await reader.modelsByIds([fixedRun.modelId]))[0]
+      ? (await store.models.byIds([fixedRun.modelId]))[0]
       : undefined;
   if (!model) {
     if (!sel.model) throw new ExportInputError('export needs --model NAME (or --run ID)');
-    const known = (await reader.listModels()).map((m) => `${m.name}@${m.version}`);
+    const known = (await store.models.list()).map((m) => `${m.name}@${m.version}`);
     const what = sel.version ? `${sel.model}@${sel.version}` : sel.model;
     throw new ExportInputError(`model ${what} is not in the atlas; it holds ${known.length ? known.join(', ') : 'no models'}`);
   }
@@ -74,7 +74,7 @@ export async function collectExport(reader: AtlasReader, sel: ExportSelection): 
     throw new ExportInputError(`run ${fixedRun.id} is a ${fixedRun.method} run, not ${sel.method}`);
   }
 
-  const all = await reader.layersByModelIds([model.id]);
+  const all = await store.models.layersByModelIds([model.id]);
   let chosen: LayerInfo[] = all;
   if (sel.layers) {
     chosen = sel.layers.map((name) => {
@@ -87,8 +87,8 @@ export async function collectExport(reader: AtlasReader, sel: ExportSelection): 
   const layers: ExportedLayer[] = [];
   for (const layer of chosen) {
     const run = fixedRun
-      ? (await reader.runCoversLayer(fixedRun.id, layer.id)) ? fixedRun : undefined
-      : await reader.defaultRunForLayer(layer.id, sel.method);
+      ? (await store.runs.coversLayer(fixedRun.id, layer.id)) ? fixedRun : undefined
+      : await store.runs.defaultForLayer(layer.id, sel.method);
     if (!run) {
       // Named layers must have labels; unnamed ones without any are simply left out.
       if (sel.layers) {
@@ -99,13 +99,13 @@ export async function collectExport(reader: AtlasReader, sel: ExportSelection): 
     }
     const scored = run.params.scores !== false;
     const neurons = new Map<number, ExportedLabel[]>();
-    for (const row of await reader.layerLabels(run.id, layer.id, sel.topN)) {
+    for (const row of await store.labels.ofLayer(run.id, layer.id, sel.topN)) {
       let labels = neurons.get(row.unit);
       if (!labels) neurons.set(row.unit, (labels = []));
       labels.push({ label: row.text, score: scored ? row.score : null });
     }
     const images = new Map<number, ExportedImage[]>();
-    for (const row of sel.topImages ? await reader.layerTopImages(run.id, layer.id, sel.topImages) : []) {
+    for (const row of sel.topImages ? await store.labels.topImagesOfLayer(run.id, layer.id, sel.topImages) : []) {
       let list = images.get(row.unit);
       if (!list) images.set(row.unit, (list = []));
       list.push({ ordinal: row.ordinal, uri: row.uri, activation: row.activation });

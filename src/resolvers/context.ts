@@ -1,7 +1,6 @@
-/** Per-request context: the reader and DataLoaders that batch lookups (no N+1 over a page of neurons). */
+/** Per-request context: the store and DataLoaders that batch lookups (no N+1 over a page of neurons). */
 import DataLoader from 'dataloader';
-import type { AtlasStore } from '../db/atlas-store.js';
-import type { AtlasReader, ClipModelRow, ConceptSetRow, LabelRow, LayerInfo, ModelRow, ProbeSetRow, RunRow, TopImageRow } from '../db/atlas-reader.js';
+import type { AtlasStore, ClipModelRow, ConceptSetRow, LabelRow, LayerInfo, ModelRow, ProbeSetRow, RunRow, TopImageRow } from '../db/index.js';
 
 /** Labels and top images are loaded up to this rank in one batch; `first` slices them. */
 export const MAX_RANK = 100;
@@ -12,10 +11,10 @@ export interface RunNeuronKey {
 }
 
 export interface AtlasContext {
-  reader: AtlasReader;
+  /** The atlas: reads, and the writes of the query features. */
+  store: AtlasStore;
   loaders: ReturnType<typeof createLoaders>;
-  /** The store (writes, text encoders) and the request's Authorization header, for the query features. */
-  store?: AtlasStore;
+  /** The request's Authorization header, for the query features that write. */
   authorization?: string;
 }
 
@@ -50,29 +49,29 @@ function groupedBy<K, T>(
 
 const rnKey = (k: RunNeuronKey): string => `${k.runId}:${k.neuronId}`;
 
-export function createLoaders(reader: AtlasReader) {
+export function createLoaders(store: AtlasStore) {
   return {
-    model: byId<ModelRow>((ids) => reader.modelsByIds(ids)),
-    layer: byId<LayerInfo>((ids) => reader.layersByIds(ids)),
-    run: byId<RunRow>((ids) => reader.runsByIds(ids)),
-    clipModel: byId<ClipModelRow>((ids) => reader.clipModelsByIds(ids)),
-    probeSet: byId<ProbeSetRow>((ids) => reader.probeSetsByIds(ids)),
-    conceptSet: byId<ConceptSetRow>((ids) => reader.conceptSetsByIds(ids)),
+    model: byId<ModelRow>((ids) => store.models.byIds(ids)),
+    layer: byId<LayerInfo>((ids) => store.models.layersByIds(ids)),
+    run: byId<RunRow>((ids) => store.runs.byIds(ids)),
+    clipModel: byId<ClipModelRow>((ids) => store.clipModels.byIds(ids)),
+    probeSet: byId<ProbeSetRow>((ids) => store.probeSets.byIds(ids)),
+    conceptSet: byId<ConceptSetRow>((ids) => store.conceptSets.byIds(ids)),
     layersOfModel: groupedBy<number, LayerInfo>(
-      (ids) => reader.layersByModelIds(ids),
+      (ids) => store.models.layersByModelIds(ids),
       (r) => String(r.modelId),
       String,
     ),
     runLayerNames: groupedBy<number, { runId: number; name: string }>(
-      (ids) => reader.runLayerNames(ids),
+      (ids) => store.runs.layerNames(ids),
       (r) => String(r.runId),
       String,
     ),
-    labels: groupedBy<RunNeuronKey, LabelRow>((keys) => reader.labelsFor(keys, MAX_RANK), rnKey, rnKey),
-    topImages: groupedBy<RunNeuronKey, TopImageRow>((keys) => reader.topImagesFor(keys, MAX_RANK), rnKey, rnKey),
+    labels: groupedBy<RunNeuronKey, LabelRow>((keys) => store.labels.labelsFor(keys, MAX_RANK), rnKey, rnKey),
+    topImages: groupedBy<RunNeuronKey, TopImageRow>((keys) => store.labels.topImagesFor(keys, MAX_RANK), rnKey, rnKey),
   };
 }
 
-export function createContext(reader: AtlasReader, extra: { store?: AtlasStore; authorization?: string } = {}): AtlasContext {
-  return { reader, loaders: createLoaders(reader), ...extra };
+export function createContext(store: AtlasStore, extra: { authorization?: string } = {}): AtlasContext {
+  return { store, loaders: createLoaders(store), ...extra };
 }

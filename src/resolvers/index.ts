@@ -12,7 +12,7 @@ import {
   requireModelLayer,
   selectRun,
 } from './lookup.js';
-import type { LabelRow } from '../db/atlas-reader.js';
+import type { LabelRow } from '../db/index.js';
 import type { AtlasContext } from './context.js';
 import type { NeuronParent } from './parents.js';
 import { mergeResolvers, queryResolvers } from './queries/index.js';
@@ -30,7 +30,7 @@ export const resolvers: Resolvers = {
   RunStatus: { RUNNING: 'running', COMPLETE: 'complete', FAILED: 'failed' },
 
   Query: {
-    models: (_p, _a, ctx) => ctx.reader.listModels(),
+    models: (_p, _a, ctx) => ctx.store.models.list(),
 
     model: (_p, args, ctx) => requireModel(ctx, args.name, args.version),
 
@@ -45,14 +45,14 @@ export const resolvers: Resolvers = {
       const run = await selectRun(ctx, model, layer, args.run, args.method, defaultRun);
       const filter = { layerId: layer.id, runId: run?.id ?? null, labelContains: args.labelContains };
       // A label filter without any run matches nothing; listing without one shows unlabelled neurons.
-      const page = await ctx.reader.listNeurons({ ...filter, first, afterUnit });
+      const page = await ctx.store.labels.neuronPage({ ...filter, first, afterUnit });
       const items: NeuronParent[] = page.items.map((n) => ({ ...n, layer, model, run }));
       return {
         items,
         hasNextPage: page.hasNextPage,
         hasPreviousPage: afterUnit !== undefined,
         run,
-        totalCount: () => ctx.reader.countNeurons(filter),
+        totalCount: () => ctx.store.labels.countNeurons(filter),
       };
     },
 
@@ -76,7 +76,7 @@ export const resolvers: Resolvers = {
       let modelId: number | undefined;
       if (args.model) modelId = (await requireModel(ctx, args.model, args.version)).id;
       else if (args.version) throw badInput('`version` needs `model`', 'version');
-      return ctx.reader.listRuns({ modelId, method: args.method ?? undefined, status: args.status ?? 'complete', first });
+      return ctx.store.runs.list({ modelId, method: args.method ?? undefined, status: args.status ?? 'complete', first });
     },
 
     dissection: async (_p, args, ctx) => {
@@ -95,7 +95,7 @@ export const resolvers: Resolvers = {
       if (!layer) throw notFound(`layer ${args.name} is not in model ${m.name}@${m.version}`);
       return layer;
     },
-    dissections: (m, _a, ctx) => ctx.reader.listRuns({ modelId: m.id, first: MAX_PAGE_SIZE }),
+    dissections: (m, _a, ctx) => ctx.store.runs.list({ modelId: m.id, first: MAX_PAGE_SIZE }),
   },
 
   NeuronConnection: {

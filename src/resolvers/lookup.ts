@@ -1,5 +1,5 @@
 /** Shared argument handling: page sizes, cursors, and model/layer/run resolution with clear errors. */
-import type { LayerInfo, ModelRow, RunRow } from '../db/atlas-reader.js';
+import type { LayerInfo, ModelRow, RunRow } from '../db/index.js';
 import type { AtlasContext } from './context.js';
 import { badInput, notFound } from './errors.js';
 
@@ -27,15 +27,15 @@ export function decodeCursor(cursor: string): number {
 }
 
 export async function requireModel(ctx: AtlasContext, name: string, version?: string | null): Promise<ModelRow> {
-  const model = await ctx.reader.findModel(name, version);
+  const model = await ctx.store.models.find(name, version);
   if (model) return model;
-  const known = (await ctx.reader.listModels()).map((m) => `${m.name}@${m.version}`);
+  const known = (await ctx.store.models.list()).map((m) => `${m.name}@${m.version}`);
   const what = version ? `model ${name} version ${version}` : `model ${name}`;
   throw notFound(`${what} is not in the atlas; known models: ${known.join(', ') || '(none)'}`);
 }
 
 export async function requireLayer(ctx: AtlasContext, model: ModelRow, name: string): Promise<LayerInfo> {
-  const layer = await ctx.reader.findLayer(model.id, name);
+  const layer = await ctx.store.models.findLayer(model.id, name);
   if (layer) return layer;
   const known = (await ctx.loaders.layersOfModel.load(model.id)).map((l) => l.name);
   throw notFound(`layer ${name} is not in model ${model.name}@${model.version}; its layers: ${known.join(', ') || '(none)'}`);
@@ -50,7 +50,7 @@ export async function requireModelLayer(
   unit?: number,
   defaultRun?: { method?: string | null },
 ): Promise<{ model: ModelRow; layer: LayerInfo; neuronId?: number; defaultRun?: RunRow | null }> {
-  const found = await ctx.reader.findModelLayerNeuron(name, version, layerName, unit, defaultRun);
+  const found = await ctx.store.models.findWithLayerNeuron(name, version, layerName, unit, defaultRun);
   const model = found.model ?? (await requireModel(ctx, name, version));
   const layer = found.layer ?? (await requireLayer(ctx, model, layerName));
   return { model, layer, neuronId: found.neuronId, ...(found.defaultRun !== undefined ? { defaultRun: found.defaultRun } : {}) };
@@ -75,10 +75,10 @@ export async function selectRun(
     const row = await ctx.loaders.run.load(id);
     if (!row || row.modelId !== model.id) throw notFound(`no complete run ${run} on model ${model.name}@${model.version}`);
     if (method && row.method !== method) throw badInput(`run ${run} used method ${row.method}, not ${method}`, 'method');
-    if (!(await ctx.reader.runCoversLayer(id, layer.id))) throw notFound(`run ${run} has no results for layer ${layer.name}`);
+    if (!(await ctx.store.runs.coversLayer(id, layer.id))) throw notFound(`run ${run} has no results for layer ${layer.name}`);
     return row;
   }
-  const found = prefetchedDefault !== undefined ? prefetchedDefault : await ctx.reader.defaultRunForLayer(layer.id, method);
+  const found = prefetchedDefault !== undefined ? prefetchedDefault : await ctx.store.runs.defaultForLayer(layer.id, method);
   if (!found && method) throw notFound(`no complete ${method} run covers layer ${layer.name} of ${model.name}@${model.version}`);
   return found ?? null;
 }

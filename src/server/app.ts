@@ -124,7 +124,7 @@ export async function createAtlasServer(store: AtlasStore, limits: ServerLimits 
 
   app.get('/healthz', async (_req, res) => {
     try {
-      await store.reader.isEmpty();
+      await store.models.isEmpty();
       res.json({ status: 'ok', driver: store.driver });
     } catch (error) {
       res.status(503).json({ status: 'unavailable', error: (error as Error).message });
@@ -145,7 +145,7 @@ export async function createAtlasServer(store: AtlasStore, limits: ServerLimits 
     '/graphql',
     express.json({ limit: limits.bodyLimit }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => createContext(store.reader, { store, authorization: req.headers.authorization }),
+      context: async ({ req }) => createContext(store, { authorization: req.headers.authorization }),
     }),
   );
 

@@ -30,7 +30,7 @@ export async function serve(opts: ServeOptions = {}): Promise<{ url: string; sto
       if (outcome.loaded) {
         const s = outcome.summary;
         log(`loaded the default atlas from ${outcome.path}: ${s.models} models, ${s.runs} runs, ${s.layerResults} layer results`);
-      } else if (outcome.reason === 'no-seed' && (await store.reader.isEmpty())) {
+      } else if (outcome.reason === 'no-seed' && (await store.models.isEmpty())) {
         log(
           'the atlas is empty and there is no seed snapshot yet. Add content with ' +
             '`atlas dissect --model <file.onnx> --layers <names> ...`, then `atlas db export-seed` to write seed/atlas.jsonl.gz',

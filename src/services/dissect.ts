@@ -149,7 +149,7 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
     t0 = performance.now();
     const modelName = opts.name ?? basename(modelPath).replace(/\.onnx$/i, '');
     const modelVersion = opts.version ?? target.fileHash.slice(0, 12);
-    const modelId = await store.upsertTargetModel({
+    const modelId = await store.models.upsert({
       name: modelName,
       version: modelVersion,
       fileHash: target.fileHash,
@@ -157,22 +157,22 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
       source: modelPath,
     });
     const layerRecords = target.layers.map((l) => ({ name: l.name, kind: l.kind, units: l.units }));
-    await store.upsertLayers(modelId, layerRecords);
+    await store.models.upsertLayers(modelId, layerRecords);
     // The name carries a hash of the encoders, so a changed folder never reuses stale embeddings.
     const clipIdentity = hashText(clip.imageKey, clip.textKey).slice(0, 8);
-    const clipId = await store.upsertClipModel({ name: `${clip.name}@${clipIdentity}`, dim: clip.dim, source: clip.source });
-    const probeSetId = await store.upsertProbeSet(probeSetRecord(probes));
-    const { id: conceptSetId } = await store.upsertConceptSet({ name: conceptSet.name, concepts: conceptSet.concepts });
+    const clipId = await store.clipModels.upsert({ name: `${clip.name}@${clipIdentity}`, dim: clip.dim, source: clip.source });
+    const probeSetId = await store.probeSets.upsert(probeSetRecord(probes));
+    const { id: conceptSetId } = await store.conceptSets.upsert({ name: conceptSet.name, concepts: conceptSet.concepts });
     clock('store', t0);
 
     // ------------------------------------------------------------------ image pass (cached)
     // What activations depend on besides the probe set: stored with them, so that another pool
     // mode, preprocessing or network file recomputes instead of reusing.
     const activationKey = activationKeyOf(target.fileHash, targetSpec, pool);
-    let imageEmbeddings = await store.getImageEmbeddings(probeSetId, clipId);
+    let imageEmbeddings = await store.embeddings.images(probeSetId, clipId);
     const activations = new Map<string, Matrix>();
     for (const layer of target.layers) {
-      const cached = await store.getActivations(modelId, layer.name, probeSetId, activationKey);
+      const cached = await store.embeddings.activations(modelId, layer.name, probeSetId, activationKey);
       if (cached && cached.cols === layer.units) activations.set(layer.name, cached);
     }
     const stats: DissectStats = {
@@ -210,11 +210,11 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
       t0 = performance.now();
       if (result.imageEmbeddings) {
         imageEmbeddings = result.imageEmbeddings;
-        await store.putImageEmbeddings(probeSetId, clipId, imageEmbeddings);
+        await store.embeddings.putImages(probeSetId, clipId, imageEmbeddings);
       }
       for (const [layer, m] of result.activations) {
         activations.set(layer, m);
-        await store.putActivations(modelId, layer, probeSetId, m, activationKey);
+        await store.embeddings.putActivations(modelId, layer, probeSetId, m, activationKey);
       }
       result.checkpoint.remove();
       clock('store', t0);
@@ -223,8 +223,8 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
     // ------------------------------------------------------------------ text pass (cached per concept)
     t0 = performance.now();
     const textCache = {
-      get: (concepts: string[]) => store.getConceptEmbeddings(clipId, concepts),
-      put: (concepts: string[], m: Matrix) => store.putConceptEmbeddings(clipId, concepts, m),
+      get: (concepts: string[]) => store.embeddings.concepts(clipId, concepts),
+      put: (concepts: string[], m: Matrix) => store.embeddings.putConcepts(clipId, concepts, m),
     };
     const textEmbeddings = await encodeConcepts(textCache, clip, conceptSet.concepts, quiet, log);
     stats.conceptsEncoded = textEmbeddings.encoded;
@@ -238,8 +238,8 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
       conceptSetId,
       parameters: { method: 'clip-dissect', similarity: fn, params, pool, activationKey, device },
     };
-    const resumable = await store.findResumableRun(runInput);
-    const runId = resumable?.runId ?? (await store.beginRun(runInput));
+    const resumable = await store.runs.findResumable(runInput);
+    const runId = resumable?.runId ?? (await store.runs.begin(runInput));
     const done = new Set(resumable?.doneLayers ?? []);
     stats.resumedRun = resumable !== undefined;
     if (resumable) log(`resuming run ${runId}: ${done.size} of ${target.layers.length} layer(s) already written`);
@@ -256,7 +256,7 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
         labels = await scoreLayer(fn, imageEmbeddings!, textEmbeddings.matrix, acts, params, topN);
         clock('similarity', t0);
         t0 = performance.now();
-        await store.writeLayerResult(runId, { layer: record, labels, topImages: topImagesPerUnit(acts, topImageCount) });
+        await store.runs.writeLayer(runId, { layer: record, labels, topImages: topImagesPerUnit(acts, topImageCount) });
         clock('store', t0);
       }
       // Layers written by an earlier, interrupted process have no labels at hand here.
@@ -264,7 +264,7 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
       scoreBar.increment();
     }
     scoreBar.stop();
-    await store.completeRun(runId, timings);
+    await store.runs.complete(runId, timings);
     // On failure the run stays 'running' (invisible); a rerun with the same inputs resumes it.
     return { runId, layers: summaries, stats, timings };
   } finally {

@@ -42,8 +42,8 @@ describe.each(drivers)('GraphQL over HTTP on %s', (driver) => {
     clipRun = await writeCompleteRun(store, ids, 'clip-dissect');
     netRun = await writeCompleteRun(store, ids, 'netdissect', 4);
     // A run still in progress: must stay invisible everywhere.
-    runningRun = await store.beginRun({ ...ids, parameters: { method: 'clip-dissect' } });
-    await store.writeLayerResult(runningRun, layerResult('conv1', 6, 'conv', 7));
+    runningRun = await store.runs.begin({ ...ids, parameters: { method: 'clip-dissect' } });
+    await store.runs.writeLayer(runningRun, layerResult('conv1', 6, 'conv', 7));
     server = await createAtlasServer(store);
     const port = await server.listen(0);
     base = `http://127.0.0.1:${port}`;

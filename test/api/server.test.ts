@@ -74,7 +74,7 @@ describe('seed snapshots and `npm start`', () => {
     await writeCompleteRun(store, ids);
     // A run made earlier: the seed keeps its clock.
     await databaseOf(store).execute(sql`UPDATE dissection_runs SET started_at = '2025-01-02T03:04:05Z', finished_at = '2025-01-02T03:05:06Z' WHERE status = 'complete'`);
-    const running = await store.beginRun({ ...ids, parameters: { method: 'clip-dissect' } });
+    const running = await store.runs.begin({ ...ids, parameters: { method: 'clip-dissect' } });
     expect(running).toBeGreaterThan(0);
     await store.close();
     const out = cli('db', '--data-dir', source, 'export-seed', seed);

@@ -70,15 +70,15 @@ describe('default atlas caches', () => {
     const a = await ids(built);
     const b = await ids(restored);
     for (const layer of ['layer4', 'fc']) {
-      const want = (await built.getActivations(a.m, layer, a.p))!;
-      const got = (await restored.getActivations(b.m, layer, b.p))!;
+      const want = (await built.embeddings.activations(a.m, layer, a.p))!;
+      const got = (await restored.embeddings.activations(b.m, layer, b.p))!;
       expect(got.rows).toBe(want.rows);
       expect(Array.from(got.data)).toEqual(Array.from(want.data));
     }
-    expect(Array.from((await restored.getImageEmbeddings(b.p, b.c))!.data)).toEqual(Array.from((await built.getImageEmbeddings(a.p, a.c))!.data));
-    const concepts = (await built.getConceptSet(a.s))!.concepts;
-    const wantText = await built.getConceptEmbeddings(a.c, concepts);
-    const gotText = await restored.getConceptEmbeddings(b.c, concepts);
+    expect(Array.from((await restored.embeddings.images(b.p, b.c))!.data)).toEqual(Array.from((await built.embeddings.images(a.p, a.c))!.data));
+    const concepts = (await built.conceptSets.get(a.s))!.concepts;
+    const wantText = await built.embeddings.concepts(a.c, concepts);
+    const gotText = await restored.embeddings.concepts(b.c, concepts);
     expect(gotText.size).toBe(concepts.length);
     for (const c of concepts) expect(Array.from(gotText.get(c)!)).toEqual(Array.from(wantText.get(c)!));
     const indexes = (await databaseOf(restored).execute(sql`SELECT indexname FROM pg_indexes WHERE indexdef ILIKE '%using hnsw%' ORDER BY indexname`)).rows as { indexname: string }[];

@@ -23,9 +23,9 @@ describe('runNetDissect', () => {
   it('stores a complete, visible netdissect run labelled with toy concepts and IoU scores', async () => {
     const result = await runNetDissect(store, { model: toyModel('resnet-v1'), layers: ['layer1', 'layer2'], probe: PROBE, name: 'resnet-v1', version: 't', quiet: true, log: () => undefined });
     expect(result.layers.map((l) => [l.name, l.units])).toEqual([['layer1', 16], ['layer2', 32]]);
-    const run = await store.reader.completeRun(result.runId);
+    const run = await store.runs.findComplete(result.runId);
     expect(run?.method).toBe('netdissect');
-    const runs = await store.reader.listRuns({ method: 'netdissect' });
+    const runs = await store.runs.list({ method: 'netdissect' });
     expect(runs.map((r) => r.id)).toContain(result.runId);
     const labels = (
       await databaseOf(store).execute(sql`SELECT l.name, n.unit, nl.text, nl.score FROM neuron_labels nl

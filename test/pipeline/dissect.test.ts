@@ -89,7 +89,7 @@ describe('atlas dissect (PGlite in a temp folder)', () => {
     expect(first.stderr).toMatch(/image pass .*120\/120 img \| [\d.]+ img\/s/);
 
     await withStore(env, async (store) => {
-      const runs = await store.reader.listRuns();
+      const runs = await store.runs.list();
       expect(runs.map((r) => [r.id, r.status, r.similarity])).toEqual([[run1.runId, 'complete', 'soft_wpmi']]);
       const labels = await rows(store, `SELECT l.name, count(*)::int AS n, count(DISTINCT nl.neuron_id)::int AS units
         FROM neuron_labels nl JOIN neurons n ON n.id = nl.neuron_id JOIN layers l ON l.id = n.layer_id
@@ -105,10 +105,10 @@ describe('atlas dissect (PGlite in a temp folder)', () => {
       // from the middle of a batch and from the last, short batch with a direct computation.
       const [probeSet] = await rows(store, `SELECT id FROM probe_sets`);
       const [clipRow] = await rows(store, `SELECT id FROM clip_models`);
-      const emb = (await store.getImageEmbeddings(Number(probeSet!.id), Number(clipRow!.id)))!;
+      const emb = (await store.embeddings.images(Number(probeSet!.id), Number(clipRow!.id)))!;
       for (const i of [37, 119]) expectClose(emb.data.subarray(i * emb.cols, (i + 1) * emb.cols), await directClipRow(i, 7));
       const [model] = await rows(store, `SELECT id FROM target_models`);
-      const acts = (await store.getActivations(Number(model!.id), 'layer2', Number(probeSet!.id)))!;
+      const acts = (await store.embeddings.activations(Number(model!.id), 'layer2', Number(probeSet!.id)))!;
       expectClose(acts.data.subarray(53 * 16, 54 * 16), await directActivation(53, 7, 'layer2'));
     });
 
@@ -124,7 +124,7 @@ describe('atlas dissect (PGlite in a temp folder)', () => {
     // A run that died while scoring (left 'running' with one layer written) is resumed, not
     // restarted: the layer it holds is kept and only the others are scored.
     const interrupted = await withStore(env, async (store) => {
-      const [done] = await store.reader.listRuns();
+      const [done] = await store.runs.list();
       const input = {
         modelId: done!.modelId,
         clipModelId: done!.clipModelId,
@@ -139,8 +139,8 @@ describe('atlas dissect (PGlite in a temp folder)', () => {
           device: 'cpu',
         },
       };
-      const runId = await store.beginRun(input);
-      await store.writeLayerResult(runId, {
+      const runId = await store.runs.begin(input);
+      await store.runs.writeLayer(runId, {
         layer: { name: 'conv1', kind: 'conv', units: 8 },
         labels: Array.from({ length: 8 }, () => [{ concept: 0, score: 42 }]),
         topImages: Array.from({ length: 8 }, () => [{ ordinal: 0, activation: 1 }]),
@@ -152,7 +152,7 @@ describe('atlas dissect (PGlite in a temp folder)', () => {
     expect(resumed.stderr).toMatch(new RegExp(`resuming run ${interrupted}: 1 of 3 layer\\(s\\) already written`));
     expect(parse(resumed.stdout)).toMatchObject({ runId: interrupted, stats: { resumedRun: true, imagesComputed: 0 } });
     await withStore(env, async (store) => {
-      expect((await store.reader.listRuns()).map((r) => r.id).sort()).toEqual([run1.runId, run2.runId, interrupted].sort());
+      expect((await store.runs.list()).map((r) => r.id).sort()).toEqual([run1.runId, run2.runId, interrupted].sort());
       const scores = await rows(store, `SELECT l.name, max(nl.score) AS s FROM neuron_labels nl JOIN neurons n ON n.id = nl.neuron_id
         JOIN layers l ON l.id = n.layer_id WHERE nl.run_id = ${interrupted} GROUP BY l.name ORDER BY l.name`);
       expect(scores.map((r) => [r.name, Number(r.s) === 42])).toEqual([['conv1', true], ['fc', false], ['layer2', false]]);
@@ -213,10 +213,10 @@ describe('atlas dissect (PGlite in a temp folder)', () => {
     expect(run.stats.imagesComputed).toBe(160 - doneBefore);
     expect(existsSync(checkpoints) && readdirSync(checkpoints).length).toBeFalsy();
     await withStore(env, async (store) => {
-      expect((await store.reader.listRuns()).map((r) => r.id)).toEqual([run.runId]);
+      expect((await store.runs.list()).map((r) => r.id)).toEqual([run.runId]);
       const [probeSet] = await rows(store, `SELECT id FROM probe_sets`);
       const [clipRow] = await rows(store, `SELECT id FROM clip_models`);
-      const emb = (await store.getImageEmbeddings(Number(probeSet!.id), Number(clipRow!.id)))!;
+      const emb = (await store.embeddings.images(Number(probeSet!.id), Number(clipRow!.id)))!;
       // Rows on both sides of the kill are right.
       for (const i of [doneBefore - 1, doneBefore, 159]) {
         expectClose(emb.data.subarray(i * emb.cols, (i + 1) * emb.cols), await directClipRow(i, 3));

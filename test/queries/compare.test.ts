@@ -47,23 +47,23 @@ describe.each(drivers)('compareModels over HTTP on %s', (driver) => {
     await writeQueryAtlas(atlas.store, { version: '1', unitClass: [0, 1, 2, 3, 4, 5], seed: 1 });
     const v2 = await writeQueryAtlas(atlas.store, { version: '2', unitClass: [3, 4, 5, 0, 1, 2], seed: 2 });
     // v2's l1 gets class labels; one of them "wrong" (unit 0 fires for dog but is called tree).
-    const { id: conceptSetId } = await atlas.store.upsertConceptSet({ name: 'classes', concepts: CLASSES });
-    const run = await atlas.store.beginRun({ modelId: v2.modelId, clipModelId: v2.clipModelId, probeSetId: v2.probeSetId, conceptSetId, parameters: { method: 'clip-dissect' } });
-    await atlas.store.writeLayerResult(run, {
+    const { id: conceptSetId } = await atlas.store.conceptSets.upsert({ name: 'classes', concepts: CLASSES });
+    const run = await atlas.store.runs.begin({ modelId: v2.modelId, clipModelId: v2.clipModelId, probeSetId: v2.probeSetId, conceptSetId, parameters: { method: 'clip-dissect' } });
+    await atlas.store.runs.writeLayer(run, {
       layer: { name: 'l1', kind: 'conv', units: 6 },
       labels: [5, 4, 5, 0, 1, 2].map((c) => [{ concept: c, score: 0.9 }]),
       topImages: [0, 1, 2, 3, 4, 5].map(() => []),
     });
-    await atlas.store.completeRun(run);
+    await atlas.store.runs.complete(run);
     // v1's l1 with class labels too (placeholders otherwise).
-    const v1Model = (await atlas.store.findTargetModel('net', '1'))!;
-    const run1 = await atlas.store.beginRun({ modelId: v1Model, clipModelId: v2.clipModelId, probeSetId: v2.probeSetId, conceptSetId, parameters: { method: 'clip-dissect' } });
-    await atlas.store.writeLayerResult(run1, {
+    const v1Model = (await atlas.store.models.idOf('net', '1'))!;
+    const run1 = await atlas.store.runs.begin({ modelId: v1Model, clipModelId: v2.clipModelId, probeSetId: v2.probeSetId, conceptSetId, parameters: { method: 'clip-dissect' } });
+    await atlas.store.runs.writeLayer(run1, {
       layer: { name: 'l1', kind: 'conv', units: 6 },
       labels: [0, 1, 2, 3, 4, 5].map((c) => [{ concept: c, score: 0.9 }]),
       topImages: [0, 1, 2, 3, 4, 5].map(() => []),
     });
-    await atlas.store.completeRun(run1);
+    await atlas.store.runs.complete(run1);
     client = await startClient(atlas.store);
   });
   afterAll(async () => {

@@ -18,7 +18,7 @@ describe.each(drivers)('deleteRun over HTTP on %s', (driver) => {
     const ids = await writeFixtureSets(store);
     const older = await writeCompleteRun(store, ids, 'clip-dissect', 0);
     const latest = await writeCompleteRun(store, ids, 'clip-dissect', 2);
-    const running = await store.beginRun({ ...ids, parameters: { method: 'clip-dissect', similarity: 'wpmi' } });
+    const running = await store.runs.begin({ ...ids, parameters: { method: 'clip-dissect', similarity: 'wpmi' } });
     // layerResult: unit 1 is labelled CONCEPTS[1 + shift]: 'stripes' in the latest run, 'green' in the older.
     expect(ok(await served.client.gql(conv1))).toEqual({ neuron: { label: 'stripes', run: { id: String(latest) } }, dissections: [{ id: String(latest) }, { id: String(older) }] });
 

@@ -86,7 +86,7 @@ describe.each(drivers)('export of dissect runs on %s', (driver) => {
     const ids = await writeFixtureSets(store);
     const older = await writeCompleteRun(store, ids, 'clip-dissect', 0);
     const latest = await writeCompleteRun(store, ids, 'clip-dissect', 2);
-    const json = JSON.parse(formatAtlas('json', await collectExport(store.reader, { model: 'toy', topN: 2 }))) as {
+    const json = JSON.parse(formatAtlas('json', await collectExport(store, { model: 'toy', topN: 2 }))) as {
       model: string;
       layers: { name: string; units: number; run: { id: number; similarity: string }; neurons: { unit: number; labels: { label: string; score: number }[] }[] }[];
     };
@@ -104,7 +104,7 @@ describe.each(drivers)('export of dissect runs on %s', (driver) => {
       ],
     });
     // Top images on request: layerResult gives unit u the images (u + r) % 12 at activation 10 - r - u / 10.
-    const withImages = await collectExport(store.reader, { model: 'toy', layers: ['fc'], topN: 1, topImages: 2 });
+    const withImages = await collectExport(store, { model: 'toy', layers: ['fc'], topN: 1, topImages: 2 });
     expect(withImages.layers[0]!.neurons[2]).toEqual({
       unit: 2,
       labels: [{ label: 'dots', score: expect.closeTo(0.88, 12) }],
@@ -114,7 +114,7 @@ describe.each(drivers)('export of dissect runs on %s', (driver) => {
       ],
     });
     expect(json.layers[0]!.neurons[0]).not.toHaveProperty('topImages');
-    const csv = formatAtlas('clip-dissect', await collectExport(store.reader, { run: older, layers: ['fc'], topN: 1 }));
+    const csv = formatAtlas('clip-dissect', await collectExport(store, { run: older, layers: ['fc'], topN: 1 }));
     expect(csv).toBe('layer,unit,description,similarity\nfc,0,red,0.9\nfc,1,green,0.89\nfc,2,blue,0.88\n');
   });
 
@@ -123,7 +123,7 @@ describe.each(drivers)('export of dissect runs on %s', (driver) => {
       exportAtlas(model: $model, format: $format, layers: $layers, topN: $topN, run: $run, topImages: $topImages) }`;
     const text = ok(await served.client.gql(query, { model: 'toy' })).exportAtlas as string;
     expect(text.split('\n').slice(0, 3)).toEqual(['layer,unit,description,similarity', 'conv1,0,blue,0.9', 'conv1,1,stripes,0.89']);
-    expect(text).toBe(formatAtlas('clip-dissect', await collectExport(served.atlas.store.reader, { model: 'toy', topN: 1 })));
+    expect(text).toBe(formatAtlas('clip-dissect', await collectExport(served.atlas.store, { model: 'toy', topN: 1 })));
 
     process.env.ATLAS_API_KEY = 'k';
     const imported = await served.client.gql(

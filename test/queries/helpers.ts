@@ -132,13 +132,13 @@ export async function writeQueryAtlas(store: AtlasStore, opts: { name?: string; 
   const n = 60;
   const random = rng(opts.seed ?? 7);
   const unitClass = opts.unitClass ?? [2, 0, 1, 4, 3, 5];
-  const modelId = await store.upsertTargetModel({ name: opts.name ?? 'net', version: opts.version ?? '1', fileHash: 'h', inputSpec: {} });
-  await store.upsertLayers(modelId, [
+  const modelId = await store.models.upsert({ name: opts.name ?? 'net', version: opts.version ?? '1', fileHash: 'h', inputSpec: {} });
+  await store.models.upsertLayers(modelId, [
     { name: 'l1', kind: 'conv', units: unitClass.length },
     { name: 'l2', kind: 'dense', units: 4 },
   ]);
-  const clipModelId = await store.upsertClipModel({ name: clipRegistrationName(clip), dim, source: tinyClipDir });
-  const probeSetId = await store.upsertProbeSet({
+  const clipModelId = await store.clipModels.upsert({ name: clipRegistrationName(clip), dim, source: tinyClipDir });
+  const probeSetId = await store.probeSets.upsert({
     name: 'probe',
     recipe: { test: true },
     contentHash: 'probe-60',
@@ -149,32 +149,32 @@ export async function writeQueryAtlas(store: AtlasStore, opts: { name?: string; 
     const c = i % CLASSES.length;
     for (let d = 0; d < dim; d++) emb.data[i * dim + d] = classText.data[c * dim + d]! + 0.05 * (random() - 0.5);
   }
-  await store.putImageEmbeddings(probeSetId, clipModelId, emb);
+  await store.embeddings.putImages(probeSetId, clipModelId, emb);
   const acts: Matrix = { rows: n, cols: unitClass.length, data: new Float32Array(n * unitClass.length) };
   for (let i = 0; i < n; i++) {
     for (let u = 0; u < unitClass.length; u++) {
       acts.data[i * unitClass.length + u] = (i % CLASSES.length === unitClass[u] ? 5 : 0) + random();
     }
   }
-  await store.putActivations(modelId, 'l1', probeSetId, acts);
+  await store.embeddings.putActivations(modelId, 'l1', probeSetId, acts);
   const acts2: Matrix = { rows: n, cols: 4, data: new Float32Array(n * 4).map(() => random()) };
-  await store.putActivations(modelId, 'l2', probeSetId, acts2);
+  await store.embeddings.putActivations(modelId, 'l2', probeSetId, acts2);
 
   const placeholders = unitClass.map((_, u) => `placeholder-${u}`);
   const concepts = [...CLASSES, ...placeholders];
-  await store.putConceptEmbeddings(clipModelId, concepts, await clip.encodeTexts(concepts));
-  const { id: conceptSetId } = await store.upsertConceptSet({ name: 'test-concepts', concepts });
-  const runId = await store.beginRun({ modelId, clipModelId, probeSetId, conceptSetId, parameters: { method: 'clip-dissect', similarity: 'soft_wpmi' } });
-  await store.writeLayerResult(runId, {
+  await store.embeddings.putConcepts(clipModelId, concepts, await clip.encodeTexts(concepts));
+  const { id: conceptSetId } = await store.conceptSets.upsert({ name: 'test-concepts', concepts });
+  const runId = await store.runs.begin({ modelId, clipModelId, probeSetId, conceptSetId, parameters: { method: 'clip-dissect', similarity: 'soft_wpmi' } });
+  await store.runs.writeLayer(runId, {
     layer: { name: 'l1', kind: 'conv', units: unitClass.length },
     labels: unitClass.map((_, u) => [{ concept: CLASSES.length + u, score: 0.5 }]),
     topImages: unitClass.map(() => [{ ordinal: 0, activation: 1 }]),
   });
-  await store.writeLayerResult(runId, {
+  await store.runs.writeLayer(runId, {
     layer: { name: 'l2', kind: 'dense', units: 4 },
     labels: [0, 1, 2, 3].map((u) => [{ concept: u, score: 0.1 * u }]),
     topImages: [0, 1, 2, 3].map(() => []),
   });
-  await store.completeRun(runId);
+  await store.runs.complete(runId);
   return { modelId, clipModelId, probeSetId, runId, unitClass, images: n, acts };
 }

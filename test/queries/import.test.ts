@@ -90,11 +90,11 @@ describe('atlas import (CLI)', () => {
 
     const store = await openStore({ dataDir: env.ATLAS_DATA_DIR });
     try {
-      const models = await store.reader.listModels();
+      const models = await store.models.list();
       expect(models.map((m) => `${m.name}@${m.version}`)).toEqual(['r18@places']);
-      const runs = await store.reader.listRuns({});
+      const runs = await store.runs.list({});
       expect(runs.map((r) => r.method).sort()).toEqual(['clip-dissect', 'netdissect']);
-      const layers = await store.getLayers(models[0]!.id);
+      const layers = await store.models.layers(models[0]!.id);
       expect(layers.map((l) => [l.name, l.units, l.position])).toEqual([
         ['conv1', 3, 0],
         ['layer2', 2, 1],

@@ -40,7 +40,7 @@ describe.each(drivers)('rescore over HTTP on %s', (driver) => {
 
     // Same numbers as calling the similarity function directly on the same inputs.
     const clip = await tinyClip();
-    const images = (await served.atlas.store.getImageEmbeddings(q.probeSetId, q.clipModelId))!;
+    const images = (await served.atlas.store.embeddings.images(q.probeSetId, q.clipModelId))!;
     const text = await clip.encodeTexts(concepts);
     const direct = await score('soft_wpmi', factoredConcepts(images, text, { normalise: true }), q.acts, { top_k: 5 });
     r1.units.forEach((u, i) => expect(u.score).toBeCloseTo(direct.labels[i]![0]!.score, 4));
@@ -98,7 +98,7 @@ describe.each(drivers)('rescore over HTTP on %s', (driver) => {
     const k = q.unitClass.length;
     const shifted = { rows: q.acts.rows, cols: k, data: new Float32Array(q.acts.data.length) };
     for (let i = 0; i < q.acts.rows; i++) for (let u = 0; u < k; u++) shifted.data[i * k + u] = q.acts.data[i * k + ((u + 1) % k)]!;
-    await served.atlas.store.putActivations(q.modelId, 'l1', q.probeSetId, shifted);
+    await served.atlas.store.embeddings.putActivations(q.modelId, 'l1', q.probeSetId, shifted);
     const after = ok(await served.client.gql(query, { concepts, params: { top_k: 5 }, layer: 'l1' })).rescore as RescoreData;
     expect(after.units.map((u) => u.label)).toEqual(q.unitClass.map((_, u) => CLASSES[q.unitClass[(u + 1) % k]!]));
   });
@@ -106,26 +106,26 @@ describe.each(drivers)('rescore over HTTP on %s', (driver) => {
     // A run whose activations were computed with key A; the stored ones were since replaced by
     // another way of computing them (a later dissect with another pool mode, stopped part-way).
     const { store } = served.atlas;
-    const labels = (await store.reader.listRuns()).find((r) => r.id === q.runId)!;
-    const runId = await store.beginRun({
+    const labels = (await store.runs.list()).find((r) => r.id === q.runId)!;
+    const runId = await store.runs.begin({
       modelId: q.modelId,
       clipModelId: q.clipModelId,
       probeSetId: q.probeSetId,
       conceptSetId: labels.conceptSetId,
       parameters: { method: 'clip-dissect', similarity: 'soft_wpmi', pool: 'avg', activationKey: 'key-avg' },
     });
-    await store.writeLayerResult(runId, {
+    await store.runs.writeLayer(runId, {
       layer: { name: 'l1', kind: 'conv', units: q.unitClass.length },
       labels: q.unitClass.map((c) => [{ concept: c, score: 0.5 }]),
       topImages: q.unitClass.map(() => []),
     });
-    await store.completeRun(runId);
-    await store.putActivations(q.modelId, 'l1', q.probeSetId, q.acts, 'key-max');
+    await store.runs.complete(runId);
+    await store.embeddings.putActivations(q.modelId, 'l1', q.probeSetId, q.acts, 'key-max');
     const refused = await served.client.gql(query, { concepts, params: { top_k: 5 }, layer: 'l1' });
     expect(errorCode(refused)).toBe('BAD_USER_INPUT');
     expect(refused.body.errors![0]!.message).toMatch(new RegExp(`computed otherwise than run ${runId}'s .*atlas dissect`));
     // with the run's own activations back, it rescores
-    await store.putActivations(q.modelId, 'l1', q.probeSetId, q.acts, 'key-avg');
+    await store.embeddings.putActivations(q.modelId, 'l1', q.probeSetId, q.acts, 'key-avg');
     const rescored = ok(await served.client.gql(query, { concepts, params: { top_k: 5 }, layer: 'l1' })).rescore as RescoreData;
     expect(rescored.baseRun.id).toBe(String(runId));
     expect(rescored.units.map((u) => u.label)).toEqual(q.unitClass.map((c) => CLASSES[c]));

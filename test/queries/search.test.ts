@@ -27,14 +27,14 @@ describe.each(drivers)('semantic search over HTTP on %s', (driver) => {
     q = await writeQueryAtlas(atlas.store);
     // A second version whose l1 units are labelled with class names directly.
     const v2 = await writeQueryAtlas(atlas.store, { version: '2', unitClass: [5, 4, 3, 2, 1, 0], seed: 9 });
-    const { id: conceptSetId } = await atlas.store.upsertConceptSet({ name: 'classes', concepts: CLASSES });
-    const run = await atlas.store.beginRun({ modelId: v2.modelId, clipModelId: v2.clipModelId, probeSetId: v2.probeSetId, conceptSetId, parameters: { method: 'clip-dissect' } });
-    await atlas.store.writeLayerResult(run, {
+    const { id: conceptSetId } = await atlas.store.conceptSets.upsert({ name: 'classes', concepts: CLASSES });
+    const run = await atlas.store.runs.begin({ modelId: v2.modelId, clipModelId: v2.clipModelId, probeSetId: v2.probeSetId, conceptSetId, parameters: { method: 'clip-dissect' } });
+    await atlas.store.runs.writeLayer(run, {
       layer: { name: 'l1', kind: 'conv', units: 6 },
       labels: [5, 4, 3, 2, 1, 0].map((c) => [{ concept: c, score: 0.9 }]),
       topImages: [0, 1, 2, 3, 4, 5].map(() => []),
     });
-    await atlas.store.completeRun(run);
+    await atlas.store.runs.complete(run);
     client = await startClient(atlas.store);
   });
   afterAll(async () => {
@@ -123,16 +123,16 @@ describe.each(drivers)('semantic search over HTTP on %s', (driver) => {
     expect(hits[0]!.similarity).toBeCloseTo(1, 5);
 
     // A newer clip-dissect run on v1's l1 replaces placeholder labels with "tree".
-    const { id: conceptSetId } = await atlas.store.upsertConceptSet({ name: 'classes', concepts: CLASSES });
-    const run = await atlas.store.beginRun({ modelId: q.modelId, clipModelId: q.clipModelId, probeSetId: q.probeSetId, conceptSetId, parameters: { method: 'clip-dissect' } });
-    await atlas.store.writeLayerResult(run, {
+    const { id: conceptSetId } = await atlas.store.conceptSets.upsert({ name: 'classes', concepts: CLASSES });
+    const run = await atlas.store.runs.begin({ modelId: q.modelId, clipModelId: q.clipModelId, probeSetId: q.probeSetId, conceptSetId, parameters: { method: 'clip-dissect' } });
+    await atlas.store.runs.writeLayer(run, {
       layer: { name: 'l1', kind: 'conv', units: 6 },
       labels: [0, 1, 2, 3, 4, 5].map(() => [{ concept: 5, score: 0.5 }]),
       topImages: [0, 1, 2, 3, 4, 5].map(() => []),
     });
     const before = ok(await client.gql(SEARCH, { q: 'tree', first: 10, minScore: 0.999 })).searchNeurons as Hit[];
     expect(before).toHaveLength(1); // v2 l1 unit 0 only: the run is not complete yet
-    await atlas.store.completeRun(run);
+    await atlas.store.runs.complete(run);
     const after = ok(await client.gql(SEARCH, { q: 'tree', first: 10, minScore: 0.999 })).searchNeurons as Hit[];
     expect(after).toHaveLength(7);
     expect(after.filter((h) => h.neuron.model.version === '1').every((h) => h.neuron.run.id === String(run))).toBe(true);

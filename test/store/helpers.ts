@@ -153,19 +153,19 @@ export interface FixtureIds {
 
 /** A toy model with two layers, a CLIP model, 12 probe images and the concept list above. */
 export async function writeFixtureSets(store: AtlasStore, name = 'toy', version = '1'): Promise<FixtureIds> {
-  const modelId = await store.upsertTargetModel({ name, version, fileHash: `hash-${name}-${version}`, inputSpec: { size: 32 } });
-  await store.upsertLayers(modelId, [
+  const modelId = await store.models.upsert({ name, version, fileHash: `hash-${name}-${version}`, inputSpec: { size: 32 } });
+  await store.models.upsertLayers(modelId, [
     { name: 'conv1', kind: 'conv', units: 6 },
     { name: 'fc', kind: 'dense', units: 3 },
   ]);
-  const clipModelId = await store.upsertClipModel({ name: 'toy-clip', dim: 4 });
-  const probeSetId = await store.upsertProbeSet({
+  const clipModelId = await store.clipModels.upsert({ name: 'toy-clip', dim: 4 });
+  const probeSetId = await store.probeSets.upsert({
     name: 'toy-probe',
     recipe: { generator: 'toy', seed: 1, count: 12 },
     contentHash: 'probe-hash-1',
     images: Array.from({ length: 12 }, (_, i) => ({ ordinal: i, uri: `toy:1/${i}` })),
   });
-  const { id: conceptSetId } = await store.upsertConceptSet({ name: 'toy-concepts', concepts: CONCEPTS });
+  const { id: conceptSetId } = await store.conceptSets.upsert({ name: 'toy-concepts', concepts: CONCEPTS });
   return { modelId, clipModelId, probeSetId, conceptSetId };
 }
 
@@ -190,9 +190,9 @@ export async function writeCompleteRun(
   method = 'clip-dissect',
   shift = 0,
 ): Promise<number> {
-  const runId = await store.beginRun({ ...ids, parameters: { method, similarity: 'soft_wpmi', params: { topk: 5 } } });
-  await store.writeLayerResult(runId, layerResult('conv1', 6, 'conv', shift));
-  await store.writeLayerResult(runId, layerResult('fc', 3, 'dense', shift));
-  await store.completeRun(runId, { total: 1.25, activations: 0.5 });
+  const runId = await store.runs.begin({ ...ids, parameters: { method, similarity: 'soft_wpmi', params: { topk: 5 } } });
+  await store.runs.writeLayer(runId, layerResult('conv1', 6, 'conv', shift));
+  await store.runs.writeLayer(runId, layerResult('fc', 3, 'dense', shift));
+  await store.runs.complete(runId, { total: 1.25, activations: 0.5 });
   return runId;
 }

@@ -28,22 +28,22 @@ describe.each(drivers)('a run killed mid-way on %s', (driver) => {
     // Reopen (PGlite recovers its folder and takes over the dead process's lock).
     const store = await openStore(atlas.openOpts);
     atlas.store = store;
-    const visible = await store.reader.listRuns();
+    const visible = await store.runs.list();
     expect(visible.map((r) => r.id)).toEqual([completeRun]);
-    const conv1 = (await store.reader.findLayer(ids.modelId, 'conv1'))!;
-    expect((await store.reader.defaultRunForLayer(conv1.id))?.id).toBe(completeRun);
-    const page = await store.reader.listNeurons({ layerId: conv1.id, runId: completeRun, first: 3 });
+    const conv1 = (await store.models.findLayer(ids.modelId, 'conv1'))!;
+    expect((await store.runs.defaultForLayer(conv1.id))?.id).toBe(completeRun);
+    const page = await store.labels.neuronPage({ layerId: conv1.id, runId: completeRun, first: 3 });
     expect(page.items.map((n) => n.label)).toEqual(['red', 'green', 'blue']);
-    expect(await store.reader.completeRun(killedRun)).toBeUndefined();
+    expect(await store.runs.findComplete(killedRun)).toBeUndefined();
 
-    const resumable = await store.findResumableRun({
+    const resumable = await store.runs.findResumable({
       ...ids,
       parameters: { method: 'clip-dissect', similarity: 'soft_wpmi', params: { killed: true } },
     });
     expect(resumable?.runId).toBe(killedRun);
     expect(resumable?.doneLayers).toContain('conv1');
 
-    expect(await store.cleanupIncompleteRuns()).toBe(1);
-    expect((await store.listAllRuns()).map((r) => r.id)).toEqual([completeRun]);
+    expect(await store.runs.cleanupIncomplete()).toBe(1);
+    expect((await store.runs.listAll()).map((r) => r.id)).toEqual([completeRun]);
   });
 });

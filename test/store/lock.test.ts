@@ -39,7 +39,7 @@ describe('a PGlite atlas folder belongs to one process', () => {
     }
     // The lock file still names the dead child: it is stale and taken over.
     const store = await openStore({ dataDir });
-    expect(await store.reader.isEmpty()).toBe(true);
+    expect(await store.models.isEmpty()).toBe(true);
     await store.close();
   });
 

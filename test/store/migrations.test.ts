@@ -45,7 +45,7 @@ describe.each(drivers)('migrations on %s', (driver) => {
 
   it('is idempotent: reopening (migrating again) changes nothing and keeps data', async () => {
     const { store } = atlas;
-    const modelId = await store.upsertTargetModel({ name: 'm', version: '1', fileHash: 'h', inputSpec: {} });
+    const modelId = await store.models.upsert({ name: 'm', version: '1', fileHash: 'h', inputSpec: {} });
     const count = async (s = store) =>
       Number(((await databaseOf(s).execute(sql`SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations`)).rows[0] as { n: number }).n);
     const before = await count();
@@ -55,7 +55,7 @@ describe.each(drivers)('migrations on %s', (driver) => {
     for (let i = 0; i < 2; i++) {
       const again = await openStore(atlas.openOpts);
       expect(await count(again)).toBe(before);
-      expect(await again.findTargetModel('m', '1')).toBe(modelId);
+      expect(await again.models.idOf('m', '1')).toBe(modelId);
       await again.close();
     }
     atlas.store = await openStore(atlas.openOpts);
@@ -63,8 +63,8 @@ describe.each(drivers)('migrations on %s', (driver) => {
 
   it('gives each CLIP model an HNSW cosine index that its nearest-neighbour queries use', async () => {
     const { store } = atlas;
-    const clip = await store.upsertClipModel({ name: 'clip-a', dim: 3 });
-    const other = await store.upsertClipModel({ name: 'clip-b', dim: 5 });
+    const clip = await store.clipModels.upsert({ name: 'clip-a', dim: 3 });
+    const other = await store.clipModels.upsert({ name: 'clip-b', dim: 5 });
     const hnsw = async (table: string) =>
       ((await databaseOf(store).execute(sql`SELECT indexdef FROM pg_indexes WHERE tablename = ${table} AND indexdef ILIKE '%using hnsw%' ORDER BY 1`)).rows as { indexdef: string }[]).map(
         (r) => r.indexdef,
@@ -76,8 +76,8 @@ describe.each(drivers)('migrations on %s', (driver) => {
     expect(await hnsw('concept_embeddings')).toEqual([]);
 
     const images = [0, 1, 2].map((ordinal) => ({ ordinal, uri: `img-${ordinal}.png` }));
-    const probe = await store.upsertProbeSet({ name: 'rgb', recipe: {}, contentHash: 'rgb-3', images });
-    await store.putImageEmbeddings(probe, clip, { rows: 3, cols: 3, data: Float32Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1) });
+    const probe = await store.probeSets.upsert({ name: 'rgb', recipe: {}, contentHash: 'rgb-3', images });
+    await store.embeddings.putImages(probe, clip, { rows: 3, cols: 3, data: Float32Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1) });
     const query = sql`SELECT ordinal FROM image_embeddings
       WHERE clip_model_id = ${clip} ORDER BY embedding::vector(3) <=> '[0.1,0.9,0.1]'::vector(3) LIMIT 1`;
     expect((await databaseOf(store).execute(query)).rows).toEqual([{ ordinal: 1 }]);
@@ -91,7 +91,7 @@ describe.each(drivers)('migrations on %s', (driver) => {
 
   it('drops the concept-embedding indexes of atlases made before they were retired', async () => {
     const { store } = atlas;
-    const clip = await store.upsertClipModel({ name: 'clip-old', dim: 3 });
+    const clip = await store.clipModels.upsert({ name: 'clip-old', dim: 3 });
     await databaseOf(store).execute(
       sql.raw(`CREATE INDEX concept_embeddings_hnsw_clip_${clip} ON concept_embeddings USING hnsw ((embedding::vector(3)) vector_cosine_ops) WHERE clip_model_id = ${clip}`),
     );

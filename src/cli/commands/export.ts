@@ -47,7 +47,7 @@ export function register(program: Command): void {
       const text = await withStore(options, async (store) =>
         formatAtlas(
           format,
-          await collectExport(store.reader, {
+          await collectExport(store, {
             ...(options.model ? { model: options.model } : {}),
             ...(options.version ? { version: options.version } : {}),
             ...(run !== undefined ? { run } : {}),

@@ -92,19 +92,17 @@ export async function rescoreLayer(store: AtlasStore, input: RescoreInput): Prom
       `layer ${input.layerName} has no complete CLIP-Dissect run with stored probe images; rescoring needs one (imported atlases have no activations)`,
     );
   }
-  const clip = await store.getClipModel(base.clipModelId);
+  const clip = await store.clipModels.get(base.clipModelId);
   if (!clip) throw new RescoreInputError(`CLIP model ${base.clipModelId} of run ${base.id} is not in the atlas`);
   // Repeated rescoring of a layer (trying concept lists) reads the stored matrices once.
   const [images, activations, previous] = await Promise.all([
     store.embeddings.cachedImages(base.probeSetId, base.clipModelId, clip.dim),
-    store.embeddings.cachedActivations(input.layerId, base.probeSetId, base.activationKey, () =>
-      store.getActivations(input.modelId, input.layerName, base.probeSetId, base.activationKey),
-    ),
+    store.embeddings.cachedActivations({ id: input.layerId, modelId: input.modelId, name: input.layerName }, base.probeSetId, base.activationKey),
     store.labels.topLabels(base.id, input.layerId),
   ]);
   if (!images) throw new RescoreInputError(`the atlas holds no image embeddings of probe set ${base.probeSetId} for run ${base.id}`);
   if (!activations) {
-    const stored = await store.getActivations(input.modelId, input.layerName, base.probeSetId);
+    const stored = await store.embeddings.activations(input.modelId, input.layerName, base.probeSetId);
     throw new RescoreInputError(
       stored
         ? `the stored activations of layer ${input.layerName} over probe set ${base.probeSetId} were computed otherwise than run ${base.id}'s ` +
@@ -162,12 +160,12 @@ export async function saveRescore(
   rescored?: RescoreResult,
 ): Promise<{ runId: number; result: RescoreResult }> {
   const result = rescored ?? (await rescoreLayer(store, input));
-  const layer = (await store.getLayers(input.modelId)).find((l) => l.id === input.layerId)!;
-  const { id: conceptSetId } = await store.upsertConceptSet({
+  const layer = (await store.models.layers(input.modelId)).find((l) => l.id === input.layerId)!;
+  const { id: conceptSetId } = await store.conceptSets.upsert({
     name: input.conceptSetName ?? `rescore of ${input.layerName}`,
     concepts: result.concepts,
   });
-  const runId = await store.beginRun({
+  const runId = await store.runs.begin({
     modelId: input.modelId,
     clipModelId: result.clipModelId,
     probeSetId: result.probeSetId,
@@ -180,15 +178,15 @@ export async function saveRescore(
     },
   });
   try {
-    const ordinals = await store.probeOrdinals(result.probeSetId);
-    await store.writeLayerResult(runId, {
+    const ordinals = await store.probeSets.ordinals(result.probeSetId);
+    await store.runs.writeLayer(runId, {
       layer: { name: layer.name, kind: layer.kind, units: layer.units },
       labels: result.labels,
       topImages: topImagesPerUnit(result.activations, 10, ordinals),
     });
-    await store.completeRun(runId, result.timings);
+    await store.runs.complete(runId, result.timings);
   } catch (error) {
-    await store.failRun(runId, (error as Error).message).catch(() => undefined);
+    await store.runs.fail(runId, (error as Error).message).catch(() => undefined);
     throw error;
   }
   return { runId, result };

@@ -41,7 +41,7 @@ export class TextEncoders {
   constructor(private readonly store: AtlasStore) {}
 
   async clipRow(id: number): Promise<ClipRow | undefined> {
-    const row = await this.store.models.clip(id);
+    const row = await this.store.clipModels.get(id);
     return row ? { id: row.id, name: row.name, dim: row.dim, source: row.source } : undefined;
   }
 
@@ -51,7 +51,7 @@ export class TextEncoders {
     if (!spec) return Promise.resolve(undefined);
     this.configuredClip ??= (async () => {
       const clip = await this.load(spec);
-      const id = await this.store.upsertClipModel({ name: clipRegistrationName(clip), dim: clip.dim, source: clip.source });
+      const id = await this.store.clipModels.upsert({ name: clipRegistrationName(clip), dim: clip.dim, source: clip.source });
       this.models.set(id, Promise.resolve(clip));
       return { id, name: clipRegistrationName(clip), dim: clip.dim, source: clip.source };
     })();
@@ -102,14 +102,14 @@ export class TextEncoders {
 
   /** Text embeddings of `texts` (unit rows, same order), encoding and caching only the new ones. */
   async concepts(clipModelId: number, texts: string[], dim: number): Promise<{ matrix: Matrix; encoded: number }> {
-    const cached = await this.store.getConceptEmbeddings(clipModelId, texts);
+    const cached = await this.store.embeddings.concepts(clipModelId, texts);
     const missing = [...new Set(texts.filter((c) => !cached.has(c)))];
     if (missing.length > 0) {
       const clip = await this.encoder(clipModelId);
       for (let i = 0; i < missing.length; i += TEXT_BATCH) {
         const part = missing.slice(i, i + TEXT_BATCH);
         const m = await clip.encodeTexts(part);
-        await this.store.putConceptEmbeddings(clipModelId, part, m);
+        await this.store.embeddings.putConcepts(clipModelId, part, m);
         part.forEach((c, r) => cached.set(c, m.data.slice(r * m.cols, (r + 1) * m.cols)));
       }
     }

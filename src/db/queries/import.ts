@@ -2,12 +2,13 @@
  * Writes an imported atlas (labels from another tool) as one complete run, in ONE transaction:
  * the model and layers are created when absent, and a failure anywhere leaves nothing behind.
  */
-import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { AtlasDb, Queryable } from '../connection.js';
+import { and, eq, sql } from 'drizzle-orm';
+import type { AtlasDb } from '../connection.js';
+import { ensureConcepts } from '../repositories/shared.js';
 import { chunks } from '../codec.js';
 import * as t from '../schema.js';
 
-// Below PGlite's bind-parameter limit (see atlas-store.ts).
+// Below PGlite's bind-parameter limit (see repositories/embeddings.ts).
 const ROWS_PER_INSERT = 4000;
 
 /** Labels made by another tool, as the importers read them (a plain record: the store knows no file format). */
@@ -99,7 +100,7 @@ export async function writeImportedAtlas(db: AtlasDb, atlas: ImportedRun, target
       layersOut.push({ name: layer.name, units: layer.units, labelled: layer.labels.length, created: true });
     }
 
-    const conceptIds = await ensureConcepts(tx, atlas.layers.flatMap((l) => l.labels.map((x) => x.label)));
+    const conceptIds = await ensureConcepts(tx, atlas.layers.flatMap((l) => l.labels.map((x) => x.label)), 5000);
     const [run] = await tx
       .insert(t.dissectionRuns)
       .values({
@@ -136,19 +137,4 @@ export async function writeImportedAtlas(db: AtlasDb, atlas: ImportedRun, target
       .where(eq(t.dissectionRuns.id, runId));
     return { runId, modelId, createdModel, layers: layersOut };
   });
-}
-
-/** Inserts missing concept texts; returns text -> id. */
-export async function ensureConcepts(q: Queryable, texts: string[]): Promise<Map<string, number>> {
-  const unique = [...new Set(texts)];
-  const ids = new Map<string, number>();
-  for (const part of chunks(unique, 5000)) {
-    await q
-      .insert(t.concepts)
-      .values(part.map((text) => ({ text })))
-      .onConflictDoNothing();
-    const rows = await q.select({ id: t.concepts.id, text: t.concepts.text }).from(t.concepts).where(inArray(t.concepts.text, part));
-    for (const r of rows) ids.set(r.text, r.id);
-  }
-  return ids;
 }

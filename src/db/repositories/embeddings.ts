@@ -1,18 +1,146 @@
 /**
  * Stored vectors: CLIP text embeddings of concepts and search queries, CLIP image embeddings of
- * probe sets, and target-network activations.
+ * probe sets, and target-network activations (float32 rows as bytea).
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Matrix } from '../../core/types.js';
-import type { AtlasDb } from '../connection.js';
-import { parseVectorText } from '../codec.js';
-import { typedRows } from '../rows.js';
-import { cachedActivations, cachedImageEmbeddings, vectorFromSend64 } from '../queries/embeddings.js';
+import type { AtlasDb, AtlasTx, DriverName } from '../connection.js';
+import { assertMatrix, chunks, fromBase64, parseVectorText, rowBytes, rowVectorText, setRowFromBytes } from '../codec.js';
+import { firstRow, typedRows } from '../rows.js';
+import { cachedActivations, cachedImageEmbeddings, decodeVectorSend, vectorFromSend64 } from '../queries/embeddings.js';
 import { activationsOfImage, vectorText } from '../queries/search.js';
 import * as t from '../schema.js';
+import type { ClipModelsRepository } from './clip-models.js';
+import type { ProbeSetsRepository } from './probe-sets.js';
+import { ensureConcepts, findLayer, requireLayer } from './shared.js';
+
+// Bind parameters per statement. Postgres allows 65,535, but PGlite 0.4 mishandles more than
+// 32,767 (the transaction silently loses earlier writes), so every batch stays well below that.
+const MAX_PARAMS = 30_000;
+const EMBEDDING_BATCH = 1000;
+const ACTIVATION_BATCH_BYTES = 8 << 20;
+const ACTIVATION_MAX_ROWS = Math.floor(MAX_PARAMS / 7); // 7 columns a row
+
+/**
+ * On PGlite, each row inserted into an HNSW index is a graph insertion in WebAssembly (10,000
+ * 512-d image embeddings: 25-65 s); building the index once afterwards costs a fraction. When
+ * at least as many rows are coming as the CLIP model's partial index holds, drops that index
+ * (inside the caller's transaction) and returns the statement that recreates it. Not on a
+ * Postgres server, where the drop would block other sessions' searches until commit.
+ */
+async function indexToRebuild(tx: AtlasTx, table: 'image_embeddings', clipModelId: number, incoming: number): Promise<string | undefined> {
+  const name = `${table}_hnsw_clip_${Math.trunc(clipModelId)}`;
+  const def = await tx.execute(sql`SELECT indexdef FROM pg_indexes WHERE tablename = ${table} AND indexname = ${name}`);
+  const indexdef = firstRow(def, (r) => r.str('indexdef'));
+  if (!indexdef) return undefined;
+  const held = await tx.execute(sql`SELECT count(*)::int AS n FROM ${sql.raw(table)} WHERE clip_model_id = ${Math.trunc(clipModelId)}`);
+  if (incoming < (firstRow(held, (r) => r.num('n')) ?? 0) || incoming < 256) return undefined;
+  await tx.execute(sql.raw(`DROP INDEX "${name}"`));
+  return indexdef;
+}
 
 export class EmbeddingsRepository {
-  constructor(private readonly db: AtlasDb) {}
+  constructor(
+    private readonly db: AtlasDb,
+    private readonly driver: DriverName,
+    private readonly clipModels: ClipModelsRepository,
+    private readonly probeSets: ProbeSetsRepository,
+  ) {}
+
+  // ---------------------------------------------------------------- image embeddings
+
+  /** Stores CLIP image embeddings; row i belongs to the i-th image in ordinal order. */
+  async putImages(probeSetId: number, clipModelId: number, m: Matrix): Promise<void> {
+    assertMatrix(m, 'image embeddings');
+    const clip = await this.clipModels.require(clipModelId, m.cols, 'image embeddings');
+    const ordinals = await this.probeSets.ordinals(probeSetId);
+    if (m.rows !== ordinals.length) {
+      throw new Error(`image embeddings: ${m.rows} rows but probe set ${probeSetId} has ${ordinals.length} images`);
+    }
+    await this.db.transaction(async (tx) => {
+      const rebuild = this.driver === 'pglite' ? await indexToRebuild(tx, 'image_embeddings', clip.id, m.rows) : undefined;
+      for (let start = 0; start < m.rows; start += EMBEDDING_BATCH) {
+        const end = Math.min(m.rows, start + EMBEDDING_BATCH);
+        const values = [];
+        for (let i = start; i < end; i++) {
+          values.push({ clipModelId: clip.id, probeSetId, ordinal: ordinals[i]!, embedding: rowVectorText(m, i) });
+        }
+        await tx
+          .insert(t.imageEmbeddings)
+          .values(values)
+          .onConflictDoUpdate({
+            target: [t.imageEmbeddings.clipModelId, t.imageEmbeddings.probeSetId, t.imageEmbeddings.ordinal],
+            set: { embedding: sql`excluded.embedding` },
+          });
+      }
+      if (rebuild) {
+        // A graph of 10,000 512-d vectors needs ~30 MB; with less memory pgvector builds it on disk, far slower.
+        await tx.execute(sql.raw(`SET LOCAL maintenance_work_mem = '512MB'`));
+        await tx.execute(sql.raw(rebuild));
+      }
+    });
+  }
+
+  /** The image embeddings of a probe set for one CLIP model, or undefined unless every image has one. */
+  async images(probeSetId: number, clipModelId: number): Promise<Matrix | undefined> {
+    const clip = await this.clipModels.get(clipModelId);
+    if (!clip) return undefined;
+    const ordinals = await this.probeSets.ordinals(probeSetId);
+    const res = await this.db.execute(
+      sql`SELECT ordinal, encode(vector_send(embedding), 'base64') AS v FROM image_embeddings
+          WHERE clip_model_id = ${clipModelId} AND probe_set_id = ${probeSetId} ORDER BY ordinal`,
+    );
+    const list = typedRows(res, (r) => r.str('v'));
+    if (list.length !== ordinals.length || ordinals.length === 0) return undefined;
+    const out: Matrix = { rows: list.length, cols: clip.dim, data: new Float32Array(list.length * clip.dim) };
+    list.forEach((v, i) => decodeVectorSend(fromBase64(v), out.data, i * clip.dim, clip.dim));
+    return out;
+  }
+
+  /** A probe set's image embeddings (rows in ordinal order), kept in memory while the stored rows are unchanged. */
+  cachedImages(probeSetId: number, clipModelId: number, dim: number): Promise<Matrix | undefined> {
+    return cachedImageEmbeddings(this.db, probeSetId, clipModelId, dim);
+  }
+
+  // ---------------------------------------------------------------- concept embeddings
+
+  /** Stores CLIP text embeddings; row i belongs to concepts[i]. */
+  async putConcepts(clipModelId: number, concepts: string[], m: Matrix): Promise<void> {
+    assertMatrix(m, 'concept embeddings');
+    if (m.rows !== concepts.length) throw new Error(`concept embeddings: ${m.rows} rows for ${concepts.length} concepts`);
+    const clip = await this.clipModels.require(clipModelId, m.cols, 'concept embeddings');
+    await this.db.transaction(async (tx) => {
+      const ids = await ensureConcepts(tx, concepts);
+      // A concept listed twice keeps its last row.
+      const byId = new Map<number, number>();
+      concepts.forEach((c, i) => byId.set(ids.get(c)!, i));
+      const entries = [...byId.entries()];
+      for (const part of chunks(entries, EMBEDDING_BATCH)) {
+        await tx
+          .insert(t.conceptEmbeddings)
+          .values(part.map(([conceptId, i]) => ({ clipModelId: clip.id, conceptId, embedding: rowVectorText(m, i) })))
+          .onConflictDoUpdate({
+            target: [t.conceptEmbeddings.clipModelId, t.conceptEmbeddings.conceptId],
+            set: { embedding: sql`excluded.embedding` },
+          });
+      }
+    });
+  }
+
+  /** Cached CLIP text embeddings of those `texts` that have one. */
+  async concepts(clipModelId: number, texts: string[]): Promise<Map<string, Float32Array>> {
+    const out = new Map<string, Float32Array>();
+    const unique = [...new Set(texts)];
+    for (const part of chunks(unique, 5000)) {
+      const res = await this.db.execute(
+        sql`SELECT c.text AS text, encode(vector_send(ce.embedding), 'base64') AS v FROM concept_embeddings ce
+            JOIN concepts c ON c.id = ce.concept_id
+            WHERE ce.clip_model_id = ${clipModelId} AND c.text = ANY(${sql.param(part)}::text[])`,
+      );
+      for (const [text, v] of typedRows(res, (r) => [r.str('text'), r.str('v')] as const)) out.set(text, vectorFromSend64(v));
+    }
+    return out;
+  }
 
   /** Concept embeddings of concept ids for one CLIP model (id -> vector); ids without one are left out. */
   async conceptsById(clipModelId: number, conceptIds: number[]): Promise<Map<number, Float32Array>> {
@@ -23,28 +151,7 @@ export class EmbeddingsRepository {
     return new Map(typedRows(res, (r) => [r.num('id'), vectorFromSend64(r.str('v'))] as const));
   }
 
-  /** Probe sets for which a layer has stored activations of every image, newest first. */
-  async probeSetsWithActivations(layerId: number): Promise<number[]> {
-    const res = await this.db.execute(sql`
-      SELECT a.probe_set_id AS id FROM activations a JOIN probe_sets p ON p.id = a.probe_set_id
-      WHERE a.layer_id = ${layerId} GROUP BY a.probe_set_id, p.size HAVING count(*) = p.size ORDER BY a.probe_set_id DESC`);
-    return typedRows(res, (r) => r.num('id'));
-  }
-
-  /** A probe set's image embeddings (rows in ordinal order), kept in memory while the stored rows are unchanged. */
-  cachedImages(probeSetId: number, clipModelId: number, dim: number): Promise<Matrix | undefined> {
-    return cachedImageEmbeddings(this.db, probeSetId, clipModelId, dim);
-  }
-
-  /** A layer's activations (read by `load`), kept in memory while the stored rows are unchanged. */
-  cachedActivations(layerId: number, probeSetId: number, key: string | null, load: () => Promise<Matrix | undefined>): Promise<Matrix | undefined> {
-    return cachedActivations(this.db, layerId, probeSetId, key, load);
-  }
-
-  /** The stored activations of one probe image, one row per layer (raw values). */
-  ofImage(probeSetId: number, ordinal: number, modelIds?: number[]): Promise<{ layerId: number; modelId: number; values: Float32Array }[]> {
-    return activationsOfImage(this.db, probeSetId, ordinal, modelIds);
-  }
+  // ---------------------------------------------------------------- query embeddings
 
   /** A search query's stored text embedding, if any. */
   async queryEmbedding(clipModelId: number, query: string): Promise<Float32Array | undefined> {
@@ -59,5 +166,79 @@ export class EmbeddingsRepository {
   async putQueryEmbedding(clipModelId: number, query: string, vector: Float32Array): Promise<void> {
     await this.db.execute(sql`INSERT INTO query_embeddings (clip_model_id, query, embedding)
       VALUES (${clipModelId}, ${query}, ${vectorText(vector)}::vector) ON CONFLICT DO NOTHING`);
+  }
+
+  // ---------------------------------------------------------------- activations
+
+  /**
+   * Stores a layer's activations over a probe set (N x K, rows in image ordinal order; replacing
+   * what was there), with `key`: what they were computed with (network file hash, preprocessing,
+   * pool mode; see activations()).
+   */
+  async putActivations(modelId: number, layerName: string, probeSetId: number, m: Matrix, key = ''): Promise<void> {
+    assertMatrix(m, `activations of ${layerName}`);
+    const layer = await requireLayer(this.db, modelId, layerName);
+    if (m.cols !== layer.units) {
+      throw new Error(`activations of ${layerName}: ${m.cols} columns but the layer has ${layer.units} units`);
+    }
+    const ordinals = await this.probeSets.ordinals(probeSetId);
+    if (m.rows !== ordinals.length) {
+      throw new Error(`activations of ${layerName}: ${m.rows} rows but probe set ${probeSetId} has ${ordinals.length} images`);
+    }
+    const perBatch = Math.max(1, Math.min(ACTIVATION_MAX_ROWS, Math.floor(ACTIVATION_BATCH_BYTES / Math.max(1, m.cols * 4))));
+    await this.db.transaction(async (tx) => {
+      await tx.delete(t.activations).where(and(eq(t.activations.layerId, layer.id), eq(t.activations.probeSetId, probeSetId)));
+      for (let start = 0; start < m.rows; start += perBatch) {
+        const end = Math.min(m.rows, start + perBatch);
+        const values = [];
+        for (let i = start; i < end; i++) {
+          // as base64 text, decoded by Postgres (see fromBase64: PGlite encodes bytea parameters byte by byte)
+          const bytes = sql`decode(${rowBytes(m, i).toString('base64')}, 'base64')`;
+          values.push({ modelId, layerId: layer.id, probeSetId, ordinal: ordinals[i]!, units: m.cols, values: bytes, activationKey: key });
+        }
+        await tx.insert(t.activations).values(values);
+      }
+    });
+  }
+
+  /**
+   * A layer's stored activations (rows in ordinal order), or undefined unless every image has
+   * them. With `key` (a run's activation key), only activations computed that way count: a layer
+   * dissected since with another pool mode, preprocessing or network file reads as missing. A
+   * null or absent key (imported or older runs) takes whatever is stored.
+   */
+  async activations(modelId: number, layerName: string, probeSetId: number, key?: string | null): Promise<Matrix | undefined> {
+    const layer = await findLayer(this.db, modelId, layerName);
+    if (!layer) return undefined;
+    const ordinals = await this.probeSets.ordinals(probeSetId);
+    const conds = [eq(t.activations.layerId, layer.id), eq(t.activations.probeSetId, probeSetId)];
+    if (key) conds.push(eq(t.activations.activationKey, key));
+    const rows = await this.db
+      .select({ ordinal: t.activations.ordinal, values: sql<string>`encode(${t.activations.values}, 'base64')` })
+      .from(t.activations)
+      .where(and(...conds))
+      .orderBy(asc(t.activations.ordinal));
+    if (rows.length !== ordinals.length || rows.length === 0) return undefined;
+    const out: Matrix = { rows: rows.length, cols: layer.units, data: new Float32Array(rows.length * layer.units) };
+    rows.forEach((r, i) => setRowFromBytes(out, i, fromBase64(r.values)));
+    return out;
+  }
+
+  /** A layer's activations for a run's key (see activations()), kept in memory while the stored rows are unchanged. */
+  cachedActivations(layer: { id: number; modelId: number; name: string }, probeSetId: number, key: string | null): Promise<Matrix | undefined> {
+    return cachedActivations(this.db, layer.id, probeSetId, key, () => this.activations(layer.modelId, layer.name, probeSetId, key));
+  }
+
+  /** The stored activations of one probe image, one row per layer (raw values). */
+  ofImage(probeSetId: number, ordinal: number, modelIds?: number[]): Promise<{ layerId: number; modelId: number; values: Float32Array }[]> {
+    return activationsOfImage(this.db, probeSetId, ordinal, modelIds);
+  }
+
+  /** Probe sets for which a layer has stored activations of every image, newest first. */
+  async probeSetsWithActivations(layerId: number): Promise<number[]> {
+    const res = await this.db.execute(sql`
+      SELECT a.probe_set_id AS id FROM activations a JOIN probe_sets p ON p.id = a.probe_set_id
+      WHERE a.layer_id = ${layerId} GROUP BY a.probe_set_id, p.size HAVING count(*) = p.size ORDER BY a.probe_set_id DESC`);
+    return typedRows(res, (r) => r.num('id'));
   }
 }

@@ -1,14 +1,40 @@
-/** Target models with their layers and neurons, and the CLIP models of the atlas. */
-import { eq, isNotNull, sql } from 'drizzle-orm';
+/** Target models with their layers and neurons. */
+import { and, asc, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import type { LayerRecord, TargetModelRecord } from '../../core/types.js';
 import type { AtlasDb } from '../connection.js';
 import { typedRows } from '../rows.js';
 import * as t from '../schema.js';
+import { findLayer, listLayers, rowFromJson, upsertLayer, validateLayer, type LayerInfo } from './shared.js';
+import type { RunRow } from './runs.js';
 
 export type ModelRow = typeof t.targetModels.$inferSelect;
-export type ClipModelRow = typeof t.clipModels.$inferSelect;
+export type { LayerInfo };
 
 export class ModelsRepository {
   constructor(private readonly db: AtlasDb) {}
+
+  /** Inserts or updates a target model (unique by name + version); returns its id. */
+  async upsert(rec: TargetModelRecord): Promise<number> {
+    if (!rec.name || !rec.version) throw new Error('target model needs a name and a version');
+    const [row] = await this.db
+      .insert(t.targetModels)
+      .values({ name: rec.name, version: rec.version, fileHash: rec.fileHash, inputSpec: rec.inputSpec, source: rec.source ?? null })
+      .onConflictDoUpdate({
+        target: [t.targetModels.name, t.targetModels.version],
+        set: { fileHash: rec.fileHash, inputSpec: rec.inputSpec, source: rec.source ?? null },
+      })
+      .returning({ id: t.targetModels.id });
+    return row!.id;
+  }
+
+  /** The id of a model by exact name and version. */
+  async idOf(name: string, version: string): Promise<number | undefined> {
+    const [row] = await this.db
+      .select({ id: t.targetModels.id })
+      .from(t.targetModels)
+      .where(and(eq(t.targetModels.name, name), eq(t.targetModels.version, version)));
+    return row?.id;
+  }
 
   /** A target model by id. */
   async get(id: number): Promise<ModelRow | undefined> {
@@ -16,15 +42,114 @@ export class ModelsRepository {
     return row;
   }
 
-  /** A CLIP model by id. */
-  async clip(id: number): Promise<ClipModelRow | undefined> {
-    const [row] = await this.db.select().from(t.clipModels).where(eq(t.clipModels.id, id));
+  /** A model by name and version; without a version, the most recently added one of that name. */
+  async find(name: string, version?: string | null): Promise<ModelRow | undefined> {
+    const conds = [eq(t.targetModels.name, name)];
+    if (version) conds.push(eq(t.targetModels.version, version));
+    const [row] = await this.db
+      .select()
+      .from(t.targetModels)
+      .where(and(...conds))
+      .orderBy(desc(t.targetModels.createdAt), desc(t.targetModels.id))
+      .limit(1);
     return row;
   }
 
-  /** A CLIP model by its registration name. */
-  async clipByName(name: string): Promise<ClipModelRow | undefined> {
-    const [row] = await this.db.select().from(t.clipModels).where(eq(t.clipModels.name, name));
+  /**
+   * Model (by name, optional version), its layer `layerName` and that layer's neuron `unit`, in one
+   * query: the hot path of every neuron lookup. Missing parts come back undefined.
+   */
+  async findWithLayerNeuron(
+    name: string,
+    version: string | null | undefined,
+    layerName: string,
+    unit?: number,
+    defaultRun?: { method?: string | null },
+  ): Promise<{ model?: ModelRow; layer?: LayerInfo; neuronId?: number; defaultRun?: RunRow | null }> {
+    const conds = [eq(t.targetModels.name, name)];
+    if (version) conds.push(eq(t.targetModels.version, version));
+    // With `defaultRun`, the layer's default run (as runs.defaultForLayer chooses it) comes along:
+    // one round trip less on every neuron lookup and page.
+    const method = defaultRun?.method ? sql`AND r.method = ${defaultRun.method}` : sql``;
+    const runJson = defaultRun
+      ? sql<unknown>`(SELECT to_jsonb(r) FROM run_layers rl JOIN dissection_runs r ON r.id = rl.run_id
+          WHERE rl.layer_id = ${t.layers.id} AND r.status = 'complete' ${method}
+          ORDER BY (r.method = 'clip-dissect') DESC, r.finished_at DESC NULLS LAST, r.id DESC LIMIT 1)`
+      : sql<unknown>`NULL`;
+    const [row] = await this.db
+      .select({ model: t.targetModels, layer: t.layers, neuronId: t.neurons.id, defaultRun: runJson })
+      .from(t.targetModels)
+      .leftJoin(t.layers, and(eq(t.layers.modelId, t.targetModels.id), eq(t.layers.name, layerName)))
+      .leftJoin(t.neurons, and(eq(t.neurons.layerId, t.layers.id), eq(t.neurons.unit, unit ?? -1)))
+      .where(and(...conds))
+      .orderBy(desc(t.targetModels.createdAt), desc(t.targetModels.id))
+      .limit(1);
+    return {
+      model: row?.model,
+      layer: row?.layer ?? undefined,
+      neuronId: row?.neuronId ?? undefined,
+      ...(defaultRun && row?.layer ? { defaultRun: row.defaultRun == null ? null : rowFromJson(t.dissectionRuns, row.defaultRun) } : {}),
+    };
+  }
+
+  /** Every model, by name then version. */
+  async list(): Promise<ModelRow[]> {
+    return this.db.select().from(t.targetModels).orderBy(asc(t.targetModels.name), asc(t.targetModels.version));
+  }
+
+  async byIds(ids: readonly number[]): Promise<ModelRow[]> {
+    if (ids.length === 0) return [];
+    return this.db.select().from(t.targetModels).where(inArray(t.targetModels.id, [...ids]));
+  }
+
+  /** True when the atlas holds no target model at all (the server then loads the seed). */
+  async isEmpty(): Promise<boolean> {
+    const [row] = await this.db.select({ id: t.targetModels.id }).from(t.targetModels).limit(1);
+    return row === undefined;
+  }
+
+  /**
+   * Inserts or updates the model's layers (position = order in `layers`) and their neurons
+   * (one per unit). Returns all layers of the model.
+   */
+  async upsertLayers(modelId: number, layers: LayerRecord[]): Promise<LayerInfo[]> {
+    for (const l of layers) validateLayer(l);
+    const rows = await this.db.transaction(async (tx) => {
+      for (const [position, l] of layers.entries()) await upsertLayer(tx, modelId, l, position);
+      return listLayers(tx, modelId);
+    });
+    await this.db.execute(sql`ANALYZE neurons, layers`);
+    return rows;
+  }
+
+  /** A model's layers in model order. */
+  async layers(modelId: number): Promise<LayerInfo[]> {
+    return listLayers(this.db, modelId);
+  }
+
+  async layersByModelIds(ids: readonly number[]): Promise<LayerInfo[]> {
+    if (ids.length === 0) return [];
+    return this.db
+      .select()
+      .from(t.layers)
+      .where(inArray(t.layers.modelId, [...ids]))
+      .orderBy(asc(t.layers.modelId), asc(t.layers.position));
+  }
+
+  async layersByIds(ids: readonly number[]): Promise<LayerInfo[]> {
+    if (ids.length === 0) return [];
+    return this.db.select().from(t.layers).where(inArray(t.layers.id, [...ids]));
+  }
+
+  async findLayer(modelId: number, name: string): Promise<LayerInfo | undefined> {
+    return findLayer(this.db, modelId, name);
+  }
+
+  async findNeuron(layerId: number, unit: number): Promise<{ id: number; unit: number } | undefined> {
+    const [row] = await this.db
+      .select({ id: t.neurons.id, unit: t.neurons.unit })
+      .from(t.neurons)
+      .where(and(eq(t.neurons.layerId, layerId), eq(t.neurons.unit, unit)));
     return row;
   }
 

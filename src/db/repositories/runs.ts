@@ -1,16 +1,63 @@
 /**
- * Dissection runs: lookups by layer, model and method that the use cases need (CLIP-Dissect base
- * runs for rescoring, evaluation's run choice, the default atlas's inputs), and imported runs.
+ * Dissection runs and what they write (labels and top images per layer), their life cycle, and
+ * the lookups the use cases need (default run of a layer, CLIP-Dissect base runs for rescoring,
+ * evaluation's run choice, the default atlas's inputs).
+ *
+ * Run visibility: `begin` creates a run with status 'running'. Reads only ever see runs with
+ * status 'complete', which `complete` sets in one UPDATE, so a run killed half-way is never
+ * visible; `findResumable` / `cleanupIncomplete` deal with what it left.
  */
-import { asc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { LayerResult, RunParameters } from '../../core/types.js';
 import type { AtlasDb } from '../connection.js';
 import { firstRow, typedRows } from '../rows.js';
 import { writeImportedAtlas, type ImportedRun, type ImportOutcome, type ImportTarget } from '../queries/import.js';
 import { runsFingerprint } from '../queries/search.js';
 import * as t from '../schema.js';
+import { findLayer, upsertLayer, validateLayer } from './shared.js';
 
 export type { ImportedRun, ImportOutcome, ImportTarget };
 export { ImportConflictError } from '../queries/import.js';
+
+export type RunRow = typeof t.dissectionRuns.$inferSelect;
+
+export interface BeginRunInput {
+  modelId: number;
+  /** Null/absent for imported tools that do not use CLIP. */
+  clipModelId?: number | null;
+  probeSetId?: number | null;
+  conceptSetId?: number | null;
+  parameters: RunParameters;
+}
+
+export interface ResumableRun {
+  runId: number;
+  /** Layers whose results the run already holds (skip them when resuming). */
+  doneLayers: string[];
+  startedAt: Date;
+}
+
+export interface CleanupOptions {
+  /** Also delete failed runs (default false: they are kept for their error message). */
+  includeFailed?: boolean;
+  /** Only runs started before this time (default: all). */
+  startedBefore?: Date;
+}
+
+export interface RunFilter {
+  modelId?: number;
+  method?: string;
+  status?: t.RunStatus;
+  first?: number;
+}
+
+/** delete: no run has that id. */
+export class RunNotFoundError extends Error {}
+/** delete: the run is still being written. */
+export class RunStillRunningError extends Error {}
+
+/** Rows per INSERT ... SELECT FROM unnest(arrays): bounds statement size, not parameters. */
+const UNNEST_BATCH = 50_000;
 
 /** A complete run with a CLIP model and a probe set (what rescoring and image search start from). */
 export interface BaseRun {
@@ -47,6 +94,336 @@ export interface RunModelLayers {
 
 export class RunsRepository {
   constructor(private readonly db: AtlasDb) {}
+
+  // ---------------------------------------------------------------- life cycle (writes)
+
+  /** Starts a run (status 'running': invisible to every read until complete()). */
+  async begin(input: BeginRunInput): Promise<number> {
+    const p = input.parameters;
+    if (!p?.method) throw new Error('beginRun: parameters.method is required');
+    const [model] = await this.db.select({ id: t.targetModels.id }).from(t.targetModels).where(eq(t.targetModels.id, input.modelId));
+    if (!model) throw new Error(`beginRun: target model ${input.modelId} is not in the atlas`);
+    const [row] = await this.db
+      .insert(t.dissectionRuns)
+      .values({
+        modelId: input.modelId,
+        clipModelId: input.clipModelId ?? null,
+        probeSetId: input.probeSetId ?? null,
+        conceptSetId: input.conceptSetId ?? null,
+        method: p.method,
+        similarity: p.similarity ?? null,
+        params: p.params ?? {},
+        pool: p.pool ?? null,
+        activationKey: p.activationKey ?? null,
+        device: p.device ?? null,
+        status: 'running',
+      })
+      .returning({ id: t.dissectionRuns.id });
+    return row!.id;
+  }
+
+  /**
+   * Writes one layer's labels and top images for a running run, in one transaction (re-writing a
+   * layer replaces it). `labels[u][r].concept` indexes the run's concept set; `topImages[u][r].ordinal`
+   * is a probe-image ordinal.
+   */
+  async writeLayer(runId: number, result: LayerResult): Promise<void> {
+    const { layer } = result;
+    validateLayer(layer);
+    if (result.labels.length !== layer.units) {
+      throw new Error(`layer ${layer.name}: labels for ${result.labels.length} units, the layer has ${layer.units}`);
+    }
+    if (result.topImages.length !== layer.units) {
+      throw new Error(`layer ${layer.name}: top images for ${result.topImages.length} units, the layer has ${layer.units}`);
+    }
+    await this.db.transaction(async (tx) => {
+      const [run] = await tx.select().from(t.dissectionRuns).where(eq(t.dissectionRuns.id, runId)).for('update');
+      if (!run) throw new Error(`run ${runId} is not in the atlas`);
+      if (run.status !== 'running') throw new Error(`run ${runId} is ${run.status}; only running runs take results`);
+
+      let stored = await findLayer(tx, run.modelId, layer.name);
+      if (!stored) {
+        const [next] = await tx
+          .select({ next: sql<number>`COALESCE(MAX(${t.layers.position}) + 1, 0)::int` })
+          .from(t.layers)
+          .where(eq(t.layers.modelId, run.modelId));
+        await upsertLayer(tx, run.modelId, layer, Number(next?.next ?? 0));
+        stored = (await findLayer(tx, run.modelId, layer.name))!;
+      } else if (stored.units !== layer.units) {
+        throw new Error(`layer ${layer.name}: result has ${layer.units} units but the atlas has ${stored.units}`);
+      }
+
+      // Concept index -> (concept id, text) via the run's concept set.
+      let members: { id: number; text: string }[] = [];
+      if (run.conceptSetId !== null) {
+        members = await tx
+          .select({ id: t.concepts.id, text: t.concepts.text })
+          .from(t.conceptSetMembers)
+          .innerJoin(t.concepts, eq(t.concepts.id, t.conceptSetMembers.conceptId))
+          .where(eq(t.conceptSetMembers.conceptSetId, run.conceptSetId))
+          .orderBy(asc(t.conceptSetMembers.position));
+      }
+      let probeSize = Infinity;
+      if (run.probeSetId !== null) {
+        const [ps] = await tx.select({ size: t.probeSets.size }).from(t.probeSets).where(eq(t.probeSets.id, run.probeSetId));
+        probeSize = ps?.size ?? 0;
+      }
+
+      const neuronRows = await tx
+        .select({ id: t.neurons.id, unit: t.neurons.unit })
+        .from(t.neurons)
+        .where(eq(t.neurons.layerId, stored.id));
+      const neuronId = new Map(neuronRows.map((n) => [n.unit, n.id]));
+      const ids = neuronRows.map((n) => n.id);
+
+      // Column arrays for INSERT ... SELECT FROM unnest(...): five parameters per statement
+      // whatever the layer's size, and the concept text is joined in SQL rather than sent.
+      const label = { neuron: [] as number[], rank: [] as number[], concept: [] as number[], score: [] as number[] };
+      const image = { neuron: [] as number[], rank: [] as number[], ordinal: [] as number[], activation: [] as number[] };
+      for (let unit = 0; unit < layer.units; unit++) {
+        const nid = neuronId.get(unit);
+        if (nid === undefined) throw new Error(`layer ${layer.name}: neuron ${unit} is missing`);
+        result.labels[unit]!.forEach((ls, rank) => {
+          const m = members[ls.concept];
+          if (!m) {
+            throw new Error(
+              `layer ${layer.name} unit ${unit}: concept index ${ls.concept} is outside the run's concept set (${members.length} concepts)`,
+            );
+          }
+          if (!Number.isFinite(ls.score)) throw new Error(`layer ${layer.name} unit ${unit}: score ${ls.score} is not finite`);
+          label.neuron.push(nid);
+          label.rank.push(rank);
+          label.concept.push(m.id);
+          label.score.push(ls.score);
+        });
+        result.topImages[unit]!.forEach((img, rank) => {
+          if (!Number.isInteger(img.ordinal) || img.ordinal < 0 || img.ordinal >= probeSize) {
+            throw new Error(`layer ${layer.name} unit ${unit}: image ordinal ${img.ordinal} is outside the probe set`);
+          }
+          if (!Number.isFinite(img.activation)) {
+            throw new Error(`layer ${layer.name} unit ${unit}: activation ${img.activation} is not finite`);
+          }
+          image.neuron.push(nid);
+          image.rank.push(rank);
+          image.ordinal.push(img.ordinal);
+          image.activation.push(img.activation);
+        });
+      }
+
+      if (ids.length > 0) {
+        // One array parameter, however wide the layer.
+        const idList = sql`ANY(${sql.param(ids)}::int[])`;
+        await tx.delete(t.neuronLabels).where(and(eq(t.neuronLabels.runId, runId), sql`${t.neuronLabels.neuronId} = ${idList}`));
+        await tx
+          .delete(t.neuronTopImages)
+          .where(and(eq(t.neuronTopImages.runId, runId), sql`${t.neuronTopImages.neuronId} = ${idList}`));
+      }
+      for (let start = 0; start < label.neuron.length; start += UNNEST_BATCH) {
+        const end = start + UNNEST_BATCH;
+        await tx.execute(sql`
+          INSERT INTO neuron_labels (run_id, neuron_id, rank, concept_id, text, score)
+          SELECT ${runId}, u.neuron_id, u.rank, u.concept_id, c.text, u.score
+          FROM unnest(${sql.param(label.neuron.slice(start, end))}::int[], ${sql.param(label.rank.slice(start, end))}::int[],
+                      ${sql.param(label.concept.slice(start, end))}::int[], ${sql.param(label.score.slice(start, end))}::float8[])
+            AS u(neuron_id, rank, concept_id, score)
+          JOIN concepts c ON c.id = u.concept_id`);
+      }
+      for (let start = 0; start < image.neuron.length; start += UNNEST_BATCH) {
+        const end = start + UNNEST_BATCH;
+        await tx.execute(sql`
+          INSERT INTO neuron_top_images (run_id, neuron_id, rank, ordinal, activation)
+          SELECT ${runId}, u.neuron_id, u.rank, u.ordinal, u.activation
+          FROM unnest(${sql.param(image.neuron.slice(start, end))}::int[], ${sql.param(image.rank.slice(start, end))}::int[],
+                      ${sql.param(image.ordinal.slice(start, end))}::int[], ${sql.param(image.activation.slice(start, end))}::real[])
+            AS u(neuron_id, rank, ordinal, activation)`);
+      }
+      await tx
+        .insert(t.runLayers)
+        .values({ runId, layerId: stored.id })
+        .onConflictDoUpdate({ target: [t.runLayers.runId, t.runLayers.layerId], set: { writtenAt: sql`now()` } });
+    });
+  }
+
+  /**
+   * Marks a running run complete (from now on it is visible) and records its timings (seconds);
+   * `clock` keeps the times of a run made elsewhere (a seed), in the same statement: the row of a
+   * complete run does not change afterwards (searches keep it while no other run completes).
+   */
+  async complete(runId: number, timings: Record<string, number> = {}, clock?: { startedAt: Date; finishedAt: Date }): Promise<void> {
+    const rows = await this.db
+      .update(t.dissectionRuns)
+      .set({ status: 'complete', timings, finishedAt: clock?.finishedAt ?? sql`now()`, ...(clock ? { startedAt: clock.startedAt } : {}) })
+      .where(and(eq(t.dissectionRuns.id, runId), eq(t.dissectionRuns.status, 'running')))
+      .returning({ id: t.dissectionRuns.id });
+    if (rows.length === 0) throw new Error(`run ${runId} is not a running run`);
+    await this.refreshStatistics();
+  }
+
+  /**
+   * Updates planner statistics after bulk writes. PGlite has no autovacuum, and on a server it
+   * lags behind: with stale statistics Postgres joins a page of neurons against every label of
+   * the run (seconds instead of milliseconds).
+   */
+  async refreshStatistics(): Promise<void> {
+    await this.db.execute(sql`ANALYZE neurons, neuron_labels, neuron_top_images, run_layers, dissection_runs, layers`);
+  }
+
+  /** Marks a running run failed with the error message; its partial results stay invisible. */
+  async fail(runId: number, error: string, timings?: Record<string, number>): Promise<void> {
+    await this.db
+      .update(t.dissectionRuns)
+      .set({ status: 'failed', error, finishedAt: sql`now()`, ...(timings ? { timings } : {}) })
+      .where(and(eq(t.dissectionRuns.id, runId), eq(t.dissectionRuns.status, 'running')));
+  }
+
+  /**
+   * The latest still-running run with the same model, CLIP model, probe set, concept set and
+   * parameters (a run whose process died), with the layers it already wrote.
+   */
+  async findResumable(input: BeginRunInput): Promise<ResumableRun | undefined> {
+    const p = input.parameters;
+    const eqOrNull = (col: ReturnType<typeof sql.raw>, v: number | null | undefined) =>
+      v === null || v === undefined ? sql`${col} IS NULL` : sql`${col} = ${v}`;
+    const res = await this.db.execute(sql`
+      SELECT id, started_at FROM dissection_runs
+      WHERE status = 'running' AND model_id = ${input.modelId}
+        AND ${eqOrNull(sql.raw('clip_model_id'), input.clipModelId)}
+        AND ${eqOrNull(sql.raw('probe_set_id'), input.probeSetId)}
+        AND ${eqOrNull(sql.raw('concept_set_id'), input.conceptSetId)}
+        AND method = ${p.method}
+        AND similarity IS NOT DISTINCT FROM ${p.similarity ?? null}
+        AND pool IS NOT DISTINCT FROM ${p.pool ?? null}
+        AND activation_key IS NOT DISTINCT FROM ${p.activationKey ?? null}
+        AND params = ${JSON.stringify(p.params ?? {})}::jsonb
+      ORDER BY started_at DESC, id DESC LIMIT 1`);
+    const row = firstRow(res, (r) => ({ id: r.num('id'), startedAt: r.date('started_at') }));
+    if (!row) return undefined;
+    const done = await this.db
+      .select({ name: t.layers.name })
+      .from(t.runLayers)
+      .innerJoin(t.layers, eq(t.layers.id, t.runLayers.layerId))
+      .where(eq(t.runLayers.runId, row.id))
+      .orderBy(asc(t.layers.position));
+    return { runId: row.id, doneLayers: done.map((d) => d.name), startedAt: row.startedAt };
+  }
+
+  /** Deletes runs that never completed (their partial results go with them); returns how many. */
+  async cleanupIncomplete(opts: CleanupOptions = {}): Promise<number> {
+    const statuses: t.RunStatus[] = opts.includeFailed ? ['running', 'failed'] : ['running'];
+    const conds = [inArray(t.dissectionRuns.status, statuses)];
+    if (opts.startedBefore) conds.push(sql`${t.dissectionRuns.startedAt} < ${opts.startedBefore.toISOString()}`);
+    const rows = await this.db
+      .delete(t.dissectionRuns)
+      .where(and(...conds))
+      .returning({ id: t.dissectionRuns.id });
+    return rows.length;
+  }
+
+  /**
+   * Deletes a complete or failed run with everything it wrote (labels, top images, layer list,
+   * search rows: foreign keys cascade), in one statement; layers then show their next run.
+   * A running run is refused: another process may still be writing it.
+   */
+  async delete(runId: number): Promise<{ id: number; method: string; status: t.RunStatus }> {
+    return this.db.transaction(async (tx) => {
+      const [run] = await tx
+        .select({ id: t.dissectionRuns.id, method: t.dissectionRuns.method, status: t.dissectionRuns.status })
+        .from(t.dissectionRuns)
+        .where(eq(t.dissectionRuns.id, runId))
+        .for('update');
+      if (!run) throw new RunNotFoundError(`run ${runId} does not exist`);
+      if (run.status === 'running') {
+        throw new RunStillRunningError(`run ${runId} is still running; if its process was killed, \`atlas db cleanup\` removes it`);
+      }
+      await tx.delete(t.dissectionRuns).where(eq(t.dissectionRuns.id, runId));
+      return run;
+    });
+  }
+
+  /**
+   * Writes labels made by another tool as one complete run, in ONE transaction: the model and
+   * layers are created when absent, and a failure anywhere leaves nothing behind.
+   */
+  async importLabels(run: ImportedRun, target: ImportTarget): Promise<ImportOutcome> {
+    const outcome = await writeImportedAtlas(this.db, run, target);
+    await this.refreshStatistics();
+    return outcome;
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  /** Every run with its status (for the CLI; the GraphQL API only shows complete ones). */
+  async listAll(): Promise<RunRow[]> {
+    return this.db.select().from(t.dissectionRuns).orderBy(asc(t.dissectionRuns.id));
+  }
+
+  /** Runs of one status (complete by default), newest first. */
+  async list(filter: RunFilter = {}): Promise<RunRow[]> {
+    const conds = [eq(t.dissectionRuns.status, filter.status ?? 'complete')];
+    if (filter.modelId !== undefined) conds.push(eq(t.dissectionRuns.modelId, filter.modelId));
+    if (filter.method) conds.push(eq(t.dissectionRuns.method, filter.method));
+    return this.db
+      .select()
+      .from(t.dissectionRuns)
+      .where(and(...conds))
+      .orderBy(desc(t.dissectionRuns.startedAt), desc(t.dissectionRuns.id))
+      .limit(filter.first ?? 100);
+  }
+
+  /** A complete run by id (undefined when missing or not complete). */
+  async findComplete(runId: number): Promise<RunRow | undefined> {
+    const [row] = await this.db
+      .select()
+      .from(t.dissectionRuns)
+      .where(and(eq(t.dissectionRuns.id, runId), eq(t.dissectionRuns.status, 'complete')));
+    return row;
+  }
+
+  /** Complete runs by id. */
+  async byIds(ids: readonly number[]): Promise<RunRow[]> {
+    if (ids.length === 0) return [];
+    return this.db
+      .select()
+      .from(t.dissectionRuns)
+      .where(and(inArray(t.dissectionRuns.id, [...ids]), eq(t.dissectionRuns.status, 'complete')));
+  }
+
+  /** Whether a complete run holds results for a layer. */
+  async coversLayer(runId: number, layerId: number): Promise<boolean> {
+    const [row] = await this.db
+      .select({ runId: t.runLayers.runId })
+      .from(t.runLayers)
+      .where(and(eq(t.runLayers.runId, runId), eq(t.runLayers.layerId, layerId)));
+    return row !== undefined;
+  }
+
+  /**
+   * The run whose results a layer shows by default: the latest complete run covering the layer,
+   * clip-dissect runs first (or only runs of `method` when given).
+   */
+  async defaultForLayer(layerId: number, method?: string | null): Promise<RunRow | undefined> {
+    const conds = [eq(t.runLayers.layerId, layerId), eq(t.dissectionRuns.status, 'complete')];
+    if (method) conds.push(eq(t.dissectionRuns.method, method));
+    const [row] = await this.db
+      .select({ run: t.dissectionRuns })
+      .from(t.runLayers)
+      .innerJoin(t.dissectionRuns, eq(t.dissectionRuns.id, t.runLayers.runId))
+      .where(and(...conds))
+      .orderBy(desc(sql`(${t.dissectionRuns.method} = 'clip-dissect')`), desc(t.dissectionRuns.finishedAt), desc(t.dissectionRuns.id))
+      .limit(1);
+    return row?.run;
+  }
+
+  /** Names of the layers runs cover, in model order. */
+  async layerNames(runIds: readonly number[]): Promise<{ runId: number; name: string }[]> {
+    if (runIds.length === 0) return [];
+    return this.db
+      .select({ runId: t.runLayers.runId, name: t.layers.name })
+      .from(t.runLayers)
+      .innerJoin(t.layers, eq(t.layers.id, t.runLayers.layerId))
+      .where(inArray(t.runLayers.runId, [...runIds]))
+      .orderBy(asc(t.layers.position));
+  }
 
   /** Changes whenever a run completes or is deleted. */
   fingerprint(): Promise<string> {
@@ -137,13 +514,5 @@ export class RunsRepository {
       pool: r.strOrNull('pool'),
       layers: r.strings('layers'),
     }));
-  }
-
-  /**
-   * Writes labels made by another tool as one complete run, in ONE transaction: the model and
-   * layers are created when absent, and a failure anywhere leaves nothing behind.
-   */
-  async importLabels(run: ImportedRun, target: ImportTarget): Promise<ImportOutcome> {
-    return writeImportedAtlas(this.db, run, target);
   }
 }

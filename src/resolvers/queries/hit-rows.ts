@@ -7,7 +7,7 @@
  * visible once complete), so they are kept as long as the runs fingerprint that the search
  * statement returns stays the same, and fetched in one batch per table when missing.
  */
-import type { LayerInfo, ModelRow, RunRow } from '../../db/atlas-reader.js';
+import type { LayerInfo, ModelRow, RunRow } from '../../db/index.js';
 import type { NeuronHit } from '../../db/repositories/search.js';
 import type { AtlasContext } from '../context.js';
 import type { NeuronParent } from '../parents.js';

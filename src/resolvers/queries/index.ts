@@ -4,8 +4,7 @@
  */
 import { GraphQLError } from 'graphql';
 import type { Resolvers, RunStatus, SimilarityFunction } from '../../generated/graphql.js';
-import { RunNotFoundError, RunStillRunningError, type AtlasStore } from '../../db/atlas-store.js';
-import type { LayerInfo, ModelRow, RunRow } from '../../db/atlas-reader.js';
+import { RunNotFoundError, RunStillRunningError, type AtlasStore, type LayerInfo, type ModelRow, type RunRow } from '../../db/index.js';
 import type { NeuronSearchFilter } from '../../db/repositories/search.js';
 import type { UnitLabel } from '../../db/repositories/labels.js';
 import { EncoderUnavailableError, textEncoders, type ClipRow } from '../../compute/rescore/text-encoder.js';
@@ -28,11 +27,6 @@ export const MAX_QUERY_LENGTH = 500;
 export const MAX_HITS = 100;
 /** Most labels (and top images) per neuron in a JSON export (runs keep a few; a bound keeps responses sized). */
 export const MAX_EXPORT_RANKS = 20;
-
-function requireStore(ctx: AtlasContext): AtlasStore {
-  if (!ctx.store) throw new GraphQLError('this server was started without write access to the atlas', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
-  return ctx.store;
-}
 
 function checkQuery(query: string): string {
   const q = query.trim();
@@ -62,7 +56,7 @@ async function scopeModels(ctx: AtlasContext, model?: string | null, version?: s
     return undefined;
   }
   if (version) return [await requireModel(ctx, model, version)];
-  const all = (await ctx.reader.listModels()).filter((m) => m.name === model);
+  const all = (await ctx.store.models.list()).filter((m) => m.name === model);
   if (all.length === 0) await requireModel(ctx, model); // throws NOT_FOUND with the known models
   return all;
 }
@@ -168,7 +162,7 @@ export const queryResolvers: Resolvers = {
   Query: {
     searchNeurons: (_p, args, ctx) =>
       coded(async () => {
-        const store = requireStore(ctx);
+        const store = ctx.store;
         const query = checkQuery(args.query);
         const first = pageSize(args.first, 10, MAX_HITS);
         if (args.minScore != null && !(args.minScore >= -1 && args.minScore <= 1)) throw badInput('`minScore` must lie in [-1, 1]', 'minScore');
@@ -177,7 +171,7 @@ export const queryResolvers: Resolvers = {
         const filter: NeuronSearchFilter = {};
         if (models) filter.modelIds = models.map((m) => m.id);
         if (args.layer) {
-          const layers = (await Promise.all(models!.map((m) => ctx.reader.findLayer(m.id, args.layer!)))).filter((l) => l !== undefined);
+          const layers = (await Promise.all(models!.map((m) => ctx.store.models.findLayer(m.id, args.layer!)))).filter((l) => l !== undefined);
           if (layers.length === 0) await requireLayer(ctx, models![0]!, args.layer); // NOT_FOUND naming the layers
           if (layers.length > 1) throw badInput(`layer ${args.layer} is in ${layers.length} versions of ${args.model}: pass \`version\``, 'version');
           filter.layerId = layers[0]!.id;
@@ -220,7 +214,7 @@ export const queryResolvers: Resolvers = {
 
     searchImages: (_p, args, ctx) =>
       coded(async () => {
-        const store = requireStore(ctx);
+        const store = ctx.store;
         const query = checkQuery(args.query);
         const first = pageSize(args.first, 10, MAX_HITS);
         let probeSetId: number | undefined;
@@ -237,7 +231,7 @@ export const queryResolvers: Resolvers = {
 
     rescore: (_p, args, ctx) =>
       coded(async () => {
-        const store = requireStore(ctx);
+        const store = ctx.store;
         const { model, layer, input } = await rescoreArgs(ctx, args);
         const result = await rescoreLayer(store, input);
         return rescoreParent(model, layer, await loadRun(ctx, result.baseRunId), result);
@@ -245,12 +239,12 @@ export const queryResolvers: Resolvers = {
 
     compareModels: (_p, args, ctx) =>
       coded(async () => {
-        const store = requireStore(ctx);
+        const store = ctx.store;
         const a = await requireModel(ctx, args.a.name, args.a.version);
         const b = await requireModel(ctx, args.b.name, args.b.version);
         const la = await requireLayer(ctx, a, args.layer);
         const lb = await requireLayer(ctx, b, args.layer);
-        const [runA, runB] = await Promise.all([ctx.reader.defaultRunForLayer(la.id), ctx.reader.defaultRunForLayer(lb.id)]);
+        const [runA, runB] = await Promise.all([ctx.store.runs.defaultForLayer(la.id), ctx.store.runs.defaultForLayer(lb.id)]);
         const [labelsA, labelsB] = await Promise.all([
           runA ? store.labels.topLabels(runA.id, la.id) : new Map<number, UnitLabel>(),
           runB ? store.labels.topLabels(runB.id, lb.id) : new Map<number, UnitLabel>(),
@@ -261,7 +255,7 @@ export const queryResolvers: Resolvers = {
         let matchedBy: string;
         let matches: { unit: number; correlation: number | null }[];
         if (shared !== undefined) {
-          const [actA, actB] = await Promise.all([store.getActivations(a.id, la.name, shared), store.getActivations(b.id, lb.name, shared)]);
+          const [actA, actB] = await Promise.all([store.embeddings.activations(a.id, la.name, shared), store.embeddings.activations(b.id, lb.name, shared)]);
           matchedBy = 'ACTIVATION_CORRELATION';
           matches = bestCorrelationMatches(actA!, actB!);
         } else if (la.units === lb.units) {
@@ -334,7 +328,7 @@ export const queryResolvers: Resolvers = {
         if (args.run != null && !/^\d{1,9}$/.test(args.run)) throw badInput(`\`run\` must be a run id, got ${JSON.stringify(args.run)}`, 'run');
         const format = assertExportFormat(args.format ?? 'clip-dissect');
         if (topImages > 0 && format !== 'json') throw badInput('`topImages` needs format JSON (the CSV formats hold labels only)', 'topImages');
-        const atlas = await collectExport(ctx.reader, {
+        const atlas = await collectExport(ctx.store, {
           model: args.model,
           ...(args.version ? { version: args.version } : {}),
           ...(args.run != null ? { run: Number(args.run) } : {}),
@@ -351,7 +345,7 @@ export const queryResolvers: Resolvers = {
     saveRescore: (_p, args, ctx) =>
       coded(async () => {
         requireApiKey(ctx);
-        const store = requireStore(ctx);
+        const store = ctx.store;
         const { model, layer, input } = await rescoreArgs(ctx, args);
         if (args.conceptSetName != null && (args.conceptSetName.length === 0 || args.conceptSetName.length > 200)) {
           throw badInput('`conceptSetName` must be 1 to 200 characters', 'conceptSetName');
@@ -364,10 +358,10 @@ export const queryResolvers: Resolvers = {
     deleteRun: (_p, args, ctx) =>
       coded(async () => {
         requireApiKey(ctx);
-        const store = requireStore(ctx);
+        const store = ctx.store;
         if (!/^\d{1,9}$/.test(args.id)) throw badInput(`\`id\` must be a run id, got ${JSON.stringify(args.id)}`, 'id');
         try {
-          const run = await store.deleteRun(Number(args.id));
+          const run = await store.runs.delete(Number(args.id));
           return { id: String(run.id), method: run.method, status: run.status as RunStatus };
         } catch (error) {
           if (error instanceof RunNotFoundError) throw notFound(error.message);
@@ -379,7 +373,7 @@ export const queryResolvers: Resolvers = {
     importAtlas: (_p, args, ctx) =>
       coded(async () => {
         requireApiKey(ctx);
-        const store = requireStore(ctx);
+        const store = ctx.store;
         if (Buffer.byteLength(args.csv, 'utf8') > MAX_IMPORT_BYTES) throw badInput(`\`csv\` is larger than ${MAX_IMPORT_BYTES >> 20} MiB`, 'csv');
         const file = `importAtlas(${args.format})`;
         const result = await importAtlas(store, {
@@ -405,7 +399,7 @@ export const queryResolvers: Resolvers = {
   Neuron: {
     imagesNear: (n, args, ctx) =>
       coded(async () => {
-        const store = requireStore(ctx);
+        const store = ctx.store;
         const first = pageSize(args.first, 10, MAX_HITS);
         if (!n.run || first === 0) return [];
         const label = (await ctx.loaders.labels.load({ runId: n.run.id, neuronId: n.neuronId }))[0];
@@ -426,7 +420,7 @@ export const queryResolvers: Resolvers = {
     },
     topNeurons: (p, args, ctx) =>
       coded(async () => {
-        const store = requireStore(ctx);
+        const store = ctx.store;
         const first = pageSize(args.first, 10, MAX_HITS);
         const models = await scopeModels(ctx, args.model, args.version);
         if (args.layer && !models) throw badInput('`layer` needs `model`', 'layer');
@@ -444,7 +438,7 @@ export const queryResolvers: Resolvers = {
         if (top.length === 0) return [];
         const idOf = await store.models.neuronIds(top);
         const runs = new Map<number, RunRow | null>();
-        for (const layerId of new Set(top.map((t) => t.layerId))) runs.set(layerId, (await ctx.reader.defaultRunForLayer(layerId)) ?? null);
+        for (const layerId of new Set(top.map((t) => t.layerId))) runs.set(layerId, (await ctx.store.runs.defaultForLayer(layerId)) ?? null);
         return Promise.all(
           top.map(async (t) => ({
             activation: t.value,
