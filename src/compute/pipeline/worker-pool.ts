@@ -1,19 +1,8 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { ProbeSource } from '../probes/index.js';
 import { READY, decodeBatch, type DecodeReply, type DecodeRequest, type DecodeWorkerData } from './decode-batch.js';
 import type { PreprocessSpec } from '../preprocess/index.js';
-
-/**
- * The worker's entry point. Compiled, it is decode-worker.js; run from TypeScript sources (tsx),
- * worker threads do not inherit tsx's loader, so a one-line module registers it first.
- */
-function workerEntry(): URL {
-  if (!import.meta.url.endsWith('.ts')) return new URL('./decode-worker.js', import.meta.url);
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const source = new URL('./decode-worker.ts', import.meta.url).href;
-  const code = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(source)});`;
-  return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
-}
+import { startWorker } from '../worker-entry.js';
 
 /** One batch handed to the pool: its result, once some thread has decoded it. */
 export interface DecodeJob {
@@ -50,9 +39,9 @@ export class DecodePool {
   private closing = false;
 
   constructor(size: number, workerData: DecodeWorkerData = {}) {
-    const file = workerEntry();
     for (let w = 0; w < Math.max(1, size); w++) {
-      const worker = new Worker(file, { workerData });
+      // esm: the worker awaits its renderers at the top level and imports them by URL.
+      const worker = startWorker(import.meta.url, 'decode-worker', { workerData, esm: true });
       worker.on('message', (reply: DecodeReply | typeof READY) => {
         if (reply === READY) this.ready[w] = true;
         else this.settle(w, reply);

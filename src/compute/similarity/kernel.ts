@@ -1,9 +1,8 @@
 /**
- * The hot loops of soft_wpmi/wpmi and of factored concept rows. Every function here is
- * self-contained (no imports, no module state): worker threads receive them as source text
- * (see parallel.ts), because starting a TypeScript loader in each worker costs ~0.4 s.
+ * The hot loops of soft_wpmi/wpmi and of factored concept rows, run on the calling thread and
+ * in the pool's worker threads (kernel-worker.ts).
  */
-
+import { readSync } from 'node:fs';
 import type { WasmApi, WasmMemory, WasmModule } from './simd.js';
 
 export interface KernelSpec {
@@ -46,8 +45,6 @@ export interface FileRows {
  * WebAssembly memory): one read straight into place, no intermediate buffer.
  */
 export function readFileRow(src: FileRows, id: number, out: Float32Array, at: number): void {
-  // node:fs taken from the runtime, not imported: this function's source text runs in workers
-  const { readSync } = process.getBuiltinModule('node:fs');
   const bytes = src.cols * 4;
   const view = new Uint8Array(out.buffer, out.byteOffset + at * 4, bytes);
   const position = src.offset + id * bytes;
@@ -460,8 +457,7 @@ export function priorOfTile(max: Float64Array, sum: Float64Array, out: Float64Ar
 /**
  * S = L - lambda * prior, prior[c] = logsumexp_k(L[k, c]) - log(K), over all K rows of L (the
  * neurons scored together). Written in place into `l`, for concepts c0..c1-1 (each concept's
- * prior is its own: threads can take a range each). Worker threads run its source text
- * (parallel.ts).
+ * prior is its own: threads can take a range each, parallel.ts).
  */
 export function subtractPrior(l: Float64Array, k: number, c: number, lam: number, c0 = 0, c1 = c): Float64Array {
   const logK = Math.log(k);
@@ -549,7 +545,7 @@ export function subtractPriorSimd(
 /**
  * The prior of concepts c0..c1-1 subtracted from L in place: by the SIMD kernels where L lives
  * in a memory of theirs (`place`: the compiled module, that memory, and this thread's scratch
- * in it), else by subtractPrior. Worker threads run its source text too.
+ * in it), else by subtractPrior.
  */
 export function subtractPriorIn(
   l: Float64Array,
@@ -565,6 +561,3 @@ export function subtractPriorIn(
   const simd = new wasm.Instance(place.module, { env: { memory: place.memory } }).exports;
   return subtractPriorSimd(l, k, c, lam, c0, c1, simd as unknown as Parameters<typeof subtractPriorSimd>[6], place.scratch);
 }
-
-/** Source text of the functions above, for worker threads. */
-export const KERNEL_FUNCTIONS = [readFileRow, readSourceRows, expTables, expRow, unionOf, accInit, accBlock, takeLogs, accFinish, simdSoftmaxInto, logLikelihoods, priorOfTile, subtractPrior, subtractPriorSimd, subtractPriorIn];

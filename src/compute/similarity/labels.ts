@@ -3,7 +3,7 @@ import type { LabelScore } from '../../core/types.js';
 
 /**
  * Best `topN` concepts of each row (rows k0..k1-1), best first (NaN ranks last; ties: lower
- * concept first). Self-contained: worker threads run its source text (parallel.ts).
+ * concept first).
  */
 export function topLabels(scores: Float64Array, k: number, c: number, topN: number, k0 = 0, k1 = k): LabelScore[][] {
   const n = Math.min(topN, c);

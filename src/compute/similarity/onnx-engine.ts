@@ -19,7 +19,7 @@ import {
   type SimdPlace,
 } from './kernel.js';
 import { isShared } from './concepts.js';
-import { AccumulatorWorker } from './parallel.js';
+import { AccumulatorWorker } from './kernel-pool.js';
 import { SOFTMAX_UNROLL, align16, simdMatrix, simdMemory, simdModule, simdSupported, type SimdKernel, type WasmApi, type WasmMemory } from './simd.js';
 
 

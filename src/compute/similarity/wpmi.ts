@@ -46,4 +46,4 @@ export function termSpec(kind: WpmiKind, params: SoftWpmiParams | WpmiParams): K
   return { topK, a, base, weight, chunk, f32Terms };
 }
 
-// The prior (subtractPrior) is in kernel.ts with the other kernels whose source text runs in worker threads.
+// The prior (subtractPrior) is in kernel.ts with the other kernels that run in worker threads.
