@@ -24,7 +24,7 @@
  * Ends with one JSON line of its figures on stdout.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -265,6 +265,8 @@ async function peak(): Promise<void> {
 /** What a side printed with --timings (see `atlas score --timings`). */
 interface ProcessReport {
   timings: Record<string, number>;
+  /** CPU seconds of each step, all threads */
+  cpu_timings: Record<string, number>;
   total: number;
   cpu: number;
   cpu_system: number;
@@ -306,15 +308,32 @@ function timeProcess(command: string, args: string[], timings = true): { wall: n
 const labelsOf = (csvPath: string): string[] =>
   readFileSync(csvPath, 'utf8').trim().split('\n').slice(1).map((line) => line.split(',')[1]!);
 
-/** Each step's median over the runs, in seconds, with the rest of the wall time as 'outside'
- * (launcher, process teardown, waiting for the CPU before the first line). */
-function stepMedians(runs: { wall: number; report?: ProcessReport }[]): Record<string, number> | null {
-  const reports = runs.flatMap((r) => (r.report ? [{ wall: r.wall, report: r.report }] : []));
+/** Each step's median over the runs, in seconds (wall, or CPU of all threads), with the rest
+ * as 'outside' (launcher, process teardown, waiting for a core before the first line). */
+function stepMedians(runs: { wall: number; cpu: number; report?: ProcessReport }[], kind: 'wall' | 'cpu' = 'wall'): Record<string, number> | null {
+  const reports = runs.flatMap((r) => (r.report ? [{ wall: r.wall, cpu: r.cpu, report: r.report }] : []));
   if (reports.length === 0) return null;
+  const stepsOf = (r: ProcessReport): Record<string, number> => (kind === 'wall' ? r.timings : r.cpu_timings);
   const out: Record<string, number> = {};
-  for (const step of Object.keys(reports[0]!.report.timings)) out[step] = +median(reports.map((r) => r.report.timings[step] ?? 0)).toFixed(3);
-  out.outside = +median(reports.map((r) => r.wall - r.report.total)).toFixed(3);
+  for (const step of Object.keys(stepsOf(reports[0]!.report))) out[step] = +median(reports.map((r) => stepsOf(r.report)[step] ?? 0)).toFixed(3);
+  out.outside = +median(
+    reports.map((r) => (kind === 'wall' ? r.wall - r.report.total : r.cpu - Object.values(r.report.cpu_timings).reduce((x, y) => x + y, 0))),
+  ).toFixed(3);
   return out;
+}
+
+/** bin/atlas.js runs the compiled dist/: say so when src/ has changed since it was built. */
+function warnIfStale(root: string): void {
+  const built = join(root, 'dist/cli/main.js');
+  if (!existsSync(built)) throw new Error('dist/ is missing: run `npm run build` first (bin/atlas.js runs the compiled CLI)');
+  const newest = (dir: string): number =>
+    readdirSync(dir, { withFileTypes: true }).reduce(
+      (m, e) => Math.max(m, e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs),
+      0,
+    );
+  if (newest(join(root, 'src')) > statSync(built).mtimeMs) {
+    console.log('warning: src/ is newer than dist/: this measures the code last built (`npm run build` to rebuild)');
+  }
 }
 
 interface Side {
@@ -360,6 +379,7 @@ async function wholeProcess(): Promise<void> {
   // another checkout's atlas (e.g. the code before a change), run alternately with the others
   if (opt['compare-bin']) sides.push(atlas(`atlas score (${opt['compare-bin']})`, resolve(opt['compare-bin']), 'other.csv', !opt['compare-no-timings']));
   const [ours, ref] = sides as [Side, Side];
+  warnIfStale(resolve(here, '..'));
   try {
     writeNpyMatrix(f('P.npy'), p);
     writeNpyMatrix(f('A.npy'), a);
@@ -388,7 +408,9 @@ async function wholeProcess(): Promise<void> {
         : '';
       console.log(`${side.name} (median of ${REPEAT}): ${wall(side).toFixed(3)} s wall, ${cpu(side).toFixed(2)} s CPU${memory}`);
       const steps = stepMedians(side.runs);
-      if (steps) console.log(`  steps (s): ${fmt(steps)}`);
+      if (steps) console.log(`  steps, wall (s): ${fmt(steps)}`);
+      const cpuSteps = stepMedians(side.runs, 'cpu');
+      if (cpuSteps) console.log(`  steps, CPU (s): ${fmt(cpuSteps)}`);
     }
     const pairRatios = ours.runs.map((x, j) => ref.runs[j]!.wall / x.wall);
     console.log(
@@ -415,9 +437,11 @@ async function wholeProcess(): Promise<void> {
         ours_s: +wall(ours).toFixed(3),
         ours_cpu_s: +cpu(ours).toFixed(3),
         ours_steps_s: stepMedians(ours.runs),
+        ours_cpu_steps_s: stepMedians(ours.runs, 'cpu'),
         baseline_s: +wall(ref).toFixed(3),
         baseline_cpu_s: +cpu(ref).toFixed(3),
         baseline_steps_s: stepMedians(ref.runs),
+        baseline_cpu_steps_s: stepMedians(ref.runs, 'cpu'),
         ratio: +(wall(ref) / wall(ours)).toFixed(2),
         pair_ratios: pairRatios.map((x) => +x.toFixed(2)),
         cpu_ratio: +(cpu(ref) / cpu(ours)).toFixed(2),

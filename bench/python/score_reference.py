@@ -34,12 +34,14 @@ def main():
     # interpreter start-up: from the process's start to this script's first line
     startup = max(0.0, seconds_since_process_start() - (time.perf_counter() - T0))
     steps = {'startup': startup}
-    last = [time.perf_counter()]
+    cpu_steps = {'startup': time.process_time()}
+    last = [time.perf_counter(), time.process_time()]
 
     def mark(step):
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), time.process_time()
         steps[step] = steps.get(step, 0.0) + now - last[0]
-        last[0] = now
+        cpu_steps[step] = cpu_steps.get(step, 0.0) + cpu - last[1]
+        last[0], last[1] = now, cpu
 
     ap = argparse.ArgumentParser()
     ap.add_argument('clip_feats')
@@ -75,6 +77,7 @@ def main():
         usage = resource.getrusage(resource.RUSAGE_SELF)
         print(json.dumps({
             'timings': {k: round(v, 3) for k, v in steps.items()},
+            'cpu_timings': {k: round(v, 3) for k, v in cpu_steps.items()},
             'total': round(startup + time.perf_counter() - T0, 3),
             'cpu': round(usage.ru_utime + usage.ru_stime, 3),
             'cpu_system': round(usage.ru_stime, 3),

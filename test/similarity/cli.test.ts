@@ -99,8 +99,9 @@ describe('atlas score', () => {
     const r64 = await atlas(['--clip-feats', f('P64.npy'), ...args, '--timings']);
     expect(r64.code).toBe(0);
     expect(r64.stdout).toBe(r32.stdout);
-    const report = JSON.parse(r64.stderr.trim()) as { timings: Record<string, number>; total: number; cpu: number };
+    const report = JSON.parse(r64.stderr.trim()) as { timings: Record<string, number>; cpu_timings: Record<string, number>; total: number; cpu: number };
     expect(Object.keys(report.timings)).toEqual(['startup', 'imports', 'read', 'top images', 'likelihoods', 'prior', 'labels', 'write']);
+    expect(Object.keys(report.cpu_timings)).toEqual(Object.keys(report.timings));
     const steps = Object.values(report.timings).reduce((x, y) => x + y, 0);
     expect(Math.abs(steps - report.total)).toBeLessThan(0.01); // the steps cover the whole run, rounded to ms
     expect(report.cpu).toBeGreaterThan(0);

@@ -33,16 +33,22 @@ export function readConceptList(path: string): string[] {
 
 /**
  * Where a run's time went, in seconds: `startup` from the process's start to this command's
- * first line, then each step since the previous mark.
+ * first line, then each step since the previous mark; wall-clock time, and CPU time of all the
+ * process's threads (on a shared machine wall time also counts waiting for a core).
  */
 class Steps {
   readonly seconds: Record<string, number> = { startup: performance.now() / 1000 };
+  readonly cpuSeconds: Record<string, number> = { startup: cpuNow() };
   private last = performance.now();
+  private lastCpu = this.cpuSeconds.startup!;
 
   mark(step: string): void {
     const now = performance.now();
+    const cpu = cpuNow();
     this.seconds[step] = (this.seconds[step] ?? 0) + (now - this.last) / 1000;
+    this.cpuSeconds[step] = (this.cpuSeconds[step] ?? 0) + cpu - this.lastCpu;
     this.last = now;
+    this.lastCpu = cpu;
   }
 
   /** One JSON line: the steps, the in-process total, CPU time of all threads, peak memory and
@@ -50,8 +56,11 @@ class Steps {
   report(): string {
     const usage = process.resourceUsage();
     const round = (x: number): number => Math.round(x * 1000) / 1000;
+    const rounded = (steps: Record<string, number>): Record<string, number> =>
+      Object.fromEntries(Object.entries(steps).map(([k, v]) => [k, round(v)]));
     return JSON.stringify({
-      timings: Object.fromEntries(Object.entries(this.seconds).map(([k, v]) => [k, round(v)])),
+      timings: rounded(this.seconds),
+      cpu_timings: rounded(this.cpuSeconds),
       total: round(performance.now() / 1000),
       cpu: round((usage.userCPUTime + usage.systemCPUTime) / 1e6),
       cpu_system: round(usage.systemCPUTime / 1e6),
@@ -59,6 +68,12 @@ class Steps {
       minor_page_faults: usage.minorPageFault,
     });
   }
+}
+
+/** CPU seconds of this process so far, all threads. */
+function cpuNow(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
 }
 
 async function run(opts: ScoreOptions): Promise<void> {
