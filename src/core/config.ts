@@ -38,8 +38,8 @@ export interface AtlasConfig {
   port: number;
   /** ATLAS_SEED: snapshot loaded into an empty atlas; unset, the repository's seed/atlas.jsonl.gz. */
   seed: string | undefined;
-  /** ATLAS_TEST_BATCH_DELAY_MS: test hook, a pause after each image batch of `atlas dissect`. */
-  testBatchDelayMs: number | undefined;
+  /** ATLAS_TEST_HALT_AFTER_IMAGES: test hook, `atlas dissect` stops itself once this many images are checkpointed. */
+  testHaltAfterImages: number | undefined;
   /** ATLAS_WASM_RELAXED_SIMD: whether the similarity kernels may use relaxed SIMD (fused multiply-add). */
   wasmRelaxedSimd: boolean;
 }
@@ -80,7 +80,7 @@ function wholeNumber(min: number, max: number, what: (name: string, text: string
 const portNumber = wholeNumber(0, 65_535, (name, text) => `${name} must be a port number, got ${text}`);
 const efSearch = wholeNumber(1, 1000, (name, text) => `${name} must be an integer from 1 to 1000, got ${text}`);
 const poolSize = wholeNumber(1, 1000, (name, text) => `${name} must be an integer from 1 to 1000 (connections), got ${text}`);
-const milliseconds = wholeNumber(0, 3_600_000, (name, text) => `${name} must be a whole number of milliseconds, got ${text}`);
+const imageCount = wholeNumber(1, 1_000_000_000, (name, text) => `${name} must be a positive whole number of images, got ${text}`);
 
 /** `PORT` (and `--port`): a whole number from 0 to 65535. */
 export function parsePort(name: string, text: string): number {
@@ -160,7 +160,7 @@ export function loadConfig(env: Environment = process.env): AtlasConfig {
     pgPool: get('ATLAS_PG_POOL', poolSize),
     port: get('PORT', portNumber) ?? 4000,
     seed: get('ATLAS_SEED'),
-    testBatchDelayMs: get('ATLAS_TEST_BATCH_DELAY_MS', milliseconds),
+    testHaltAfterImages: get('ATLAS_TEST_HALT_AFTER_IMAGES', imageCount),
     wasmRelaxedSimd: get('ATLAS_WASM_RELAXED_SIMD', onOff) ?? true,
   };
   if (problems.length > 0) throw new ConfigError(problems);

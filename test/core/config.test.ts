@@ -21,7 +21,7 @@ describe('configuration from the environment', () => {
       pgPool: undefined,
       port: 4000,
       seed: undefined,
-      testBatchDelayMs: undefined,
+      testHaltAfterImages: undefined,
       wasmRelaxedSimd: true,
     };
     expect(loadConfig({})).toEqual(defaults);
@@ -39,7 +39,7 @@ describe('configuration from the environment', () => {
         ATLAS_HNSW_EF_SEARCH: '100',
         ATLAS_PG_POOL: '6',
         ATLAS_SEED: 'seed.jsonl.gz',
-        ATLAS_TEST_BATCH_DELAY_MS: '150',
+        ATLAS_TEST_HALT_AFTER_IMAGES: '40',
         ATLAS_WASM_RELAXED_SIMD: '0',
         DATABASE_URL: 'postgres://u:p@db:5432/atlas',
         HF_ENDPOINT: 'http://mirror.local/hub/',
@@ -61,7 +61,7 @@ describe('configuration from the environment', () => {
       pgPool: 6,
       port: 0,
       seed: 'seed.jsonl.gz',
-      testBatchDelayMs: 150,
+      testHaltAfterImages: 40,
       wasmRelaxedSimd: false,
     });
   });
@@ -72,7 +72,7 @@ describe('configuration from the environment', () => {
     [{ PORT: '80.5' }, 'PORT must be a port number, got 80.5'],
     [{ ATLAS_HNSW_EF_SEARCH: '0' }, 'ATLAS_HNSW_EF_SEARCH must be an integer from 1 to 1000, got 0'],
     [{ ATLAS_PG_POOL: 'many' }, 'ATLAS_PG_POOL must be an integer from 1 to 1000 (connections), got many'],
-    [{ ATLAS_TEST_BATCH_DELAY_MS: '-5' }, 'ATLAS_TEST_BATCH_DELAY_MS must be a whole number of milliseconds, got -5'],
+    [{ ATLAS_TEST_HALT_AFTER_IMAGES: '0' }, 'ATLAS_TEST_HALT_AFTER_IMAGES must be a positive whole number of images, got 0'],
     [{ ATLAS_BODY_LIMIT: 'big' }, 'ATLAS_BODY_LIMIT must be a size such as 64kb or 1mb, got big'],
     [{ ATLAS_WASM_RELAXED_SIMD: 'maybe' }, 'ATLAS_WASM_RELAXED_SIMD must be 0 (off) or 1 (on), got maybe'],
     [{ HF_ENDPOINT: 'huggingface.co' }, 'HF_ENDPOINT must be an http:// or https:// URL, got huggingface.co'],
