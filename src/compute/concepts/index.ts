@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../../core/paths.js';
 
 export interface ConceptSet {
   name: string;
@@ -59,9 +59,9 @@ export function commonWords(count = 10_000): string[] {
 /**
  * ImageNet-1k class names in index order, synonyms comma-separated, one class per line of
  * data/imagenet-classes.txt (where the list comes from: data/README.md). Found from the package
- * root, which is three folders up both from this source file and from its compiled copy in dist/.
+ * root, so the compiled code in dist/ reads the same file.
  */
-export const IMAGENET_CLASSES_FILE = fileURLToPath(new URL('../../../src/compute/concepts/data/imagenet-classes.txt', import.meta.url));
+export const IMAGENET_CLASSES_FILE = packagePath('src', 'compute', 'concepts', 'data', 'imagenet-classes.txt');
 
 export function imagenetClasses(): string[] {
   const names = readFileSync(IMAGENET_CLASSES_FILE, 'utf8').replace(/\r?\n$/, '').split(/\r?\n/);
