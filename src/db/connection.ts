@@ -13,7 +13,8 @@ import type { PgDatabase } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { SESSION_SETTINGS_SQL } from './hnsw-settings.js';
+import { config } from '../core/config.js';
+import { sessionSettingsSql } from './hnsw-settings.js';
 import { lockDataDir, type DataDirLock } from './lock.js';
 import * as schema from './schema.js';
 
@@ -48,9 +49,9 @@ export interface Connection {
 export function resolveTarget(opts: OpenOptions = {}): { driver: DriverName; target: string } {
   if (opts.databaseUrl) return { driver: 'postgres', target: opts.databaseUrl };
   if (opts.dataDir) return { driver: 'pglite', target: opts.dataDir };
-  const url = process.env.DATABASE_URL;
-  if (url) return { driver: 'postgres', target: url };
-  return { driver: 'pglite', target: process.env.ATLAS_DATA_DIR || '.atlas' };
+  const { databaseUrl, dataDir } = config();
+  if (databaseUrl) return { driver: 'postgres', target: databaseUrl };
+  return { driver: 'pglite', target: dataDir };
 }
 
 function redact(url: string): string {
@@ -80,14 +81,14 @@ export async function openConnection(opts: OpenOptions = {}): Promise<Connection
   if (driver === 'postgres') {
     const pool = new pg.Pool({
       connectionString: target,
-      max: Number(process.env.ATLAS_PG_POOL ?? DEFAULT_POOL),
+      max: config().pgPool ?? DEFAULT_POOL,
       // Idle connections stay open. By default the pool closes those idle for 10 s, and under a
       // steady load the spare ones are: the next burst then waits for a new backend to start,
       // load its caches and prepare its statements again (a 20-40 ms stall every few seconds).
       idleTimeoutMillis: 0,
       // Run by the pool on each new connection before handing it out.
       onConnect: async (client: pg.ClientBase) => {
-        await client.query(SESSION_SETTINGS_SQL);
+        await client.query(sessionSettingsSql());
       },
     });
     // An idle connection dropped by the server (restart, admin) must not crash the process;
@@ -118,7 +119,7 @@ export async function openConnection(opts: OpenOptions = {}): Promise<Connection
   let client: PGlite;
   try {
     client = await PGlite.create(inMemory ? target : dataDir, { extensions: { vector } });
-    await client.exec(SESSION_SETTINGS_SQL);
+    await client.exec(sessionSettingsSql());
   } catch (error) {
     lock?.release();
     throw new Error(`cannot open the atlas at ${target}: ${(error as Error).message}`, { cause: error });

@@ -1,3 +1,5 @@
+import { config } from '../core/config.js';
+
 /**
  * pgvector's HNSW search width (hnsw.ef_search), set once per database session rather than per
  * search: a per-search SET needs a transaction, four round trips instead of one statement.
@@ -9,17 +11,11 @@
  */
 export const DEFAULT_EF_SEARCH = 32;
 
-function fromEnv(value: string | undefined): number {
-  if (value === undefined || value.trim() === '') return DEFAULT_EF_SEARCH;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 1000) {
-    throw new Error(`ATLAS_HNSW_EF_SEARCH must be an integer from 1 to 1000, got ${JSON.stringify(value)}`);
-  }
-  return n;
-}
-
-/** The session's ef_search: searches for more than this many hits raise it for themselves. */
-export const EF_SEARCH = fromEnv(process.env.ATLAS_HNSW_EF_SEARCH);
+/**
+ * The session's ef_search: searches for more than this many hits raise it for themselves. A
+ * function, so that a bad ATLAS_HNSW_EF_SEARCH is reported when a store opens, not on import.
+ */
+export const efSearch = (): number => config().hnswEfSearch ?? DEFAULT_EF_SEARCH;
 
 /** The statement every new session runs first. */
-export const SESSION_SETTINGS_SQL = `SET hnsw.ef_search = ${EF_SEARCH}`;
+export const sessionSettingsSql = (): string => `SET hnsw.ef_search = ${efSearch()}`;

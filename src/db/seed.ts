@@ -21,6 +21,7 @@ import { createGunzip, createGzip } from 'node:zlib';
 import { once } from 'node:events';
 import { asc, eq, sql } from 'drizzle-orm';
 import type { AtlasStore } from './atlas-store.js';
+import { config } from '../core/config.js';
 import { packagePath } from '../core/paths.js';
 import type { LabelScore, LayerRecord, LayerResult, TopImage } from '../core/types.js';
 import * as t from './schema.js';
@@ -260,7 +261,7 @@ async function setSeedState(store: AtlasStore, status: string, path: string): Pr
  */
 export async function loadSeedIfEmpty(
   store: AtlasStore,
-  path: string = process.env.ATLAS_SEED ?? defaultSeedPath,
+  path: string = config().seed ?? defaultSeedPath,
 ): Promise<SeedOutcome> {
   const interrupted = (await seedState(store)) === 'importing';
   if (!interrupted && !(await store.models.isEmpty())) return { loaded: false, reason: 'not-empty', path };

@@ -16,6 +16,7 @@ import express, { type ErrorRequestHandler } from 'express';
 import { readFileSync, readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
+import { config } from '../core/config.js';
 import { packagePath } from '../core/paths.js';
 import type { AtlasStore } from '../db/atlas-store.js';
 import { createContext, type AtlasContext } from '../resolvers/context.js';
@@ -41,15 +42,15 @@ export interface ServerLimits {
   maxTokens: number;
 }
 
-export const defaultLimits: ServerLimits = {
-  bodyLimit: process.env.ATLAS_BODY_LIMIT ?? '64kb',
+export const defaultLimits = (): ServerLimits => ({
+  bodyLimit: config().bodyLimit,
   maxDepth: 10,
   // graphql-armor multiplies a selection's cost by a literal `first`; a full 500-neuron page with
   // labels costs ~50k, so this only stops nested multiplications (pages of pages).
   maxCost: 100_000,
   maxAliases: 15,
   maxTokens: 2000,
-};
+});
 
 /** HTTP status per error code, so clients and proxies see bad input as 4xx. */
 const httpStatusByCode: Record<string, number> = {
@@ -70,7 +71,7 @@ export interface AtlasServer {
   stop(): Promise<void>;
 }
 
-export async function createAtlasServer(store: AtlasStore, limits: ServerLimits = defaultLimits): Promise<AtlasServer> {
+export async function createAtlasServer(store: AtlasStore, limits: ServerLimits = defaultLimits()): Promise<AtlasServer> {
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);

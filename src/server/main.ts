@@ -3,6 +3,7 @@
  * the default atlas from seed/ when the database is empty.
  * Env: PORT (default 4000), HOST (default 127.0.0.1), DATABASE_URL, ATLAS_DATA_DIR, ATLAS_SEED.
  */
+import { config } from '../core/config.js';
 import { openStore } from '../db/atlas-store.js';
 import { loadSeedIfEmpty } from '../db/seed.js';
 import { createAtlasServer } from './app.js';
@@ -39,8 +40,8 @@ export async function serve(opts: ServeOptions = {}): Promise<{ url: string; sto
       await restoreSeedCaches(store, outcome.path, log);
     }
     server = await createAtlasServer(store);
-    const host = opts.host ?? process.env.HOST ?? '127.0.0.1';
-    const port = await server.listen(opts.port ?? Number(process.env.PORT ?? 4000), host);
+    const host = opts.host ?? config().host;
+    const port = await server.listen(opts.port ?? config().port, host);
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
     log(`listening on ${url}/graphql (query page at ${url}/)`);
     const running = server;

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { config } from '../../src/core/config.js';
 import { sql } from 'drizzle-orm';
 import type { AtlasStore } from '../../src/db/index.js';
 import { exportSeed, importSeed } from '../../src/db/seed.js';
@@ -32,7 +33,7 @@ async function emptyStore(): Promise<AtlasStore> {
 
 describe('default atlas caches', () => {
   it('restore the embeddings and activations the engine stored, with the vector indexes in place', async () => {
-    process.env.ATLAS_CACHE_DIR = join(dir, 'cache');
+    config().cacheDir = join(dir, 'cache');
     const built = await emptyStore();
     const run = await dissect(async () => built, {
       model: toyModel('resnet-v1'),

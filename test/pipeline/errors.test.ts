@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { config, setConfig } from '../../src/core/config.js';
 import { resolveClip } from '../../src/compute/clip/index.js';
 import { atlas, tempEnv, tinyClip, tinyTarget } from './helpers.js';
 
@@ -98,9 +99,9 @@ describe('hf: downloads', () => {
 
   it('fetches the folder with HF_TOKEN into the cache once, then works from the cache', async () => {
     const { dir } = tempEnv();
-    const saved = { endpoint: process.env.HF_ENDPOINT, token: process.env.HF_TOKEN };
-    process.env.HF_ENDPOINT = endpoint;
-    process.env.HF_TOKEN = 'secret-token';
+    const saved = { ...config() };
+    config().hfEndpoint = endpoint;
+    config().hfToken = 'secret-token';
     try {
       const cache = join(dir, 'hf');
       const got = await resolveClip('hf:acme/tiny-clip', { cacheDir: cache, quiet: true });
@@ -114,13 +115,10 @@ describe('hf: downloads', () => {
       await expect(resolveClip('hf:acme/other', { cacheDir: cache, quiet: true })).rejects.toThrow(
         /downloading acme\/other\/onnx\/vision_model\.onnx .* HTTP 404/,
       );
-      process.env.HF_TOKEN = 'wrong';
+      config().hfToken = 'wrong';
       await expect(resolveClip('hf:acme/third', { cacheDir: cache, quiet: true })).rejects.toThrow(/HTTP 401 \(private or gated repository: set HF_TOKEN\)/);
     } finally {
-      if (saved.endpoint === undefined) delete process.env.HF_ENDPOINT;
-      else process.env.HF_ENDPOINT = saved.endpoint;
-      if (saved.token === undefined) delete process.env.HF_TOKEN;
-      else process.env.HF_TOKEN = saved.token;
+      setConfig(saved);
     }
   });
 });

@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { config } from '../../src/core/config.js';
 import { drivers, writeCompleteRun, writeFixtureSets } from '../store/helpers.js';
 import { tempAtlas } from '../support/temp-atlas.js';
 import { errorCode, fixturesDir, ok, runCli, servedAtlas } from './helpers.js';
@@ -23,7 +24,7 @@ describe.each(drivers)('deleteRun over HTTP on %s', (driver) => {
     expect(ok(await served.client.gql(conv1))).toEqual({ neuron: { label: 'stripes', run: { id: String(latest) } }, dissections: [{ id: String(latest) }, { id: String(older) }] });
 
     expect(errorCode(await served.client.gql(del, { id: String(latest) }))).toBe('FORBIDDEN');
-    process.env.ATLAS_API_KEY = 'del-key';
+    config().apiKey = 'del-key';
     expect(errorCode(await served.client.gql(del, { id: String(latest) }))).toBe('UNAUTHENTICATED');
 
     expect(ok(await served.client.gql(del, { id: String(latest) }, auth)).deleteRun).toEqual({ id: String(latest), method: 'clip-dissect', status: 'COMPLETE' });

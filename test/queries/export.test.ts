@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { config } from '../../src/core/config.js';
 import { collectExport, formatAtlas } from '../../src/exporters/index.js';
 import { parseAtlasCsv } from '../../src/importers/index.js';
 import { drivers, writeCompleteRun, writeFixtureSets } from '../store/helpers.js';
@@ -125,7 +126,7 @@ describe.each(drivers)('export of dissect runs on %s', (driver) => {
     expect(text.split('\n').slice(0, 3)).toEqual(['layer,unit,description,similarity', 'conv1,0,blue,0.9', 'conv1,1,stripes,0.89']);
     expect(text).toBe(formatAtlas('clip-dissect', await collectExport(served.atlas.store, { model: 'toy', topN: 1 })));
 
-    process.env.ATLAS_API_KEY = 'k';
+    config().apiKey = 'k';
     const imported = await served.client.gql(
       `mutation($csv: String!) { importAtlas(format: CLIP_DISSECT, csv: $csv, model: "toy-copy", version: "1") { labels } }`,
       { csv: text },

@@ -9,6 +9,7 @@ import type { Matrix } from '../../src/core/types.js';
 import { clipRegistrationName } from '../../src/compute/rescore/text-encoder.js';
 import { createAtlasServer, type AtlasServer } from '../../src/server/app.js';
 import { afterAll, afterEach, beforeAll } from 'vitest';
+import { config } from '../../src/core/config.js';
 import { openTestAtlas, repoRoot, type TestAtlas, type TestDriver } from '../store/helpers.js';
 import { atlas, type CliResult } from '../support/cli.js';
 
@@ -72,8 +73,8 @@ export function servedAtlas(driver: TestDriver, prepare?: (store: AtlasStore) =>
     await state.atlas?.cleanup();
   });
   afterEach(() => {
-    delete process.env.ATLAS_API_KEY;
-    delete process.env.ATLAS_CLIP;
+    config().apiKey = undefined;
+    config().clip = undefined;
   });
   return {
     get atlas() {

@@ -1,6 +1,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { config } from '../../src/core/config.js';
 import { layerFromFileName, parseAtlasCsv } from '../../src/importers/index.js';
 import { openStore } from '../../src/db/atlas-store.js';
 import { drivers } from '../store/helpers.js';
@@ -120,7 +121,7 @@ describe.each(drivers)('importAtlas over HTTP on %s', (driver) => {
     expect(errorCode(off)).toBe('FORBIDDEN');
     expect(off.status).toBe(403);
     expect(off.body.errors![0]!.message).toMatch(/set ATLAS_API_KEY/);
-    process.env.ATLAS_API_KEY = key;
+    config().apiKey = key;
     const none = await served.client.gql(mutation, vars);
     expect(errorCode(none)).toBe('UNAUTHENTICATED');
     expect(none.status).toBe(401);
@@ -130,7 +131,7 @@ describe.each(drivers)('importAtlas over HTTP on %s', (driver) => {
   });
 
   it('imports MILAN and CLIP-Dissect labels; neurons show the latest clip-dissect run by default, others by method or run', async () => {
-    process.env.ATLAS_API_KEY = key;
+    config().apiKey = key;
     const milan = ok(await served.client.gql(mutation, { format: 'MILAN', csv: read('small_milan.csv'), model: 'm', version: '1' }, auth)).importAtlas as {
       run: { id: string; method: string; status: string; layers: string[] };
       labels: number;
@@ -158,7 +159,7 @@ describe.each(drivers)('importAtlas over HTTP on %s', (driver) => {
   });
 
   it('needs a layer for Network Dissection CSV text and stores units from 0', async () => {
-    process.env.ATLAS_API_KEY = key;
+    config().apiKey = key;
     const csv = read('small_netdissect_layer3.csv');
     const noLayer = await served.client.gql(mutation, { format: 'NETDISSECT', csv, model: 'nd', version: '1' }, auth);
     expect(errorCode(noLayer)).toBe('BAD_USER_INPUT');
@@ -170,7 +171,7 @@ describe.each(drivers)('importAtlas over HTTP on %s', (driver) => {
   });
 
   it('rejects a bad CSV with file, line and column and writes nothing (one transaction)', async () => {
-    process.env.ATLAS_API_KEY = key;
+    config().apiKey = key;
     const before = ok(await served.client.gql('{ models { name } dissections { id } }'));
     const bad = await served.client.gql(mutation, { format: 'CLIP_DISSECT', csv: read('bad_score.csv'), model: 'fresh', version: '1' }, auth);
     expect(errorCode(bad)).toBe('BAD_USER_INPUT');
@@ -189,7 +190,7 @@ describe.each(drivers)('importAtlas over HTTP on %s', (driver) => {
 
   it('imports the published ResNet-18 atlases in all three formats', async (ctx) => {
     const sharedResults = requireShared(ctx, 'reference/results');
-    process.env.ATLAS_API_KEY = key;
+    config().apiKey = key;
     // Over the CLI would be the same code; here through the store API to stay under the HTTP body limit.
     const { importAtlas } = await import('../../src/importers/index.js');
     const file = (name: string) => join(sharedResults, name);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { config } from '../../src/core/config.js';
 import { sql } from 'drizzle-orm';
 import { factoredConcepts, score } from '../../src/compute/similarity/index.js';
 import { drivers } from '../store/helpers.js';
@@ -73,7 +74,7 @@ describe.each(drivers)('rescore over HTTP on %s', (driver) => {
     const mutation = `mutation($concepts: [String!]!) { saveRescore(model: "net", layer: "l1", concepts: $concepts, params: {top_k: 5}, conceptSetName: "animals") {
       run { id method status similarity layers conceptSet { name size } probeSet { name } } rescore { units { label } } } }`;
     expect(errorCode(await served.client.gql(mutation, { concepts }))).toBe('FORBIDDEN');
-    process.env.ATLAS_API_KEY = key;
+    config().apiKey = key;
     expect(errorCode(await served.client.gql(mutation, { concepts }))).toBe('UNAUTHENTICATED');
     const saved = ok(await served.client.gql(mutation, { concepts }, { authorization: `Bearer ${key}` })).saveRescore as {
       run: { id: string; method: string; status: string; similarity: string; layers: string[]; conceptSet: { name: string; size: number } };

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { config } from '../../src/core/config.js';
 import { sql } from 'drizzle-orm';
-import { EF_SEARCH } from '../../src/db/hnsw-settings.js';
+import { efSearch } from '../../src/db/hnsw-settings.js';
 import { drivers, openTestAtlas, type TestAtlas } from '../store/helpers.js';
 import { CLASSES, errorCode, ok, startClient, tinyClipDir, writeQueryAtlas, type Client, type QueryAtlas } from './helpers.js';
 import { databaseOf } from '../../src/db/inspect.js';
@@ -42,8 +43,8 @@ describe.each(drivers)('semantic search over HTTP on %s', (driver) => {
     await atlas?.cleanup();
   });
   afterEach(() => {
-    delete process.env.ATLAS_CLIP;
-    delete process.env.ATLAS_API_KEY;
+    config().clip = undefined;
+    config().apiKey = undefined;
   });
 
   it('finds the neurons whose label means the query, nearest first, and caches the query embedding', async () => {
@@ -88,11 +89,11 @@ describe.each(drivers)('semantic search over HTTP on %s', (driver) => {
     expect(statements).toHaveLength(1);
     expect(statements[0]).toContain('label_search');
     const ef = await databaseOf(atlas.store).execute(sql`SHOW hnsw.ef_search`);
-    expect(Object.values(ef.rows[0] as Record<string, string>)).toEqual([String(EF_SEARCH)]);
+    expect(Object.values(ef.rows[0] as Record<string, string>)).toEqual([String(efSearch())]);
     statements = [];
-    const wide = ok(await client.gql(SEARCH, { q: 'dog', first: EF_SEARCH + 1 })).searchNeurons as Hit[];
+    const wide = ok(await client.gql(SEARCH, { q: 'dog', first: efSearch() + 1 })).searchNeurons as Hit[];
     expect(wide).toHaveLength(20); // every labelled neuron
-    expect(statements.some((text) => text.includes(`SET LOCAL hnsw.ef_search = ${EF_SEARCH + 1}`))).toBe(true);
+    expect(statements.some((text) => text.includes(`SET LOCAL hnsw.ef_search = ${efSearch() + 1}`))).toBe(true);
   });
 
   it('bounds its input with clear errors', async () => {
@@ -113,8 +114,8 @@ describe.each(drivers)('semantic search over HTTP on %s', (driver) => {
   });
 
   it('follows new runs: a completed run relabels the index, an imported one becomes searchable with ATLAS_CLIP', async () => {
-    process.env.ATLAS_API_KEY = 'k';
-    process.env.ATLAS_CLIP = tinyClipDir;
+    config().apiKey = 'k';
+    config().clip = tinyClipDir;
     const mutation = `mutation($csv: String!) { importAtlas(format: MILAN, csv: $csv, model: "other", version: "1") { embeddedLabels } }`;
     const res = ok(await client.gql(mutation, { csv: 'layer,unit,description\nfc,0,zebra stripes\nfc,1,green\n' }, { authorization: 'Bearer k' }));
     expect(res.importAtlas).toEqual({ embeddedLabels: 22 });
@@ -175,7 +176,7 @@ describe.each(drivers)('semantic search over HTTP on %s', (driver) => {
       expect(errorCode(res)).toBe('ENCODER_UNAVAILABLE');
       expect(res.body.errors![0]!.message).toMatch(/text encoder of CLIP model .* is unavailable: folder \/nonexistent\/clip not found; set ATLAS_CLIP/);
       // ATLAS_CLIP stands in for the missing folder.
-      process.env.ATLAS_CLIP = tinyClipDir;
+      config().clip = tinyClipDir;
       const hits = ok(await otherClient.gql(SEARCH, { q: 'dog', first: 1 })).searchNeurons as Hit[];
       expect(hits[0]!.neuron.label).toBe('dog');
     } finally {

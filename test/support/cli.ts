@@ -11,6 +11,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { runCli } from '../../src/cli/run.js';
+import { ConfigError, config, loadConfig, setConfig } from '../../src/core/config.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -78,11 +79,19 @@ export function atlas(args: string[], env: Record<string, string> = {}): Promise
       if (v === '') delete process.env[k];
       else process.env[k] = v;
     }
+    // The code reads its configuration once (src/core/config.ts): this run gets one of its own.
+    const savedConfig = config();
     const out: Output = { stdout: [], stderr: [] };
     try {
+      setConfig(loadConfig(process.env));
       const code = await capture.run(out, () => runCli(args, { stdout: collector(out.stdout), stderr: collector(out.stderr) }));
       return { code, stdout: out.stdout.join(''), stderr: out.stderr.join('') };
+    } catch (error) {
+      // A bad variable in `env` is reported as the command line would report it.
+      if (!(error instanceof ConfigError)) throw error;
+      return { code: 1, stdout: '', stderr: `atlas: ${error.message}\n` };
     } finally {
+      setConfig(savedConfig);
       for (const [k, v] of saved) {
         if (v === undefined) delete process.env[k];
         else process.env[k] = v;

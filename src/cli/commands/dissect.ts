@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { openStore, type AtlasStore } from '../../db/index.js';
 import { dissect, type DissectOptions, type DissectResult } from '../../services/dissect.js';
+import { config } from '../../core/config.js';
 import { jsonObject, positiveInt } from '../options.js';
 import { cliIo } from '../io.js';
 
@@ -47,9 +48,8 @@ function summary(result: DissectResult): string {
  * committed to the checkpoint, a line saying how many images it holds goes to stderr, and the
  * process stops itself (SIGSTOP) until the test kills it. The kill then lands at a known point.
  */
-function haltForTests(value: string | undefined): Pick<DissectOptions, 'afterBatch'> {
-  const at = value ? Number(value) : 0;
-  if (!(at > 0)) return {};
+function haltForTests(at: number | undefined): Pick<DissectOptions, 'afterBatch'> {
+  if (at === undefined) return {};
   return {
     afterBatch: ({ done, commit }) => {
       if (done < at) return;
@@ -106,7 +106,7 @@ export function register(program: Command): void {
         ...(flags.version ? { version: flags.version } : {}),
         ...(workers ? { workers } : {}),
         ...(threads ? { threads } : {}),
-        ...haltForTests(process.env.ATLAS_TEST_HALT_AFTER_IMAGES),
+        ...haltForTests(config().testHaltAfterImages),
       };
       let store: AtlasStore | undefined;
       try {

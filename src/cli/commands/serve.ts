@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { parsePort } from '../../core/config.js';
 import { serveUntilSignalled } from '../../server/main.js';
 
 /** `atlas serve`: the GraphQL server (same as `npm start`). */
@@ -12,11 +13,7 @@ export function register(program: Command): void {
     .option('--database-url <url>', 'Postgres server instead of the embedded database (default: DATABASE_URL)')
     .option('--no-seed', 'do not load seed/atlas.jsonl.gz into an empty atlas')
     .action(async (opts: { port?: string; host?: string; dataDir?: string; databaseUrl?: string; seed: boolean }) => {
-      let port: number | undefined;
-      if (opts.port !== undefined) {
-        port = Number(opts.port);
-        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got ${opts.port}`);
-      }
+      const port = opts.port === undefined ? undefined : parsePort('--port', opts.port);
       await serveUntilSignalled({ port, host: opts.host, dataDir: opts.dataDir, databaseUrl: opts.databaseUrl, seed: opts.seed });
     });
 }

@@ -1,8 +1,9 @@
 import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { config } from '../../core/config.js';
+import { atlasCacheDir } from '../pipeline/cache-dir.js';
 import { startProgress } from '../pipeline/progress.js';
 import { CLIP_FILES, missingClipFiles, REQUIRED_CLIP_FILES } from './files.js';
 
@@ -28,8 +29,7 @@ export function parseClipSpec(spec: string): ClipSpec {
 
 /** `$ATLAS_CACHE_DIR/hf`, else `~/.cache/neuron-atlas/hf`. */
 export function defaultHfCacheDir(): string {
-  const root = process.env.ATLAS_CACHE_DIR ?? join(homedir(), '.cache', 'neuron-atlas');
-  return join(root, 'hf');
+  return join(atlasCacheDir(), 'hf');
 }
 
 export interface ResolveOptions {
@@ -50,7 +50,7 @@ export async function resolveClip(spec: string, opts: ResolveOptions = {}): Prom
 }
 
 function endpoint(): string {
-  return (process.env.HF_ENDPOINT ?? 'https://huggingface.co').replace(/\/+$/, '');
+  return config().hfEndpoint;
 }
 
 async function downloadRepo(repo: string, folder: string, quiet: boolean): Promise<void> {
@@ -66,7 +66,8 @@ async function downloadRepo(repo: string, folder: string, quiet: boolean): Promi
 async function downloadFile(repo: string, file: string, target: string, optional: boolean, quiet: boolean): Promise<void> {
   const url = `${endpoint()}/${repo}/resolve/main/${file}`;
   const headers: Record<string, string> = {};
-  if (process.env.HF_TOKEN) headers.authorization = `Bearer ${process.env.HF_TOKEN}`;
+  const token = config().hfToken;
+  if (token) headers.authorization = `Bearer ${token}`;
   let response: Response;
   try {
     response = await fetch(url, { headers, redirect: 'follow' });

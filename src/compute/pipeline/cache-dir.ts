@@ -1,7 +1,6 @@
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { config } from '../../core/config.js';
 
-/** Root of the local caches (hub downloads, checkpoints): `$ATLAS_CACHE_DIR` or `~/.cache/neuron-atlas`. */
+/** Root of the local caches (hub downloads, checkpoints): ATLAS_CACHE_DIR, else `~/.cache/neuron-atlas`. */
 export function atlasCacheDir(): string {
-  return process.env.ATLAS_CACHE_DIR || join(homedir(), '.cache', 'neuron-atlas');
+  return config().cacheDir;
 }

@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AtlasStore } from '../../db/atlas-store.js';
+import { config } from '../../core/config.js';
 import type { Matrix } from '../../core/types.js';
 import { ClipModel } from '../clip/model.js';
 import { resolveClip } from '../clip/hub.js';
@@ -47,7 +48,7 @@ export class TextEncoders {
 
   /** The CLIP model named by ATLAS_CLIP (a folder or hf:ORG/NAME), registered in the atlas; undefined when unset. */
   configured(): Promise<ClipRow | undefined> {
-    const spec = process.env.ATLAS_CLIP;
+    const spec = config().clip;
     if (!spec) return Promise.resolve(undefined);
     this.configuredClip ??= (async () => {
       const clip = await this.load(spec);
@@ -77,7 +78,8 @@ export class TextEncoders {
         if (!row) throw new EncoderUnavailableError(`CLIP model ${clipModelId} is not in the atlas`);
         const local = row.source && !row.source.startsWith('hf:') ? row.source : undefined;
         let spec = row.source ?? undefined;
-        if ((!spec || (local && !existsSync(local))) && process.env.ATLAS_CLIP) spec = process.env.ATLAS_CLIP;
+        const configured = config().clip;
+        if ((!spec || (local && !existsSync(local))) && configured) spec = configured;
         if (!spec) {
           throw new EncoderUnavailableError(
             `the text encoder of CLIP model ${row.name} is unavailable: the atlas does not record its folder; set ATLAS_CLIP to it`,

@@ -28,6 +28,7 @@
  */
 
 import { setFlagsFromString } from 'node:v8';
+import { config } from '../../core/config.js';
 import { F32, F64, I32, section, str, uleb, vec } from './simd-asm.js';
 import { logBody, priorSumsBody, productBody, softmaxBody, subtractRowsBody } from './simd-kernels.js';
 
@@ -80,7 +81,7 @@ function relaxedSimd(): boolean {
   if (relaxed !== undefined) return relaxed;
   const probe = moduleBytes(true);
   relaxed = false;
-  if (process.env.ATLAS_WASM_RELAXED_SIMD === '0' || wasm === undefined) return relaxed;
+  if (!config().wasmRelaxedSimd || wasm === undefined) return relaxed;
   try {
     if (!wasm.validate(probe)) setFlagsFromString('--experimental-wasm-relaxed-simd');
     relaxed = wasm.validate(probe);

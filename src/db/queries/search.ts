@@ -9,17 +9,17 @@
  */
 import { sql } from 'drizzle-orm';
 import { executePrepared } from './prepared.js';
-import { EF_SEARCH } from '../hnsw-settings.js';
+import { efSearch } from '../hnsw-settings.js';
 import type { AtlasDb } from '../connection.js';
 
 type Q = AtlasDb | Parameters<Parameters<AtlasDb['transaction']>[0]>[0];
 
 /** Runs `query`, in a transaction that first widens ef_search / turns on iterative scan when it needs them. */
 async function withHnswSettings<T>(db: AtlasDb, first: number, iterative: boolean, query: (q: Q) => Promise<T>): Promise<T> {
-  // Every session starts at EF_SEARCH (connection.ts): the common search is one statement.
-  if (!iterative && first <= EF_SEARCH) return query(db);
+  // Every session starts at efSearch() (connection.ts): the common search is one statement.
+  if (!iterative && first <= efSearch()) return query(db);
   return db.transaction(async (tx) => {
-    if (first > EF_SEARCH) await tx.execute(sql.raw(`SET LOCAL hnsw.ef_search = ${Math.trunc(Math.min(first, 1000))}`));
+    if (first > efSearch()) await tx.execute(sql.raw(`SET LOCAL hnsw.ef_search = ${Math.trunc(Math.min(first, 1000))}`));
     if (iterative) await tx.execute(sql`SET LOCAL hnsw.iterative_scan = strict_order`);
     return query(tx);
   });

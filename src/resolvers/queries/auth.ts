@@ -4,12 +4,13 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { GraphQLError } from 'graphql';
+import { config } from '../../core/config.js';
 import type { AtlasContext } from '../context.js';
 
 const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 
 export function requireApiKey(ctx: AtlasContext): void {
-  const key = process.env.ATLAS_API_KEY;
+  const key = config().apiKey;
   if (!key) {
     throw new GraphQLError('mutations are disabled on this server: set ATLAS_API_KEY to enable them', {
       extensions: { code: 'FORBIDDEN' },
