@@ -35,17 +35,18 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import { vectorFromSql, vectorToSql } from './codec.js';
 
-/** Dimensionless pgvector column; values travel as pgvector's text form `[1,2,3]`. */
+/** Dimensionless pgvector column; values travel in pgvector's text form `[1,2,3]` (codec.ts). */
 export const vectorAnyDim = customType<{ data: number[] | Float32Array | string; driverData: string }>({
   dataType() {
     return 'vector';
   },
   toDriver(value: number[] | Float32Array | string): string {
-    return typeof value === 'string' ? value : `[${Array.prototype.join.call(value, ',')}]`;
+    return typeof value === 'string' ? value : vectorToSql(value);
   },
   fromDriver(value: string): number[] {
-    return value.slice(1, -1).split(',').map(Number);
+    return Array.from(vectorFromSql(value));
   },
 });
 

@@ -19,13 +19,10 @@ import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createGunzip, createGzip } from 'node:zlib';
 import { once } from 'node:events';
-import { asc, eq, sql } from 'drizzle-orm';
 import type { AtlasStore } from './atlas-store.js';
 import { config } from '../core/config.js';
 import { packagePath } from '../core/paths.js';
 import type { LabelScore, LayerRecord, LayerResult, TopImage } from '../core/types.js';
-import * as t from './schema.js';
-import { databaseOf } from './inspect.js';
 
 export const SEED_FORMAT = 'neuron-atlas-seed';
 export const SEED_VERSION = 1;
@@ -41,7 +38,6 @@ type Line = Record<string, unknown> & { type: string };
 
 /** Writes the atlas's models, sets and complete runs to a gzipped JSON-lines snapshot. */
 export async function exportSeed(store: AtlasStore, path: string): Promise<SeedSummary> {
-  const db = databaseOf(store);
   const target = resolve(path);
   mkdirSync(dirname(target), { recursive: true });
   const tmp = `${target}.tmp-${process.pid}`;
@@ -54,13 +50,9 @@ export async function exportSeed(store: AtlasStore, path: string): Promise<SeedS
   const summary: SeedSummary = { models: 0, runs: 0, layerResults: 0 };
 
   await write({ type: 'header', format: SEED_FORMAT, version: SEED_VERSION, exportedAt: new Date().toISOString() });
-  const runs = await db
-    .select()
-    .from(t.dissectionRuns)
-    .where(eq(t.dissectionRuns.status, 'complete'))
-    .orderBy(asc(t.dissectionRuns.id));
+  const runs = (await store.runs.listAll()).filter((r) => r.status === 'complete');
 
-  for (const m of await db.select().from(t.targetModels).orderBy(asc(t.targetModels.id))) {
+  for (const m of (await store.models.list()).sort((a, b) => a.id - b.id)) {
     const layers = await store.models.layers(m.id);
     await write({
       type: 'model',
@@ -73,17 +65,13 @@ export async function exportSeed(store: AtlasStore, path: string): Promise<SeedS
   const used = <K extends 'clipModelId' | 'probeSetId' | 'conceptSetId'>(k: K) =>
     [...new Set(runs.map((r) => r[k]).filter((v): v is number => v !== null))];
   for (const id of used('clipModelId')) {
-    const [c] = await db.select().from(t.clipModels).where(eq(t.clipModels.id, id));
+    const c = await store.clipModels.get(id);
     if (c) await write({ type: 'clipModel', key: `c${id}`, record: { name: c.name, dim: c.dim, source: c.source ?? undefined } });
   }
   for (const id of used('probeSetId')) {
-    const [p] = await db.select().from(t.probeSets).where(eq(t.probeSets.id, id));
+    const p = await store.probeSets.get(id);
     if (!p) continue;
-    const images = await db
-      .select({ ordinal: t.probeImages.ordinal, uri: t.probeImages.uri })
-      .from(t.probeImages)
-      .where(eq(t.probeImages.probeSetId, id))
-      .orderBy(asc(t.probeImages.ordinal));
+    const images = await store.probeSets.images(id);
     await write({ type: 'probeSet', key: `p${id}`, record: { name: p.name, recipe: p.recipe, contentHash: p.contentHash, images } });
   }
   const conceptPositions = new Map<number, Map<number, number>>();
@@ -119,29 +107,16 @@ export async function exportSeed(store: AtlasStore, path: string): Promise<SeedS
       finishedAt: r.finishedAt ? new Date(r.finishedAt).toISOString() : null,
     });
     const positions = r.conceptSetId === null ? new Map<number, number>() : (conceptPositions.get(r.conceptSetId) ?? new Map());
-    const layerRows = await db
-      .select({ layer: t.layers })
-      .from(t.runLayers)
-      .innerJoin(t.layers, eq(t.layers.id, t.runLayers.layerId))
-      .where(eq(t.runLayers.runId, r.id))
-      .orderBy(asc(t.layers.position));
-    for (const { layer } of layerRows) {
+    for (const layer of await store.runs.layers(r.id)) {
       const labels: LabelScore[][] = Array.from({ length: layer.units }, () => []);
       const topImages: TopImage[][] = Array.from({ length: layer.units }, () => []);
-      const labelRes = await db.execute(sql`
-        SELECT n.unit, nl.concept_id AS "conceptId", nl.score FROM neuron_labels nl JOIN neurons n ON n.id = nl.neuron_id
-        WHERE nl.run_id = ${r.id} AND n.layer_id = ${layer.id} ORDER BY n.unit, nl.rank`);
-      for (const row of labelRes.rows as { unit: number; conceptId: number; score: number }[]) {
-        const concept = positions.get(Number(row.conceptId));
+      const written = await store.labels.layerResult(r.id, layer.id);
+      for (const row of written.labels) {
+        const concept = positions.get(row.conceptId);
         if (concept === undefined) throw new Error(`run ${r.id}: concept ${row.conceptId} is not in its concept set`);
-        labels[row.unit]!.push({ concept, score: Number(row.score) });
+        labels[row.unit]!.push({ concept, score: row.score });
       }
-      const imageRes = await db.execute(sql`
-        SELECT n.unit, ti.ordinal, ti.activation FROM neuron_top_images ti JOIN neurons n ON n.id = ti.neuron_id
-        WHERE ti.run_id = ${r.id} AND n.layer_id = ${layer.id} ORDER BY n.unit, ti.rank`);
-      for (const row of imageRes.rows as { unit: number; ordinal: number; activation: number }[]) {
-        topImages[row.unit]!.push({ ordinal: row.ordinal, activation: Number(row.activation) });
-      }
+      for (const row of written.topImages) topImages[row.unit]!.push({ ordinal: row.ordinal, activation: row.activation });
       const result: LayerResult = { layer: { name: layer.name, kind: layer.kind, units: layer.units }, labels, topImages };
       await write({ type: 'layerResult', run: `r${r.id}`, result });
       summary.layerResults++;
@@ -243,16 +218,12 @@ export type SeedOutcome =
   | { loaded: false; reason: 'not-empty' | 'no-seed'; path: string };
 
 async function seedState(store: AtlasStore): Promise<string | undefined> {
-  const [row] = await databaseOf(store).select().from(t.atlasMeta).where(eq(t.atlasMeta.key, 'seed'));
-  return (row?.value as { status?: string } | undefined)?.status;
+  const status = (await store.meta.get('seed'))?.status;
+  return typeof status === 'string' ? status : undefined;
 }
 
 async function setSeedState(store: AtlasStore, status: string, path: string): Promise<void> {
-  const value = { status, path };
-  await databaseOf(store)
-    .insert(t.atlasMeta)
-    .values({ key: 'seed', value })
-    .onConflictDoUpdate({ target: t.atlasMeta.key, set: { value, updatedAt: sql`now()` } });
+  await store.meta.set('seed', { status, path });
 }
 
 /**

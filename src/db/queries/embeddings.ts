@@ -1,29 +1,12 @@
 /**
- * Bulk reads of stored embeddings in pgvector's binary form (`vector_send`: int16 dim, int16
- * unused, then big-endian float4s), sent as base64 text (see fromBase64): parsing 5 million
- * numbers from text takes seconds, the binary form a few milliseconds.
+ * Stored matrices kept in memory while their rows are unchanged: a probe set's image embeddings
+ * (read in pgvector's binary form, see codec.ts) and a layer's activations.
  */
 import { sql } from 'drizzle-orm';
-import { fromBase64 } from '../codec.js';
+import { decodeVectorSend, fromBase64 } from '../codec.js';
 import type { AtlasDb } from '../connection.js';
 import type { Matrix } from '../../core/types.js';
-
-/** One `vector_send` value, selected as base64, as a float32 vector of its own dimension. */
-export function vectorFromSend64(v: string): Float32Array {
-  const bytes = fromBase64(v);
-  const dim = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getInt16(0);
-  const out = new Float32Array(dim);
-  decodeVectorSend(bytes, out, 0, dim);
-  return out;
-}
-
-/** Decodes one `vector_send` value into `out` at `offset`. */
-export function decodeVectorSend(bytes: Uint8Array, out: Float32Array, offset: number, dim: number): void {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const d = view.getInt16(0);
-  if (d !== dim) throw new Error(`stored vector has dimension ${d}, expected ${dim}`);
-  for (let i = 0; i < d; i++) out[offset + i] = view.getFloat32(4 + 4 * i);
-}
+import { firstRow, typedRows } from '../rows.js';
 
 /**
  * A probe set's image embeddings for one CLIP model, rows in ordinal order, or undefined unless
@@ -33,12 +16,12 @@ export async function imageEmbeddingMatrix(db: AtlasDb, probeSetId: number, clip
   const res = await db.execute(sql`
     SELECT encode(vector_send(ie.embedding), 'base64') AS v FROM image_embeddings ie
     WHERE ie.clip_model_id = ${clipModelId} AND ie.probe_set_id = ${probeSetId} ORDER BY ie.ordinal`);
-  const rows = res.rows as { v: string }[];
+  const rows = typedRows(res, (r) => r.str('v'));
   const size = await db.execute(sql`SELECT size FROM probe_sets WHERE id = ${probeSetId}`);
-  const expected = Number((size.rows[0] as { size: number } | undefined)?.size ?? -1);
+  const expected = firstRow(size, (r) => r.num('size')) ?? -1;
   if (rows.length === 0 || rows.length !== expected) return undefined;
   const out: Matrix = { rows: rows.length, cols: dim, data: new Float32Array(rows.length * dim) };
-  rows.forEach((r, i) => decodeVectorSend(fromBase64(r.v), out.data, i * dim, dim));
+  rows.forEach((v, i) => decodeVectorSend(fromBase64(v), out.data, i * dim, dim));
   return out;
 }
 
@@ -48,8 +31,7 @@ export async function imageEmbeddingMatrix(db: AtlasDb, probeSetId: number, clip
  */
 async function stamp(db: AtlasDb, table: 'image_embeddings' | 'activations', where: ReturnType<typeof sql>): Promise<string> {
   const res = await db.execute(sql`SELECT count(*)::text AS n, coalesce(sum(xmin::text::bigint), 0)::text AS x FROM ${sql.raw(table)} WHERE ${where}`);
-  const row = res.rows[0] as { n: string; x: string };
-  return `${row.n}:${row.x}`;
+  return firstRow(res, (r) => `${r.str('n')}:${r.str('x')}`) ?? '0:0';
 }
 
 /** Keeps the last few matrices a process read, reused while their rows' stamp is unchanged. */

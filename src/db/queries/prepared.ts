@@ -29,8 +29,8 @@ function nameOf(text: string): string {
   return name;
 }
 
-/** The rows of `query`, as a named statement on a node-postgres pool, else through Drizzle. */
-export async function executePrepared<Row>(db: AtlasDb, query: SQL): Promise<Row[]> {
+/** The raw rows of `query` (read them with rows.ts), as a named statement on a node-postgres pool, else through Drizzle. */
+export async function executePrepared(db: AtlasDb, query: SQL): Promise<unknown[]> {
   const internals = db as unknown as DrizzleInternals;
   const client = internals.$client;
   if (client instanceof pg.Pool) {
@@ -38,7 +38,7 @@ export async function executePrepared<Row>(db: AtlasDb, query: SQL): Promise<Row
     // Keeps the statement log (debugging, N+1 tests) complete.
     internals.session?.logger?.logQuery(text, params);
     const res = await client.query({ name: nameOf(text), text, values: params as unknown[] });
-    return res.rows as Row[];
+    return res.rows;
   }
-  return (await db.execute(query)).rows as Row[];
+  return (await db.execute(query)).rows;
 }

@@ -10,9 +10,9 @@
 import { sql } from 'drizzle-orm';
 import { executePrepared } from './prepared.js';
 import { efSearch } from '../hnsw-settings.js';
-import type { AtlasDb } from '../connection.js';
-
-type Q = AtlasDb | Parameters<Parameters<AtlasDb['transaction']>[0]>[0];
+import { cachedVectorText } from '../codec.js';
+import type { AtlasDb, Queryable as Q } from '../connection.js';
+import { firstRow, typedRows, type Row } from '../rows.js';
 
 /** Runs `query`, in a transaction that first widens ef_search / turns on iterative scan when it needs them. */
 async function withHnswSettings<T>(db: AtlasDb, first: number, iterative: boolean, query: (q: Q) => Promise<T>): Promise<T> {
@@ -26,19 +26,6 @@ async function withHnswSettings<T>(db: AtlasDb, first: number, iterative: boolea
 }
 
 const int = (n: number): string => String(Math.trunc(n));
-
-/** Texts of recently used vectors (a cached query embedding is the same object on every search). */
-const vectorTexts = new WeakMap<object, string>();
-
-export function vectorText(v: ArrayLike<number>): string {
-  // Formatting 512 floats costs more than the rest of a search's JavaScript: do it once per vector.
-  let text = vectorTexts.get(v);
-  if (text === undefined) {
-    text = `[${Array.prototype.join.call(v, ',')}]`;
-    vectorTexts.set(v, text);
-  }
-  return text;
-}
 
 export interface DefaultRun {
   layerId: number;
@@ -54,7 +41,7 @@ export async function defaultRunsPerLayer(q: Q): Promise<DefaultRun[]> {
     JOIN dissection_runs r ON r.id = rl.run_id AND r.status = 'complete'
     JOIN layers l ON l.id = rl.layer_id
     ORDER BY rl.layer_id, (r.method = 'clip-dissect') DESC, r.finished_at DESC NULLS LAST, r.id DESC`);
-  return (res.rows as DefaultRun[]).map((r) => ({ layerId: Number(r.layerId), modelId: Number(r.modelId), runId: Number(r.runId) }));
+  return typedRows(res, (r) => ({ layerId: r.num('layerId'), modelId: r.num('modelId'), runId: r.num('runId') }));
 }
 
 /** Changes whenever a run completes or is deleted. */
@@ -62,8 +49,9 @@ export async function runsFingerprint(q: Q): Promise<string> {
   const res = await q.execute(
     sql`SELECT count(*)::int AS n, coalesce(max(id), 0)::int AS m FROM dissection_runs WHERE status = 'complete'`,
   );
-  const row = res.rows[0] as { n: number; m: number };
-  return `${row.n}:${row.m}`;
+  const row = firstRow(res, (r) => `${r.num('n')}:${r.num('m')}`);
+  if (row === undefined) throw new Error('runs fingerprint: no row');
+  return row;
 }
 
 export async function ensureNeuronSearchIndex(db: AtlasDb, clipModelId: number, dim: number): Promise<void> {
@@ -119,7 +107,7 @@ async function refreshLayers(db: AtlasDb, clipModelId: number, dim: number, hook
   const stateRes = await db.execute(
     sql`SELECT layer_id AS "layerId", run_id AS "runId" FROM neuron_search_layers WHERE clip_model_id = ${clipModelId}`,
   );
-  const state = new Map((stateRes.rows as { layerId: number; runId: number }[]).map((r) => [Number(r.layerId), Number(r.runId)]));
+  const state = new Map(typedRows(stateRes, (r) => [r.num('layerId'), r.num('runId')] as const));
   const wantedLayers = new Set(wanted.map((w) => w.layerId));
   let complete = true;
 
@@ -142,7 +130,7 @@ async function refreshLayers(db: AtlasDb, clipModelId: number, dim: number, hook
     SELECT DISTINCT nl.text FROM neuron_labels nl
     LEFT JOIN concept_embeddings ce ON ce.clip_model_id = ${clipModelId} AND ce.concept_id = nl.concept_id
     WHERE nl.run_id = ANY(${sql.param(runIds)}::int[]) AND nl.rank = 0 AND ce.concept_id IS NULL`);
-  const missing = (missingRes.rows as { text: string }[]).map((r) => r.text);
+  const missing = typedRows(missingRes, (r) => r.str('text'));
   if (missing.length > 0) {
     try {
       await hooks.embedConcepts(missing);
@@ -223,7 +211,7 @@ function nearestHits(clipModelId: number, dim: number, vector: ArrayLike<number>
   const d = sql.raw(int(dim));
   // A literal, not a parameter: the planner must see it to use the partial index.
   const clip = sql.raw(int(clipModelId));
-  const dist = sql`(ls.embedding::vector(${d}) <=> ${vectorText(vector)}::vector(${d}))`;
+  const dist = sql`(ls.embedding::vector(${d}) <=> ${cachedVectorText(vector)}::vector(${d}))`;
   const scope = [sql`ns.clip_model_id = ${clip}`];
   if (filter.layerId !== undefined) scope.push(sql`ns.layer_id = ${filter.layerId}`);
   if (filter.modelIds) scope.push(sql`ns.model_id = ANY(${sql.param(filter.modelIds)}::int[])`);
@@ -246,16 +234,16 @@ function nearestHits(clipModelId: number, dim: number, vector: ArrayLike<number>
 }
 
 /** A hit row as the driver returns it (numbers may come back as strings). */
-function toHit(r: NeuronHit): NeuronHit {
+function toHit(r: Row): NeuronHit {
   return {
-    neuronId: Number(r.neuronId),
-    runId: Number(r.runId),
-    layerId: Number(r.layerId),
-    modelId: Number(r.modelId),
-    unit: Number(r.unit),
-    label: r.label,
-    score: Number(r.score),
-    similarity: Number(r.similarity),
+    neuronId: r.num('neuronId'),
+    runId: r.num('runId'),
+    layerId: r.num('layerId'),
+    modelId: r.num('modelId'),
+    unit: r.num('unit'),
+    label: r.str('label'),
+    score: r.num('score'),
+    similarity: r.num('similarity'),
   };
 }
 
@@ -273,9 +261,9 @@ export async function nearestNeurons(
   opts: { exact?: boolean } = {},
 ): Promise<NeuronHit[]> {
   const { query, filtered } = nearestHits(clipModelId, dim, vector, first, filter, opts.exact);
-  const run = async (q: Q) => (await q.execute(query)).rows as NeuronHit[];
+  const run = async (q: Q) => (await q.execute(query)).rows;
   const rows = opts.exact ? await run(db) : await withHnswSettings(db, first, filtered, run);
-  return rows.map(toHit);
+  return typedRows(rows, toHit);
 }
 
 export interface NeuronSearchResult {
@@ -303,14 +291,11 @@ export async function nearestNeuronsWithFingerprint(
     FROM (SELECT count(*)::int AS n, coalesce(max(id), 0)::int AS m FROM dissection_runs WHERE status = 'complete') fp
     LEFT JOIN (${nearest}) h ON true
     ORDER BY h.dist, h."neuronId"`;
-  type Row = NeuronHit & { fpN: number; fpM: number; neuronId: number | null };
   // With default settings (unfiltered) there is no transaction: a prepared statement on Postgres.
-  const rows = await withHnswSettings(db, first, filtered, async (q) =>
-    q === db ? executePrepared<Row>(db, query) : ((await q.execute(query)).rows as Row[]),
-  );
-  const head = rows[0];
-  const fingerprint = head ? `${Number(head.fpN)}:${Number(head.fpM)}` : '0:0';
-  const hits = rows.filter((r) => r.neuronId !== null && r.neuronId !== undefined).map(toHit);
+  const rows = await withHnswSettings(db, first, filtered, async (q) => (q === db ? executePrepared(db, query) : (await q.execute(query)).rows));
+  const fingerprint = firstRow(rows, (r) => `${r.num('fpN')}:${r.num('fpM')}`) ?? '0:0';
+  // The fingerprint row alone (no hits) has a null neuronId.
+  const hits = typedRows(rows, (r) => (r.numOrNull('neuronId') === null ? undefined : toHit(r))).filter((h) => h !== undefined);
   return { fingerprint, hits };
 }
 
@@ -331,7 +316,7 @@ export async function nearestImages(
   probeSetId?: number,
 ): Promise<ImageHit[]> {
   const d = sql.raw(int(dim));
-  const dist = sql`(ie.embedding::vector(${d}) <=> ${vectorText(vector)}::vector(${d}))`;
+  const dist = sql`(ie.embedding::vector(${d}) <=> ${cachedVectorText(vector)}::vector(${d}))`;
   const probe = probeSetId === undefined ? sql`` : sql`AND ie.probe_set_id = ${probeSetId}`;
   const rows = await withHnswSettings(db, first, probeSetId !== undefined, async (tx) => {
     const res = await tx.execute(sql`
@@ -340,9 +325,9 @@ export async function nearestImages(
             WHERE ie.clip_model_id = ${sql.raw(int(clipModelId))} ${probe} ORDER BY d LIMIT ${sql.raw(int(first))}) ie
       JOIN probe_images pi ON pi.probe_set_id = ie.probe_set_id AND pi.ordinal = ie.ordinal
       ORDER BY ie.d, ie.probe_set_id, ie.ordinal`);
-    return res.rows as ImageHit[];
+    return res.rows;
   });
-  return rows.map((r) => ({ probeSetId: Number(r.probeSetId), ordinal: Number(r.ordinal), uri: r.uri, similarity: Number(r.similarity) }));
+  return typedRows(rows, (r) => ({ probeSetId: r.num('probeSetId'), ordinal: r.num('ordinal'), uri: r.str('uri'), similarity: r.num('similarity') }));
 }
 
 /** The CLIP model of the latest complete clip-dissect run in scope (models, a layer), if any. */
@@ -354,8 +339,7 @@ export async function clipModelOfScope(db: AtlasDb, filter: NeuronSearchFilter &
   const res = await db.execute(sql`
     SELECT r.clip_model_id AS id FROM dissection_runs r WHERE ${sql.join(conds, sql` AND `)}
     ORDER BY (r.method = 'clip-dissect') DESC, r.finished_at DESC NULLS LAST, r.id DESC LIMIT 1`);
-  const row = res.rows[0] as { id: number } | undefined;
-  return row ? Number(row.id) : undefined;
+  return firstRow(res, (r) => r.num('id'));
 }
 
 /** Which neurons fire most for one probe image, from stored activations (raw values, per layer row). */
@@ -369,16 +353,11 @@ export async function activationsOfImage(
   const res = await db.execute(sql`
     SELECT a.layer_id AS "layerId", a.model_id AS "modelId", a.values FROM activations a
     WHERE a.probe_set_id = ${probeSetId} AND a.ordinal = ${ordinal} ${model}`);
-  return (res.rows as { layerId: number; modelId: number; values: Uint8Array | string }[]).map((r) => {
-    const bytes = toBytes(r.values);
+  return typedRows(res, (r) => {
+    // A copy: the driver's buffer may not be aligned for a Float32Array view.
+    const bytes = r.bytes('values');
     const copy = new Uint8Array(bytes.byteLength);
     copy.set(bytes);
-    return { layerId: Number(r.layerId), modelId: Number(r.modelId), values: new Float32Array(copy.buffer) };
+    return { layerId: r.num('layerId'), modelId: r.num('modelId'), values: new Float32Array(copy.buffer) };
   });
-}
-
-function toBytes(v: Uint8Array | string): Uint8Array {
-  // node-postgres returns bytea as Buffer through execute(); be lenient with the hex text form.
-  if (typeof v === 'string') return Buffer.from(v.startsWith('\\x') ? v.slice(2) : v, 'hex');
-  return v;
 }

@@ -5,10 +5,10 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Matrix } from '../../core/types.js';
 import type { AtlasDb, AtlasTx, DriverName } from '../connection.js';
-import { assertMatrix, chunks, fromBase64, parseVectorText, rowBytes, rowVectorText, setRowFromBytes } from '../codec.js';
+import { assertMatrix, cachedVectorText, chunks, decodeVectorSend, fromBase64, rowBytes, rowVectorText, setRowFromBytes, vectorFromSend64, vectorFromSql } from '../codec.js';
 import { firstRow, typedRows } from '../rows.js';
-import { cachedActivations, cachedImageEmbeddings, decodeVectorSend, vectorFromSend64 } from '../queries/embeddings.js';
-import { activationsOfImage, vectorText } from '../queries/search.js';
+import { cachedActivations, cachedImageEmbeddings } from '../queries/embeddings.js';
+import { activationsOfImage } from '../queries/search.js';
 import * as t from '../schema.js';
 import type { ClipModelsRepository } from './clip-models.js';
 import type { ProbeSetsRepository } from './probe-sets.js';
@@ -159,13 +159,13 @@ export class EmbeddingsRepository {
       .select({ e: sql<string>`${t.queryEmbeddings.embedding}::text` })
       .from(t.queryEmbeddings)
       .where(and(eq(t.queryEmbeddings.clipModelId, clipModelId), eq(t.queryEmbeddings.query, query)));
-    return row ? parseVectorText(row.e) : undefined;
+    return row ? vectorFromSql(row.e) : undefined;
   }
 
   /** Stores a search query's text embedding (the first one stored stays). */
   async putQueryEmbedding(clipModelId: number, query: string, vector: Float32Array): Promise<void> {
     await this.db.execute(sql`INSERT INTO query_embeddings (clip_model_id, query, embedding)
-      VALUES (${clipModelId}, ${query}, ${vectorText(vector)}::vector) ON CONFLICT DO NOTHING`);
+      VALUES (${clipModelId}, ${query}, ${cachedVectorText(vector)}::vector) ON CONFLICT DO NOTHING`);
   }
 
   // ---------------------------------------------------------------- activations

@@ -56,6 +56,29 @@ export class LabelsRepository {
     return new Map(typedRows(res, (r) => [r.num('unit'), { text: r.str('text'), conceptId: r.num('conceptId') }] as const));
   }
 
+  /**
+   * Everything a run wrote for one layer, as it was written: every label (concept id, score) and
+   * every top image, by unit then rank.
+   */
+  async layerResult(
+    runId: number,
+    layerId: number,
+  ): Promise<{ labels: { unit: number; conceptId: number; score: number }[]; topImages: { unit: number; ordinal: number; activation: number }[] }> {
+    const labels = await this.db
+      .select({ unit: t.neurons.unit, conceptId: t.neuronLabels.conceptId, score: t.neuronLabels.score })
+      .from(t.neuronLabels)
+      .innerJoin(t.neurons, eq(t.neurons.id, t.neuronLabels.neuronId))
+      .where(and(eq(t.neuronLabels.runId, runId), eq(t.neurons.layerId, layerId)))
+      .orderBy(asc(t.neurons.unit), asc(t.neuronLabels.rank));
+    const topImages = await this.db
+      .select({ unit: t.neurons.unit, ordinal: t.neuronTopImages.ordinal, activation: t.neuronTopImages.activation })
+      .from(t.neuronTopImages)
+      .innerJoin(t.neurons, eq(t.neurons.id, t.neuronTopImages.neuronId))
+      .where(and(eq(t.neuronTopImages.runId, runId), eq(t.neurons.layerId, layerId)))
+      .orderBy(asc(t.neurons.unit), asc(t.neuronTopImages.rank));
+    return { labels, topImages };
+  }
+
   /** All label ranks below `maxRank` of the given (run, neuron) pairs, best first. */
   async labelsFor(keys: readonly { runId: number; neuronId: number }[], maxRank: number): Promise<LabelRow[]> {
     if (keys.length === 0) return [];

@@ -77,6 +77,15 @@ export class ProbeSetsRepository {
     return row?.id;
   }
 
+  /** A probe set's images, by ordinal. */
+  async images(probeSetId: number): Promise<{ ordinal: number; uri: string }[]> {
+    return this.db
+      .select({ ordinal: t.probeImages.ordinal, uri: t.probeImages.uri })
+      .from(t.probeImages)
+      .where(eq(t.probeImages.probeSetId, probeSetId))
+      .orderBy(asc(t.probeImages.ordinal));
+  }
+
   /** Ordinals of a probe set, ascending: row i of every per-image matrix is ordinals[i]. */
   async ordinals(probeSetId: number): Promise<number[]> {
     const rows = await this.db

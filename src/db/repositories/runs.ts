@@ -8,7 +8,7 @@
  * visible; `findResumable` / `cleanupIncomplete` deal with what it left.
  */
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
-import type { LayerResult, RunParameters } from '../../core/types.js';
+import type { LayerRecord, LayerResult, RunParameters } from '../../core/types.js';
 import type { AtlasDb } from '../connection.js';
 import { firstRow, typedRows } from '../rows.js';
 import { writeImportedAtlas, type ImportedRun, type ImportOutcome, type ImportTarget } from '../queries/import.js';
@@ -72,7 +72,7 @@ export interface BaseRun {
 export interface RunLayer {
   id: number;
   name: string;
-  kind: string;
+  kind: LayerRecord['kind'];
   units: number;
 }
 
