@@ -36,6 +36,5 @@ export async function importAtlas(store: AtlasStore, input: ImportInput): Promis
   }
   const atlas = parseAtlasCsv(input.format, input.csv, input.file, input.layer ? { layer: input.layer } : {});
   const outcome = await store.runs.importLabels(atlas, { model: input.model, version: input.version, source: input.file });
-  await store.runs.refreshStatistics();
   return { ...outcome, format: atlas.format, labels: atlas.layers.reduce((n, l) => n + l.labels.length, 0) };
 }
