@@ -8,7 +8,6 @@ import type { AtlasDb, AtlasTx, DriverName } from '../connection.js';
 import { assertMatrix, cachedVectorText, chunks, decodeVectorSend, fromBase64, rowBytes, rowVectorText, setRowFromBytes, vectorFromSend64, vectorFromSql } from '../codec.js';
 import { firstRow, typedRows } from '../rows.js';
 import { cachedActivations, cachedImageEmbeddings } from '../queries/embeddings.js';
-import { activationsOfImage } from '../queries/search.js';
 import * as t from '../schema.js';
 import type { ClipModelsRepository } from './clip-models.js';
 import type { ProbeSetsRepository } from './probe-sets.js';
@@ -230,8 +229,18 @@ export class EmbeddingsRepository {
   }
 
   /** The stored activations of one probe image, one row per layer (raw values). */
-  ofImage(probeSetId: number, ordinal: number, modelIds?: number[]): Promise<{ layerId: number; modelId: number; values: Float32Array }[]> {
-    return activationsOfImage(this.db, probeSetId, ordinal, modelIds);
+  async ofImage(probeSetId: number, ordinal: number, modelIds?: number[]): Promise<{ layerId: number; modelId: number; values: Float32Array }[]> {
+    const model = modelIds ? sql`AND a.model_id = ANY(${sql.param(modelIds)}::int[])` : sql``;
+    const res = await this.db.execute(sql`
+      SELECT a.layer_id AS "layerId", a.model_id AS "modelId", a.values FROM activations a
+      WHERE a.probe_set_id = ${probeSetId} AND a.ordinal = ${ordinal} ${model}`);
+    return typedRows(res, (r) => {
+      // A copy: the driver's buffer may not be aligned for a Float32Array view.
+      const bytes = r.bytes('values');
+      const copy = new Uint8Array(bytes.byteLength);
+      copy.set(bytes);
+      return { layerId: r.num('layerId'), modelId: r.num('modelId'), values: new Float32Array(copy.buffer) };
+    });
   }
 
   /** Probe sets for which a layer has stored activations of every image, newest first. */

@@ -12,9 +12,8 @@ import type { LayerRecord, LayerResult, RunParameters } from '../../core/types.j
 import type { AtlasDb } from '../connection.js';
 import { firstRow, typedRows } from '../rows.js';
 import { writeImportedAtlas, type ImportedRun, type ImportOutcome, type ImportTarget } from '../queries/import.js';
-import { runsFingerprint } from '../queries/search.js';
 import * as t from '../schema.js';
-import { findLayer, upsertLayer, validateLayer } from './shared.js';
+import { findLayer, runsFingerprint, upsertLayer, validateLayer } from './shared.js';
 
 export type { ImportedRun, ImportOutcome, ImportTarget };
 export { ImportConflictError } from '../queries/import.js';

@@ -3,6 +3,7 @@ import { and, asc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { LayerRecord } from '../../core/types.js';
 import { chunks } from '../codec.js';
+import { firstRow } from '../rows.js';
 import type { Queryable } from '../connection.js';
 import * as t from '../schema.js';
 
@@ -93,4 +94,14 @@ export function groupByRun(keys: readonly { runId: number; neuronId: number }[])
     byRun.set(k.runId, list);
   }
   return byRun;
+}
+
+/** Changes whenever a run completes or is deleted. */
+export async function runsFingerprint(q: Queryable): Promise<string> {
+  const res = await q.execute(
+    sql`SELECT count(*)::int AS n, coalesce(max(id), 0)::int AS m FROM dissection_runs WHERE status = 'complete'`,
+  );
+  const row = firstRow(res, (r) => `${r.num('n')}:${r.num('m')}`);
+  if (row === undefined) throw new Error('runs fingerprint: no row');
+  return row;
 }
