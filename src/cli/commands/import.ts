@@ -5,8 +5,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { openStore } from '../../db/atlas-store.js';
-import { IMPORT_FORMATS, importAtlas } from '../../importers/index.js';
-import { embedLabelsIfConfigured } from '../../resolvers/queries/embed-imports.js';
+import { IMPORT_FORMATS, ImportService } from '../../services/import.js';
+import { TextEncoders } from '../../services/text-encoders.js';
 import { cliIo } from '../io.js';
 
 interface ImportOptions {
@@ -32,7 +32,8 @@ export function register(program: Command): void {
       const csv = readFileSync(file, 'utf8');
       const store = await openStore();
       try {
-        const result = await importAtlas(store, {
+        const imports = new ImportService(store, new TextEncoders(store));
+        const result = await imports.importAtlas({
           format: options.format,
           csv,
           file,
@@ -40,7 +41,7 @@ export function register(program: Command): void {
           version: options.version,
           ...(options.layer ? { layer: options.layer } : {}),
         });
-        const embedded = await embedLabelsIfConfigured(store, (line) => cliIo().stderr.write(`atlas: ${line}\n`));
+        const embedded = await imports.embedLabelsIfConfigured((line) => cliIo().stderr.write(`atlas: ${line}\n`));
         if (options.json) {
           cliIo().stdout.write(`${JSON.stringify({ ...result, embedded })}\n`);
           return;
