@@ -7,7 +7,7 @@ import { config } from '../core/config.js';
 import { openStore } from '../db/atlas-store.js';
 import { loadSeedIfEmpty } from '../db/seed.js';
 import { createAtlasServer } from './app.js';
-import { restoreSeedCaches } from '../defaultatlas/startup.js';
+import { restoreSeedCaches } from '../services/default-atlas/startup.js';
 
 export interface ServeOptions {
   port?: number;
