@@ -18,7 +18,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { config } from '../core/config.js';
 import { packagePath } from '../core/paths.js';
-import type { AtlasStore } from '../db/atlas-store.js';
+import type { AtlasStore } from '../services/atlas.js';
 import { createServices } from '../services/atlas-services.js';
 import { createContext, type AtlasContext } from '../resolvers/context.js';
 import { resolvers } from '../resolvers/index.js';

@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import { positiveInt, withStore, type StoreFlags } from '../options.js';
-import { defaultSeedPath, exportSeed } from '../../db/seed.js';
+import { defaultSeedPath, exportSeed } from '../../services/seed.js';
 import { defaultEvalRun, evaluateRun, latestClipRunOfModel, type EvalResult } from '../../services/evaluate/evaluate.js';
 import { runNetDissect } from '../../services/evaluate/netdissect-run.js';
 import { buildDefaultAtlas, DEFAULT_MODELS, DEFAULT_PROBE } from '../../services/default-atlas/build.js';

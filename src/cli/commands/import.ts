@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { openStore } from '../../db/atlas-store.js';
+import { openAtlas } from '../../services/atlas.js';
 import { IMPORT_FORMATS, ImportService } from '../../services/import.js';
 import { TextEncoders } from '../../services/text-encoders.js';
 import { cliIo } from '../io.js';
@@ -30,7 +30,7 @@ export function register(program: Command): void {
     .action(async (file: string, options: ImportOptions) => {
       if (!existsSync(file)) throw new Error(`${file}: file not found`);
       const csv = readFileSync(file, 'utf8');
-      const store = await openStore();
+      const store = await openAtlas();
       try {
         const imports = new ImportService(store, new TextEncoders(store));
         const result = await imports.importAtlas({
