@@ -22,7 +22,8 @@ import { parseArgs } from 'node:util';
 import { openStore } from '../src/db/atlas-store.js';
 import type { Matrix } from '../src/core/types.js';
 import { writeNpyMatrix } from '../src/compute/npy.js';
-import { rescoreLayer } from '../src/compute/rescore/index.js';
+import { RescoreService } from '../src/services/rescore.js';
+import { TextEncoders } from '../src/services/text-encoders.js';
 import { rng } from './lib/common.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -73,6 +74,7 @@ let modelId = await store.models.idOf('bench-rescore', `${N}-${K}-${C}-${D}`);
 const reused = modelId !== undefined;
 if (modelId === undefined) modelId = await buildAtlas();
 const layerId = (await store.models.layers(modelId))[0]!.id;
+const rescorer = new RescoreService(store, new TextEncoders(store));
 log(`atlas ${reused ? 'reused' : 'built'} in ${((performance.now() - buildStart) / 1000).toFixed(1)} s (${store.driver}): ${N} images x ${D}-d, ${K} neurons, ${C} cached concepts`);
 
 async function buildAtlas(): Promise<number> {
@@ -103,7 +105,7 @@ const times: { total: number; load: number; score: number; encode: number }[] = 
 let labels: number[] = [];
 for (let r = 0; r < RUNS; r++) {
   const t0 = performance.now();
-  const res = await rescoreLayer(store, { modelId: modelId!, layerId, layerName: 'layer4', concepts });
+  const res = await rescorer.rescoreLayer({ modelId: modelId!, layerId, layerName: 'layer4', concepts });
   const total = (performance.now() - t0) / 1000;
   if (res.encoded !== 0) throw new Error('concepts were encoded: the benchmark expects them cached');
   times.push({ total, ...res.timings });

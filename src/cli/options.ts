@@ -1,6 +1,6 @@
 /** Option parsing and store handling shared by the CLI's commands. */
 // Only a type here: commands that take no store (score) do not load the database drivers.
-import type { AtlasStore } from '../db/index.js';
+import type { AtlasStore } from '../services/atlas.js';
 
 /** A positive integer flag, or undefined when absent; the error names the flag. */
 export function positiveInt(flag: string, value: string | undefined): number | undefined {
@@ -32,14 +32,7 @@ export interface StoreFlags {
 
 /** Opens the atlas named by the flags (else ATLAS_DATA_DIR / DATABASE_URL), runs `work`, closes it. */
 export async function withStore<T>(flags: StoreFlags, work: (store: AtlasStore) => Promise<T>): Promise<T> {
-  const { openStore } = await import('../db/index.js');
-  const store = await openStore({
-    ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
-    ...(flags.databaseUrl ? { databaseUrl: flags.databaseUrl } : {}),
-  });
-  try {
-    return await work(store);
-  } finally {
-    await store.close();
-  }
+  // Loaded when a command opens the atlas: the database drivers are heavy.
+  const { withAtlas } = await import('../services/atlas.js');
+  return withAtlas(flags, work);
 }

@@ -9,7 +9,7 @@
  * The CSV formats hold each neuron's best label only.
  */
 import { stringify } from 'csv-stringify/sync';
-import { ExportInputError, type ExportedAtlas, type ExportedLayer } from './collect.js';
+import { ExportInputError, type ExportedAtlas, type ExportedLayer } from './atlas.js';
 
 export const EXPORT_FORMATS = ['clip-dissect', 'milan', 'netdissect', 'json'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];

@@ -3,6 +3,7 @@
  * can name the line and column. Quoted fields may span lines; `""` inside quotes is a quote;
  * `\r\n`, `\n` and `\r` all end a line, even mixed in one file.
  */
+import { BadInputError } from '../core/errors.js';
 import { CsvError as CsvParseError, parse } from 'csv-parse/sync';
 
 export interface CsvRecord {
@@ -12,7 +13,7 @@ export interface CsvRecord {
 }
 
 /** Input an import cannot use (the caller's fault, not the atlas'). */
-export class ImportInputError extends Error {}
+export class ImportInputError extends BadInputError {}
 
 export class CsvError extends ImportInputError {
   constructor(

@@ -1,6 +1,7 @@
 /** Per-request context: the store and DataLoaders that batch lookups (no N+1 over a page of neurons). */
 import DataLoader from 'dataloader';
-import type { AtlasStore, ClipModelRow, ConceptSetRow, LabelRow, LayerInfo, ModelRow, ProbeSetRow, RunRow, TopImageRow } from '../db/index.js';
+import type { AtlasServices } from '../services/atlas-services.js';
+import type { AtlasStore, ClipModelRow, ConceptSetRow, LabelRow, LayerInfo, ModelRow, ProbeSetRow, RunRow, TopImageRow } from '../services/records.js';
 
 /** Labels and top images are loaded up to this rank in one batch; `first` slices them. */
 export const MAX_RANK = 100;
@@ -11,9 +12,11 @@ export interface RunNeuronKey {
 }
 
 export interface AtlasContext {
-  /** The atlas: reads, and the writes of the query features. */
+  /** The atlas, for the API's plain reads (listings and lookups, batched by the loaders). */
   store: AtlasStore;
   loaders: ReturnType<typeof createLoaders>;
+  /** The use cases (search, rescoring, comparison, imports, ...), built once at start-up. */
+  services: AtlasServices;
   /** The request's Authorization header, for the query features that write. */
   authorization?: string;
 }
@@ -72,6 +75,6 @@ export function createLoaders(store: AtlasStore) {
   };
 }
 
-export function createContext(store: AtlasStore, extra: { authorization?: string } = {}): AtlasContext {
-  return { store, loaders: createLoaders(store), ...extra };
+export function createContext(store: AtlasStore, services: AtlasServices, extra: { authorization?: string } = {}): AtlasContext {
+  return { store, services, loaders: createLoaders(store), ...extra };
 }

@@ -12,7 +12,7 @@ import {
   requireModelLayer,
   selectRun,
 } from './lookup.js';
-import type { LabelRow } from '../db/index.js';
+import type { LabelRow } from '../services/records.js';
 import type { AtlasContext } from './context.js';
 import type { NeuronParent } from './parents.js';
 import { mergeResolvers, queryResolvers } from './queries/index.js';

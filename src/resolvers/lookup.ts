@@ -1,5 +1,5 @@
 /** Shared argument handling: page sizes, cursors, and model/layer/run resolution with clear errors. */
-import type { LayerInfo, ModelRow, RunRow } from '../db/index.js';
+import type { LayerInfo, ModelRow, RunRow } from '../services/records.js';
 import type { AtlasContext } from './context.js';
 import { badInput, notFound } from './errors.js';
 

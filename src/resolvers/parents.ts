@@ -1,5 +1,5 @@
 /** What each GraphQL object type's resolvers receive as their parent (codegen mappers). */
-import type { ClipModelRow, ConceptSetRow, LayerInfo, ModelRow, ProbeSetRow, RunRow } from '../db/index.js';
+import type { ClipModelRow, ConceptSetRow, LayerInfo, ModelRow, ProbeSetRow, RunRow } from '../services/records.js';
 
 export type ModelParent = ModelRow;
 export type LayerParent = LayerInfo;

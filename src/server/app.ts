@@ -18,7 +18,8 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { config } from '../core/config.js';
 import { packagePath } from '../core/paths.js';
-import type { AtlasStore } from '../db/atlas-store.js';
+import type { AtlasStore } from '../services/atlas.js';
+import { createServices } from '../services/atlas-services.js';
 import { createContext, type AtlasContext } from '../resolvers/context.js';
 import { resolvers } from '../resolvers/index.js';
 import { idePage } from './ide.js';
@@ -122,6 +123,8 @@ export async function createAtlasServer(store: AtlasStore, limits: ServerLimits 
     formatError: (formatted) => formatted,
   });
   await apollo.start();
+  // Built once: the services' caches (text encoders, search) serve every request.
+  const services = createServices(store);
 
   app.get('/healthz', async (_req, res) => {
     try {
@@ -146,7 +149,7 @@ export async function createAtlasServer(store: AtlasStore, limits: ServerLimits 
     '/graphql',
     express.json({ limit: limits.bodyLimit }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => createContext(store, { authorization: req.headers.authorization }),
+      context: async ({ req }) => createContext(store, services, { authorization: req.headers.authorization }),
     }),
   );
 
@@ -191,6 +194,7 @@ export async function createAtlasServer(store: AtlasStore, limits: ServerLimits 
     stop: async () => {
       await apollo.stop();
       if (httpServer.listening) await new Promise<void>((r) => httpServer.close(() => r()));
+      await services.release();
     },
   };
 }

@@ -4,10 +4,10 @@
  * Env: PORT (default 4000), HOST (default 127.0.0.1), DATABASE_URL, ATLAS_DATA_DIR, ATLAS_SEED.
  */
 import { config } from '../core/config.js';
-import { openStore } from '../db/atlas-store.js';
-import { loadSeedIfEmpty } from '../db/seed.js';
+import { openAtlas } from '../services/atlas.js';
+import { loadSeedIfEmpty } from '../services/seed.js';
 import { createAtlasServer } from './app.js';
-import { restoreSeedCaches } from '../defaultatlas/startup.js';
+import { restoreSeedCaches } from '../services/default-atlas/startup.js';
 
 export interface ServeOptions {
   port?: number;
@@ -22,7 +22,7 @@ function log(message: string): void {
 }
 
 export async function serve(opts: ServeOptions = {}): Promise<{ url: string; stop: () => Promise<void> }> {
-  const store = await openStore({ dataDir: opts.dataDir, databaseUrl: opts.databaseUrl });
+  const store = await openAtlas({ dataDir: opts.dataDir, databaseUrl: opts.databaseUrl });
   let server: Awaited<ReturnType<typeof createAtlasServer>> | undefined;
   try {
     log(`atlas database: ${store.driver} at ${store.location}`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { networkDissect, quantile, generateScene } from '../../src/toyworld/index.js';
-import { networkDissectFast, networkDissectLayers, quantileSelect } from '../../src/eval/fast-netdissect.js';
+import { networkDissectFast, networkDissectLayers, quantileSelect } from '../../src/toyworld/fast-netdissect.js';
 
 /** Deterministic pseudo-random numbers (no test flakiness). */
 function lcg(seed: number): () => number {

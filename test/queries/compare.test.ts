@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bestCorrelationMatches } from '../../src/compute/compare/index.js';
-import { importAtlas } from '../../src/importers/index.js';
+import { importAtlas } from '../../src/services/import.js';
 import { drivers, openTestAtlas, type TestAtlas } from '../store/helpers.js';
 import { CLASSES, errorCode, ok, startClient, writeQueryAtlas, type Client } from './helpers.js';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { ClipModel } from '../../src/compute/clip/model.js';
 import type { AtlasStore } from '../../src/db/atlas-store.js';
 import type { Matrix } from '../../src/core/types.js';
-import { clipRegistrationName } from '../../src/compute/rescore/text-encoder.js';
+import { clipRegistrationName } from '../../src/services/text-encoders.js';
 import { createAtlasServer, type AtlasServer } from '../../src/server/app.js';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { config } from '../../src/core/config.js';

@@ -192,7 +192,7 @@ describe.each(drivers)('importAtlas over HTTP on %s', (driver) => {
     const sharedResults = requireShared(ctx, 'reference/results');
     config().apiKey = key;
     // Over the CLI would be the same code; here through the store API to stay under the HTTP body limit.
-    const { importAtlas } = await import('../../src/importers/index.js');
+    const { importAtlas } = await import('../../src/services/import.js');
     const file = (name: string) => join(sharedResults, name);
     const cd = await importAtlas(served.atlas.store, { format: 'clip-dissect', csv: readFileSync(file('resnet18_places_imagenet_broden.csv'), 'utf8'), file: 'resnet18_places_imagenet_broden.csv', model: 'resnet18', version: 'places365' });
     expect(cd.labels).toBe(1024);

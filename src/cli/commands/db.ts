@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { positiveInt, withStore, type StoreFlags as DbOptions } from '../options.js';
-import { defaultSeedPath, exportSeed, importSeed } from '../../db/seed.js';
+import { defaultSeedPath, exportSeed, importSeed } from '../../services/seed.js';
+import { RunsService } from '../../services/runs.js';
 import { cliIo } from '../io.js';
 
 
@@ -44,7 +45,7 @@ export function register(program: Command): void {
     .description('list every run with its status (the API shows complete ones only)')
     .action(async () => {
       await withStore(common(), async (store) => {
-        for (const r of await store.runs.listAll()) {
+        for (const r of await new RunsService(store).listAll()) {
           say(`${r.id}\t${r.status}\t${r.method}\t${r.similarity ?? '-'}\tmodel ${r.modelId}\tstarted ${new Date(r.startedAt).toISOString()}`);
         }
       });
@@ -55,7 +56,7 @@ export function register(program: Command): void {
     .argument('<id>', 'run id (atlas db runs lists them)')
     .action(async (id: string) => {
       const runId = positiveInt('run id', id)!;
-      const run = await withStore(common(), (store) => store.runs.delete(runId));
+      const run = await withStore(common(), (store) => new RunsService(store).delete(runId));
       say(`deleted run ${run.id} (${run.method}, ${run.status})`);
     });
 
@@ -63,7 +64,7 @@ export function register(program: Command): void {
     .description('delete runs that never completed (left by a killed process), with their partial results')
     .option('--include-failed', 'also delete failed runs')
     .action(async (opts: { includeFailed?: boolean }) => {
-      const n = await withStore(common(), (store) => store.runs.cleanupIncomplete({ includeFailed: opts.includeFailed }));
+      const n = await withStore(common(), (store) => new RunsService(store).cleanup({ includeFailed: opts.includeFailed }));
       say(`deleted ${n} incomplete run(s)`);
     });
 }

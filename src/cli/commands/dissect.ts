@@ -1,6 +1,6 @@
 /** `atlas dissect`: label every unit of the chosen layers with CLIP-Dissect and store the run. */
 import type { Command } from 'commander';
-import { openStore, type AtlasStore } from '../../db/index.js';
+import { openAtlas, type AtlasStore } from '../../services/atlas.js';
 import { dissect, type DissectOptions, type DissectResult } from '../../services/dissect.js';
 import { config } from '../../core/config.js';
 import { jsonObject, positiveInt } from '../options.js';
@@ -110,7 +110,7 @@ export function register(program: Command): void {
       };
       let store: AtlasStore | undefined;
       try {
-        const result = await dissect(async () => (store = await openStore()), options);
+        const result = await dissect(async () => (store = await openAtlas()), options);
         cliIo().stdout.write(flags.json ? `${JSON.stringify(result)}\n` : summary(result));
       } finally {
         await store?.close();

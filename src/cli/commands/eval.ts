@@ -6,12 +6,12 @@
  */
 import type { Command } from 'commander';
 import { positiveInt, withStore, type StoreFlags } from '../options.js';
-import { defaultSeedPath, exportSeed } from '../../db/seed.js';
-import { defaultEvalRun, evaluateRun, latestClipRunOfModel, type EvalResult } from '../../eval/evaluate.js';
-import { runNetDissect } from '../../eval/netdissect-run.js';
-import { buildDefaultAtlas, DEFAULT_MODELS, DEFAULT_PROBE } from '../../defaultatlas/build.js';
-import { exportCaches } from '../../defaultatlas/caches.js';
-import { CACHES_FILE } from '../../defaultatlas/startup.js';
+import { defaultSeedPath, exportSeed } from '../../services/seed.js';
+import { defaultEvalRun, evaluateRun, latestClipRunOfModel, type EvalResult } from '../../services/evaluate/evaluate.js';
+import { runNetDissect } from '../../services/evaluate/netdissect-run.js';
+import { buildDefaultAtlas, DEFAULT_MODELS, DEFAULT_PROBE } from '../../services/default-atlas/build.js';
+import { exportCaches } from '../../services/default-atlas/caches.js';
+import { CACHES_FILE } from '../../services/default-atlas/startup.js';
 import { dirname, join } from 'node:path';
 import { cliIo } from '../io.js';
 

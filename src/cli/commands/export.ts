@@ -5,7 +5,7 @@
  */
 import { renameSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { EXPORT_FORMATS, assertExportFormat, collectExport, formatAtlas } from '../../exporters/index.js';
+import { EXPORT_FORMATS, assertExportFormat, exportAtlas } from '../../services/export.js';
 import { positiveInt, withStore, type StoreFlags } from '../options.js';
 import { cliIo } from '../io.js';
 
@@ -44,19 +44,16 @@ export function register(program: Command): void {
       if (topImages !== undefined && format !== 'json') throw new Error('--top-images needs --format json (the CSV formats hold labels only)');
       const layers = options.layer?.split(',').map((l) => l.trim()).filter(Boolean);
       // Everything is checked and formatted before the file is touched.
-      const text = await withStore(options, async (store) =>
-        formatAtlas(
-          format,
-          await collectExport(store, {
-            ...(options.model ? { model: options.model } : {}),
-            ...(options.version ? { version: options.version } : {}),
-            ...(run !== undefined ? { run } : {}),
-            ...(options.method ? { method: options.method } : {}),
-            ...(layers?.length ? { layers } : {}),
-            topN,
-            ...(topImages !== undefined ? { topImages } : {}),
-          }),
-        ),
+      const text = await withStore(options, (store) =>
+        exportAtlas(store, format, {
+          ...(options.model ? { model: options.model } : {}),
+          ...(options.version ? { version: options.version } : {}),
+          ...(run !== undefined ? { run } : {}),
+          ...(options.method ? { method: options.method } : {}),
+          ...(layers?.length ? { layers } : {}),
+          topN,
+          ...(topImages !== undefined ? { topImages } : {}),
+        }),
       );
       if (!options.out) {
         cliIo().stdout.write(text);

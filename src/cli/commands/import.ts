@@ -4,9 +4,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { openStore } from '../../db/atlas-store.js';
-import { IMPORT_FORMATS, importAtlas } from '../../importers/index.js';
-import { embedLabelsIfConfigured } from '../../resolvers/queries/embed-imports.js';
+import { openAtlas } from '../../services/atlas.js';
+import { IMPORT_FORMATS, ImportService } from '../../services/import.js';
+import { TextEncoders } from '../../services/text-encoders.js';
 import { cliIo } from '../io.js';
 
 interface ImportOptions {
@@ -30,9 +30,10 @@ export function register(program: Command): void {
     .action(async (file: string, options: ImportOptions) => {
       if (!existsSync(file)) throw new Error(`${file}: file not found`);
       const csv = readFileSync(file, 'utf8');
-      const store = await openStore();
+      const store = await openAtlas();
       try {
-        const result = await importAtlas(store, {
+        const imports = new ImportService(store, new TextEncoders(store));
+        const result = await imports.importAtlas({
           format: options.format,
           csv,
           file,
@@ -40,7 +41,7 @@ export function register(program: Command): void {
           version: options.version,
           ...(options.layer ? { layer: options.layer } : {}),
         });
-        const embedded = await embedLabelsIfConfigured(store, (line) => cliIo().stderr.write(`atlas: ${line}\n`));
+        const embedded = await imports.embedLabelsIfConfigured((line) => cliIo().stderr.write(`atlas: ${line}\n`));
         if (options.json) {
           cliIo().stdout.write(`${JSON.stringify({ ...result, embedded })}\n`);
           return;

@@ -4,12 +4,12 @@
  * neuron against every concept with a CLIP-Dissect similarity function, and writes each
  * neuron's label as CSV (and optionally the full score matrix).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import { jsonObject } from '../options.js';
 import { cliIo } from '../io.js';
-import { DEFAULT_SIMILARITY, assertSimilarityName, resolveParams } from '../../compute/similarity/params.js';
+import { DEFAULT_SIMILARITY, assertSimilarityName } from '../../services/similarity-names.js';
 
 interface ScoreOptions {
   clipFeats: string;
@@ -21,14 +21,6 @@ interface ScoreOptions {
   matrix?: string;
   progress: boolean;
   timings?: boolean;
-}
-
-/** One concept per line, as the reference reads its concept sets. */
-export function readConceptList(path: string): string[] {
-  if (!existsSync(path)) throw new Error(`${path}: file not found`);
-  const lines = readFileSync(path, 'utf8').split(/\r?\n/);
-  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  return lines;
 }
 
 /**
@@ -81,62 +73,35 @@ async function run(opts: ScoreOptions): Promise<void> {
   const fn = assertSimilarityName(opts.fn);
   const params = jsonObject('--params', opts.params);
   // Loaded here, not with the command list: `atlas --help` need not load the kernels.
-  const [{ openNpyMatrix, readNpyMatrix, writeNpyMatrix }, { denseConcepts, fileConcepts, score }] = await Promise.all([
-    import('../../compute/npy.js'),
-    import('../../compute/similarity/index.js'),
-  ]);
+  const { scoreFiles } = await import('../../services/score.js');
   steps.mark('imports');
 
-  // P (often hundreds of MB) is not read whole: the kernels read the rows they need from the
-  // file, into buffers they reuse. A float64 P is converted to float32 in memory.
-  const pFile = openNpyMatrix(opts.clipFeats);
-  try {
-    const a = readNpyMatrix(opts.targetFeats);
-    if (pFile.rows !== a.rows) {
-      throw new Error(
-        `${opts.clipFeats} has ${pFile.rows} rows (images) but ${opts.targetFeats} has ${a.rows}: both must list the same probe images`,
-      );
-    }
-    const names = opts.concepts ? readConceptList(opts.concepts) : undefined;
-    if (names && names.length !== pFile.cols) {
-      throw new Error(`${opts.concepts} lists ${names.length} concepts but ${opts.clipFeats} has ${pFile.cols} columns`);
-    }
-    resolveParams(fn, params, pFile.rows); // fail on bad parameters before any work
-    const concepts = pFile.dtype === 'float32' ? fileConcepts(pFile) : denseConcepts(readNpyMatrix(opts.clipFeats, { shared: true }));
-    steps.mark('read');
+  const bar = opts.progress && cliIo().stderr.isTTY ? await progressBar(fn) : undefined;
+  let started = false;
+  const labels = await scoreFiles({
+    clipFeats: opts.clipFeats,
+    targetFeats: opts.targetFeats,
+    ...(opts.concepts ? { concepts: opts.concepts } : {}),
+    fn,
+    params,
+    ...(opts.matrix !== undefined ? { matrix: opts.matrix } : {}),
+    onStep: (step) => steps.mark(step),
+    onProgress: (done, total) => {
+      if (!bar) return;
+      if (!started) {
+        bar.start(total, 0);
+        started = true;
+      }
+      bar.setTotal(total);
+      bar.update(done);
+    },
+  });
+  bar?.stop();
 
-    const bar = opts.progress && cliIo().stderr.isTTY ? await progressBar(fn) : undefined;
-    let started = false;
-    const result = await score(fn, concepts, a, params, {
-      topN: 1,
-      keepMatrix: opts.matrix !== undefined,
-      onStep: (step) => steps.mark(step),
-      onProgress: (done, total) => {
-        if (!bar) return;
-        if (!started) {
-          bar.start(total, 0);
-          started = true;
-        }
-        bar.setTotal(total);
-        bar.update(done);
-      },
-    });
-    bar?.stop();
-
-    const rows: (string | number)[][] = [['unit', 'label', 'score']];
-    result.labels.forEach((ranked, unit) => {
-      const best = ranked[0];
-      if (!best) return;
-      rows.push([unit, names ? names[best.concept]! : String(best.concept), best.score]);
-    });
-    const csv = stringify(rows); // quotes a label with a comma, quote or line break (RFC 4180)
-    if (opts.out) writeFileSync(opts.out, csv);
-    else cliIo().stdout.write(csv);
-    if (opts.matrix && result.matrix) writeNpyMatrix(opts.matrix, result.matrix);
-    steps.mark('write');
-  } finally {
-    pFile.close();
-  }
+  const csv = stringify([['unit', 'label', 'score'], ...labels.map((l) => [l.unit, l.label, l.score])]); // quotes a label with a comma, quote or line break (RFC 4180)
+  if (opts.out) writeFileSync(opts.out, csv);
+  else cliIo().stdout.write(csv);
+  steps.mark('write');
   if (opts.timings) cliIo().stderr.write(steps.report() + '\n');
 }
 

@@ -1,193 +1,28 @@
 /**
- * Rescoring: new labels for a whole layer from what the atlas already stores (the probe images'
- * CLIP embeddings and the layer's activations), with a new concept list and/or similarity
- * function. No model runs; only new concepts are text-encoded (once: they are cached).
+ * Rescoring's arithmetic: labels for every unit of a layer from stored matrices (the probe
+ * images' CLIP embeddings and the layer's activations) and the text embeddings of a concept
+ * list. src/services/rescore.ts reads the matrices from the atlas and stores the result.
  */
-import type { AtlasStore } from '../../db/atlas-store.js';
 import type { LabelScore, Matrix } from '../../core/types.js';
-import { topImagesPerUnit } from '../pipeline/top-images.js';
-import { assertSimilarityName, denseConcepts, factoredConcepts, normaliseRows, resolveParams, score, type SimilarityName } from '../similarity/index.js';
+import { denseConcepts, factoredConcepts, normaliseRows, score, type SimilarityName } from '../similarity/index.js';
 import { conceptMatrix } from './matmul.js';
-import { textEncoders } from './text-encoder.js';
 
 /** Largest dense P (images x concepts, float32) built with onnxruntime; above it P stays factored. */
 const DENSE_P_MAX_VALUES = 60_000_000;
 
-/** Most concepts one rescore takes. */
-export const MAX_RESCORE_CONCEPTS = 5000;
-export const MAX_CONCEPT_LENGTH = 200;
-
-export interface RescoreInput {
-  modelId: number;
-  layerId: number;
-  layerName: string;
-  concepts: string[];
-  fn?: string;
-  params?: Record<string, unknown>;
-  /** Labels kept per unit (default 5). */
-  topN?: number;
-}
-
-export interface RescoredUnit {
-  unit: number;
-  label: string;
-  score: number;
-  previousLabel: string | null;
-}
-
-export interface RescoreResult {
-  baseRunId: number;
-  /** The base run's activation key (the rescored labels come from the same activations). */
-  activationKey: string | null;
-  clipModelId: number;
-  probeSetId: number;
-  fn: SimilarityName;
-  params: Record<string, unknown>;
-  concepts: string[];
-  units: RescoredUnit[];
-  labels: LabelScore[][];
-  activations: Matrix;
-  /** Seconds: load (database reads), encode (new concepts), score. */
-  timings: { load: number; encode: number; score: number };
-  encoded: number;
-}
-
-export class RescoreInputError extends Error {}
-
-/** Checks and de-duplicates a concept list (order of first appearance kept). */
-export function checkConcepts(concepts: string[]): string[] {
-  if (concepts.length === 0) throw new RescoreInputError('`concepts` is empty');
-  if (concepts.length > MAX_RESCORE_CONCEPTS) {
-    throw new RescoreInputError(`\`concepts\` has ${concepts.length} entries, at most ${MAX_RESCORE_CONCEPTS} are allowed`);
-  }
-  const out: string[] = [];
-  const seen = new Set<string>();
-  concepts.forEach((raw, i) => {
-    const c = raw.trim();
-    if (!c) throw new RescoreInputError(`concept ${i} is empty`);
-    if (c.length > MAX_CONCEPT_LENGTH) throw new RescoreInputError(`concept ${i} is ${c.length} characters long, at most ${MAX_CONCEPT_LENGTH} are allowed`);
-    if (!seen.has(c)) {
-      seen.add(c);
-      out.push(c);
-    }
-  });
-  return out;
-}
-
-const seconds = (since: number) => (performance.now() - since) / 1000;
-
-export async function rescoreLayer(store: AtlasStore, input: RescoreInput): Promise<RescoreResult> {
-  const fn = (() => {
-    try {
-      return assertSimilarityName(input.fn ?? 'soft_wpmi');
-    } catch (error) {
-      throw new RescoreInputError((error as Error).message);
-    }
-  })();
-  const concepts = checkConcepts(input.concepts);
-  let t0 = performance.now();
-  const base = await store.runs.latestWithClip(input.layerId);
-  if (!base) {
-    throw new RescoreInputError(
-      `layer ${input.layerName} has no complete CLIP-Dissect run with stored probe images; rescoring needs one (imported atlases have no activations)`,
-    );
-  }
-  const clip = await store.clipModels.get(base.clipModelId);
-  if (!clip) throw new RescoreInputError(`CLIP model ${base.clipModelId} of run ${base.id} is not in the atlas`);
-  // Repeated rescoring of a layer (trying concept lists) reads the stored matrices once.
-  const [images, activations, previous] = await Promise.all([
-    store.embeddings.cachedImages(base.probeSetId, base.clipModelId, clip.dim),
-    store.embeddings.cachedActivations({ id: input.layerId, modelId: input.modelId, name: input.layerName }, base.probeSetId, base.activationKey),
-    store.labels.topLabels(base.id, input.layerId),
-  ]);
-  if (!images) throw new RescoreInputError(`the atlas holds no image embeddings of probe set ${base.probeSetId} for run ${base.id}`);
-  if (!activations) {
-    const stored = await store.embeddings.activations(input.modelId, input.layerName, base.probeSetId);
-    throw new RescoreInputError(
-      stored
-        ? `the stored activations of layer ${input.layerName} over probe set ${base.probeSetId} were computed otherwise than run ${base.id}'s ` +
-            `(another pool mode, preprocessing or network file: a later dissect of the layer, or one stopped part-way); ` +
-            `run \`atlas dissect\` again with run ${base.id}'s settings to store its activations`
-        : `the atlas holds no activations of layer ${input.layerName} over probe set ${base.probeSetId}`,
-    );
-  }
-  let params: Record<string, unknown>;
-  try {
-    params = resolveParams(fn, input.params ?? {}, images.rows) as unknown as Record<string, unknown>;
-  } catch (error) {
-    throw new RescoreInputError((error as Error).message);
-  }
-  const load = seconds(t0);
-
-  t0 = performance.now();
-  const text = await textEncoders(store).concepts(base.clipModelId, concepts, clip.dim);
-  const encode = seconds(t0);
-
-  t0 = performance.now();
+/** Each unit's `topN` best concepts (indices into the rows of `texts`) by `fn`. */
+export async function scoreConcepts(
+  images: Matrix,
+  texts: Matrix,
+  activations: Matrix,
+  fn: SimilarityName,
+  params: Record<string, unknown>,
+  topN: number,
+): Promise<LabelScore[][]> {
   // P = cosines between unit image and text embeddings, as CLIP-Dissect defines it.
   const p =
-    images.rows * text.matrix.rows <= DENSE_P_MAX_VALUES
-      ? denseConcepts(await conceptMatrix(normaliseRows(images), normaliseRows(text.matrix)))
-      : factoredConcepts(images, text.matrix, { normalise: true });
-  const result = await score(fn, p, activations, params, { topN: input.topN ?? 5 });
-  const scoreTime = seconds(t0);
-  const units = result.labels.map((ls, unit) => ({
-    unit,
-    label: concepts[ls[0]!.concept]!,
-    score: ls[0]!.score,
-    previousLabel: previous.get(unit)?.text ?? null,
-  }));
-  return {
-    baseRunId: base.id,
-    activationKey: base.activationKey,
-    clipModelId: base.clipModelId,
-    probeSetId: base.probeSetId,
-    fn,
-    params,
-    concepts,
-    units,
-    labels: result.labels,
-    activations,
-    timings: { load, encode, score: scoreTime },
-    encoded: text.encoded,
-  };
-}
-
-/** Stores a rescore as a new complete clip-dissect run (visible only once complete). */
-export async function saveRescore(
-  store: AtlasStore,
-  input: RescoreInput & { conceptSetName?: string },
-  rescored?: RescoreResult,
-): Promise<{ runId: number; result: RescoreResult }> {
-  const result = rescored ?? (await rescoreLayer(store, input));
-  const layer = (await store.models.layers(input.modelId)).find((l) => l.id === input.layerId)!;
-  const { id: conceptSetId } = await store.conceptSets.upsert({
-    name: input.conceptSetName ?? `rescore of ${input.layerName}`,
-    concepts: result.concepts,
-  });
-  const runId = await store.runs.begin({
-    modelId: input.modelId,
-    clipModelId: result.clipModelId,
-    probeSetId: result.probeSetId,
-    conceptSetId,
-    parameters: {
-      method: 'clip-dissect',
-      similarity: result.fn,
-      params: { ...result.params, rescoredFrom: result.baseRunId },
-      ...(result.activationKey ? { activationKey: result.activationKey } : {}),
-    },
-  });
-  try {
-    const ordinals = await store.probeSets.ordinals(result.probeSetId);
-    await store.runs.writeLayer(runId, {
-      layer: { name: layer.name, kind: layer.kind, units: layer.units },
-      labels: result.labels,
-      topImages: topImagesPerUnit(result.activations, 10, ordinals),
-    });
-    await store.runs.complete(runId, result.timings);
-  } catch (error) {
-    await store.runs.fail(runId, (error as Error).message).catch(() => undefined);
-    throw error;
-  }
-  return { runId, result };
+    images.rows * texts.rows <= DENSE_P_MAX_VALUES
+      ? denseConcepts(await conceptMatrix(normaliseRows(images), normaliseRows(texts)))
+      : factoredConcepts(images, texts, { normalise: true });
+  return (await score(fn, p, activations, params, { topN })).labels;
 }

@@ -5,19 +5,13 @@
  * upsampling. With the top 0.5% threshold that is nearly every pair, which makes a 5,000-image
  * layer take seconds instead of minutes. Several layers share one pass over the images (each
  * scene is rasterised once), intersections are counted per scene object rather than per concept
- * mask, and thresholds use selection instead of a full sort. test/eval checks that it gives the
+ * mask, and thresholds use selection instead of a full sort. test/eval/fast-netdissect.test.ts checks that it gives the
  * reference's result.
  */
-import {
-  rasterizeLabels,
-  TOY_VOCABULARY,
-  upsampleBilinear,
-  type ActivationMaps,
-  type DissectOptions,
-  type DissectResult,
-  type ToyScene,
-  type UnitDissection,
-} from '../toyworld/index.js';
+import { upsampleBilinear, type ActivationMaps, type DissectOptions, type DissectResult, type UnitDissection } from './netdissect.js';
+import { rasterizeLabels } from './render.js';
+import type { ToyScene } from './scene.js';
+import { TOY_VOCABULARY } from './vocabulary.js';
 
 /** numpy-style linear-interpolated quantile, by selection (same value as toyworld's quantile). */
 export function quantileSelect(values: Float32Array, q: number): number {

@@ -7,13 +7,13 @@
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
-import type { AtlasStore } from '../db/index.js';
-import { dissect } from '../services/dissect.js';
-import { runNetDissect } from '../eval/netdissect-run.js';
+import type { AtlasStore } from '../../db/index.js';
+import { dissect } from '../dissect.js';
+import { runNetDissect } from '../evaluate/netdissect-run.js';
 
-import { repoRoot } from '../eval/paths.js';
+import { repoRoot } from '../paths.js';
 
-export { repoRoot, resolveSource } from '../eval/paths.js';
+export { repoRoot, resolveSource } from '../paths.js';
 
 export const DEFAULT_PROBE = 'toy:5000:42';
 export const DEFAULT_CONCEPTS = 'builtin:toy+common-10k';

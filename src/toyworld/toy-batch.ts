@@ -4,7 +4,8 @@
  * `atlas dissect` stores).
  */
 import { preprocessImage, type PreprocessSpec } from '../compute/preprocess/index.js';
-import { renderScene, type ToyScene } from '../toyworld/index.js';
+import { renderScene } from './render.js';
+import type { ToyScene } from './scene.js';
 
 export async function toyBatch(scenes: readonly ToyScene[], spec: PreprocessSpec): Promise<Float32Array> {
   const per = 3 * spec.crop * spec.crop;

@@ -1,52 +1,19 @@
 /**
- * What `atlas export` writes: a model's labels as the API shows them (per layer, the latest
- * complete clip-dissect run, else the latest complete run; or runs of one method; or one run).
+ * `atlas export` / `exportAtlas`: a model's labels as the API shows them (per layer, the latest
+ * complete clip-dissect run, else the latest complete run; or runs of one method; or one run),
+ * in the formats src/exporters writes.
  */
-import type { AtlasStore, LayerInfo, RunRow } from '../db/index.js';
+import { ExportInputError, type ExportedAtlas, type ExportedImage, type ExportedLabel, type ExportedLayer, type ExportSelection } from '../exporters/atlas.js';
+import { formatAtlas, type ExportFormat } from '../exporters/formats.js';
 
-/** A selection that names something the atlas lacks, or a format that cannot hold the result. */
-export class ExportInputError extends Error {}
+export { EXPORT_FORMATS, assertExportFormat, type ExportFormat } from '../exporters/formats.js';
+export type { ExportSelection } from '../exporters/atlas.js';
+import type { AtlasStore } from '../db/index.js';
+import type { LayerInfo, RunRow } from './records.js';
 
-export interface ExportedLabel {
-  label: string;
-  /** null when the run's tool gave no score (MILAN). */
-  score: number | null;
-}
-
-export interface ExportedImage {
-  /** The image's place in its probe set, and its URI there (a file path, or toy:SEED/INDEX). */
-  ordinal: number;
-  uri: string | null;
-  activation: number;
-}
-
-export interface ExportedLayer {
-  name: string;
-  units: number;
-  run: { id: number; method: string; similarity: string | null; finishedAt: string | null; params: Record<string, unknown> };
-  /** Labelled neurons by unit, each with its labels best first (and, when asked, its top images). */
-  neurons: { unit: number; labels: ExportedLabel[]; topImages?: ExportedImage[] }[];
-}
-
-export interface ExportedAtlas {
-  model: string;
-  version: string;
-  layers: ExportedLayer[];
-}
-
-export interface ExportSelection {
-  model?: string;
-  version?: string;
-  /** One run (its model, unless `model` is given too, which it must then match). */
-  run?: number;
-  /** Only runs of this method (clip-dissect, netdissect, milan, ...). */
-  method?: string;
-  /** Only these layers, in this order. */
-  layers?: string[];
-  /** Labels per neuron (ranks 0 .. topN-1). */
-  topN: number;
-  /** Most activating probe images per neuron (none when absent or 0). */
-  topImages?: number;
+/** The selection `sel` as text in `format`; checked and formatted whole before anything is written. */
+export async function exportAtlas(store: AtlasStore, format: ExportFormat, sel: ExportSelection): Promise<string> {
+  return formatAtlas(format, await collectExport(store, sel));
 }
 
 /** Reads the labels `sel` names; every name that matches nothing gets an error naming what exists. */

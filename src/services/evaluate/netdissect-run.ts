@@ -9,22 +9,22 @@
  * spatial extent, so Network Dissection does not apply to them.
  */
 import { basename, resolve } from 'node:path';
-import type { LayerResult, Matrix } from '../core/types.js';
-import type { AtlasStore } from '../db/index.js';
-import { TargetModel, type TargetLayer } from '../compute/onnx/index.js';
-import { loadPreprocessSpec } from '../compute/preprocess/index.js';
-import { networkDissectLayers } from './fast-netdissect.js';
-import { toyBatch } from './toy-batch.js';
-import { startProgress } from '../compute/pipeline/progress.js';
-import { topImagesPerUnit } from '../compute/pipeline/top-images.js';
-import { probeSetRecord, resolveProbeSet } from '../compute/probes/index.js';
+import type { LayerResult, Matrix } from '../../core/types.js';
+import type { AtlasStore } from '../../db/index.js';
+import { TargetModel, type TargetLayer } from '../../compute/onnx/index.js';
+import { loadPreprocessSpec } from '../../compute/preprocess/index.js';
+import { networkDissectLayers } from '../../toyworld/fast-netdissect.js';
+import { toyBatch } from '../../toyworld/toy-batch.js';
+import { startProgress } from '../../compute/pipeline/progress.js';
+import { topImagesPerUnit } from '../../compute/pipeline/top-images.js';
+import { probeSetRecord, resolveProbeSet } from '../../compute/probes/index.js';
 import {
   generateScene,
   parseToySpec,
   TOY_VOCABULARY,
   type ToyScene,
-} from '../toyworld/index.js';
-import '../toyworld/register.js';
+} from '../../toyworld/index.js';
+import '../../toyworld/register.js';
 
 export const NETDISSECT_METHOD = 'netdissect';
 /** Name of the concept set netdissect runs label with (the toy world's vocabulary). */

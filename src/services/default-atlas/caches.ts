@@ -12,15 +12,15 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { Matrix } from '../core/types.js';
-import type { AtlasStore } from '../db/index.js';
-import { TargetModel, type PoolMode } from '../compute/onnx/index.js';
-import { activationKeyOf } from '../compute/pipeline/activation-keys.js';
-import { startProgress } from '../compute/pipeline/progress.js';
-import { loadPreprocessSpec } from '../compute/preprocess/index.js';
-import { toyBatch } from '../eval/toy-batch.js';
-import { repoRoot, resolveSource } from '../eval/paths.js';
-import { generateScene } from '../toyworld/index.js';
+import type { Matrix } from '../../core/types.js';
+import type { AtlasStore } from '../../db/index.js';
+import { TargetModel, type PoolMode } from '../../compute/onnx/index.js';
+import { activationKeyOf } from '../../compute/pipeline/activation-keys.js';
+import { startProgress } from '../../compute/pipeline/progress.js';
+import { loadPreprocessSpec } from '../../compute/preprocess/index.js';
+import { toyBatch } from '../../toyworld/toy-batch.js';
+import { repoRoot, resolveSource } from '../paths.js';
+import { generateScene } from '../../toyworld/index.js';
 
 export const CACHES_FORMAT = 'neuron-atlas-caches';
 export const CACHES_VERSION = 1;

@@ -1,25 +1,24 @@
 /**
- * CLIP text encoders for queries and new concepts, loaded once per process and CLIP model.
+ * CLIP text encoders for queries and new concepts, loaded once per service (built at start-up)
+ * and CLIP model.
  * The folder of a CLIP model comes from its clip_models row (`source`: a local folder or
  * `hf:ORG/NAME` in the download cache), else from ATLAS_CLIP. Every text embedding is cached in
  * the database: concepts in concept_embeddings, search queries in query_embeddings.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AtlasStore } from '../../db/atlas-store.js';
-import { config } from '../../core/config.js';
-import type { Matrix } from '../../core/types.js';
-import { ClipModel } from '../clip/model.js';
-import { resolveClip } from '../clip/hub.js';
-import { hashText } from '../clip/hash.js';
-import { atlasCacheDir } from '../pipeline/cache-dir.js';
+import { LRUCache } from 'lru-cache';
+import { config } from '../core/config.js';
+import { EncoderUnavailableError } from '../core/errors.js';
+import type { Matrix } from '../core/types.js';
+import { ClipModel } from '../compute/clip/model.js';
+import { resolveClip } from '../compute/clip/hub.js';
+import { hashText } from '../compute/clip/hash.js';
+import { atlasCacheDir } from '../compute/pipeline/cache-dir.js';
+import type { AtlasStore } from '../db/atlas-store.js';
 
 const TEXT_BATCH = 256;
 const QUERY_CACHE_SIZE = 10_000;
-
-export class EncoderUnavailableError extends Error {
-  readonly code = 'ENCODER_UNAVAILABLE';
-}
 
 export interface ClipRow {
   id: number;
@@ -36,8 +35,8 @@ export function clipRegistrationName(clip: ClipModel): string {
 export class TextEncoders {
   private readonly models = new Map<number, Promise<ClipModel>>();
   private configuredClip: Promise<ClipRow | undefined> | undefined;
-  /** `${clipModelId}\u0000${query}` -> unit vector; insertion order = age. */
-  private readonly queryCache = new Map<string, Float32Array>();
+  /** `${clipModelId}\u0000${query}` -> unit vector, the most recently used kept. */
+  private readonly queryCache = new LRUCache<string, Float32Array>({ max: QUERY_CACHE_SIZE });
 
   constructor(private readonly store: AtlasStore) {}
 
@@ -132,7 +131,6 @@ export class TextEncoders {
       vec = m.data.slice(0, m.cols);
       await this.store.embeddings.putQueryEmbedding(clipModelId, query, vec);
     }
-    if (this.queryCache.size >= QUERY_CACHE_SIZE) this.queryCache.delete(this.queryCache.keys().next().value!);
     this.queryCache.set(key, vec);
     return vec;
   }
@@ -141,16 +139,4 @@ export class TextEncoders {
     for (const p of this.models.values()) await p.then((m) => m.release()).catch(() => undefined);
     this.models.clear();
   }
-}
-
-const perStore = new WeakMap<AtlasStore, TextEncoders>();
-
-/** The process's encoders for one open store. */
-export function textEncoders(store: AtlasStore): TextEncoders {
-  let e = perStore.get(store);
-  if (!e) {
-    e = new TextEncoders(store);
-    perStore.set(store, e);
-  }
-  return e;
 }

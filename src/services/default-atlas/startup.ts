@@ -5,7 +5,7 @@
  * leave the (label-only) atlas usable.
  */
 import { dirname, join } from 'node:path';
-import type { AtlasStore } from '../db/index.js';
+import type { AtlasStore } from '../../db/index.js';
 import { restoreCaches } from './caches.js';
 
 export const CACHES_FILE = 'caches.bin.gz';

@@ -11,16 +11,16 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Matrix } from '../core/types.js';
-import type { AtlasStore } from '../db/index.js';
-import type { RunRow } from '../db/index.js';
-import type { RunLayer } from '../db/repositories/runs.js';
-import { ClipModel } from '../compute/clip/index.js';
-import { dissect } from '../services/dissect.js';
-import { assertSimilarityName, factoredConcepts, score } from '../compute/similarity/index.js';
-import { readToyModelSidecar, TOY_FINAL_LAYER, TOY_VOCABULARY } from '../toyworld/index.js';
+import type { Matrix } from '../../core/types.js';
+import type { AtlasStore } from '../../db/index.js';
+import type { RunRow } from '../../db/index.js';
+import type { RunLayer } from '../../db/repositories/runs.js';
+import { ClipModel } from '../../compute/clip/index.js';
+import { dissect } from '../dissect.js';
+import { assertSimilarityName, factoredConcepts, score } from '../../compute/similarity/index.js';
+import { readToyModelSidecar, TOY_FINAL_LAYER, TOY_VOCABULARY } from '../../toyworld/index.js';
 import { NETDISSECT_METHOD, runNetDissect } from './netdissect-run.js';
-import { repoRoot, resolveSource } from './paths.js';
+import { repoRoot, resolveSource } from '../paths.js';
 
 /** The model whose run `atlas eval` scores when no run is named (part of the default atlas). */
 export const DEFAULT_EVAL_MODEL = 'resnet-v1';
