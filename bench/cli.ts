@@ -8,8 +8,8 @@
  *   - `atlas --help`                           top-level help (must load no command module)
  *   - `atlas layers models/toy/resnet-v1.onnx` a small command that opens an ONNX model
  *   - `atlas serve --port 0 --no-seed`         from spawn until GET /healthz answers 200
- * `atlas` is `node bin/atlas.js` of --root (default: this checkout), so the same script measures
- * another checkout or version. The server gets its own copy of a data folder prepared once
+ * `atlas` is `node bin/atlas.js` of --root (default: this checkout; its dist/ must be built from
+ * its current src/), so the same script measures another checkout or version. The server gets its own copy of a data folder prepared once
  * beforehand: a migrated, empty atlas, or with --seeded the default atlas loaded from seed/ (the
  * copy is made outside the timing). Reports medians (and min/max) of --runs rounds and the ratio
  * of each median to `node -e 0`'s, and ends with one JSON line of the figures on stdout.
@@ -19,7 +19,7 @@ import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { repoRoot } from './lib/common.js';
+import { assertBuilt, repoRoot } from './lib/common.js';
 
 const { values: opt } = parseArgs({
   options: {
@@ -34,6 +34,7 @@ const bin = join(root, 'bin', 'atlas.js');
 const model = join(root, 'models', 'toy', 'resnet-v1.onnx');
 if (!existsSync(bin)) throw new Error(`no bin/atlas.js under ${root}`);
 if (!existsSync(model)) throw new Error(`no toy model at ${model}`);
+assertBuilt(root);
 
 /** Seconds from spawn to exit of a command that must succeed. */
 function timeCommand(args: string[]): number {

@@ -20,9 +20,6 @@ const flag = '--max-semi-space-size=64';
 const serving = args.find((arg) => !arg.startsWith('-')) === 'serve' && !process.execArgv.some((arg) => arg.startsWith('--max-semi-space-size'));
 if (!serving) {
   await import(new URL('../dist/cli/main.js', import.meta.url).href);
-} else if (typeof process.execve === 'function') {
-  // Node 22.15+: this process becomes the server (same pid, signals reach it directly).
-  process.execve(process.execPath, [process.execPath, flag, main, ...args], process.env);
 } else {
   const child = spawn(process.execPath, [flag, main, ...args], { stdio: 'inherit' });
   // A signal sent to this process (a service manager's SIGTERM) must stop the server too, which

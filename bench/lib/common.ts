@@ -1,5 +1,6 @@
-/** Pieces the benchmark scripts share: seeded random numbers and a server in a child process. */
+/** Pieces the benchmark scripts share: seeded random numbers, a server in a child process, a check that dist/ is current. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -44,4 +45,26 @@ export async function startServer(env: Record<string, string>): Promise<{ proc: 
     });
   });
   return { proc, url };
+}
+
+/**
+ * Throws when `root`'s compiled dist/ (what bin/atlas.js runs) is missing or older than a file of
+ * its src/: a bench of the command line would time old code. Checkouts without a build step
+ * (no tsconfig.build.json: the CLI ran through tsx) pass.
+ */
+export function assertBuilt(root: string): void {
+  if (!existsSync(join(root, 'tsconfig.build.json'))) return;
+  const built = join(root, 'dist', 'cli', 'main.js');
+  if (!existsSync(built)) throw new Error(`${root}: dist/ is missing; run npm run build first`);
+  const builtAt = statSync(built).mtimeMs;
+  const newer = (dir: string): string | undefined => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      const found = entry.isDirectory() ? newer(path) : entry.name.endsWith('.ts') && statSync(path).mtimeMs > builtAt ? path : undefined;
+      if (found) return found;
+    }
+    return undefined;
+  };
+  const changed = newer(join(root, 'src'));
+  if (changed) throw new Error(`${changed} changed after the last build; run npm run build first`);
 }

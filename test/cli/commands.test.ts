@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { commandModules } from '../../src/cli/commands/index.js';
+import { commandModules, moduleFor } from '../../src/cli/commands/index.js';
 
 describe('command metadata', () => {
   // The top-level help is printed from this table without loading the modules: it must say what
@@ -18,5 +18,19 @@ describe('command metadata', () => {
   it('names every command once', () => {
     const names = commandModules.flatMap((m) => m.commands.map((c) => c.name));
     expect(new Set(names).size).toBe(names.length);
+  });
+
+  // runCli loads only this module (none for the top-level help): `atlas --help` stays as cheap
+  // as starting Node plus commander.
+  it('picks the one module a command line needs, and none for the top-level help or a typo', () => {
+    const of = (...argv: string[]) => moduleFor(argv)?.commands.map((c) => c.name);
+    expect(of('--help')).toBeUndefined();
+    expect(of()).toBeUndefined();
+    expect(of('help')).toBeUndefined();
+    expect(of('lyers')).toBeUndefined();
+    expect(of('layers', 'model.onnx', '--json')).toEqual(['layers']);
+    expect(of('--help', 'layers')).toEqual(['layers']);
+    expect(of('help', 'seed')).toEqual(['netdissect', 'eval', 'seed']);
+    expect(of('db', 'runs', '--help')).toEqual(['db']);
   });
 });
