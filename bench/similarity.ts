@@ -24,13 +24,13 @@
  * Ends with one JSON line of its figures on stdout.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Matrix } from '../src/core/types.js';
-import { writeNpyMatrix } from '../src/compute/npy.js';
+import { npyHeader, writeNpyMatrix } from '../src/compute/npy.js';
 import {
   denseConcepts,
   factoredConcepts,
@@ -322,6 +322,36 @@ function stepMedians(runs: { wall: number; cpu: number; report?: ProcessReport }
   return out;
 }
 
+/**
+ * P.npy and A.npy as the speed bench makes them (same values), P written a block of rows at a
+ * time: this process then holds no copy of P when it starts the sides, whose peak RSS would
+ * otherwise start from this process's (Linux keeps the high-water mark across fork and exec).
+ */
+function writeInputs(pPath: string, aPath: string): void {
+  const r = rng(7);
+  const followed = Array.from({ length: K }, (_, k) => (k * 131) % C); // the concept neuron k follows
+  const columns = new Float32Array(N * K); // P[i, followed[k]]
+  const fd = openSync(pPath, 'w');
+  try {
+    writeSync(fd, npyHeader('float32', [N, C]));
+    const rows = Math.max(1, Math.floor((4 << 20) / C));
+    const block = new Float32Array(rows * C);
+    for (let i0 = 0; i0 < N; i0 += rows) {
+      const n = Math.min(rows, N - i0);
+      for (let j = 0; j < n * C; j++) block[j] = 0.1 + 0.25 * r() * r();
+      for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) columns[(i0 + i) * K + k] = block[i * C + followed[k]!]!;
+      writeSync(fd, block.subarray(0, n * C));
+    }
+  } finally {
+    closeSync(fd);
+  }
+  // as activationsFrom, from the columns kept
+  const noise = rng(99);
+  const a = new Float32Array(N * K);
+  for (let k = 0; k < K; k++) for (let i = 0; i < N; i++) a[i * K + k] = Math.max(0, 20 * (columns[i * K + k]! - 0.2) + noise() - 0.5);
+  writeNpyMatrix(aPath, { rows: N, cols: K, data: a });
+}
+
 /** bin/atlas.js runs the compiled dist/: say so when src/ has changed since it was built. */
 function warnIfStale(root: string): void {
   const built = join(root, 'dist/cli/main.js');
@@ -350,10 +380,6 @@ async function wholeProcess(): Promise<void> {
   console.log(
     `similarity whole-process bench: atlas score vs the reference as a command, soft_wpmi, N=${N} images, C=${C} concepts, K=${K} neurons, top_k=${TOP_K}, float32 .npy; cpus=${cores} (${cpus()[0]?.model.trim() ?? 'unknown'}), reference threads=${THREADS}, ${REPEAT} runs each, alternating`,
   );
-  const r = rng(7);
-  const p: Matrix = { rows: N, cols: C, data: new Float32Array(N * C) };
-  for (let j = 0; j < p.data.length; j++) p.data[j] = 0.1 + 0.25 * r() * r();
-  const a = activationsFrom((i, c) => p.data[i * C + c]!);
   const dir = mkdtempSync(join(tmpdir(), 'similarity-whole-'));
   const f = (name: string): string => join(dir, name);
   const params = JSON.stringify({ top_k: TOP_K });
@@ -381,8 +407,7 @@ async function wholeProcess(): Promise<void> {
   const [ours, ref] = sides as [Side, Side];
   warnIfStale(resolve(here, '..'));
   try {
-    writeNpyMatrix(f('P.npy'), p);
-    writeNpyMatrix(f('A.npy'), a);
+    writeInputs(f('P.npy'), f('A.npy'));
     const agreement: number[] = [];
     for (let run = 0; run < REPEAT; run++) {
       // rotate which side goes first, so that none always follows another's page-cache and CPU state

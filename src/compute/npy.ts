@@ -223,7 +223,14 @@ export function readNpyMatrix(path: string, opts: ReadNpyOptions = {}): Matrix {
 export function encodeNpy(data: Float32Array | Float64Array, shape: number[]): Buffer {
   const count = shape.reduce((a, b) => a * b, 1);
   if (count !== data.length) throw new Error(`encodeNpy: shape (${shape.join(', ')}) needs ${count} values, got ${data.length}`);
-  const descr = data instanceof Float32Array ? '<f4' : '<f8';
+  const body = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  return Buffer.concat([npyHeader(data instanceof Float32Array ? 'float32' : 'float64', shape), body]);
+}
+
+/** The header of a C-order .npy of this dtype and shape (the data follows it, little-endian):
+ * for writing a large array a block at a time. */
+export function npyHeader(dtype: NpyDtype, shape: number[]): Buffer {
+  const descr = dtype === 'float32' ? '<f4' : '<f8';
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   let dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}, }`;
   let version = 1;
@@ -242,8 +249,7 @@ export function encodeNpy(data: Float32Array | Float64Array, shape: number[]): B
   head[7] = 0;
   if (version === 1) head.writeUInt16LE(dict.length, 8);
   else head.writeUInt32LE(dict.length, 8);
-  const body = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  return Buffer.concat([head, Buffer.from(dict, 'latin1'), body]);
+  return Buffer.concat([head, Buffer.from(dict, 'latin1')]);
 }
 
 export function writeNpy(path: string, data: Float32Array | Float64Array, shape: number[]): void {

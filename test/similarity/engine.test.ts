@@ -16,7 +16,7 @@ import {
   toShared,
   type ConceptMatrix,
 } from '../../src/compute/similarity/index.js';
-import { subtractPrior, subtractPriorSimd, unionOf } from '../../src/compute/similarity/kernel.js';
+import { accBlock, accFinish, accInit, subtractPrior, subtractPriorSimd, unionOf } from '../../src/compute/similarity/kernel.js';
 import { balancedCuts, groupTermsPerBlock, onnxLogLikelihoods } from '../../src/compute/similarity/onnx-engine.js';
 import {
   LOG_STEP,
@@ -25,6 +25,7 @@ import {
   simdMatrix,
   simdMatrixPlace,
   simdMemory,
+  simdModule,
   simdModuleBytes,
   simdModuleVariantBytes,
   simdSupported,
@@ -242,6 +243,35 @@ describe('onnx engine', () => {
     const file = fileConcepts(pFile).source();
     expect(worst(await onnxLogLikelihoods(file, top, spec, 2, undefined, 5 * 37, true), simd)).toBeLessThanOrEqual(1);
     expect(worst(await onnxLogLikelihoods(file, top, spec, 2, undefined, 5 * 37, false), simd)).toBeLessThanOrEqual(1);
+  });
+
+  it('products turned into log-likelihoods in place give the same bits as products kept apart from the result', () => {
+    // 37 concepts: the SIMD log takes 32 of each row, Math.log the rest; two blocks of rows
+    const spec = termSpec('soft_wpmi', resolveParams('soft_wpmi', { top_k: 11 }, 60));
+    expect(spec.chunk).toBe(spec.topK);
+    const top = topIndicesPerColumn(A, 11);
+    const union = unionOf(top);
+    const k = A.cols, c = 37;
+    const q = new Float32Array(union.length * c);
+    for (let r = 0; r < union.length; r++) for (let j = 0; j < c; j++) q[r * c + j] = Math.exp(20 * (P.data[union[r]! * c + j]! - 0.35));
+    const run = (inPlace: boolean): Float64Array => {
+      const memory = simdMemory(4 * k * c * 8 + q.byteLength)!;
+      const qAt = new Float32Array(memory.buffer, 2 * k * c * 8, q.length);
+      qAt.set(q);
+      const out = new Float64Array(memory.buffer, 0, k * c);
+      const place = { module: simdModule(), memory, productAddress: inPlace ? 0 : k * c * 8, inPlace };
+      const st = accInit(top, union, c, spec, 0, place, out);
+      const half = union.length >> 1;
+      accBlock(st, qAt.subarray(0, half * c), null, 0, half);
+      accBlock(st, qAt.subarray(half * c), null, half, union.length);
+      return Float64Array.from(accFinish(st));
+    };
+    expect(Array.from(run(true))).toEqual(Array.from(run(false)));
+    const short = termSpec('wpmi', resolveParams('wpmi', { top_k: 50 }, 60)); // chunk 43: logs within
+    const memory = simdMemory(1 << 16)!;
+    expect(() => accInit(topIndicesPerColumn(A, 50), unionOf(topIndicesPerColumn(A, 50)), c, short, 0, { module: simdModule(), memory, productAddress: 0, inPlace: true })).toThrow(
+      /one log per \(neuron, concept\)/,
+    );
   });
 
   it('reads a file\'s rows on worker threads for the js engine and the other functions too', async () => {

@@ -180,6 +180,8 @@ export interface Accumulator {
   simd: { mul4: (...args: number[]) => void; mul1: (...args: number[]) => void; logRow: (p: number, n: number) => number } | null;
   productAddress: number;
   memory: ArrayBufferLike | null;
+  /** logSum is product: each product becomes its log once, in place (see SimdPlace) */
+  inPlace: boolean;
 }
 
 /** Where an accumulator's running products live when the SIMD kernel multiplies them. */
@@ -188,6 +190,9 @@ export interface SimdPlace {
   memory: WasmMemory;
   /** byte address of this accumulator's G x C float64 products in `memory` */
   productAddress: number;
+  /** The products are the result itself (`out` of accInit, at productAddress): each takes its
+   * one log in place (needs spec.chunk >= spec.topK, one log per (neuron, concept)). */
+  inPlace?: boolean;
 }
 
 /** An accumulator for the neurons of `top` (G x topK); `union` must hold all their images;
@@ -219,6 +224,8 @@ export function accInit(
   }
   let simd: Accumulator['simd'] = null;
   let product: Float64Array;
+  const inPlace = !!place && place.inPlace === true;
+  if (inPlace && spec.chunk < topK) throw new Error('products kept in place need one log per (neuron, concept): chunk >= top_k');
   if (place) {
     const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
     const exports = new wasm.Instance(place.module, { env: { memory: place.memory } }).exports;
@@ -235,10 +242,11 @@ export function accInit(
     next,
     pending: new Int32Array(g),
     product,
-    logSum: out ? out.fill(0) : new Float64Array(g * c),
+    logSum: inPlace ? product : out ? out.fill(0) : new Float64Array(g * c),
     simd,
     productAddress: place ? place.productAddress : 0,
     memory: place ? place.memory.buffer : null,
+    inPlace,
   };
 }
 
@@ -372,7 +380,7 @@ export function simdSoftmaxInto(
 }
 
 /**
- * logSum[k] += ln product[k], then product[k] = 1, for k in from..to-1: by the SIMD kernel's
+ * logSum[k] += ln product[k], then product[k] = 1 (in place: product[k] = ln product[k]), for k in from..to-1: by the SIMD kernel's
  * logRow where the products live in its memory (about 3x faster than Math.log), eight at a
  * time; the rest, and any run holding a value logRow does not take (zero, NaN, infinite,
  * subnormal), by Math.log.
@@ -381,6 +389,12 @@ export function takeLogs(st: Accumulator, from: number, to: number): void {
   const { product, logSum } = st;
   let k = from;
   const n = (to - from) & ~7;
+  if (st.inPlace) {
+    // logRow leaves the run as it was when it does not take it
+    if (st.simd && n > 0 && st.simd.logRow(st.productAddress + from * 8, n)) k += n;
+    for (; k < to; k++) product[k] = Math.log(product[k]!);
+    return;
+  }
   if (st.simd && n > 0 && st.simd.logRow(st.productAddress + from * 8, n)) {
     for (; k < from + n; k++) {
       logSum[k]! += product[k]!;

@@ -20,7 +20,7 @@ import {
 } from './kernel.js';
 import { isShared } from './concepts.js';
 import { AccumulatorWorker } from './kernel-pool.js';
-import { SOFTMAX_UNROLL, align16, simdMatrix, simdMemory, simdModule, simdSupported, type SimdKernel, type WasmApi, type WasmMemory } from './simd.js';
+import { SOFTMAX_UNROLL, align16, simdMatrix, simdMatrixWithArea, simdMemory, simdModule, simdSupported, type SimdKernel, type WasmApi, type WasmMemory } from './simd.js';
 
 
 /** Softmax rows per block: up to 16 Mi float32 values (64 MB), two blocks in flight. */
@@ -56,15 +56,22 @@ export async function onnxLogLikelihoods(
   const blockBytes = align16(blockRows * c * 4 + step * 4);
   const twoBlocks = blocks > 1 ? 2 : 1;
   const paddedC = Math.ceil(c / step) * step;
+  const workArea = twoBlocks * blockBytes + groups * 2 * align16(paddedC * 4);
+  // When each (neuron, concept) takes one log, after its last term (chunk >= top_k, as with
+  // soft_wpmi's defaults), the running products are the result's own memory, turned into
+  // log-likelihoods in place: blocks and stages then go in that memory, after the result.
+  // Otherwise the products get memory of their own, and the result a matrix of its own.
+  const inPlace = useSimd && spec.chunk >= spec.topK ? simdMatrixWithArea(k * c, workArea) : undefined;
+  const origin = inPlace ? inPlace.areaAddress : 0;
   // one stage per thread that computes softmax rows
-  const stageAddress = (g: number): number => twoBlocks * blockBytes + g * 2 * align16(paddedC * 4);
-  const productBase = stageAddress(groups);
-  const memory = useSimd ? leaseMemory(productBase + k * c * 8) : undefined;
+  const stageAddress = (g: number): number => origin + twoBlocks * blockBytes + g * 2 * align16(paddedC * 4);
+  const productBase = inPlace ? 0 : workArea;
+  const memory = inPlace ? inPlace.memory : useSimd ? leaseMemory(workArea + k * c * 8) : undefined;
   const place = (g: number): SimdPlace | undefined =>
-    memory ? { module: simdModule(), memory, productAddress: productBase + bounds[g]! * c * 8 } : undefined;
+    memory ? { module: simdModule(), memory, productAddress: productBase + bounds[g]! * c * 8, inPlace: inPlace !== undefined } : undefined;
   const shared = groups > 1;
   const alloc = (b: number): Float32Array => {
-    if (memory) return new Float32Array(memory.buffer, b * blockBytes, blockRows * c);
+    if (memory) return new Float32Array(memory.buffer, origin + b * blockBytes, blockRows * c);
     return shared ? new Float32Array(new SharedArrayBuffer(blockRows * c * 4)) : new Float32Array(blockRows * c);
   };
   const buffers = [alloc(0), twoBlocks > 1 ? alloc(1) : new Float32Array(0)];
@@ -99,7 +106,7 @@ export async function onnxLogLikelihoods(
   let local: Accumulator | undefined;
   // Workers write their groups' rows of the result straight into shared memory: a
   // WebAssembly memory of its own where SIMD runs, so that the prior's kernels run on it too.
-  const out = (useSimd ? simdMatrix(k * c) : undefined) ?? (shared ? new Float64Array(new SharedArrayBuffer(k * c * 8)) : undefined);
+  const out = inPlace?.matrix ?? (useSimd ? simdMatrix(k * c) : undefined) ?? (shared ? new Float64Array(new SharedArrayBuffer(k * c * 8)) : undefined);
   try {
     if (shared) {
       for (let g = 0; g < groups; g++) workers.push(new AccumulatorWorker());
@@ -128,13 +135,14 @@ export async function onnxLogLikelihoods(
       else await Promise.all(workers.map((w) => w.block(q, start, end, invSum)));
       onProgress?.(end, u);
     }
+    // the memory is the result's where products were turned into it in place
     if (local) {
       const l = accFinish(local);
-      if (memory) returnMemory(memory);
-      return l;
+      if (memory && !inPlace) returnMemory(memory);
+      return inPlace ? out! : l; // the same values: out, as simdMatrixPlace knows it
     }
     await Promise.all(workers.map((w) => w.finish()));
-    if (memory) returnMemory(memory);
+    if (memory && !inPlace) returnMemory(memory);
     return out!;
   } catch (error) {
     for (const w of workers) w.abandon();

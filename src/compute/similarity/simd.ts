@@ -153,11 +153,23 @@ const matrixMemories = new WeakMap<ArrayBufferLike, WasmMemory>();
  * supported or the memory cannot be had. After the matrix: one prior scratch per thread.
  */
 export function simdMatrix(length: number): Float64Array | undefined {
+  return simdMatrixWithArea(length, 0)?.matrix;
+}
+
+/**
+ * simdMatrix with `areaBytes` more after the prior scratch, at byte `areaAddress`, for the
+ * caller's own use (the softmax blocks of the kernels that compute the matrix in place).
+ */
+export function simdMatrixWithArea(
+  length: number,
+  areaBytes: number,
+): { matrix: Float64Array; memory: WasmMemory; areaAddress: number } | undefined {
   if (!simdSupported()) return undefined;
-  const memory = simdMemory(align16(length * 8) + PRIOR_MAX_THREADS * PRIOR_SCRATCH_BYTES);
+  const areaAddress = align16(length * 8) + PRIOR_MAX_THREADS * PRIOR_SCRATCH_BYTES;
+  const memory = simdMemory(areaAddress + areaBytes);
   if (!memory) return undefined;
   matrixMemories.set(memory.buffer, memory);
-  return new Float64Array(memory.buffer, 0, length);
+  return { matrix: new Float64Array(memory.buffer, 0, length), memory, areaAddress };
 }
 
 /** Where a matrix made by simdMatrix lives, and thread `thread`'s prior scratch in it. */
