@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/db/atlas-store.js';
 import { copyTemplateTo, drivers, freshPostgresDatabase, repoRoot, writeCompleteRun, writeFixtureSets } from '../store/helpers.js';
 import { databaseOf } from '../../src/db/inspect.js';
+import { atlas } from '../support/cli.js';
 
 interface Server {
   proc: ChildProcess;
@@ -58,15 +59,9 @@ async function labelsOf(url: string): Promise<unknown> {
 describe('seed snapshots and `npm start`', () => {
   const dir = mkdtempSync(join(tmpdir(), 'atlas-server-'));
   const seed = join(dir, 'seed.jsonl.gz');
-  const cli = (...args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, DATABASE_URL: '' },
-      encoding: 'utf8',
-    });
 
   beforeAll(async () => {
-    // A source atlas, exported with the CLI.
+    // A source atlas, exported with the CLI (in process; the server below is the process under test).
     const source = join(dir, 'source');
     await copyTemplateTo(source);
     const store = await openStore({ dataDir: source });
@@ -77,7 +72,7 @@ describe('seed snapshots and `npm start`', () => {
     const running = await store.runs.begin({ ...ids, parameters: { method: 'clip-dissect' } });
     expect(running).toBeGreaterThan(0);
     await store.close();
-    const out = cli('db', '--data-dir', source, 'export-seed', seed);
+    const out = await atlas(['db', '--data-dir', source, 'export-seed', seed]);
     expect(out.stderr).toBe('');
     expect(out.stdout).toMatch(/wrote .*seed\.jsonl\.gz: 1 models, 1 runs, 2 layer results/);
   });

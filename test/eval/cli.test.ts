@@ -1,17 +1,22 @@
 /**
- * `atlas eval` through the CLI, on a small toy probe set and a temp atlas.
- * One dissected atlas is shared by the tests of this file (dissecting is the slow part).
+ * `atlas eval` and `atlas netdissect` through the command line (in process), on a small toy probe
+ * set and a temp atlas. One dissected atlas is shared by the tests of this file (dissecting is
+ * the slow part).
  */
 import { existsSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOY_SHAPES } from '../../src/toyworld/index.js';
-import { atlas, smallConceptFile, tempEnv, toyClip, toyModel } from './helpers.js';
+import { atlas } from '../support/cli.js';
+import { tempAtlas } from '../support/temp-atlas.js';
+import { smallConceptFile, toyClip, toyModel } from './helpers.js';
 
 const PROBE = 'toy:300:7';
-const { dir, env } = tempEnv();
+let dir = '';
+let env: Record<string, string> = {};
 let clipRunId = 0;
 
 beforeAll(async () => {
+  ({ dir, env } = await tempAtlas('atlas-eval-test-'));
   expect(existsSync(toyModel('resnet-v1')), 'models/toy/resnet-v1.onnx is part of the repository').toBe(true);
   const concepts = smallConceptFile(dir);
   const d = await atlas(

@@ -7,7 +7,8 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { config, setConfig } from '../../src/core/config.js';
 import { resolveClip } from '../../src/compute/clip/index.js';
-import { atlas, tempEnv, tinyClip, tinyTarget } from './helpers.js';
+import { atlas } from '../support/cli.js';
+import { tempEnv, tinyClip, tinyTarget } from './helpers.js';
 
 function args(clip: string, probe: string, extra: string[] = []): string[] {
   return ['dissect', '--model', tinyTarget, '--layers', 'conv1', '--clip', clip, '--probe', probe, '--concepts', 'builtin:toy', ...extra];
@@ -22,9 +23,9 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-describe('atlas dissect: bad input gets a clear error', { timeout: 120_000 }, () => {
+describe('atlas dissect: bad input gets a clear error', () => {
   it('hf: without network names the host, the repository and the way out', async () => {
-    const { env } = tempEnv();
+    const { env } = await tempEnv();
     const port = await closedPort();
     const res = await atlas(args('hf:openai/clip-vit-base-patch16', 'toy:100:1'), { ...env, HF_ENDPOINT: `http://127.0.0.1:${port}` });
     expect(res.code).toBe(1);
@@ -34,7 +35,7 @@ describe('atlas dissect: bad input gets a clear error', { timeout: 120_000 }, ()
   });
 
   it('a probe folder with a corrupt image names the file', async () => {
-    const { dir, env } = tempEnv();
+    const { dir, env } = await tempEnv();
     const probe = join(dir, 'probe');
     mkdirSync(probe);
     for (let i = 0; i < 4; i++) {
@@ -49,7 +50,7 @@ describe('atlas dissect: bad input gets a clear error', { timeout: 120_000 }, ()
   it('--device cuda without the CUDA provider says how to get it', async () => {
     const ortDir = dirname(createRequire(import.meta.url).resolve('onnxruntime-node'));
     const cudaLib = join(ortDir, '..', 'bin', 'napi-v6', 'linux', 'x64', 'libonnxruntime_providers_cuda.so');
-    const { env } = tempEnv();
+    const { env } = await tempEnv();
     const res = await atlas(args(tinyClip, 'toy:100:1', ['--device', 'cuda', '--quiet']), env);
     if (existsSync(cudaLib)) {
       expect(res.code).toBe(0);
@@ -60,7 +61,7 @@ describe('atlas dissect: bad input gets a clear error', { timeout: 120_000 }, ()
   });
 
   it('rejects unknown similarity functions and parameters before any work', async () => {
-    const { env } = tempEnv();
+    const { env } = await tempEnv();
     const res = await atlas(args(tinyClip, 'toy:100:1', ['--fn', 'soft_wmpi']), env);
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(/unknown similarity function 'soft_wmpi'/);
@@ -98,7 +99,7 @@ describe('hf: downloads', () => {
   });
 
   it('fetches the folder with HF_TOKEN into the cache once, then works from the cache', async () => {
-    const { dir } = tempEnv();
+    const { dir } = await tempEnv();
     const saved = { ...config() };
     config().hfEndpoint = endpoint;
     config().hfToken = 'secret-token';

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DissectResult } from '../../src/services/dissect.js';
 import { openStore } from '../../src/db/index.js';
-import { atlas, repoRoot, tempEnv } from './helpers.js';
+import { atlas } from '../support/cli.js';
+import { repoRoot, tempEnv } from './helpers.js';
 import { databaseOf } from '../../src/db/inspect.js';
 
 const toyTarget = join(repoRoot, 'models/toy/resnet-v1.onnx');
@@ -16,7 +17,7 @@ describe('atlas dissect on the trained toy-world models', { timeout: 120_000 }, 
   // holds the shape names among 33 concepts.
   it('labels most output units of the toy ResNet with their own class', async (ctx) => {
     ctx.skip(!haveToyModels, 'needs models/toy/resnet-v1.onnx and models/toy/clip (part of the repository)');
-    const { env } = tempEnv();
+    const { env } = await tempEnv();
     const classes = (JSON.parse(readFileSync(toyTarget.replace(/\.onnx$/, '.json'), 'utf8')) as { classes: string[] }).classes;
     const res = await atlas(
       ['dissect', '--model', toyTarget, '--layers', 'layer4,fc', '--clip', toyClip, '--probe', 'toy:400:2024',

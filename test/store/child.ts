@@ -1,16 +1,19 @@
-/** Spawns test/store/fixtures/atlas-child.ts and waits for a line on its stdout. */
+/** Spawns test/store/fixtures/atlas-child.ts and waits for lines on its stdout. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from './helpers.js';
 
 export interface Child {
   proc: ChildProcess;
+  /** The line `startChild` waited for. */
   line: string;
   stderr: () => string;
   exited: Promise<number | null>;
+  /** The first stdout line matching `pattern` (rejects if the child exits first). */
+  waitLine(pattern: RegExp): Promise<string>;
 }
 
-export async function startChild(env: Record<string, string>, waitFor: RegExp, timeoutMs = 60_000): Promise<Child> {
+export async function startChild(env: Record<string, string>, waitFor: RegExp): Promise<Child> {
   const proc = spawn(
     process.execPath,
     // --import keeps the script in this process (tsx's CLI would wrap it in a second one, hiding its pid).
@@ -19,22 +22,27 @@ export async function startChild(env: Record<string, string>, waitFor: RegExp, t
   );
   let out = '';
   let err = '';
+  const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
+  const find = (pattern: RegExp) => out.split('\n').find((l) => pattern.test(l));
   proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
-  const line = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`child did not print ${waitFor} in time; stderr: ${err}`)), timeoutMs);
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const match = out.split('\n').find((l) => waitFor.test(l));
-      if (match) {
-        clearTimeout(timer);
-        resolve(match);
+  proc.stdout!.on('data', (d: Buffer) => {
+    out += d.toString();
+    for (const w of [...waiters]) {
+      const line = find(w.pattern);
+      if (line !== undefined) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(line);
       }
-    });
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`child exited (${code}) before printing ${waitFor}; stderr: ${err}`));
-    });
+    }
   });
-  return { proc, line, stderr: () => err, exited };
+  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+  const waitLine = (pattern: RegExp) =>
+    new Promise<string>((resolve, reject) => {
+      const line = find(pattern);
+      if (line !== undefined) return resolve(line);
+      waiters.push({ pattern, resolve });
+      void exited.then((code) => reject(new Error(`child exited (${code}) before printing ${pattern}; stderr: ${err}`)));
+    });
+  const line = await waitLine(waitFor);
+  return { proc, line, stderr: () => err, exited, waitLine };
 }

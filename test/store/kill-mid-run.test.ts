@@ -21,7 +21,8 @@ describe.each(drivers)('a run killed mid-way on %s', (driver) => {
       /^layer-written \d+$/,
     );
     const killedRun = Number(child.line.split(' ')[1]);
-    await new Promise((r) => setTimeout(r, 300)); // let it get into its next layer's transaction
+    // Once fc has been written once the child is in its loop of fc transactions: kill it there.
+    await child.waitLine(/^fc-written \d+$/);
     child.proc.kill('SIGKILL');
     expect(await child.exited).toBeNull();
 

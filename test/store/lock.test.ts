@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/db/atlas-store.js';
 import { AtlasLockedError } from '../../src/db/lock.js';
 import { startChild } from './child.js';
-import { copyTemplateTo, repoRoot } from './helpers.js';
+import { atlas } from '../support/cli.js';
+import { copyTemplateTo } from './helpers.js';
 
 describe('a PGlite atlas folder belongs to one process', () => {
   const dir = mkdtempSync(join(tmpdir(), 'atlas-lock-'));
@@ -26,12 +26,8 @@ describe('a PGlite atlas folder belongs to one process', () => {
         new RegExp(`the atlas at .*atlas is open in another process \\(pid ${child.proc.pid}\\): stop the server or set DATABASE_URL`),
       );
       // The CLI reports the same, with a failing exit code.
-      const cli = spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), 'db', '--data-dir', dataDir, 'runs'], {
-        cwd: repoRoot,
-        env: { ...process.env, DATABASE_URL: '' },
-        encoding: 'utf8',
-      });
-      expect(cli.status).toBe(1);
+      const cli = await atlas(['db', '--data-dir', dataDir, 'runs']);
+      expect(cli.code).toBe(1);
       expect(cli.stderr).toContain(`is open in another process (pid ${child.proc.pid})`);
     } finally {
       child.proc.kill('SIGKILL');
