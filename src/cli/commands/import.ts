@@ -31,8 +31,9 @@ export function register(program: Command): void {
       if (!existsSync(file)) throw new Error(`${file}: file not found`);
       const csv = readFileSync(file, 'utf8');
       const store = await openAtlas();
+      const encoders = new TextEncoders(store);
       try {
-        const imports = new ImportService(store, new TextEncoders(store));
+        const imports = new ImportService(store, encoders);
         const result = await imports.importAtlas({
           format: options.format,
           csv,
@@ -51,6 +52,7 @@ export function register(program: Command): void {
           `imported ${result.labels} ${result.format} labels into ${options.model}@${options.version} as run ${result.runId}: ${layers}\n`,
         );
       } finally {
+        await encoders.release();
         await store.close();
       }
     });
