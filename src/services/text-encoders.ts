@@ -1,9 +1,10 @@
 /**
- * CLIP text encoders for queries and new concepts, loaded once per service (built at start-up)
- * and CLIP model.
- * The folder of a CLIP model comes from its clip_models row (`source`: a local folder or
- * `hf:ORG/NAME` in the download cache), else from ATLAS_CLIP. Every text embedding is cached in
- * the database: concepts in concept_embeddings, search queries in query_embeddings.
+ * CLIP text encoders for queries and new concepts, loaded once per instance (the server builds
+ * one at start-up, see atlas-services.ts) and CLIP model. The folder of a CLIP model comes from
+ * its clip_models row (`source`: a local folder or `hf:ORG/NAME` in the download cache), else
+ * from ATLAS_CLIP. Every text embedding is cached in the database (concepts in
+ * concept_embeddings, search queries in query_embeddings); the most recently used query
+ * embeddings are also kept in memory.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';

@@ -11,6 +11,7 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { BadInputError } from '../../core/errors.js';
 import type { Matrix } from '../../core/types.js';
 import type { AtlasStore } from '../../db/index.js';
 import type { RunRow } from '../../db/index.js';
@@ -25,7 +26,8 @@ import { repoRoot, resolveSource } from '../paths.js';
 /** The model whose run `atlas eval` scores when no run is named (part of the default atlas). */
 export const DEFAULT_EVAL_MODEL = 'resnet-v1';
 
-export class EvalInputError extends Error {}
+/** A run `atlas eval` cannot score as asked (a bad input, named in the message). */
+export class EvalInputError extends BadInputError {}
 
 export interface FinalUnit {
   unit: number;
