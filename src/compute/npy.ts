@@ -2,7 +2,7 @@
  * NumPy .npy files (format versions 1, 2 and 3): float32 and float64, little-endian, C order.
  * https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html
  */
-import { writeFileSync, openSync, readSync, closeSync, fstatSync } from 'node:fs';
+import { openSync, readSync, writeSync, closeSync, fstatSync } from 'node:fs';
 import type { Matrix } from '../core/types.js';
 
 const MAGIC = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]); // \x93NUMPY
@@ -252,8 +252,21 @@ export function npyHeader(dtype: NpyDtype, shape: number[]): Buffer {
   return Buffer.concat([head, Buffer.from(dict, 'latin1')]);
 }
 
+/** Writes an array as .npy: the header, then the array's own bytes (no copy of the data). */
 export function writeNpy(path: string, data: Float32Array | Float64Array, shape: number[]): void {
-  writeFileSync(path, encodeNpy(data, shape));
+  const count = shape.reduce((a, b) => a * b, 1);
+  if (count !== data.length) throw new Error(`writeNpy: shape (${shape.join(', ')}) needs ${count} values, got ${data.length}`);
+  const fd = openSync(path, 'w');
+  try {
+    writeAll(fd, npyHeader(data instanceof Float32Array ? 'float32' : 'float64', shape));
+    writeAll(fd, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function writeAll(fd: number, bytes: Uint8Array): void {
+  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, Math.min(bytes.length - done, 1 << 30));
 }
 
 export function writeNpyMatrix(path: string, m: Matrix): void {

@@ -21,8 +21,9 @@ export interface WorkerModuleOptions extends WorkerOptions {
 /** Starts worker module `name` (no extension) in the folder of `caller`, the starting module's `import.meta.url`. */
 export function startWorker(caller: string, name: string, options: WorkerModuleOptions = {}): Worker {
   const { esm, ...workerOptions } = options;
-  // Without the parent's tsx preload flags, which would only load tsx once more in every worker.
-  const opts: WorkerOptions = { execArgv: withoutTsxPreload(process.execArgv), ...workerOptions };
+  // Without the parent's tsx preload flags, which would only load tsx once more in every worker,
+  // nor its heap sizes, which a worker refuses (ERR_WORKER_INVALID_EXEC_ARGV).
+  const opts: WorkerOptions = { execArgv: withoutHeapSizes(withoutTsxPreload(process.execArgv)), ...workerOptions };
   if (!caller.endsWith('.ts')) return new Worker(new URL(`./${name}.js`, caller), opts);
   const source = new URL(`./${name}.ts`, caller);
   if (esm) {
@@ -33,6 +34,15 @@ export function startWorker(caller: string, name: string, options: WorkerModuleO
   const tsx = createRequire(import.meta.url).resolve('tsx/cjs/api');
   const code = `require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(fileURLToPath(source))});`;
   return new Worker(code, { ...opts, eval: true });
+}
+
+/**
+ * `args` without V8's heap-size flags (`npm start`, `npm run bench` and `atlas serve` run with
+ * --max-semi-space-size=64): passed to a Worker they make its constructor throw, V8 options being
+ * the process's; a worker's heap is set by its resourceLimits instead.
+ */
+export function withoutHeapSizes(args: readonly string[]): string[] {
+  return args.filter((arg) => !/^--(max|min)[-_](semi|old)[-_]space[-_]size(=|$)|^--max[-_]heap[-_]size(=|$)/.test(arg));
 }
 
 const PRELOAD_FLAGS = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader']);
