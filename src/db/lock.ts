@@ -70,6 +70,9 @@ export function lockDataDir(dataDir: string): DataDirLock {
       const release = (): void => {
         if (released) return;
         released = true;
+        // One listener per open atlas: a process that opens and closes many (the server's
+        // tests, runCli) must not pile them up.
+        process.off('exit', release);
         if (readPid(path) === process.pid) {
           try {
             unlinkSync(path);

@@ -27,7 +27,8 @@ async function startServer(env: Record<string, string>): Promise<Server> {
   proc.stdout!.on('data', (d: Buffer) => (log += d.toString()));
   const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start; log:\n${log}`)), 60_000);
+    // A hang detector, not a performance limit: a start takes seconds, tens of them on a busy machine.
+    const timer = setTimeout(() => reject(new Error(`server did not start; log:\n${log}`)), 120_000);
     proc.stderr!.on('data', (d: Buffer) => {
       log += d.toString();
       const m = /listening on (http:\/\/[^/\s]+)\/graphql/.exec(log);

@@ -25,7 +25,7 @@ beforeAll(async () => {
   );
   expect(d.code, d.stderr).toBe(0);
   clipRunId = (JSON.parse(d.stdout) as { runId: number }).runId;
-}, 180_000);
+});
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

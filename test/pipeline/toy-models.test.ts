@@ -11,7 +11,7 @@ const toyTarget = join(repoRoot, 'models/toy/resnet-v1.onnx');
 const toyClip = join(repoRoot, 'models/toy/clip');
 const haveToyModels = existsSync(toyTarget) && existsSync(join(toyClip, 'onnx/vision_model.onnx'));
 
-describe('atlas dissect on the trained toy-world models', { timeout: 120_000 }, () => {
+describe('atlas dissect on the trained toy-world models', () => {
   // CLIP-Dissect's final-layer check: a classifier's output unit k should be labelled with the
   // name of class k. The toy ResNet classifies the main object's shape; the toy vocabulary
   // holds the shape names among 33 concepts.

@@ -76,7 +76,6 @@ describe('atlas export (CLI)', () => {
       expect(original.length).toBeGreaterThan(1000);
       expect(rows('clip-dissect', res.stdout, 'export.csv')).toEqual(original);
     },
-    120_000,
   );
 });
 
