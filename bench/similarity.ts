@@ -24,7 +24,7 @@
  * Ends with one JSON line of its figures on stdout.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,7 +38,7 @@ import {
   SIMILARITY_ENGINES,
   type SimilarityEngine,
 } from '../src/compute/similarity/index.js';
-import { rng } from './lib/common.js';
+import { assertBuilt, rng } from './lib/common.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const { values: opt } = parseArgs({
@@ -352,20 +352,6 @@ function writeInputs(pPath: string, aPath: string): void {
   writeNpyMatrix(aPath, { rows: N, cols: K, data: a });
 }
 
-/** bin/atlas.js runs the compiled dist/: say so when src/ has changed since it was built. */
-function warnIfStale(root: string): void {
-  const built = join(root, 'dist/cli/main.js');
-  if (!existsSync(built)) throw new Error('dist/ is missing: run `npm run build` first (bin/atlas.js runs the compiled CLI)');
-  const newest = (dir: string): number =>
-    readdirSync(dir, { withFileTypes: true }).reduce(
-      (m, e) => Math.max(m, e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs),
-      0,
-    );
-  if (newest(join(root, 'src')) > statSync(built).mtimeMs) {
-    console.log('warning: src/ is newer than dist/: this measures the code last built (`npm run build` to rebuild)');
-  }
-}
-
 interface Side {
   name: string;
   command: string;
@@ -405,7 +391,9 @@ async function wholeProcess(): Promise<void> {
   // another checkout's atlas (e.g. the code before a change), run alternately with the others
   if (opt['compare-bin']) sides.push(atlas(`atlas score (${opt['compare-bin']})`, resolve(opt['compare-bin']), 'other.csv', !opt['compare-no-timings']));
   const [ours, ref] = sides as [Side, Side];
-  warnIfStale(resolve(here, '..'));
+  // bin/atlas.js runs the compiled dist/: refuse to time code older than src/
+  assertBuilt(resolve(here, '..'));
+  if (opt['compare-bin']) assertBuilt(resolve(opt['compare-bin'], '../..'));
   try {
     writeInputs(f('P.npy'), f('A.npy'));
     const agreement: number[] = [];
