@@ -366,6 +366,9 @@ async function wholeProcess(): Promise<void> {
   console.log(
     `similarity whole-process bench: atlas score vs the reference as a command, soft_wpmi, N=${N} images, C=${C} concepts, K=${K} neurons, top_k=${TOP_K}, float32 .npy; cpus=${cores} (${cpus()[0]?.model.trim() ?? 'unknown'}), reference threads=${THREADS}, ${REPEAT} runs each, alternating`,
   );
+  // bin/atlas.js runs the compiled dist/: refuse to time code older than src/
+  assertBuilt(resolve(here, '..'));
+  if (opt['compare-bin']) assertBuilt(resolve(opt['compare-bin'], '../..'));
   const dir = mkdtempSync(join(tmpdir(), 'similarity-whole-'));
   const f = (name: string): string => join(dir, name);
   const params = JSON.stringify({ top_k: TOP_K });
@@ -391,9 +394,6 @@ async function wholeProcess(): Promise<void> {
   // another checkout's atlas (e.g. the code before a change), run alternately with the others
   if (opt['compare-bin']) sides.push(atlas(`atlas score (${opt['compare-bin']})`, resolve(opt['compare-bin']), 'other.csv', !opt['compare-no-timings']));
   const [ours, ref] = sides as [Side, Side];
-  // bin/atlas.js runs the compiled dist/: refuse to time code older than src/
-  assertBuilt(resolve(here, '..'));
-  if (opt['compare-bin']) assertBuilt(resolve(opt['compare-bin'], '../..'));
   try {
     writeInputs(f('P.npy'), f('A.npy'));
     const agreement: number[] = [];
