@@ -22,6 +22,7 @@ import type { AtlasStore } from '../services/atlas.js';
 import { createServices } from '../services/atlas-services.js';
 import { createContext, type AtlasContext } from '../resolvers/context.js';
 import { resolvers } from '../resolvers/index.js';
+import { checkOperationInput } from '../resolvers/input-checks.js';
 import { idePage } from './ide.js';
 
 export const schemaDir = packagePath('src', 'schema');
@@ -104,6 +105,11 @@ export async function createAtlasServer(store: AtlasStore, limits: ServerLimits 
       {
         async requestDidStart() {
           return {
+            // Once per operation, before any resolver: arguments no resolver could store or use.
+            async didResolveOperation({ document, request }) {
+              const error = checkOperationInput(document, request.variables);
+              if (error) throw error;
+            },
             async willSendResponse({ response, errors }) {
               if (response.body.kind !== 'single') return;
               const list = errors ?? response.body.singleResult.errors ?? [];

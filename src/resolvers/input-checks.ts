@@ -1,0 +1,74 @@
+/**
+ * Checks of a request's arguments as sent, made once per operation before any resolver runs, so
+ * that no argument path can forget them: text the database cannot store (NUL characters).
+ */
+import { BREAK, Kind, visit, type ASTNode, type DocumentNode, type GraphQLError } from 'graphql';
+import { badInput } from './errors.js';
+
+const NUL = '\u0000';
+
+function nulError(argument: string, variable?: string): GraphQLError {
+  const via = variable && variable !== argument ? ` (variable $${variable})` : '';
+  return badInput(`\`${argument}\`${via} contains a NUL character (\\u0000), which text in the atlas cannot hold`, argument);
+}
+
+type Ancestor = ASTNode | readonly ASTNode[];
+
+/** The argument (or variable definition) a value node belongs to (graphql's visit passes the parent apart from the other ancestors). */
+function ownerName(parent: Ancestor | undefined, others: readonly Ancestor[]): { argument?: string; variable?: string } {
+  const ancestors = parent ? [...others, parent] : others;
+  for (let i = ancestors.length - 1; i >= 0; i--) {
+    const a = ancestors[i]!;
+    if (!('kind' in a)) continue;
+    if (a.kind === Kind.ARGUMENT) return { argument: a.name.value };
+    if (a.kind === Kind.VARIABLE_DEFINITION) return { variable: a.variable.name.value };
+  }
+  return {};
+}
+
+/** Whether a JSON value (strings, keys, nested) holds a NUL; iterative, so any depth is safe. */
+function jsonHasNul(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length) {
+    const v = stack.pop();
+    if (typeof v === 'string') {
+      if (v.includes(NUL)) return true;
+    } else if (Array.isArray(v)) {
+      stack.push(...v);
+    } else if (v !== null && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if (k.includes(NUL)) return true;
+        stack.push(x);
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * The first problem with the arguments of `document` and its `variables`, as a BAD_USER_INPUT
+ * error naming the argument (or the variable, when no argument uses it); undefined when none.
+ */
+export function checkOperationInput(document: DocumentNode, variables: Readonly<Record<string, unknown>> | undefined): GraphQLError | undefined {
+  let error: GraphQLError | undefined;
+  // Which argument each variable feeds, to name the argument rather than the variable.
+  const argumentOf = new Map<string, string>();
+  visit(document, {
+    StringValue(node, _key, parent, _path, ancestors) {
+      if (!node.value.includes(NUL)) return undefined;
+      const owner = ownerName(parent, ancestors);
+      error = nulError(owner.argument ?? owner.variable ?? 'query');
+      return BREAK;
+    },
+    Variable(node, _key, parent, _path, ancestors) {
+      const { argument } = ownerName(parent, ancestors);
+      if (argument && !argumentOf.has(node.name.value)) argumentOf.set(node.name.value, argument);
+      return undefined;
+    },
+  });
+  if (error) return error;
+  for (const [name, value] of Object.entries(variables ?? {})) {
+    if (name.includes(NUL) || jsonHasNul(value)) return nulError(argumentOf.get(name) ?? name, name);
+  }
+  return undefined;
+}

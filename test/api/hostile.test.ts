@@ -1,0 +1,60 @@
+/**
+ * Hostile requests (issue: hardening): each case here reproduced a defect of the API: an input
+ * that answered an internal error, leaked SQL text, or got past a limit. One served atlas per
+ * driver; every answer is checked for the code and for a message without SQL, stacks or paths.
+ */
+import { describe, expect, it } from 'vitest';
+import { config } from '../../src/core/config.js';
+import { drivers } from '../store/helpers.js';
+import { servedAtlas, writeQueryAtlas, type GqlResponse } from '../queries/helpers.js';
+
+/** An answer that failed as bad input, naming `argument`, with a message fit for users. */
+function expectBadInput(res: GqlResponse, argument?: string): string {
+  expect(res.body.errors?.length, JSON.stringify(res.body)).toBeGreaterThan(0);
+  const error = res.body.errors![0]!;
+  expect(error.extensions?.code, JSON.stringify(error)).toBe('BAD_USER_INPUT');
+  if (argument) expect((error.extensions as { argumentName?: string }).argumentName).toBe(argument);
+  expect(res.status).toBe(400);
+  expectCleanMessages(res);
+  return error.message;
+}
+
+/** No message or extension of the answer shows SQL, a stack trace or a file path. */
+function expectCleanMessages(res: GqlResponse): void {
+  const text = JSON.stringify(res.body.errors ?? []);
+  expect(text).not.toMatch(/\b(select|insert|update|delete)\b.*\b(from|into|set)\b|Failed query|params:/i);
+  expect(text).not.toMatch(/stacktrace|\bat .*\(|\.ts:\d+|\.js:\d+|\/src\//);
+}
+
+describe.each(drivers)('hostile requests on %s', (driver) => {
+  const served = servedAtlas(driver, async (store) => {
+    await writeQueryAtlas(store);
+  });
+  const gql = (query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) => served.client.gql(query, variables, headers);
+
+  it('refuses NUL characters in any string argument, literal or variable, naming the argument', async () => {
+    expect(expectBadInput(await gql('{ model(name: "net\\u0000") { name } }'), 'name')).toMatch(/`name`.*NUL/);
+    expectBadInput(await gql('query($n: String!) { model(name: $n) { name } }', { n: 'net\u0000' }), 'name');
+    expectBadInput(await gql('query($q: String!) { searchNeurons(query: $q) { similarity } }', { q: 'a\u0000b' }), 'query');
+    expectBadInput(await gql('query($l: String) { neurons(model: "net", layer: "l1", labelContains: $l) { totalCount } }', { l: '\u0000' }), 'labelContains');
+    // inside input objects, lists and JSON values
+    expectBadInput(await gql('{ compareModels(a: {name: "net"}, b: {name: "net", version: "1\\u0000"}, layer: "l1") { layer } }'), 'b');
+    expectBadInput(
+      await gql('query($c: [String!]!) { rescore(model: "net", layer: "l1", concepts: $c) { encodedConcepts } }', { c: ['red', 'x\u0000'] }),
+      'concepts',
+    );
+    expectBadInput(
+      await gql('query($p: JSON) { rescore(model: "net", layer: "l1", concepts: ["red"], params: $p) { encodedConcepts } }', { p: { 'to\u0000p_k': 5 } }),
+      'params',
+    );
+    config().apiKey = 'k';
+    expectBadInput(
+      await gql(
+        'mutation($csv: String!) { importAtlas(format: MILAN, csv: $csv, model: "m", version: "1") { labels } }',
+        { csv: 'layer,unit,description\nl1,0,a\u0000b\n' },
+        { authorization: 'Bearer k' },
+      ),
+      'csv',
+    );
+  });
+});
