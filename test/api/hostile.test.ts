@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { config } from '../../src/core/config.js';
 import { drivers } from '../store/helpers.js';
-import { servedAtlas, writeQueryAtlas, type GqlResponse } from '../queries/helpers.js';
+import { CLASSES, ok, servedAtlas, writeQueryAtlas, type GqlResponse } from '../queries/helpers.js';
 
 /** An answer that failed as bad input, naming `argument`, with a message fit for users. */
 function expectBadInput(res: GqlResponse, argument?: string): string {
@@ -56,5 +56,38 @@ describe.each(drivers)('hostile requests on %s', (driver) => {
       ),
       'csv',
     );
+  });
+
+  const rescore = `query($fn: SimilarityFunction, $params: JSON) {
+    rescore(model: "net", layer: "l1", concepts: ${JSON.stringify(CLASSES)}, function: $fn, params: $params) { units { label score } } }`;
+
+  it('refuses rescore parameters out of range with BAD_USER_INPUT naming the parameter and its range', async () => {
+    const cases: [string, Record<string, unknown>, RegExp][] = [
+      ['SOFT_WPMI', { lambda: 1e308 }, /'lambda' of soft_wpmi must lie in \[0, \d+\]/],
+      ['SOFT_WPMI', { a: 1e300 }, /'a' of soft_wpmi must lie in/],
+      ['WPMI', { min_prob: 5 }, /'min_prob' of wpmi must lie in/],
+      ['RANK_REORDER', { p: 1e9 }, /'p' of rank_reorder must lie in/],
+      ['RANK_REORDER', { scale_p: 1e6 }, /'scale_p' of rank_reorder must lie in/],
+      ['COS_SIMILARITY_CUBED', { min_norm: 1e308 }, /'min_norm' of cos_similarity_cubed must lie in/],
+    ];
+    for (const [fn, params, message] of cases) {
+      expect(expectBadInput(await gql(rescore, { fn, params }), 'params'), JSON.stringify(params)).toMatch(message);
+    }
+    // the largest values in range still give finite scores
+    const edge = ok(await gql(rescore, { fn: 'RANK_REORDER', params: { p: 10, scale_p: 10 } })).rescore as { units: { score: number }[] };
+    for (const u of edge.units) expect(Number.isFinite(u.score)).toBe(true);
+  });
+
+  it('saveRescore refuses bad parameters before writing anything', async () => {
+    config().apiKey = 'k';
+    const runs = async () => (await served.atlas.store.runs.list({ status: 'failed' })).length + (await served.atlas.store.runs.list()).length;
+    const before = await runs();
+    const res = await gql(
+      'mutation($p: JSON) { saveRescore(model: "net", layer: "l1", concepts: ["red", "green"], function: RANK_REORDER, params: $p) { run { id } } }',
+      { p: { p: 1e9 } },
+      { authorization: 'Bearer k' },
+    );
+    expectBadInput(res, 'params');
+    expect(await runs()).toBe(before);
   });
 });
