@@ -90,4 +90,11 @@ describe.each(drivers)('hostile requests on %s', (driver) => {
     expectBadInput(res, 'params');
     expect(await runs()).toBe(before);
   });
+
+  it('answers a blank model or version of an import as BAD_USER_INPUT', async () => {
+    config().apiKey = 'k';
+    const mutation = 'mutation($m: String!, $v: String!) { importAtlas(format: MILAN, csv: "layer,unit,description\\nl1,0,a\\n", model: $m, version: $v) { labels } }';
+    expect(expectBadInput(await gql(mutation, { m: '  ', v: '1' }, { authorization: 'Bearer k' }), 'model')).toMatch(/`model` is blank/);
+    expectBadInput(await gql(mutation, { m: 'm', v: '' }, { authorization: 'Bearer k' }), 'version');
+  });
 });
