@@ -1,11 +1,21 @@
 /**
  * Checks of a request's arguments as sent, made once per operation before any resolver runs, so
- * that no argument path can forget them: text the database cannot store (NUL characters).
+ * that no argument path can forget them: text the database cannot store (NUL characters). Also
+ * the validation rule that refuses operation kinds the API does not serve.
  */
-import { BREAK, Kind, visit, type ASTNode, type DocumentNode, type GraphQLError } from 'graphql';
+import { BREAK, GraphQLError, Kind, visit, type ASTNode, type DocumentNode, type ValidationRule } from 'graphql';
 import { badInput } from './errors.js';
 
 const NUL = '\u0000';
+
+/** The schema has no Subscription type; graphql-js would refuse one only once executing, as an internal error. */
+export const noSubscriptions: ValidationRule = (context) => ({
+  OperationDefinition(node) {
+    if (node.operation === 'subscription') {
+      context.reportError(new GraphQLError('subscriptions are not supported by this API: send a query or a mutation', { nodes: node }));
+    }
+  },
+});
 
 function nulError(argument: string, variable?: string): GraphQLError {
   const via = variable && variable !== argument ? ` (variable $${variable})` : '';

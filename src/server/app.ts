@@ -22,7 +22,7 @@ import type { AtlasStore } from '../services/atlas.js';
 import { createServices } from '../services/atlas-services.js';
 import { createContext, type AtlasContext } from '../resolvers/context.js';
 import { resolvers } from '../resolvers/index.js';
-import { checkOperationInput } from '../resolvers/input-checks.js';
+import { checkOperationInput, noSubscriptions } from '../resolvers/input-checks.js';
 import { idePage } from './ide.js';
 
 export const schemaDir = packagePath('src', 'schema');
@@ -91,6 +91,7 @@ export async function createAtlasServer(store: AtlasStore, limits: ServerLimits 
     typeDefs: loadTypeDefs(),
     resolvers: resolvers as never,
     ...protection,
+    validationRules: [...protection.validationRules, noSubscriptions],
     parseOptions: { maxTokens: limits.maxTokens },
     plugins: [
       // graphql-armor's plugins are typed for the base context; they do not read ours.

@@ -97,4 +97,11 @@ describe.each(drivers)('hostile requests on %s', (driver) => {
     expect(expectBadInput(await gql(mutation, { m: '  ', v: '1' }, { authorization: 'Bearer k' }), 'model')).toMatch(/`model` is blank/);
     expectBadInput(await gql(mutation, { m: 'm', v: '' }, { authorization: 'Bearer k' }), 'version');
   });
+
+  it('refuses a subscription as a GraphQL validation error (400)', async () => {
+    const res = await gql('subscription { models { name } }');
+    expect(res.body.errors?.[0]?.extensions?.code, JSON.stringify(res.body)).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(res.status).toBe(400);
+    expectCleanMessages(res);
+  });
 });
