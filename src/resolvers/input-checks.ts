@@ -1,12 +1,20 @@
 /**
  * Checks of a request's arguments as sent, made once per operation before any resolver runs, so
- * that no argument path can forget them: text the database cannot store (NUL characters). Also
- * the validation rule that refuses operation kinds the API does not serve.
+ * that no argument path can forget them: text the database cannot store (NUL characters) and
+ * variables nested deeper than any argument takes. Also the validation rule that refuses
+ * operation kinds the API does not serve.
  */
 import { BREAK, GraphQLError, Kind, visit, type ASTNode, type DocumentNode, type ValidationRule } from 'graphql';
 import { badInput } from './errors.js';
 
 const NUL = '\u0000';
+
+/**
+ * Deepest nesting of lists and objects in a variable. The deepest argument of the schema (a JSON
+ * `params` object of numbers) needs 2; the bound stops values built to exhaust the stack of
+ * whatever walks them later.
+ */
+export const MAX_VARIABLE_DEPTH = 32;
 
 /** The schema has no Subscription type; graphql-js would refuse one only once executing, as an internal error. */
 export const noSubscriptions: ValidationRule = (context) => ({
@@ -36,23 +44,26 @@ function ownerName(parent: Ancestor | undefined, others: readonly Ancestor[]): {
   return {};
 }
 
-/** Whether a JSON value (strings, keys, nested) holds a NUL; iterative, so any depth is safe. */
-function jsonHasNul(value: unknown): boolean {
-  const stack: unknown[] = [value];
+/** What is wrong with a variable's JSON value, if anything; iterative, so any depth is safe to walk. */
+function jsonProblem(value: unknown): 'nul' | 'depth' | undefined {
+  const stack: [unknown, number][] = [[value, 0]];
   while (stack.length) {
-    const v = stack.pop();
+    const [v, depth] = stack.pop()!;
     if (typeof v === 'string') {
-      if (v.includes(NUL)) return true;
-    } else if (Array.isArray(v)) {
-      stack.push(...v);
+      if (v.includes(NUL)) return 'nul';
     } else if (v !== null && typeof v === 'object') {
-      for (const [k, x] of Object.entries(v)) {
-        if (k.includes(NUL)) return true;
-        stack.push(x);
+      if (depth >= MAX_VARIABLE_DEPTH) return 'depth';
+      if (Array.isArray(v)) {
+        for (const x of v) stack.push([x, depth + 1]);
+      } else {
+        for (const [k, x] of Object.entries(v)) {
+          if (k.includes(NUL)) return 'nul';
+          stack.push([x, depth + 1]);
+        }
       }
     }
   }
-  return false;
+  return undefined;
 }
 
 /**
@@ -78,7 +89,13 @@ export function checkOperationInput(document: DocumentNode, variables: Readonly<
   });
   if (error) return error;
   for (const [name, value] of Object.entries(variables ?? {})) {
-    if (name.includes(NUL) || jsonHasNul(value)) return nulError(argumentOf.get(name) ?? name, name);
+    const argument = argumentOf.get(name) ?? name;
+    const problem = name.includes(NUL) ? 'nul' : jsonProblem(value);
+    if (problem === 'nul') return nulError(argument, name);
+    if (problem === 'depth') {
+      const via = argument !== name ? ` (variable $${name})` : '';
+      return badInput(`\`${argument}\`${via} is nested more than ${MAX_VARIABLE_DEPTH} lists or objects deep`, argument);
+    }
   }
   return undefined;
 }

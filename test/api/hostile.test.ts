@@ -104,4 +104,20 @@ describe.each(drivers)('hostile requests on %s', (driver) => {
     expect(res.status).toBe(400);
     expectCleanMessages(res);
   });
+
+  it('refuses variables nested deeper than any argument needs, without overflowing the stack', async () => {
+    // Written out as text: JSON.stringify itself gives up on such depth (and so did the message
+    // that quoted the bad parameter value: a stack overflow, answered as an internal error).
+    const deep = `{"top_k":${'{"x":['.repeat(2500)}1${']}'.repeat(2500)}}`;
+    const query = 'query($p: JSON) { rescore(model: "net", layer: "l1", concepts: ["red"], params: $p) { encodedConcepts } }';
+    const raw = await fetch(`${served.client.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `{"query":${JSON.stringify(query)},"variables":{"p":${deep}}}`,
+    });
+    const res: GqlResponse = { status: raw.status, body: (await raw.json()) as GqlResponse['body'] };
+    expect(expectBadInput(res, 'params')).toMatch(/nested/);
+    // the server still answers
+    expect(ok(await gql('{ models { name } }')).models).toEqual([{ name: 'net' }]);
+  });
 });
