@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { config } from '../../src/core/config.js';
-import { drivers } from '../store/helpers.js';
-import { CLASSES, ok, servedAtlas, writeQueryAtlas, type GqlResponse } from '../queries/helpers.js';
+import { drivers, openTestAtlas } from '../store/helpers.js';
+import { CLASSES, ok, servedAtlas, startClient, writeQueryAtlas, type GqlResponse } from '../queries/helpers.js';
 
 /** An answer that failed as bad input, naming `argument`, with a message fit for users. */
 function expectBadInput(res: GqlResponse, argument?: string): string {
@@ -119,5 +119,23 @@ describe.each(drivers)('hostile requests on %s', (driver) => {
     expect(expectBadInput(res, 'params')).toMatch(/nested/);
     // the server still answers
     expect(ok(await gql('{ models { name } }')).models).toEqual([{ name: 'net' }]);
+  });
+});
+
+describe.each(drivers)('internal errors on %s', (driver) => {
+  it('answer HTTP 500 with a message that hides the cause', async () => {
+    const broken = await openTestAtlas(driver);
+    const client = await startClient(broken.store);
+    try {
+      await broken.store.close();
+      const res = await client.gql('{ models { name } }');
+      expect(res.body.errors?.[0]?.extensions?.code, JSON.stringify(res.body)).toBe('INTERNAL_SERVER_ERROR');
+      expect(res.status).toBe(500);
+      expect(res.body.errors![0]!.message).toBe('internal server error');
+      expectCleanMessages(res);
+    } finally {
+      await client.server.stop();
+      await broken.cleanup().catch(() => undefined);
+    }
   });
 });
