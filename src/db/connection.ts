@@ -14,6 +14,7 @@ import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { config } from '../core/config.js';
+import { redactLocation } from '../core/redact.js';
 import { sessionSettingsSql } from './hnsw-settings.js';
 import { lockDataDir, type DataDirLock } from './lock.js';
 import * as schema from './schema.js';
@@ -54,16 +55,6 @@ export function resolveTarget(opts: OpenOptions = {}): { driver: DriverName; tar
   return { driver: 'pglite', target: dataDir };
 }
 
-function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'DATABASE_URL';
-  }
-}
-
 function queryLogger(opts: OpenOptions): { logQuery(query: string): void } | undefined {
   const onQuery = opts.onQuery;
   return onQuery ? { logQuery: (query: string) => onQuery(query) } : undefined;
@@ -100,12 +91,12 @@ export async function openConnection(opts: OpenOptions = {}): Promise<Connection
       client.release();
     } catch (error) {
       await pool.end().catch(() => undefined);
-      throw new Error(`cannot connect to Postgres at ${redact(target)}: ${(error as Error).message}`, {
+      throw new Error(`cannot connect to Postgres at ${redactLocation(target)}: ${(error as Error).message}`, {
         cause: error,
       });
     }
     const db = drizzlePg(pool, { schema, logger: queryLogger(opts) }) as unknown as AtlasDb;
-    return { db, driver, location: redact(target), close: () => pool.end() };
+    return { db, driver, location: redactLocation(target), close: () => pool.end() };
   }
 
   const inMemory = target.startsWith('memory://');

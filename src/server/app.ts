@@ -4,6 +4,7 @@
  * query depth/cost/aliases/tokens (graphql-armor), page sizes (resolvers).
  */
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import {
   ApolloServerPluginCacheControlDisabled,
@@ -22,6 +23,7 @@ import type { AtlasStore } from '../services/atlas.js';
 import { createServices } from '../services/atlas-services.js';
 import { createContext, type AtlasContext } from '../resolvers/context.js';
 import { resolvers } from '../resolvers/index.js';
+import { checkOperationInput, noSubscriptions } from '../resolvers/input-checks.js';
 import { idePage } from './ide.js';
 
 export const schemaDir = packagePath('src', 'schema');
@@ -61,6 +63,7 @@ const httpStatusByCode: Record<string, number> = {
   NOT_FOUND: 404,
   GRAPHQL_PARSE_FAILED: 400,
   GRAPHQL_VALIDATION_FAILED: 400,
+  INTERNAL_SERVER_ERROR: 500,
 };
 
 export interface AtlasServer {
@@ -90,6 +93,9 @@ export async function createAtlasServer(store: AtlasStore, limits: ServerLimits 
     typeDefs: loadTypeDefs(),
     resolvers: resolvers as never,
     ...protection,
+    validationRules: [...protection.validationRules, noSubscriptions],
+    // Stack traces stay in the server's log, whatever NODE_ENV says.
+    includeStacktraceInErrorResponses: false,
     parseOptions: { maxTokens: limits.maxTokens },
     plugins: [
       // graphql-armor's plugins are typed for the base context; they do not read ours.
@@ -104,11 +110,17 @@ export async function createAtlasServer(store: AtlasStore, limits: ServerLimits 
       {
         async requestDidStart() {
           return {
+            // Once per operation, before any resolver: arguments no resolver could store or use.
+            async didResolveOperation({ document, request }) {
+              const error = checkOperationInput(document, request.variables);
+              if (error) throw error;
+            },
             async willSendResponse({ response, errors }) {
               if (response.body.kind !== 'single') return;
-              const list = errors ?? response.body.singleResult.errors ?? [];
+              // The answer's errors as formatted (with the codes Apollo gives uncoded ones).
+              const list = response.body.singleResult.errors ?? errors ?? [];
               if (!list.length) return;
-              // Only when the whole answer failed (no data) does the status turn 4xx.
+              // Only when the whole answer failed (no data) does the status follow the code (4xx, 500).
               const data = response.body.singleResult.data;
               if (data && Object.values(data).some((v) => v !== null)) return;
               const code = list[0]?.extensions?.code;
@@ -120,7 +132,14 @@ export async function createAtlasServer(store: AtlasStore, limits: ServerLimits 
         },
       },
     ],
-    formatError: (formatted) => formatted,
+    // An internal error is a bug: its message (SQL text, parameters, paths) goes to the log, the
+    // client learns only that it happened. Coded errors (bad input, not found, ...) pass as they are.
+    formatError: (formatted, error) => {
+      if (formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return formatted;
+      const cause = unwrapResolverError(error);
+      process.stderr.write(`atlas: internal error${formatted.path ? ` at ${formatted.path.join('.')}` : ''}: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}\n`);
+      return { message: 'internal server error', ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}), extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    },
   });
   await apollo.start();
   // Built once: the services' caches (text encoders, search) serve every request.

@@ -33,6 +33,10 @@ export async function importAtlas(store: AtlasStore, input: ImportInput): Promis
   if (Buffer.byteLength(input.csv, 'utf8') > MAX_IMPORT_BYTES) {
     throw new ImportInputError(`${input.file}: larger than the import limit of ${MAX_IMPORT_BYTES >> 20} MiB`);
   }
+  // Checked before the file is read; the store would refuse them only as an internal error.
+  for (const [name, value] of [['model', input.model], ['version', input.version]] as const) {
+    if (!value.trim()) throw new ImportInputError(`\`${name}\` is blank: give the ${name === 'model' ? 'name of the model' : 'model version'} the labels belong to`, { argumentName: name });
+  }
   const atlas = parseAtlasCsv(input.format, input.csv, input.file, input.layer ? { layer: input.layer } : {});
   let outcome: ImportOutcome;
   try {

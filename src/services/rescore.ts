@@ -122,7 +122,7 @@ export class RescoreService {
     try {
       params = resolveParams(fn, input.params ?? {}, images.rows) as unknown as Record<string, unknown>;
     } catch (error) {
-      throw new RescoreInputError((error as Error).message);
+      throw new RescoreInputError((error as Error).message, { argumentName: 'params' });
     }
     const load = seconds(t0);
 
@@ -133,6 +133,15 @@ export class RescoreService {
     t0 = performance.now();
     const labels = await scoreConcepts(images, text.matrix, activations, fn, params, input.topN ?? 5);
     const scoreTime = seconds(t0);
+    // Parameters in range can still meet data they overflow on; such scores are neither shown nor
+    // stored (saveRescore writes only after this).
+    const unfit = labels.findIndex((ls) => ls.some((l) => !Number.isFinite(l.score)));
+    if (unfit >= 0) {
+      throw new RescoreInputError(
+        `${fn} with parameters ${JSON.stringify(params)} gives unit ${unfit} of layer ${input.layerName} a score that is not a finite number; choose other parameters`,
+        { argumentName: 'params' },
+      );
+    }
     const units = labels.map((ls, unit) => ({
       unit,
       label: concepts[ls[0]!.concept]!,

@@ -26,6 +26,8 @@ export interface GqlResponse {
 
 export interface Client {
   server: AtlasServer;
+  /** http://127.0.0.1:PORT */
+  url: string;
   gql(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GqlResponse>;
 }
 
@@ -35,6 +37,7 @@ export async function startClient(store: AtlasStore): Promise<Client> {
   const base = `http://127.0.0.1:${port}`;
   return {
     server,
+    url: base,
     gql: async (query, variables = {}, headers = {}) => {
       const res = await fetch(`${base}/graphql`, {
         method: 'POST',

@@ -231,7 +231,7 @@ describe('validation', () => {
     ['unknown function', () => score('soft_wpmx' as never, p, A), /unknown similarity function 'soft_wpmx'/],
     ['unknown parameter', () => score('wpmi', p, A, { p_start: 0.9 }), /unknown parameter 'p_start' for wpmi/],
     ['top_k above N', () => score('soft_wpmi', p, A, { top_k: 41 }), /top_k.*41.*only 40 images/],
-    ['negative a', () => score('soft_wpmi', p, A, { a: -1 }), /'a'.*>= 0/],
+    ['negative a', () => score('soft_wpmi', p, A, { a: -1 }), /'a' of soft_wpmi must lie in \[0, 100\], got -1/],
     ['p_start above 1', () => score('soft_wpmi', p, A, { p_start: 1.5 }), /p_start.*\[0, 1\]/],
     ['non-numeric', () => score('wpmi', p, A, { top_k: '5' } as never), /finite number/],
     ['top_fraction selecting nothing', () => score('rank_reorder', p, A, { top_fraction: 0.01 }), /selects no image/],

@@ -50,6 +50,21 @@ export const DEFAULTS: { [F in SimilarityName]: ParamsOf[F] } = {
   rank_reorder: { top_fraction: 0.05, p: 3, scale_p: 0.5 },
 };
 
+/**
+ * Range of each real-valued parameter: [low, high], or (low, high] when the third entry is true.
+ * `top_k` and `top_fraction` are checked against the number of images instead.
+ */
+export const PARAM_RANGES: Readonly<Record<string, readonly [number, number, boolean?]>> = {
+  a: [0, 100],
+  lam: [0, 10],
+  min_prob: [0, 1],
+  p_start: [0, 1],
+  p_end: [0, 1],
+  p: [0, 10, true],
+  scale_p: [0, 10],
+  min_norm: [0, 1],
+};
+
 export function isSimilarityName(name: string): name is SimilarityName {
   return (SIMILARITY_NAMES as readonly string[]).includes(name);
 }
@@ -88,14 +103,15 @@ export function resolveParams<F extends SimilarityName>(
     if (rawKey === 'lambda' && given && 'lam' in given) throw new Error(`give either 'lam' or 'lambda' for ${fn}, not both`);
     merged[key] = value;
   }
-  const nonNegative = ['a', 'lam', 'min_prob', 'p', 'scale_p', 'min_norm'];
-  for (const key of nonNegative) {
+  // Past these bounds the scores overflow to infinities or NaN (lambda 1e308, p 1e9), so they are
+  // refused here, before any scoring or write. The defaults and the published settings lie well inside.
+  const named = (key: string) => (key === 'lam' && given && 'lambda' in given ? 'lambda' : key);
+  for (const [key, [lo, hi, openLow]] of Object.entries(PARAM_RANGES)) {
     const v = merged[key];
-    if (v !== undefined && v < 0) throw new Error(`parameter '${key}' of ${fn} must be >= 0, got ${v}`);
-  }
-  for (const key of ['p_start', 'p_end']) {
-    const v = merged[key];
-    if (v !== undefined && !(v >= 0 && v <= 1)) throw new Error(`parameter '${key}' of ${fn} must lie in [0, 1], got ${v}`);
+    if (v === undefined) continue;
+    if (!((openLow ? v > lo : v >= lo) && v <= hi)) {
+      throw new Error(`parameter '${named(key)}' of ${fn} must lie in ${openLow ? '(' : '['}${lo}, ${hi}], got ${v}`);
+    }
   }
   if (merged.top_k !== undefined) {
     const k = merged.top_k;
