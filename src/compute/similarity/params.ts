@@ -52,10 +52,11 @@ export const DEFAULTS: { [F in SimilarityName]: ParamsOf[F] } = {
 
 /**
  * Range of each real-valued parameter: [low, high], or (low, high] when the third entry is true.
- * `top_k` and `top_fraction` are checked against the number of images instead.
+ * `top_k` and `top_fraction` are checked against the number of images instead. The softmax
+ * subtracts each row's maximum, so a sharp temperature `a` stays finite (tests use 300).
  */
 export const PARAM_RANGES: Readonly<Record<string, readonly [number, number, boolean?]>> = {
-  a: [0, 100],
+  a: [0, 1000],
   lam: [0, 10],
   min_prob: [0, 1],
   p_start: [0, 1],
