@@ -14,6 +14,8 @@ import {
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import express, { type ErrorRequestHandler } from 'express';
+import type { validate } from 'graphql';
+import { createRequire } from 'node:module';
 import { readFileSync, readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
@@ -23,10 +25,17 @@ import type { AtlasStore } from '../services/atlas.js';
 import { createServices } from '../services/atlas-services.js';
 import { createContext, type AtlasContext } from '../resolvers/context.js';
 import { resolvers } from '../resolvers/index.js';
-import { checkOperationInput, noSubscriptions } from '../resolvers/input-checks.js';
+import { checkOperationInput, noSubscriptions, pageCostError, withPageVariables } from '../resolvers/input-checks.js';
 import { idePage } from './ide.js';
 
 export const schemaDir = packagePath('src', 'schema');
+
+/**
+ * graphql-js's `validate` from the copy of graphql that Apollo and graphql-armor load (its CommonJS
+ * build): graphql refuses a schema made by another copy, and a bundler (the test runner) may give
+ * this module the ES build.
+ */
+const validateLikeApollo = (createRequire(import.meta.url)('graphql') as { validate: typeof validate }).validate;
 
 export function loadTypeDefs(): string {
   return readdirSync(schemaDir)
@@ -48,8 +57,9 @@ export interface ServerLimits {
 export const defaultLimits = (): ServerLimits => ({
   bodyLimit: config().bodyLimit,
   maxDepth: 10,
-  // graphql-armor multiplies a selection's cost by a literal `first`; a full 500-neuron page with
-  // labels costs ~50k, so this only stops nested multiplications (pages of pages).
+  // graphql-armor multiplies a selection's cost by its `first` (literal, or a variable's value: see
+  // didResolveOperation); a full 500-neuron page with labels costs ~50k, so this only stops nested
+  // multiplications (pages of pages).
   maxCost: 100_000,
   maxAliases: 15,
   maxTokens: 2000,
@@ -111,9 +121,21 @@ export async function createAtlasServer(store: AtlasStore, limits: ServerLimits 
         async requestDidStart() {
           return {
             // Once per operation, before any resolver: arguments no resolver could store or use.
-            async didResolveOperation({ document, request }) {
+            async didResolveOperation({ document, request, schema }) {
               const error = checkOperationInput(document, request.variables);
               if (error) throw error;
+              // graphql-armor's limits ran on the document alone, where a variable page counts as 1;
+              // they run again with the variables' page sizes written in, as literals would be.
+              const paged = withPageVariables(document, request.variables);
+              if (!paged.pages.length) return;
+              let refused: boolean;
+              try {
+                refused = validateLikeApollo(schema, paged.document, protection.validationRules).length > 0;
+              } catch {
+                // armor's rules throw their rejection
+                refused = true;
+              }
+              if (refused) throw pageCostError(paged.pages, limits.maxCost);
             },
             async willSendResponse({ response, errors }) {
               if (response.body.kind !== 'single') return;

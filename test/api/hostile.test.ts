@@ -120,7 +120,24 @@ describe.each(drivers)('hostile requests on %s', (driver) => {
     // the server still answers
     expect(ok(await gql('{ models { name } }')).models).toEqual([{ name: 'net' }]);
   });
+
+  it('bounds pages given through variables as literal ones: the cost limit sees the variables', async () => {
+    const selection = '{ edges { node { labels(first: 100) { text } topImages(first: 100) { uri } } } }';
+    const literal = await gql(`{ neurons(model: "net", layer: "l1", first: 500) ${selection} }`);
+    expect(literal.status).toBe(400);
+    expect(literal.body.data ?? null).toBeNull();
+    const viaVariable = await gql(`query($f: Int) { neurons(model: "net", layer: "l1", first: $f) ${selection} }`, { f: 500 });
+    expect(expectBadInput(viaVariable, 'first')).toMatch(/\$f = 500.*cost/);
+    expectBadInput(await gql(`query($f: Int = 500) { neurons(model: "net", layer: "l1", first: $f) ${selection} }`), 'first');
+    // aliases multiply it as they do literals
+    const aliased = await gql(`query($f: Int) { a: neurons(model: "net", layer: "l1", first: $f) { totalCount } b: neurons(model: "net", layer: "l1", first: $f) ${selection} }`, { f: 500 });
+    expectBadInput(aliased, 'first');
+    // within the limit, a variable page is served
+    const small = ok(await gql(`query($f: Int) { neurons(model: "net", layer: "l1", first: $f) ${selection} }`, { f: 5 }));
+    expect((small.neurons as { edges: unknown[] }).edges).toHaveLength(5);
+  });
 });
+
 
 describe.each(drivers)('internal errors on %s', (driver) => {
   it('answer HTTP 500 with a message that hides the cause', async () => {
