@@ -51,6 +51,14 @@ module.exports = {
       to: { path: '^src/db/inspect\\.ts$' },
     },
     {
+      name: 'resolvers-no-store',
+      comment:
+        'resolvers reach the atlas only through the services in the GraphQL context (its plain reads: services/browse.ts); they may not open an atlas or name its store (services/atlas.ts), nor touch seed snapshots',
+      severity: 'error',
+      from: { path: '^src/resolvers/' },
+      to: { path: '^src/services/(atlas|seed)\\.ts$|^src/services/default-atlas/' },
+    },
+    {
       name: 'no-circular',
       comment: 'no import cycles, type-only ones included',
       severity: 'error',

@@ -18,3 +18,12 @@ export function toGraphQLError(error: unknown): unknown {
   if (error instanceof NotFoundError) return notFound(error.message);
   return error;
 }
+
+/** Runs a resolver's work, turning the domain errors services throw into GraphQL errors with codes. */
+export async function coded<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw toGraphQLError(error);
+  }
+}

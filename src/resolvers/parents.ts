@@ -1,4 +1,5 @@
 /** What each GraphQL object type's resolvers receive as their parent (codegen mappers). */
+import type { NeuronView } from '../services/browse.js';
 import type { ClipModelRow, ConceptSetRow, LayerInfo, ModelRow, ProbeSetRow, RunRow } from '../services/records.js';
 
 export type ModelParent = ModelRow;
@@ -8,17 +9,8 @@ export type ClipModelParent = ClipModelRow;
 export type ProbeSetParent = ProbeSetRow;
 export type ConceptSetParent = ConceptSetRow;
 
-export interface NeuronParent {
-  neuronId: number;
-  unit: number;
-  layer: LayerInfo;
-  model: ModelRow;
-  /** The run the labels come from, or null when no complete run covers the layer. */
-  run: RunRow | null;
-  /** Rank-0 label and score when already known (listing); otherwise loaded on demand. */
-  label?: string | null;
-  score?: number | null;
-}
+/** A neuron with its rows and the run its labels come from (as the browse and search services give it). */
+export type NeuronParent = NeuronView;
 
 export interface NeuronConnectionParent {
   items: NeuronParent[];

@@ -190,7 +190,7 @@ export async function createAtlasServer(store: AtlasStore, limits: ServerLimits 
     '/graphql',
     express.json({ limit: limits.bodyLimit }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => createContext(store, services, { authorization: req.headers.authorization }),
+      context: async ({ req }) => createContext(services, { authorization: req.headers.authorization }),
     }),
   );
 

@@ -4,6 +4,7 @@
  * encoders, query embeddings, search scopes and rows) are instance state, shared by every request.
  */
 import type { AtlasStore } from '../db/atlas-store.js';
+import { BrowseService } from './browse.js';
 import { CompareService } from './compare.js';
 import { exportAtlas } from './export.js';
 import { ImportService } from './import.js';
@@ -13,6 +14,8 @@ import { SearchService } from './search.js';
 import { TextEncoders } from './text-encoders.js';
 
 export interface AtlasServices {
+  /** The API's plain reads (models, layers, neurons, labels, runs); `forRequest()` batches a request's lookups. */
+  readonly browse: BrowseService;
   readonly encoders: TextEncoders;
   readonly search: SearchService;
   readonly rescore: RescoreService;
@@ -27,6 +30,7 @@ export interface AtlasServices {
 export function createServices(store: AtlasStore): AtlasServices {
   const encoders = new TextEncoders(store);
   return {
+    browse: new BrowseService(store),
     encoders,
     search: new SearchService(store, encoders),
     rescore: new RescoreService(store, encoders),

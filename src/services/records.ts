@@ -1,6 +1,5 @@
-/** The atlas (its repositories serve the API's plain reads) and its rows, as the services hand them to resolvers and commands. */
+/** The atlas's rows, as the services hand them to resolvers and commands (the store itself stays inside the services). */
 export type {
-  AtlasStore,
   ClipModelRow,
   ConceptSetRow,
   ImageHit,

@@ -7,11 +7,9 @@ import { assertExportFormat } from '../../services/export.js';
 import { MAX_IMPORT_BYTES } from '../../services/import.js';
 import type { LayerInfo, ModelRow, NeuronSearchFilter, RunRow } from '../../services/records.js';
 import type { RescoreResult } from '../../services/rescore.js';
-import type { NeuronSearchHit } from '../../services/search.js';
 import type { AtlasContext } from '../context.js';
-import { badInput, notFound, toGraphQLError } from '../errors.js';
-import { pageSize, requireLayer, requireModel } from '../lookup.js';
-import type { NeuronParent } from '../parents.js';
+import { badInput, coded, notFound } from '../errors.js';
+import { pageSize } from '../lookup.js';
 import { requireApiKey } from './auth.js';
 
 /** Longest search query accepted (CLIP reads at most 77 tokens anyway). */
@@ -28,52 +26,13 @@ function checkQuery(query: string): string {
   return q;
 }
 
-/** Turns domain errors into GraphQL errors with codes; anything else stays an internal error. */
-async function coded<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    throw toGraphQLError(error);
-  }
-}
-
 /** Models in a search scope: one version, or every version of the name. */
 async function scopeModels(ctx: AtlasContext, model?: string | null, version?: string | null): Promise<ModelRow[] | undefined> {
   if (!model) {
     if (version) throw badInput('`version` needs `model`', 'version');
     return undefined;
   }
-  if (version) return [await requireModel(ctx, model, version)];
-  const all = (await ctx.store.models.list()).filter((m) => m.name === model);
-  if (all.length === 0) await requireModel(ctx, model); // throws NOT_FOUND with the known models
-  return all;
-}
-
-/** A search hit as the Neuron it shows; its rows are primed into the request's loaders for later resolvers. */
-function hitNeuron(ctx: AtlasContext, h: NeuronSearchHit): { similarity: number; neuron: NeuronParent } {
-  ctx.loaders.layer.prime(h.layer.id, h.layer);
-  ctx.loaders.model.prime(h.model.id, h.model);
-  ctx.loaders.run.prime(h.runId, h.run ?? undefined);
-  return {
-    similarity: h.similarity,
-    neuron: { neuronId: h.neuronId, unit: h.unit, layer: h.layer, model: h.model, run: h.run, label: h.label, score: h.score },
-  };
-}
-
-async function neuronParent(
-  ctx: AtlasContext,
-  neuronId: number,
-  unit: number,
-  layerId: number,
-  modelId: number,
-  run: RunRow | null | Promise<RunRow | null | undefined>,
-  label?: string,
-  score?: number,
-): Promise<NeuronParent> {
-  // All loads of a request's hits start in the same tick, so each DataLoader makes one query.
-  const [layer, model, runRow] = await Promise.all([ctx.loaders.layer.load(layerId), ctx.loaders.model.load(modelId), run]);
-  if (!layer || !model) throw notFound(`neuron ${neuronId} has no layer or model`);
-  return { neuronId, unit, layer, model, run: runRow ?? null, ...(label !== undefined ? { label } : {}), ...(score !== undefined ? { score } : {}) };
+  return ctx.browse.modelVersions(model, version);
 }
 
 function rescoreParent(model: ModelRow, layer: LayerInfo, baseRun: RunRow, r: RescoreResult) {
@@ -97,8 +56,8 @@ function checkParams(params: unknown): Record<string, unknown> | undefined {
 }
 
 async function rescoreArgs(ctx: AtlasContext, args: { model: string; version?: string | null; layer: string; concepts: string[]; function?: string | null; params?: unknown }) {
-  const model = await requireModel(ctx, args.model, args.version);
-  const layer = await requireLayer(ctx, model, args.layer);
+  const model = await ctx.browse.model(args.model, args.version);
+  const layer = await ctx.browse.layer(model, args.layer);
   return {
     model,
     layer,
@@ -114,7 +73,7 @@ async function rescoreArgs(ctx: AtlasContext, args: { model: string; version?: s
 }
 
 async function loadRun(ctx: AtlasContext, id: number): Promise<RunRow> {
-  const run = await ctx.loaders.run.load(id);
+  const run = await ctx.browse.run(id);
   if (!run) throw notFound(`run ${id} is not complete`);
   return run;
 }
@@ -141,15 +100,10 @@ export const queryResolvers: Resolvers = {
         if (args.layer && !models) throw badInput('`layer` needs `model`', 'layer');
         const filter: NeuronSearchFilter = {};
         if (models) filter.modelIds = models.map((m) => m.id);
-        if (args.layer) {
-          const layers = (await Promise.all(models!.map((m) => ctx.store.models.findLayer(m.id, args.layer!)))).filter((l) => l !== undefined);
-          if (layers.length === 0) await requireLayer(ctx, models![0]!, args.layer); // NOT_FOUND naming the layers
-          if (layers.length > 1) throw badInput(`layer ${args.layer} is in ${layers.length} versions of ${args.model}: pass \`version\``, 'version');
-          filter.layerId = layers[0]!.id;
-        }
+        if (args.layer) filter.layerId = (await ctx.browse.layerOfVersions(models!, args.layer)).id;
         if (first === 0) return [];
         const hits = await services.search.neurons(query, first, filter, args.minScore ?? undefined);
-        return hits.map((h) => hitNeuron(ctx, h));
+        return hits.map((h) => ({ similarity: h.similarity, neuron: ctx.browse.hitNeuron(h) }));
       }),
 
     searchImages: (_p, args, ctx) =>
@@ -172,17 +126,17 @@ export const queryResolvers: Resolvers = {
     compareModels: (_p, args, ctx) =>
       coded(async () => {
         const services = ctx.services;
-        const a = await requireModel(ctx, args.a.name, args.a.version);
-        const b = await requireModel(ctx, args.b.name, args.b.version);
-        const la = await requireLayer(ctx, a, args.layer);
-        const lb = await requireLayer(ctx, b, args.layer);
+        const a = await ctx.browse.model(args.a.name, args.a.version);
+        const b = await ctx.browse.model(args.b.name, args.b.version);
+        const la = await ctx.browse.layer(a, args.layer);
+        const lb = await ctx.browse.layer(b, args.layer);
         const { probeSetId, ...comparison } = await services.compare.compare(a, la, b, lb);
         return {
           a,
           b,
           layer: args.layer,
           ...comparison,
-          probeSet: probeSetId === null ? null : ((await ctx.loaders.probeSet.load(probeSetId)) ?? null),
+          probeSet: probeSetId === null ? null : ((await ctx.browse.probeSet(probeSetId)) ?? null),
         };
       }),
 
@@ -249,7 +203,7 @@ export const queryResolvers: Resolvers = {
           ...(args.layer ? { layer: args.layer } : {}),
         });
         const embedded = await services.imports.embedLabelsIfConfigured();
-        const model = await ctx.loaders.model.load(result.modelId);
+        const model = await ctx.browse.modelById(result.modelId);
         return {
           run: await loadRun(ctx, result.runId),
           model: model!,
@@ -266,7 +220,7 @@ export const queryResolvers: Resolvers = {
         const services = ctx.services;
         const first = pageSize(args.first, 10, MAX_HITS);
         if (!n.run || first === 0) return [];
-        const label = (await ctx.loaders.labels.load({ runId: n.run.id, neuronId: n.neuronId }))[0];
+        const label = (await ctx.browse.labels(n.run.id, n.neuronId))[0];
         if (!label) return [];
         const hits = await services.search.imagesNearLabel(label.text, n.run.clipModelId, first, n.run.probeSetId ?? undefined);
         return hits.map((h) => ({ similarity: h.similarity, image: { probeSetId: h.probeSetId, ordinal: h.ordinal, uri: h.uri } }));
@@ -275,7 +229,7 @@ export const queryResolvers: Resolvers = {
 
   ProbeImage: {
     probeSet: async (p, _a, ctx) => {
-      const set = await ctx.loaders.probeSet.load(p.probeSetId);
+      const set = await ctx.browse.probeSet(p.probeSetId);
       if (!set) throw notFound(`probe set ${p.probeSetId} is missing`);
       return set;
     },
@@ -289,7 +243,7 @@ export const queryResolvers: Resolvers = {
         return Promise.all(
           top.map(async (t) => ({
             activation: t.activation,
-            neuron: await neuronParent(ctx, t.neuronId, t.unit, t.layerId, t.modelId, t.run),
+            neuron: await ctx.browse.neuronOf(t.neuronId, t.unit, t.layerId, t.modelId, t.run),
           })),
         );
       }),
