@@ -110,6 +110,18 @@ function readExactly(fd: number, target: Uint8Array, position: number): void {
   }
 }
 
+/** The header of an open .npy file, its shape checked against `ndim` and its size against the data. */
+function readFileHeader(fd: number, path: string, ndim?: number): { header: Header; count: number } {
+  const size = fstatSync(fd).size;
+  const head = Buffer.alloc(Math.min(size, 65536 + 12));
+  readExactly(fd, head, 0);
+  const header = parseHeader(head, path);
+  if (ndim !== undefined && header.shape.length !== ndim) {
+    throw new Error(`${path}: expected a ${ndim}-D array, got ${header.shape.length}-D shape (${header.shape.join(', ')})`);
+  }
+  return { header, count: checkedCount(header, size - header.dataOffset, path) };
+}
+
 /**
  * Reads a .npy file straight into its typed array (no intermediate copy of the file), or, with
  * `as: 'float32'`, converts float64 data to float32 chunk by chunk.
@@ -117,14 +129,7 @@ function readExactly(fd: number, target: Uint8Array, position: number): void {
 function readFromFile(path: string, opts: ReadNpyOptions & { as?: 'float32'; ndim?: number }): NpyArray {
   const fd = openForRead(path);
   try {
-    const size = fstatSync(fd).size;
-    const head = Buffer.alloc(Math.min(size, 65536 + 12));
-    readExactly(fd, head, 0);
-    const header = parseHeader(head, path);
-    if (opts.ndim !== undefined && header.shape.length !== opts.ndim) {
-      throw new Error(`${path}: expected a ${opts.ndim}-D array, got ${header.shape.length}-D shape (${header.shape.join(', ')})`);
-    }
-    const count = checkedCount(header, size - header.dataOffset, path);
+    const { header, count } = readFileHeader(fd, path, opts.ndim);
     if (header.dtype === 'float32' || opts.as !== 'float32') {
       const bytesPer = header.dtype === 'float32' ? 4 : 8;
       const storage = allocate(count * bytesPer, opts.shared);
@@ -166,14 +171,7 @@ export interface NpyMatrixFile {
 export function openNpyMatrix(path: string): NpyMatrixFile {
   const fd = openForRead(path);
   try {
-    const size = fstatSync(fd).size;
-    const head = Buffer.alloc(Math.min(size, 65536 + 12));
-    readExactly(fd, head, 0);
-    const header = parseHeader(head, path);
-    if (header.shape.length !== 2) {
-      throw new Error(`${path}: expected a 2-D array, got ${header.shape.length}-D shape (${header.shape.join(', ')})`);
-    }
-    checkedCount(header, size - header.dataOffset, path);
+    const { header } = readFileHeader(fd, path, 2);
     let open = true;
     return {
       path,
