@@ -52,7 +52,7 @@ export class AtlasStore {
     this.clipModels = new ClipModelsRepository(db);
     this.probeSets = new ProbeSetsRepository(db);
     this.conceptSets = new ConceptSetsRepository(db);
-    this.runs = new RunsRepository(db);
+    this.runs = new RunsRepository(db, conn.owners);
     this.labels = new LabelsRepository(db);
     this.embeddings = new EmbeddingsRepository(db, conn.driver, this.clipModels, this.probeSets);
     this.search = new SearchRepository(db);

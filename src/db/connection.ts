@@ -16,6 +16,7 @@ import { resolve } from 'node:path';
 import { config } from '../core/config.js';
 import { redactLocation } from '../core/redact.js';
 import { sessionSettingsSql } from './hnsw-settings.js';
+import { AdvisoryRunOwners, LocalRunOwners, type RunOwners } from './run-owners.js';
 import { lockDataDir, type DataDirLock } from './lock.js';
 import * as schema from './schema.js';
 
@@ -44,6 +45,8 @@ export interface Connection {
   driver: DriverName;
   /** Data folder (PGlite) or the URL without password (Postgres), for messages. */
   location: string;
+  /** Who writes each running run, and whether it is still alive (see run-owners.ts). */
+  owners: RunOwners;
   close(): Promise<void>;
 }
 
@@ -96,7 +99,17 @@ export async function openConnection(opts: OpenOptions = {}): Promise<Connection
       });
     }
     const db = drizzlePg(pool, { schema, logger: queryLogger(opts) }) as unknown as AtlasDb;
-    return { db, driver, location: redactLocation(target), close: () => pool.end() };
+    const owners = new AdvisoryRunOwners(target, async (text, values) => (await pool.query(text, values)).rows as Record<string, unknown>[]);
+    return {
+      db,
+      driver,
+      location: redactLocation(target),
+      owners,
+      close: async () => {
+        await owners.releaseAll();
+        await pool.end();
+      },
+    };
   }
 
   const inMemory = target.startsWith('memory://');
@@ -120,6 +133,7 @@ export async function openConnection(opts: OpenOptions = {}): Promise<Connection
     db,
     driver,
     location: target,
+    owners: new LocalRunOwners(),
     close: async () => {
       try {
         if (!client.closed) await client.close();

@@ -143,6 +143,9 @@ describe.each(drivers)('atlas store write API on %s', (driver) => {
     const badImage = layerResult('fc', 3, 'dense');
     badImage.topImages[0]![0]!.ordinal = 12;
     await expect(store.runs.writeLayer(runId, badImage)).rejects.toThrow(/image ordinal 12 is outside the probe set/);
+    // Live while this store holds it; once let go (as by a process that died), resumable.
+    expect(await store.runs.findResumable({ ...ids, parameters: { method: 'clip-dissect' } })).toBeUndefined();
+    await store.runs.abandon(runId);
     const resumable = await store.runs.findResumable({ ...ids, parameters: { method: 'clip-dissect' } });
     expect(resumable).toEqual({ runId, doneLayers: [], startedAt: expect.any(Date) });
     await store.runs.fail(runId, 'test failure');
@@ -154,6 +157,8 @@ describe.each(drivers)('atlas store write API on %s', (driver) => {
     const parameters = { method: 'clip-dissect', similarity: 'cos', params: { alpha: 1 } };
     const runId = await store.runs.begin({ ...ids, parameters });
     await store.runs.writeLayer(runId, layerResult('conv1', 6));
+    expect(await store.runs.cleanupIncomplete()).toBe(0); // its writer (this store) is alive
+    await store.runs.abandon(runId);
     const found = await store.runs.findResumable({ ...ids, parameters });
     expect(found?.runId).toBe(runId);
     expect(found?.doneLayers).toEqual(['conv1']);

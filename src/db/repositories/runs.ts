@@ -5,11 +5,16 @@
  *
  * Run visibility: `begin` creates a run with status 'running'. Reads only ever see runs with
  * status 'complete', which `complete` sets in one UPDATE, so a run killed half-way is never
- * visible; `findResumable` / `cleanupIncomplete` deal with what it left.
+ * visible; `beginOrResume` / `findResumable` / `cleanupIncomplete` deal with what it left.
+ *
+ * Run ownership: the process that begins (or resumes) a run holds it until it completes or fails
+ * (`RunOwners`: an advisory lock on Postgres, released by the server when the process dies).
+ * Resuming and cleaning up only ever touch running runs that no live process holds.
  */
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { LayerRecord, LayerResult, RunParameters } from '../../core/types.js';
-import type { AtlasDb } from '../connection.js';
+import type { AtlasDb, Queryable } from '../connection.js';
+import { LocalRunOwners, RUN_LOCK_SPACE, type RunOwners } from '../run-owners.js';
 import { firstRow, typedRows } from '../rows.js';
 import { writeImportedAtlas, type ImportedRun, type ImportOutcome, type ImportTarget } from '../queries/import.js';
 import * as t from '../schema.js';
@@ -54,6 +59,21 @@ export interface RunFilter {
 export class RunNotFoundError extends Error {}
 /** delete: the run is still being written. */
 export class RunStillRunningError extends Error {}
+/** beginOrResume: an identical run is being written by a live process. */
+export class RunBusyError extends Error {
+  constructor(
+    readonly runId: number,
+    readonly holder: string,
+  ) {
+    super(
+      `run ${runId} is being written by another process (${holder}); wait for it to finish, ` +
+        'or stop that process and run the command again to resume it',
+    );
+  }
+}
+
+/** First key of the transaction locks that serialise beginOrResume per run identity ('atlb'). */
+const RUN_START_LOCK_SPACE = RUN_LOCK_SPACE + 1;
 
 /** Rows per INSERT ... SELECT FROM unnest(arrays): bounds statement size, not parameters. */
 const UNNEST_BATCH = 50_000;
@@ -92,17 +112,28 @@ export interface RunModelLayers {
 }
 
 export class RunsRepository {
-  constructor(private readonly db: AtlasDb) {}
+  constructor(
+    private readonly db: AtlasDb,
+    private readonly owners: RunOwners = new LocalRunOwners(),
+  ) {}
 
   // ---------------------------------------------------------------- life cycle (writes)
 
   /** Starts a run (status 'running': invisible to every read until complete()). */
   async begin(input: BeginRunInput): Promise<number> {
+    return this.db.transaction((tx) => this.insertOwned(tx, input));
+  }
+
+  /**
+   * Inserts a running run and claims it for this process before the insert commits, so that no
+   * other process ever sees it running without a live owner.
+   */
+  private async insertOwned(tx: Queryable, input: BeginRunInput): Promise<number> {
     const p = input.parameters;
     if (!p?.method) throw new Error('beginRun: parameters.method is required');
-    const [model] = await this.db.select({ id: t.targetModels.id }).from(t.targetModels).where(eq(t.targetModels.id, input.modelId));
+    const [model] = await tx.select({ id: t.targetModels.id }).from(t.targetModels).where(eq(t.targetModels.id, input.modelId));
     if (!model) throw new Error(`beginRun: target model ${input.modelId} is not in the atlas`);
-    const [row] = await this.db
+    const [row] = await tx
       .insert(t.dissectionRuns)
       .values({
         modelId: input.modelId,
@@ -118,7 +149,64 @@ export class RunsRepository {
         status: 'running',
       })
       .returning({ id: t.dissectionRuns.id });
-    return row!.id;
+    const runId = row!.id;
+    if (!(await this.owners.claim(runId))) throw new Error(`run ${runId} was claimed by another process before it was created`);
+    return runId;
+  }
+
+  /**
+   * Resumes the latest orphaned run (running, no live owner) with the same inputs as `input`, or
+   * begins a new one; either way this process then holds it. Callers with the same inputs take
+   * turns (a transaction lock on the run's identity), so two identical commands never start two
+   * runs: while a live process writes an identical run, this refuses with a RunBusyError.
+   */
+  async beginOrResume(input: BeginRunInput): Promise<{ runId: number; resumed?: ResumableRun }> {
+    const claimed: number[] = [];
+    try {
+      return await this.db.transaction(async (tx) => {
+        const identity = JSON.stringify([input.modelId, input.clipModelId ?? null, input.probeSetId ?? null, input.conceptSetId ?? null, input.parameters]);
+        await tx.execute(sql`SELECT pg_advisory_xact_lock(${RUN_START_LOCK_SPACE}::int, hashtext(${identity}))`);
+        let busy: { runId: number; holder: string } | undefined;
+        for (const candidate of await this.matchingRunning(tx, input)) {
+          if (await this.owners.claim(candidate.id)) {
+            claimed.push(candidate.id);
+            // A cleanup may have deleted it between the read and the claim.
+            const [still] = await tx
+              .select({ id: t.dissectionRuns.id })
+              .from(t.dissectionRuns)
+              .where(and(eq(t.dissectionRuns.id, candidate.id), eq(t.dissectionRuns.status, 'running')));
+            if (still) {
+              claimed.splice(claimed.indexOf(candidate.id), 1);
+              return { runId: candidate.id, resumed: await this.resumable(tx, candidate.id, candidate.startedAt) };
+            }
+            await this.owners.release(candidate.id);
+            claimed.splice(claimed.indexOf(candidate.id), 1);
+          } else {
+            busy ??= { runId: candidate.id, holder: (await this.owners.holder(candidate.id)) ?? 'a process that is ending' };
+          }
+        }
+        if (busy) throw new RunBusyError(busy.runId, busy.holder);
+        const runId = await this.insertOwned(tx, input);
+        claimed.push(runId);
+        return { runId };
+      });
+    } catch (error) {
+      await Promise.all(claimed.map((id) => this.owners.release(id)));
+      throw error;
+    }
+  }
+
+  /**
+   * Lets go of a running run without finishing it, as a process that dies does: another process
+   * (or this one) may then resume it or clean it up.
+   */
+  async abandon(runId: number): Promise<void> {
+    await this.owners.release(runId);
+  }
+
+  /** Whether a live process (this one included) holds a running run. */
+  async isLive(runId: number): Promise<boolean> {
+    return (await this.owners.holder(runId)) !== undefined;
   }
 
   /**
@@ -254,6 +342,7 @@ export class RunsRepository {
       .set({ status: 'complete', timings, finishedAt: clock?.finishedAt ?? sql`now()`, ...(clock ? { startedAt: clock.startedAt } : {}) })
       .where(and(eq(t.dissectionRuns.id, runId), eq(t.dissectionRuns.status, 'running')))
       .returning({ id: t.dissectionRuns.id });
+    await this.owners.release(runId);
     if (rows.length === 0) throw new Error(`run ${runId} is not a running run`);
     await this.refreshStatistics();
   }
@@ -273,17 +362,26 @@ export class RunsRepository {
       .update(t.dissectionRuns)
       .set({ status: 'failed', error, finishedAt: sql`now()`, ...(timings ? { timings } : {}) })
       .where(and(eq(t.dissectionRuns.id, runId), eq(t.dissectionRuns.status, 'running')));
+    await this.owners.release(runId);
   }
 
   /**
-   * The latest still-running run with the same model, CLIP model, probe set, concept set and
+   * The latest orphaned run (running, no live owner) with the same model, CLIP model, probe set, concept set and
    * parameters (a run whose process died), with the layers it already wrote.
    */
   async findResumable(input: BeginRunInput): Promise<ResumableRun | undefined> {
+    for (const run of await this.matchingRunning(this.db, input)) {
+      if (!(await this.isLive(run.id))) return this.resumable(this.db, run.id, run.startedAt);
+    }
+    return undefined;
+  }
+
+  /** Running runs with the same inputs as `input`, newest first. */
+  private async matchingRunning(db: Queryable, input: BeginRunInput): Promise<{ id: number; startedAt: Date }[]> {
     const p = input.parameters;
     const eqOrNull = (col: ReturnType<typeof sql.raw>, v: number | null | undefined) =>
       v === null || v === undefined ? sql`${col} IS NULL` : sql`${col} = ${v}`;
-    const res = await this.db.execute(sql`
+    const res = await db.execute(sql`
       SELECT id, started_at FROM dissection_runs
       WHERE status = 'running' AND model_id = ${input.modelId}
         AND ${eqOrNull(sql.raw('clip_model_id'), input.clipModelId)}
@@ -294,28 +392,47 @@ export class RunsRepository {
         AND pool IS NOT DISTINCT FROM ${p.pool ?? null}
         AND activation_key IS NOT DISTINCT FROM ${p.activationKey ?? null}
         AND params = ${JSON.stringify(p.params ?? {})}::jsonb
-      ORDER BY started_at DESC, id DESC LIMIT 1`);
-    const row = firstRow(res, (r) => ({ id: r.num('id'), startedAt: r.date('started_at') }));
-    if (!row) return undefined;
-    const done = await this.db
+      ORDER BY started_at DESC, id DESC`);
+    return typedRows(res, (r) => ({ id: r.num('id'), startedAt: r.date('started_at') }));
+  }
+
+  /** A run with the layers it already wrote. */
+  private async resumable(db: Queryable, runId: number, startedAt: Date): Promise<ResumableRun> {
+    const done = await db
       .select({ name: t.layers.name })
       .from(t.runLayers)
       .innerJoin(t.layers, eq(t.layers.id, t.runLayers.layerId))
-      .where(eq(t.runLayers.runId, row.id))
+      .where(eq(t.runLayers.runId, runId))
       .orderBy(asc(t.layers.position));
-    return { runId: row.id, doneLayers: done.map((d) => d.name), startedAt: row.startedAt };
+    return { runId, doneLayers: done.map((d) => d.name), startedAt };
   }
 
-  /** Deletes runs that never completed (their partial results go with them); returns how many. */
+  /**
+   * Deletes runs that never completed (their partial results go with them); returns how many.
+   * A running run whose process is alive is kept: each one is claimed before it is deleted.
+   */
   async cleanupIncomplete(opts: CleanupOptions = {}): Promise<number> {
     const statuses: t.RunStatus[] = opts.includeFailed ? ['running', 'failed'] : ['running'];
     const conds = [inArray(t.dissectionRuns.status, statuses)];
     if (opts.startedBefore) conds.push(sql`${t.dissectionRuns.startedAt} < ${opts.startedBefore.toISOString()}`);
-    const rows = await this.db
-      .delete(t.dissectionRuns)
-      .where(and(...conds))
-      .returning({ id: t.dissectionRuns.id });
-    return rows.length;
+    const candidates = await this.db
+      .select({ id: t.dissectionRuns.id, status: t.dissectionRuns.status })
+      .from(t.dissectionRuns)
+      .where(and(...conds));
+    let deleted = 0;
+    for (const run of candidates) {
+      if (run.status === 'running' && !(await this.owners.claim(run.id))) continue; // a live writer holds it
+      try {
+        const rows = await this.db
+          .delete(t.dissectionRuns)
+          .where(and(eq(t.dissectionRuns.id, run.id), eq(t.dissectionRuns.status, run.status)))
+          .returning({ id: t.dissectionRuns.id });
+        deleted += rows.length;
+      } finally {
+        if (run.status === 'running') await this.owners.release(run.id);
+      }
+    }
+    return deleted;
   }
 
   /**

@@ -1,0 +1,106 @@
+/**
+ * Who writes a running run, and whether that writer is still alive.
+ *
+ * Postgres: the writing process holds a session-level advisory lock keyed by the run id on a
+ * connection of its own (not one of the pool's, which any query may borrow), for the run's life.
+ * The server releases it when that connection ends, so a killed process lets go of its runs by
+ * itself. The connection's application_name says which process it is (pid and host), for
+ * messages. PGlite: the data-folder lock already keeps every other process out, so a running run
+ * is live exactly when this process claimed it.
+ */
+import { hostname } from 'node:os';
+import pg from 'pg';
+
+/** First key of the two-key advisory locks on run ids ('atla'). */
+export const RUN_LOCK_SPACE = 0x61746c61;
+
+export interface RunOwners {
+  /** Takes a run for this process; false when a live process (this one included) holds it. */
+  claim(runId: number): Promise<boolean>;
+  /** Lets go of a run (completed, failed, or deleted). */
+  release(runId: number): Promise<void>;
+  /** The live process holding a run ("pid N on host H"), or undefined when none does. */
+  holder(runId: number): Promise<string | undefined>;
+  /** Lets go of every run this process holds (the store closes). */
+  releaseAll(): Promise<void>;
+}
+
+function processName(): string {
+  return `pid ${process.pid} on host ${hostname()}`;
+}
+
+/** PGlite: one process per data folder, so ownership is this process's set of claimed runs. */
+export class LocalRunOwners implements RunOwners {
+  private readonly held = new Set<number>();
+  async claim(runId: number): Promise<boolean> {
+    if (this.held.has(runId)) return false;
+    this.held.add(runId);
+    return true;
+  }
+  async release(runId: number): Promise<void> {
+    this.held.delete(runId);
+  }
+  async holder(runId: number): Promise<string | undefined> {
+    return this.held.has(runId) ? processName() : undefined;
+  }
+  async releaseAll(): Promise<void> {
+    this.held.clear();
+  }
+}
+
+/** Postgres: one dedicated connection per held run, holding pg_try_advisory_lock(space, run id). */
+export class AdvisoryRunOwners implements RunOwners {
+  private readonly held = new Map<number, pg.Client>();
+
+  constructor(
+    private readonly connectionString: string,
+    /** A pooled query (for reading pg_locks, which needs no connection of its own). */
+    private readonly query: (text: string, values: unknown[]) => Promise<Record<string, unknown>[]>,
+  ) {}
+
+  async claim(runId: number): Promise<boolean> {
+    if (this.held.has(runId)) return false;
+    const client = new pg.Client({ connectionString: this.connectionString, application_name: `atlas ${processName()}`.slice(0, 63) });
+    // A dropped connection (server restart) loses the lock; the writes that follow then race
+    // only with a cleanup, which the run's own status checks report.
+    client.on('error', () => undefined);
+    await client.connect();
+    try {
+      const res = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::int, $2::int) AS ok', [RUN_LOCK_SPACE, runId]);
+      if (res.rows[0]?.ok) {
+        this.held.set(runId, client);
+        return true;
+      }
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+    await client.end().catch(() => undefined);
+    return false;
+  }
+
+  async release(runId: number): Promise<void> {
+    const client = this.held.get(runId);
+    if (!client) return;
+    this.held.delete(runId);
+    // Ending the session releases its advisory locks.
+    await client.end().catch(() => undefined);
+  }
+
+  async holder(runId: number): Promise<string | undefined> {
+    const rows = await this.query(
+      `SELECT a.application_name AS app FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
+       WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $1::int::oid AND l.objid = $2::int::oid AND l.objsubid = 2
+         AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+       LIMIT 1`,
+      [RUN_LOCK_SPACE, runId],
+    );
+    if (rows.length === 0) return undefined;
+    const app = typeof rows[0]!.app === 'string' ? rows[0]!.app : '';
+    return app.startsWith('atlas pid ') ? app.slice('atlas '.length) : 'an unknown process';
+  }
+
+  async releaseAll(): Promise<void> {
+    await Promise.all([...this.held.keys()].map((id) => this.release(id)));
+  }
+}
