@@ -169,6 +169,19 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
     // What activations depend on besides the probe set: stored with them, so that another pool
     // mode, preprocessing or network file recomputes instead of reusing.
     const activationKey = activationKeyOf(target.fileHash, targetSpec, pool);
+    const runInput = {
+      modelId,
+      clipModelId: clipId,
+      probeSetId,
+      conceptSetId,
+      parameters: { method: 'clip-dissect', similarity: fn, params, pool, activationKey, device },
+    };
+    // The run is claimed before the image pass: an identical command started meanwhile is refused
+    // at once (RunBusyError: a live process writes that run) instead of doing the same work twice.
+    // Only a run whose process died is resumed.
+    const { runId, resumed: resumable } = await store.runs.beginOrResume(runInput);
+    const done = new Set(resumable?.doneLayers ?? []);
+    if (resumable) log(`resuming run ${runId}: ${done.size} of ${target.layers.length} layer(s) already written`);
     let imageEmbeddings = await store.embeddings.images(probeSetId, clipId);
     const activations = new Map<string, Matrix>();
     for (const layer of target.layers) {
@@ -183,7 +196,7 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
       layersCached: [...activations.keys()],
       concepts: conceptSet.concepts.length,
       conceptsEncoded: 0,
-      resumedRun: false,
+      resumedRun: resumable !== undefined,
     };
     const needClip = imageEmbeddings === undefined;
     const needTarget = target.layers.some((l) => !activations.has(l.name));
@@ -231,18 +244,6 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
     clock('text_pass', t0);
 
     // ------------------------------------------------------------------ scoring, one layer at a time
-    const runInput = {
-      modelId,
-      clipModelId: clipId,
-      probeSetId,
-      conceptSetId,
-      parameters: { method: 'clip-dissect', similarity: fn, params, pool, activationKey, device },
-    };
-    const resumable = await store.runs.findResumable(runInput);
-    const runId = resumable?.runId ?? (await store.runs.begin(runInput));
-    const done = new Set(resumable?.doneLayers ?? []);
-    stats.resumedRun = resumable !== undefined;
-    if (resumable) log(`resuming run ${runId}: ${done.size} of ${target.layers.length} layer(s) already written`);
     const summaries: LayerSummary[] = [];
     const scoreBar = startProgress('scoring layers', target.layers.length, 'layers', { quiet, start: 0 });
     for (const layer of target.layers) {
@@ -265,7 +266,8 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
     }
     scoreBar.stop();
     await store.runs.complete(runId, timings);
-    // On failure the run stays 'running' (invisible); a rerun with the same inputs resumes it.
+    // On failure the run stays 'running' (invisible) and this process lets go of it when it closes
+    // the store; a rerun with the same inputs resumes it.
     return { runId, layers: summaries, stats, timings };
   } finally {
     // Settled before returning, so that the caller can close the store it opened.

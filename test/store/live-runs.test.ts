@@ -1,16 +1,21 @@
 /**
- * A run that a live process is writing belongs to that process: `atlas db cleanup` keeps it, and
- * deletes it once the writer is dead.
+ * A run that a live process is writing belongs to that process: `atlas db cleanup` keeps it and
+ * an identical `atlas dissect` refuses to take it over. Once the writer is dead, both may.
  * Two processes at once are Postgres only: on PGlite the data-folder lock keeps a second process
  * out of the atlas altogether, and a store's own running runs are the live ones.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { atlas } from '../support/cli.js';
+import type { DissectResult } from '../../src/services/dissect.js';
+import { tinyClip, tinyTarget } from '../pipeline/helpers.js';
+import { atlas, spawnAtlas } from '../support/cli.js';
 import { startChild } from './child.js';
 import { openStore } from '../../src/db/atlas-store.js';
 import { RunBusyError } from '../../src/db/index.js';
-import { drivers, openTestAtlas, writeFixtureSets, type FixtureIds, type TestAtlas } from './helpers.js';
+import { drivers, freshPostgresDatabase, openTestAtlas, writeFixtureSets, type FixtureIds, type TestAtlas } from './helpers.js';
 
 /**
  * Waits until the server has ended the sessions of a killed process (its advisory locks go with
@@ -107,6 +112,51 @@ describe.skipIf(!process.env.DATABASE_URL)('runs written by a live process (Post
       const dead = await atlas(['db', 'cleanup'], test.env);
       expect(dead.stdout).toContain('deleted 1 incomplete run(s)');
       expect(await runIds(url)).toEqual([]);
+    });
+  });
+
+  describe('two identical atlas dissect commands', () => {
+    let db: Awaited<ReturnType<typeof freshPostgresDatabase>>;
+    let dir: string;
+    let env: Record<string, string>;
+    beforeAll(async () => {
+      db = await freshPostgresDatabase();
+      dir = mkdtempSync(join(tmpdir(), 'atlas-live-'));
+      env = { DATABASE_URL: db.url, ATLAS_CACHE_DIR: join(dir, 'cache') };
+    });
+    afterAll(async () => {
+      await db?.drop();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('give one run: the second is refused while the first lives, and resumes its run once it is dead', async ({ onTestFinished }) => {
+      const args = [
+        'dissect', '--model', tinyTarget, '--layers', 'conv1,fc', '--clip', tinyClip, '--probe', 'toy:48:5',
+        '--concepts', 'builtin:toy', '--params', '{"top_k":20}', '--name', 'tiny', '--version', 'v1', '--batch', '8', '--quiet', '--json',
+      ];
+      // The first stops itself half-way through its image pass, its run begun.
+      const first = spawnAtlas(args, { ...env, ATLAS_TEST_HALT_AFTER_IMAGES: '16' });
+      onTestFinished(() => void first.child.kill('SIGKILL'));
+      await first.stderrLine(/test halt with \d+ images in the checkpoint/);
+      const [running] = await runIds(db.url);
+      expect(running).toMatchObject({ status: 'running' });
+
+      const second = await atlas(args, env);
+      expect(second.code).toBe(1);
+      expect(second.stderr).toMatch(
+        new RegExp(`^atlas: run ${running!.id} is being written by another process \\(pid ${first.child.pid} on host [^)]+\\); wait for it`),
+      );
+      expect(await runIds(db.url)).toEqual([running]);
+
+      first.child.kill('SIGKILL');
+      await first.done;
+      await endSessionsOf(db.url, first.child.pid!);
+      const third = await atlas(args, env);
+      expect(third.stderr).toContain(`resuming run ${running!.id}: 0 of 2 layer(s) already written`);
+      expect(third.code).toBe(0);
+      const result = JSON.parse(third.stdout.trim().split('\n').at(-1)!) as DissectResult;
+      expect(result).toMatchObject({ runId: running!.id, stats: { resumedRun: true } });
+      expect(await runIds(db.url)).toEqual([{ id: running!.id, status: 'complete' }]);
     });
   });
 });
