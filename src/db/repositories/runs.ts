@@ -162,11 +162,12 @@ export class RunsRepository {
    */
   async beginOrResume(input: BeginRunInput): Promise<{ runId: number; resumed?: ResumableRun }> {
     const claimed: number[] = [];
+    let outcome: { runId: number; resumed?: ResumableRun } | { busy: number };
     try {
-      return await this.db.transaction(async (tx) => {
+      outcome = await this.db.transaction(async (tx) => {
         const identity = JSON.stringify([input.modelId, input.clipModelId ?? null, input.probeSetId ?? null, input.conceptSetId ?? null, input.parameters]);
         await tx.execute(sql`SELECT pg_advisory_xact_lock(${RUN_START_LOCK_SPACE}::int, hashtext(${identity}))`);
-        let busy: { runId: number; holder: string } | undefined;
+        let busy: number | undefined;
         for (const candidate of await this.matchingRunning(tx, input)) {
           if (await this.owners.claim(candidate.id)) {
             claimed.push(candidate.id);
@@ -182,10 +183,10 @@ export class RunsRepository {
             await this.owners.release(candidate.id);
             claimed.splice(claimed.indexOf(candidate.id), 1);
           } else {
-            busy ??= { runId: candidate.id, holder: (await this.owners.holder(candidate.id)) ?? 'a process that is ending' };
+            busy ??= candidate.id;
           }
         }
-        if (busy) throw new RunBusyError(busy.runId, busy.holder);
+        if (busy !== undefined) return { busy };
         const runId = await this.insertOwned(tx, input);
         claimed.push(runId);
         return { runId };
@@ -194,6 +195,9 @@ export class RunsRepository {
       await Promise.all(claimed.map((id) => this.owners.release(id)));
       throw error;
     }
+    // Looked up once the transaction is over: with a pool of one connection it would wait on itself.
+    if ('busy' in outcome) throw new RunBusyError(outcome.busy, (await this.owners.holder(outcome.busy)) ?? 'a process that is ending');
+    return outcome;
   }
 
   /**
