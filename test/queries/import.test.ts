@@ -107,6 +107,23 @@ describe('atlas import (CLI)', () => {
   });
 });
 
+describe('atlas import (CLI) errors', () => {
+  let dir: string;
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    ({ dir, env } = await tempAtlas('atlas-import-err-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('never prints SQL text when the database refuses a write', async () => {
+    // NUL cannot be stored in a Postgres text column: the database refuses the insert.
+    const res = await runCli(['import', '--format', 'milan', fixture('small_milan.csv'), '--model', 'a\u0000b', '--version', '1'], env);
+    expect(res.code).toBe(1);
+    expect(res.stderr).not.toMatch(/Failed query|insert into|params:|select /i);
+    expect(res.stderr).toMatch(/^atlas: /);
+  });
+});
+
 describe.each(drivers)('importAtlas over HTTP on %s', (driver) => {
   const served = servedAtlas(driver);
   const key = 'test-key-123';
@@ -186,6 +203,18 @@ describe.each(drivers)('importAtlas over HTTP on %s', (driver) => {
     expect(ok(await served.client.gql('{ models { name } dissections { id } }'))).toEqual(before);
     const layers = ok(await served.client.gql('{ model(name: "m", version: "1") { layers { name } } }'));
     expect(layers.model).toEqual({ layers: [{ name: 'conv1' }, { name: 'layer2' }] });
+  });
+
+  it('imports concurrently into one new model: every import succeeds, one model, its layers once', async () => {
+    config().apiKey = key;
+    const csv = read('small_milan.csv');
+    const results = await Promise.all(Array.from({ length: 6 }, () => served.client.gql(mutation, { format: 'MILAN', csv, model: 'race', version: '1' }, auth)));
+    for (const res of results) expect(res.body.errors).toBeUndefined();
+    const created = results.map((r) => (r.body.data!.importAtlas as { layers: { created: boolean }[] }).layers.filter((l) => l.created).length);
+    expect(created.reduce((a, b) => a + b, 0)).toBe(2);
+    const model = ok(await served.client.gql('{ model(name: "race", version: "1") { layers { name units } } dissections(model: "race") { id } }'));
+    expect(model.model).toEqual({ layers: [{ name: 'conv1', units: 3 }, { name: 'layer2', units: 2 }] });
+    expect(model.dissections).toHaveLength(6);
   });
 
   it('imports the published ResNet-18 atlases in all three formats', async (ctx) => {
