@@ -106,6 +106,18 @@ describe.each(drivers)('rescore over HTTP on %s', (driver) => {
     expect(again.units.map((u) => u.previousLabel)).toEqual(q.unitClass.map((c) => CLASSES[c]));
   });
 
+  it('saves identical rescores at once: every save succeeds and shares one concept set', async () => {
+    config().apiKey = key;
+    const mutation = `mutation($concepts: [String!]!) { saveRescore(model: "net", layer: "l1", concepts: $concepts, params: {top_k: 5}, conceptSetName: "at once") {
+      run { id conceptSet { name size } } } }`;
+    const fresh = ['a parrot', ...CLASSES];
+    const saves = await Promise.all(Array.from({ length: 4 }, () => served.client.gql(mutation, { concepts: fresh }, { authorization: `Bearer ${key}` })));
+    for (const res of saves) expect(res.body.errors).toBeUndefined();
+    const runs = saves.map((res) => (res.body.data!.saveRescore as { run: { id: string; conceptSet: { name: string; size: number } } }).run);
+    expect(new Set(runs.map((r) => r.id)).size).toBe(4);
+    runs.forEach((r) => expect(r.conceptSet).toEqual({ name: 'at once', size: 7 }));
+  });
+
   it('uses activations rewritten since the last rescore (no stale in-memory copy)', async () => {
     const before = ok(await served.client.gql(query, { concepts, params: { top_k: 5 }, layer: 'l1' })).rescore as RescoreData;
     expect(before.units.map((u) => u.label)).toEqual(q.unitClass.map((c) => CLASSES[c]));
