@@ -3,6 +3,7 @@
  * run commands in process. It never exits the process: it resolves to the exit code.
  */
 import { Command, CommanderError } from 'commander';
+import { userMessage } from '../core/errors.js';
 import { addCommands, moduleFor } from './commands/index.js';
 import { cliIo, withCliIo, type CliStream } from './io.js';
 
@@ -36,8 +37,8 @@ export async function runCli(argv: readonly string[], io: RunCliIo = {}): Promis
     } catch (error: unknown) {
       // Commander has already printed its own message (usage errors) or the help text.
       if (error instanceof CommanderError) return error.exitCode;
-      const message = error instanceof Error ? error.message : String(error);
-      streams.stderr.write(`atlas: ${message}\n`);
+      // Never SQL text: a failed statement is shown by the database's reason (userMessage).
+      streams.stderr.write(`atlas: ${userMessage(error)}\n`);
       return 1;
     }
   });

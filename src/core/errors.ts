@@ -34,3 +34,27 @@ export class EncoderUnavailableError extends Error {
     this.name = new.target.name;
   }
 }
+
+/**
+ * The message to show a person for any error, without SQL text or query parameters: a failed
+ * database statement (Drizzle wraps it as "Failed query: <sql> params: <values>") is described by
+ * the database's own reason instead. Every other message is returned as it is.
+ */
+export function userMessage(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  if (!isQueryFailure(error)) return error.message;
+  let cause: unknown = error.cause;
+  while (cause instanceof Error && isQueryFailure(cause)) cause = cause.cause;
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  if (code === '23505') return 'the atlas changed while this command ran (another command wrote the same record at the same time); run it again';
+  const reason = cause instanceof Error && cause.message && !looksLikeSql(cause.message) ? `: ${cause.message}` : '';
+  return `the database refused the operation${reason}`;
+}
+
+function isQueryFailure(error: Error): boolean {
+  return error.name === 'DrizzleQueryError' || error.message.startsWith('Failed query:');
+}
+
+function looksLikeSql(text: string): boolean {
+  return /\b(select|insert|update|delete)\b[\s\S]*\b(from|into|set|where)\b/i.test(text) || /\bparams:/.test(text);
+}

@@ -13,8 +13,20 @@ export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
 /** Longest label text accepted (a description longer than this is almost surely a broken file). */
 export const MAX_LABEL_LENGTH = 1000;
-/** Largest unit index accepted (a typo like 1e9 must not create a billion neurons). */
-export const MAX_UNITS = 1_000_000;
+/**
+ * Most units a layer may have (its largest unit + 1): a typo like 999999 must not create a million
+ * neurons. The widest layers of usual vision networks have a few thousand units.
+ */
+export const MAX_UNITS_PER_LAYER = 65_536;
+/** Most layers one file may hold. */
+export const MAX_LAYERS_PER_FILE = 256;
+/**
+ * Sparse files are refused: a layer is as wide as its largest unit + 1, and all the layers of a
+ * file together may be at most SPARSE_FLOOR units wide, or SPARSE_RATIO units per label when that is
+ * more. So a small file creates a few thousand neurons at most, and a complete atlas any number.
+ */
+export const SPARSE_FLOOR = 4096;
+export const SPARSE_RATIO = 16;
 
 export interface ImportedLabel {
   unit: number;
@@ -114,7 +126,9 @@ export function parseAtlasCsv(formatName: string, text: string, file: string, op
       throw new CsvError(file, r.line, where('unit'), `unit ${rawUnit}: ${format} numbers units from ${unitBase}`);
     }
     const unit = rawUnit - unitBase;
-    if (unit >= MAX_UNITS) throw new CsvError(file, r.line, where('unit'), `unit ${rawUnit} is larger than ${MAX_UNITS - 1 + unitBase}`);
+    if (unit >= MAX_UNITS_PER_LAYER) {
+      throw new CsvError(file, r.line, where('unit'), `unit ${rawUnit} is larger than ${MAX_UNITS_PER_LAYER - 1 + unitBase}, the largest unit a layer may have`);
+    }
 
     const label = cell(r, spec.label).trim();
     if (!label) throw new CsvError(file, r.line, where(spec.label), 'empty label');
@@ -130,6 +144,9 @@ export function parseAtlasCsv(formatName: string, text: string, file: string, op
     }
 
     const units = byLayer.get(layer) ?? new Map<number, ImportedLabel>();
+    if (!byLayer.has(layer) && byLayer.size >= MAX_LAYERS_PER_FILE) {
+      throw new CsvError(file, r.line, spec.layer ? where(spec.layer) : undefined, `layer ${layer} is one more than the ${MAX_LAYERS_PER_FILE} layers a file may hold`);
+    }
     byLayer.set(layer, units);
     const earlier = units.get(unit);
     if (earlier) {
@@ -145,5 +162,19 @@ export function parseAtlasCsv(formatName: string, text: string, file: string, op
     const labels = [...units.values()].sort((a, b) => a.unit - b.unit);
     return { name, units: labels[labels.length - 1]!.unit + 1, labels };
   });
+  const labelCount = layers.reduce((n, l) => n + l.labels.length, 0);
+  const allowed = Math.max(SPARSE_FLOOR, SPARSE_RATIO * labelCount);
+  if (layers.reduce((n, l) => n + l.units, 0) > allowed) {
+    // Named at the largest unit of the widest layer: the line that makes the file sparse.
+    const widest = layers.reduce((a, b) => (b.units > a.units ? b : a));
+    const last = widest.labels[widest.labels.length - 1]!;
+    throw new CsvError(
+      file,
+      last.line,
+      where('unit'),
+      `unit ${last.unit + unitBase} makes layer ${widest.name} ${widest.units} units wide for ${labelCount} label${labelCount === 1 ? '' : 's'}; ` +
+        `a file may create at most ${SPARSE_FLOOR} neurons or ${SPARSE_RATIO} per label (the file is too sparse)`,
+    );
+  }
   return { format, method: format, file, layers };
 }

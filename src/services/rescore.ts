@@ -1,7 +1,8 @@
 /**
  * Rescoring: new labels for a whole layer from what the atlas already stores (the probe images'
  * CLIP embeddings and the layer's activations), with a new concept list and/or similarity
- * function. No model runs; only new concepts are text-encoded (once: they are cached).
+ * function. No model runs; only new concepts are text-encoded (once: they are kept in memory, not
+ * stored, so anonymous rescores cannot grow the database).
  */
 import { BadInputError } from '../core/errors.js';
 import type { LabelScore, Matrix } from '../core/types.js';
@@ -127,7 +128,9 @@ export class RescoreService {
     const load = seconds(t0);
 
     t0 = performance.now();
-    const text = await this.encoders.concepts(base.clipModelId, concepts, clip.dim);
+    // A rescore is a read anyone may make: its new concepts are kept in memory, not stored
+    // (saveRescore stores the run's concepts; search embeds them when it indexes the run).
+    const text = await this.encoders.concepts(base.clipModelId, concepts, clip.dim, { persist: false });
     const encode = seconds(t0);
 
     t0 = performance.now();

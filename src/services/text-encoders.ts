@@ -2,9 +2,11 @@
  * CLIP text encoders for queries and new concepts, loaded once per instance (the server builds
  * one at start-up, see atlas-services.ts) and CLIP model. The folder of a CLIP model comes from
  * its clip_models row (`source`: a local folder or `hf:ORG/NAME` in the download cache), else
- * from ATLAS_CLIP. Every text embedding is cached in the database (concepts in
- * concept_embeddings, search queries in query_embeddings); the most recently used query
- * embeddings are also kept in memory.
+ * from ATLAS_CLIP. What anonymous reads encode stays bounded: search queries and the new concepts of
+ * a `rescore` are kept in memory only (the most recently used, QUERY_CACHE_SIZE and
+ * TRANSIENT_CONCEPTS of them), never written to the database; concepts of runs (dissect, import,
+ * saveRescore, search's label index) are cached in concept_embeddings. Query embeddings stored by
+ * earlier versions in query_embeddings are still read.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,7 +21,18 @@ import { atlasCacheDir } from '../compute/pipeline/cache-dir.js';
 import type { AtlasStore } from '../db/atlas-store.js';
 
 const TEXT_BATCH = 256;
-const QUERY_CACHE_SIZE = 10_000;
+/** Search-query embeddings kept in memory (never stored: a read must not grow the database). */
+export const QUERY_CACHE_SIZE = 10_000;
+/** Embeddings of concepts only a read asked for (anonymous `rescore`), kept in memory, never stored. */
+export const TRANSIENT_CONCEPTS = 10_000;
+
+export interface ConceptOptions {
+  /**
+   * false: concepts not yet in the database are encoded and kept in memory only (reads, e.g. an
+   * anonymous rescore); true (default): they are stored in concept_embeddings.
+   */
+  persist?: boolean;
+}
 
 export interface ClipRow {
   id: number;
@@ -38,6 +51,8 @@ export class TextEncoders {
   private configuredClip: Promise<ClipRow | undefined> | undefined;
   /** `${clipModelId}\u0000${query}` -> unit vector, the most recently used kept. */
   private readonly queryCache = new LRUCache<string, Float32Array>({ max: QUERY_CACHE_SIZE });
+  /** `${clipModelId}\u0000${concept}` -> unit vector, for concepts encoded with `persist: false`. */
+  private readonly transientConcepts = new LRUCache<string, Float32Array>({ max: TRANSIENT_CONCEPTS });
 
   constructor(private readonly store: AtlasStore) {}
 
@@ -102,17 +117,32 @@ export class TextEncoders {
     return p;
   }
 
-  /** Text embeddings of `texts` (unit rows, same order), encoding and caching only the new ones. */
-  async concepts(clipModelId: number, texts: string[], dim: number): Promise<{ matrix: Matrix; encoded: number }> {
+  /**
+   * Text embeddings of `texts` (unit rows, same order), encoding only the new ones: stored in the
+   * database, or with `persist: false` kept in memory only.
+   */
+  async concepts(clipModelId: number, texts: string[], dim: number, opts: ConceptOptions = {}): Promise<{ matrix: Matrix; encoded: number }> {
+    const persist = opts.persist ?? true;
     const cached = await this.store.embeddings.concepts(clipModelId, texts);
+    const transientKey = (c: string) => `${clipModelId}\u0000${c}`;
+    if (!persist) {
+      for (const c of texts) {
+        const hit = cached.has(c) ? undefined : this.transientConcepts.get(transientKey(c));
+        if (hit) cached.set(c, hit);
+      }
+    }
     const missing = [...new Set(texts.filter((c) => !cached.has(c)))];
     if (missing.length > 0) {
       const clip = await this.encoder(clipModelId);
       for (let i = 0; i < missing.length; i += TEXT_BATCH) {
         const part = missing.slice(i, i + TEXT_BATCH);
         const m = await clip.encodeTexts(part);
-        await this.store.embeddings.putConcepts(clipModelId, part, m);
-        part.forEach((c, r) => cached.set(c, m.data.slice(r * m.cols, (r + 1) * m.cols)));
+        if (persist) await this.store.embeddings.putConcepts(clipModelId, part, m);
+        part.forEach((c, r) => {
+          const vec = m.data.slice(r * m.cols, (r + 1) * m.cols);
+          cached.set(c, vec);
+          if (!persist) this.transientConcepts.set(transientKey(c), vec);
+        });
       }
     }
     const matrix: Matrix = { rows: texts.length, cols: dim, data: new Float32Array(texts.length * dim) };
@@ -120,7 +150,10 @@ export class TextEncoders {
     return { matrix, encoded: missing.length };
   }
 
-  /** A search query's text embedding: from memory, else the database, else encoded and stored. */
+  /**
+   * A search query's text embedding: from memory, else the database (rows stored by earlier
+   * versions), else encoded and kept in memory only, so that reads never grow the database.
+   */
   async query(clipModelId: number, query: string): Promise<Float32Array> {
     const key = `${clipModelId}\u0000${query}`;
     const hit = this.queryCache.get(key);
@@ -130,7 +163,6 @@ export class TextEncoders {
       const clip = await this.encoder(clipModelId);
       const m = await clip.encodeTexts([query]);
       vec = m.data.slice(0, m.cols);
-      await this.store.embeddings.putQueryEmbedding(clipModelId, query, vec);
     }
     this.queryCache.set(key, vec);
     return vec;

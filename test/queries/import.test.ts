@@ -1,4 +1,4 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { config } from '../../src/core/config.js';
@@ -67,6 +67,22 @@ describe('CSV formats', () => {
     expect(() => parseAtlasCsv('milan', 'layer,unit,description\nconv1,0\n', 'm.csv')).toThrow('m.csv: line 2: 2 fields, the header has 3');
     expect(() => parseAtlasCsv('tsv', '', 'm.csv')).toThrow(/unknown import format 'tsv'/);
   });
+
+  it('bounds units per layer and layers per file, and refuses sparse files', () => {
+    const milan = (rows: string[]) => `layer,unit,description\n${rows.join('\n')}\n`;
+    // The 61-byte file that made a million neurons.
+    expect(() => parseAtlasCsv('milan', milan(['A,999999,x']), 'm.csv')).toThrow('m.csv: line 2, column 2 (unit): unit 999999 is larger than 65535');
+    expect(() => parseAtlasCsv('netdissect', 'unit,category,label,score\n65537,c,x,0.1\n', 'a_l.csv')).toThrow(/column 1 \(unit\): unit 65537 is larger than 65536/);
+    // Sparse: one label for 65,536 neurons.
+    expect(() => parseAtlasCsv('milan', milan(['A,0,x', 'A,65535,y']), 'm.csv')).toThrow(
+      'm.csv: line 3, column 2 (unit): unit 65535 makes layer A 65536 units wide for 2 labels; a file may create at most 4096 neurons or 16 per label (the file is too sparse)',
+    );
+    // A few labels of a usual layer are fine: 2 layers of 2048 units.
+    const few = parseAtlasCsv('milan', milan(['A,2047,x', 'B,0,y', 'B,2047,z']), 'm.csv');
+    expect(few.layers.map((l) => [l.name, l.units])).toEqual([['A', 2048], ['B', 2048]]);
+    const many = Array.from({ length: 257 }, (_, i) => `L${i},0,x`);
+    expect(() => parseAtlasCsv('milan', milan(many), 'm.csv')).toThrow('m.csv: line 258, column 1 (layer): layer L256 is one more than the 256 layers a file may hold');
+  });
 });
 
 describe('atlas import (CLI)', () => {
@@ -104,6 +120,31 @@ describe('atlas import (CLI)', () => {
     } finally {
       await store.close();
     }
+  });
+});
+
+describe('atlas import (CLI) errors', () => {
+  let dir: string;
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    ({ dir, env } = await tempAtlas('atlas-import-err-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('never prints SQL text when the database refuses a write', async () => {
+    // NUL cannot be stored in a Postgres text column: the database refuses the insert.
+    const res = await runCli(['import', '--format', 'milan', fixture('small_milan.csv'), '--model', 'a\u0000b', '--version', '1'], env);
+    expect(res.code).toBe(1);
+    expect(res.stderr).not.toMatch(/Failed query|insert into|params:|select /i);
+    expect(res.stderr).toMatch(/^atlas: /);
+  });
+
+  it('refuses a tiny file that would create a huge layer, naming line and column', async () => {
+    const file = join(dir, 'sparse.csv');
+    writeFileSync(file, 'layer,unit,description\nA,999999,x\n');
+    const res = await runCli(['import', '--format', 'milan', file, '--model', 'sparse', '--version', '1'], env);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('sparse.csv: line 2, column 2 (unit): unit 999999 is larger than 65535');
   });
 });
 
@@ -186,6 +227,26 @@ describe.each(drivers)('importAtlas over HTTP on %s', (driver) => {
     expect(ok(await served.client.gql('{ models { name } dissections { id } }'))).toEqual(before);
     const layers = ok(await served.client.gql('{ model(name: "m", version: "1") { layers { name } } }'));
     expect(layers.model).toEqual({ layers: [{ name: 'conv1' }, { name: 'layer2' }] });
+  });
+
+  it('refuses a tiny sparse file with BAD_USER_INPUT instead of creating a million neurons', async () => {
+    config().apiKey = key;
+    const res = await served.client.gql(mutation, { format: 'MILAN', csv: 'layer,unit,description\nA,999999,x\n', model: 'huge', version: '1' }, auth);
+    expect(errorCode(res)).toBe('BAD_USER_INPUT');
+    expect(res.body.errors![0]!.message).toMatch(/line 2, column 2 \(unit\): unit 999999 is larger than 65535/);
+    expect(errorCode(await served.client.gql('{ model(name: "huge") { name } }'))).toBe('NOT_FOUND');
+  });
+
+  it('imports concurrently into one new model: every import succeeds, one model, its layers once', async () => {
+    config().apiKey = key;
+    const csv = read('small_milan.csv');
+    const results = await Promise.all(Array.from({ length: 6 }, () => served.client.gql(mutation, { format: 'MILAN', csv, model: 'race', version: '1' }, auth)));
+    for (const res of results) expect(res.body.errors).toBeUndefined();
+    const created = results.map((r) => (r.body.data!.importAtlas as { layers: { created: boolean }[] }).layers.filter((l) => l.created).length);
+    expect(created.reduce((a, b) => a + b, 0)).toBe(2);
+    const model = ok(await served.client.gql('{ model(name: "race", version: "1") { layers { name units } } dissections(model: "race") { id } }'));
+    expect(model.model).toEqual({ layers: [{ name: 'conv1', units: 3 }, { name: 'layer2', units: 2 }] });
+    expect(model.dissections).toHaveLength(6);
   });
 
   it('imports the published ResNet-18 atlases in all three formats', async (ctx) => {

@@ -33,9 +33,10 @@ describe.each(drivers)('rescore over HTTP on %s', (driver) => {
     expect(r1.function).toBe('SOFT_WPMI');
     expect(r1.baseRun.id).toBe(String(q.runId));
     expect(r1.params.top_k).toBe(5);
-    // 'a dog' and 'zebra' are new; the class names were cached by the run.
+    // 'a dog' and 'zebra' are new; the class names were cached by the run. A rescore is a read:
+    // the new ones are kept in memory, not stored.
     expect(r1.encodedConcepts).toBe(2);
-    expect(await conceptCount()).toBe(before + 2);
+    expect(await conceptCount()).toBe(before);
     expect(r1.units.map((u) => u.label)).toEqual(q.unitClass.map((c) => CLASSES[c]));
     expect(r1.units.map((u) => u.previousLabel)).toEqual(q.unitClass.map((_, u) => `placeholder-${u}`));
 
@@ -50,6 +51,19 @@ describe.each(drivers)('rescore over HTTP on %s', (driver) => {
     expect(r2.encodedConcepts).toBe(0);
     expect(r2.function).toBe('COS_SIMILARITY');
     expect(r2.units.map((u) => u.label)).toEqual(q.unitClass.map((c) => CLASSES[c]));
+  });
+
+  it('many distinct anonymous rescores do not grow the database', async () => {
+    const count = async (table: string) =>
+      Number(((await databaseOf(served.atlas.store).execute(sql.raw(`SELECT count(*)::int AS n FROM ${table}`))).rows[0] as { n: number }).n);
+    const tables = ['concepts', 'concept_embeddings', 'query_embeddings'];
+    const before = await Promise.all(tables.map(count));
+    for (let i = 0; i < 5; i++) {
+      const fresh = Array.from({ length: 50 }, (_, j) => `hostile concept ${i}-${j}`);
+      const r = ok(await served.client.gql(query, { concepts: fresh, params: { top_k: 5 }, layer: 'l1' })).rescore as RescoreData;
+      expect(r.encodedConcepts).toBe(50);
+    }
+    expect(await Promise.all(tables.map(count))).toEqual(before);
   });
 
   it('rejects bad input with clear errors', async () => {
@@ -90,6 +104,18 @@ describe.each(drivers)('rescore over HTTP on %s', (driver) => {
     const again = ok(await served.client.gql(query, { concepts, params: { top_k: 5 }, layer: 'l1' })).rescore as RescoreData;
     expect(again.baseRun.id).toBe(saved.run.id);
     expect(again.units.map((u) => u.previousLabel)).toEqual(q.unitClass.map((c) => CLASSES[c]));
+  });
+
+  it('saves identical rescores at once: every save succeeds and shares one concept set', async () => {
+    config().apiKey = key;
+    const mutation = `mutation($concepts: [String!]!) { saveRescore(model: "net", layer: "l1", concepts: $concepts, params: {top_k: 5}, conceptSetName: "at once") {
+      run { id conceptSet { name size } } } }`;
+    const fresh = ['a parrot', ...CLASSES];
+    const saves = await Promise.all(Array.from({ length: 4 }, () => served.client.gql(mutation, { concepts: fresh }, { authorization: `Bearer ${key}` })));
+    for (const res of saves) expect(res.body.errors).toBeUndefined();
+    const runs = saves.map((res) => (res.body.data!.saveRescore as { run: { id: string; conceptSet: { name: string; size: number } } }).run);
+    expect(new Set(runs.map((r) => r.id)).size).toBe(4);
+    runs.forEach((r) => expect(r.conceptSet).toEqual({ name: 'at once', size: 7 }));
   });
 
   it('uses activations rewritten since the last rescore (no stale in-memory copy)', async () => {

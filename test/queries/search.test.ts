@@ -59,11 +59,19 @@ describe.each(drivers)('semantic search over HTTP on %s', (driver) => {
     hits.slice(0, 3).forEach((h) => expect(h.similarity).toBeCloseTo(1, 5));
     expect(hits[3]!.similarity).toBeLessThan(0.9999);
     expect(hits[3]!.neuron.label).not.toBe('dog');
-    expect(await count('query_embeddings')).toBe(1);
+    // Query embeddings are kept in memory only: a read never writes.
+    expect(await count('query_embeddings')).toBe(0);
     await client.gql(SEARCH, { q: 'dog', first: 3 });
-    expect(await count('query_embeddings')).toBe(1);
+    expect(await count('query_embeddings')).toBe(0);
     // The index holds one row per labelled neuron shown by default: v1 l1 (6) + l2 (4), v2 l1 (6) + l2 (4).
     expect(await count('neuron_search')).toBe(20);
+  });
+
+  it('many distinct queries do not grow the database', async () => {
+    const tables = ['query_embeddings', 'concepts', 'concept_embeddings'];
+    const before = await Promise.all(tables.map(count));
+    for (let i = 0; i < 40; i++) ok(await client.gql(SEARCH, { q: `hostile query ${i} ${'x'.repeat(i)}`, first: 1 }));
+    expect(await Promise.all(tables.map(count))).toEqual(before);
   });
 
   it('filters by model, version and layer, and by minScore', async () => {

@@ -53,24 +53,27 @@ export async function writeImportedAtlas(db: AtlasDb, atlas: ImportedRun, target
   if (!target.model.trim()) throw new Error('import needs a model name');
   if (!target.version.trim()) throw new Error('import needs a model version');
   return db.transaction(async (tx) => {
-    let createdModel = false;
-    let [model] = await tx
-      .select({ id: t.targetModels.id })
-      .from(t.targetModels)
-      .where(and(eq(t.targetModels.name, target.model), eq(t.targetModels.version, target.version)));
-    if (!model) {
-      createdModel = true;
-      [model] = await tx
-        .insert(t.targetModels)
-        .values({
-          name: target.model,
-          version: target.version,
-          fileHash: 'unknown (imported)',
-          inputSpec: {},
-          source: `imported from ${target.source}`,
-        })
-        .returning({ id: t.targetModels.id });
-    }
+    // Race-safe: two imports into one new model both insert it; the second (waiting for the first
+    // to commit) inserts nothing and reads the row the first wrote.
+    const [inserted] = await tx
+      .insert(t.targetModels)
+      .values({
+        name: target.model,
+        version: target.version,
+        fileHash: 'unknown (imported)',
+        inputSpec: {},
+        source: `imported from ${target.source}`,
+      })
+      .onConflictDoNothing({ target: [t.targetModels.name, t.targetModels.version] })
+      .returning({ id: t.targetModels.id });
+    const createdModel = inserted !== undefined;
+    const [model] = inserted
+      ? [inserted]
+      : await tx
+          .select({ id: t.targetModels.id })
+          .from(t.targetModels)
+          .where(and(eq(t.targetModels.name, target.model), eq(t.targetModels.version, target.version)));
+    if (!model) throw new Error(`model ${target.model}@${target.version} was neither inserted nor found`);
     const modelId = model!.id;
 
     const existing = await tx.select().from(t.layers).where(eq(t.layers.modelId, modelId));
@@ -78,25 +81,37 @@ export async function writeImportedAtlas(db: AtlasDb, atlas: ImportedRun, target
     let nextPosition = existing.reduce((m, l) => Math.max(m, l.position + 1), 0);
     const layerIds = new Map<string, number>();
     const layersOut: ImportOutcome['layers'] = [];
+    const checkStored = (layer: ImportedRun['layers'][number], stored: { id: number; units: number }) => {
+      const outside = layer.labels.find((l) => l.unit >= stored.units);
+      if (outside) {
+        throw new ImportConflictError(
+          `${atlas.file}: line ${outside.line}: unit ${outside.unit} is outside layer ${layer.name} of ${target.model}@${target.version}, which has ${stored.units} units`,
+        );
+      }
+      layerIds.set(layer.name, stored.id);
+      layersOut.push({ name: layer.name, units: stored.units, labelled: layer.labels.length, created: false });
+    };
     for (const layer of atlas.layers) {
       const stored = byName.get(layer.name);
       if (stored) {
-        const outside = layer.labels.find((l) => l.unit >= stored.units);
-        if (outside) {
-          throw new ImportConflictError(
-            `${atlas.file}: line ${outside.line}: unit ${outside.unit} is outside layer ${layer.name} of ${target.model}@${target.version}, which has ${stored.units} units`,
-          );
-        }
-        layerIds.set(layer.name, stored.id);
-        layersOut.push({ name: layer.name, units: stored.units, labelled: layer.labels.length, created: false });
+        checkStored(layer, stored);
         continue;
       }
+      // Race-safe as the model: a layer another import created meanwhile is used as stored.
       const [row] = await tx
         .insert(t.layers)
-        .values({ modelId, name: layer.name, kind: guessKind(layer.name), units: layer.units, position: nextPosition++ })
+        .values({ modelId, name: layer.name, kind: guessKind(layer.name), units: layer.units, position: nextPosition })
+        .onConflictDoNothing({ target: [t.layers.modelId, t.layers.name] })
         .returning({ id: t.layers.id });
-      await tx.execute(sql`INSERT INTO neurons (layer_id, unit) SELECT ${row!.id}, g FROM generate_series(0, ${layer.units - 1}) AS g`);
-      layerIds.set(layer.name, row!.id);
+      if (!row) {
+        const [other] = await tx.select().from(t.layers).where(and(eq(t.layers.modelId, modelId), eq(t.layers.name, layer.name)));
+        if (!other) throw new Error(`layer ${layer.name} was neither inserted nor found`);
+        checkStored(layer, other);
+        continue;
+      }
+      nextPosition++;
+      await tx.execute(sql`INSERT INTO neurons (layer_id, unit) SELECT ${row.id}, g FROM generate_series(0, ${layer.units - 1}) AS g`);
+      layerIds.set(layer.name, row.id);
       layersOut.push({ name: layer.name, units: layer.units, labelled: layer.labels.length, created: true });
     }
 

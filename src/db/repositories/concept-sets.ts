@@ -26,16 +26,21 @@ export class ConceptSetsRepository {
     return this.db.transaction(async (tx) => {
       const ids = await ensureConcepts(tx, rec.concepts);
       const conceptIds = rec.concepts.map((c) => ids.get(c)!);
-      const [existing] = await tx
-        .select({ id: t.conceptSets.id })
-        .from(t.conceptSets)
-        .where(and(eq(t.conceptSets.name, rec.name), eq(t.conceptSets.contentHash, hash)));
-      if (existing) return { id: existing.id, conceptIds };
+      // Race-safe as probe sets: one writer inserts the set, the others use the stored row.
       const [row] = await tx
         .insert(t.conceptSets)
         .values({ name: rec.name, contentHash: hash, size: rec.concepts.length })
+        .onConflictDoNothing({ target: [t.conceptSets.name, t.conceptSets.contentHash] })
         .returning({ id: t.conceptSets.id });
-      const id = row!.id;
+      if (!row) {
+        const [existing] = await tx
+          .select({ id: t.conceptSets.id })
+          .from(t.conceptSets)
+          .where(and(eq(t.conceptSets.name, rec.name), eq(t.conceptSets.contentHash, hash)));
+        if (!existing) throw new Error(`concept set ${rec.name} was neither inserted nor found`);
+        return { id: existing.id, conceptIds };
+      }
+      const id = row.id;
       for (const part of chunks(
         conceptIds.map((conceptId, position) => ({ conceptSetId: id, position, conceptId })),
         10000,

@@ -161,7 +161,7 @@ export class EmbeddingsRepository {
     return row ? vectorFromSql(row.e) : undefined;
   }
 
-  /** Stores a search query's text embedding (the first one stored stays). */
+  /** Stores a search query's text embedding (the first one stored stays). Requests never do (reads keep theirs in memory); the search benchmark fills the table to stand for a warm cache. */
   async putQueryEmbedding(clipModelId: number, query: string, vector: Float32Array): Promise<void> {
     await this.db.execute(sql`INSERT INTO query_embeddings (clip_model_id, query, embedding)
       VALUES (${clipModelId}, ${query}, ${cachedVectorText(vector)}::vector) ON CONFLICT DO NOTHING`);

@@ -22,11 +22,19 @@ export class ProbeSetsRepository {
       seen.add(img.ordinal);
     }
     return this.db.transaction(async (tx) => {
-      const [existing] = await tx
-        .select({ id: t.probeSets.id, size: t.probeSets.size })
-        .from(t.probeSets)
-        .where(and(eq(t.probeSets.name, rec.name), eq(t.probeSets.contentHash, rec.contentHash)));
-      if (existing) {
+      // Race-safe: of several writers of one set at once, one inserts it; the others (waiting for
+      // it to commit) insert nothing and use the stored row.
+      const [row] = await tx
+        .insert(t.probeSets)
+        .values({ name: rec.name, recipe: rec.recipe, contentHash: rec.contentHash, size: rec.images.length })
+        .onConflictDoNothing({ target: [t.probeSets.name, t.probeSets.contentHash] })
+        .returning({ id: t.probeSets.id });
+      if (!row) {
+        const [existing] = await tx
+          .select({ id: t.probeSets.id, size: t.probeSets.size })
+          .from(t.probeSets)
+          .where(and(eq(t.probeSets.name, rec.name), eq(t.probeSets.contentHash, rec.contentHash)));
+        if (!existing) throw new Error(`probe set ${rec.name} was neither inserted nor found`);
         if (existing.size !== rec.images.length) {
           throw new Error(
             `probe set ${rec.name} (hash ${rec.contentHash}) is stored with ${existing.size} images, not ${rec.images.length}`,
@@ -34,11 +42,7 @@ export class ProbeSetsRepository {
         }
         return existing.id;
       }
-      const [row] = await tx
-        .insert(t.probeSets)
-        .values({ name: rec.name, recipe: rec.recipe, contentHash: rec.contentHash, size: rec.images.length })
-        .returning({ id: t.probeSets.id });
-      const id = row!.id;
+      const id = row.id;
       for (const part of chunks(rec.images, 10000)) {
         await tx.insert(t.probeImages).values(part.map((img) => ({ probeSetId: id, ordinal: img.ordinal, uri: img.uri })));
       }
