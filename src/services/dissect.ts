@@ -245,25 +245,29 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
     if (resumable) log(`resuming run ${runId}: ${done.size} of ${target.layers.length} layer(s) already written`);
     const summaries: LayerSummary[] = [];
     const scoreBar = startProgress('scoring layers', target.layers.length, 'layers', { quiet, start: 0 });
-    for (const layer of target.layers) {
-      const record = { name: layer.name, kind: layer.kind, units: layer.units };
-      const acts = activations.get(layer.name)!;
-      t0 = performance.now();
-      let labels: LayerResult['labels'];
-      if (done.has(layer.name)) {
-        labels = [];
-      } else {
-        labels = await scoreLayer(fn, imageEmbeddings!, textEmbeddings.matrix, acts, params, topN);
-        clock('similarity', t0);
+    // Stopped on every path: a bar left running keeps its redraw timer, and the process, alive.
+    try {
+      for (const layer of target.layers) {
+        const record = { name: layer.name, kind: layer.kind, units: layer.units };
+        const acts = activations.get(layer.name)!;
         t0 = performance.now();
-        await store.runs.writeLayer(runId, { layer: record, labels, topImages: topImagesPerUnit(acts, topImageCount) });
-        clock('store', t0);
+        let labels: LayerResult['labels'];
+        if (done.has(layer.name)) {
+          labels = [];
+        } else {
+          labels = await scoreLayer(fn, imageEmbeddings!, textEmbeddings.matrix, acts, params, topN);
+          clock('similarity', t0);
+          t0 = performance.now();
+          await store.runs.writeLayer(runId, { layer: record, labels, topImages: topImagesPerUnit(acts, topImageCount) });
+          clock('store', t0);
+        }
+        // Layers written by an earlier, interrupted process have no labels at hand here.
+        summaries.push({ ...record, firstLabels: labels.slice(0, 5).map((l) => conceptSet.concepts[l[0]?.concept ?? -1] ?? '?') });
+        scoreBar.increment();
       }
-      // Layers written by an earlier, interrupted process have no labels at hand here.
-      summaries.push({ ...record, firstLabels: labels.slice(0, 5).map((l) => conceptSet.concepts[l[0]?.concept ?? -1] ?? '?') });
-      scoreBar.increment();
+    } finally {
+      scoreBar.stop();
     }
-    scoreBar.stop();
     await store.runs.complete(runId, timings);
     // On failure the run stays 'running' (invisible); a rerun with the same inputs resumes it.
     return { runId, layers: summaries, stats, timings };
