@@ -269,6 +269,18 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
       scoreBar.stop();
     }
     await store.runs.complete(runId, timings);
+    // The run's labels go into the search tables of its CLIP model now, not on the first search
+    // after it (on a large run that took seconds, in a request). Every label has its embedding
+    // from the text pass; a failure here leaves the work to that first search.
+    const loaded = clip;
+    try {
+      await store.search.refresh(clipId, clip.dim, {
+        embedConcepts: async (texts) => void (await encodeConcepts(textCache, loaded, texts, true, log)),
+        log,
+      });
+    } catch (error) {
+      log(`search: run ${runId} is stored, but not yet indexed for search (the next search will): ${(error as Error).message}`);
+    }
     // On failure the run stays 'running' (invisible); a rerun with the same inputs resumes it.
     return { runId, layers: summaries, stats, timings };
   } finally {
