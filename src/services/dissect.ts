@@ -246,26 +246,42 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
     // ------------------------------------------------------------------ scoring, one layer at a time
     const summaries: LayerSummary[] = [];
     const scoreBar = startProgress('scoring layers', target.layers.length, 'layers', { quiet, start: 0 });
-    for (const layer of target.layers) {
-      const record = { name: layer.name, kind: layer.kind, units: layer.units };
-      const acts = activations.get(layer.name)!;
-      t0 = performance.now();
-      let labels: LayerResult['labels'];
-      if (done.has(layer.name)) {
-        labels = [];
-      } else {
-        labels = await scoreLayer(fn, imageEmbeddings!, textEmbeddings.matrix, acts, params, topN);
-        clock('similarity', t0);
+    // Stopped on every path: a bar left running keeps its redraw timer, and the process, alive.
+    try {
+      for (const layer of target.layers) {
+        const record = { name: layer.name, kind: layer.kind, units: layer.units };
+        const acts = activations.get(layer.name)!;
         t0 = performance.now();
-        await store.runs.writeLayer(runId, { layer: record, labels, topImages: topImagesPerUnit(acts, topImageCount) });
-        clock('store', t0);
+        let labels: LayerResult['labels'];
+        if (done.has(layer.name)) {
+          labels = [];
+        } else {
+          labels = await scoreLayer(fn, imageEmbeddings!, textEmbeddings.matrix, acts, params, topN);
+          clock('similarity', t0);
+          t0 = performance.now();
+          await store.runs.writeLayer(runId, { layer: record, labels, topImages: topImagesPerUnit(acts, topImageCount) });
+          clock('store', t0);
+        }
+        // Layers written by an earlier, interrupted process have no labels at hand here.
+        summaries.push({ ...record, firstLabels: labels.slice(0, 5).map((l) => conceptSet.concepts[l[0]?.concept ?? -1] ?? '?') });
+        scoreBar.increment();
       }
-      // Layers written by an earlier, interrupted process have no labels at hand here.
-      summaries.push({ ...record, firstLabels: labels.slice(0, 5).map((l) => conceptSet.concepts[l[0]?.concept ?? -1] ?? '?') });
-      scoreBar.increment();
+    } finally {
+      scoreBar.stop();
     }
-    scoreBar.stop();
     await store.runs.complete(runId, timings);
+    // The run's labels go into the search tables of its CLIP model now, not on the first search
+    // after it (on a large run that took seconds, in a request). Every label has its embedding
+    // from the text pass; a failure here leaves the work to that first search.
+    const loaded = clip;
+    try {
+      await store.search.refresh(clipId, clip.dim, {
+        embedConcepts: async (texts) => void (await encodeConcepts(textCache, loaded, texts, true, log)),
+        log,
+      });
+    } catch (error) {
+      log(`search: run ${runId} is stored, but not yet indexed for search (the next search will): ${(error as Error).message}`);
+    }
     // On failure the run stays 'running' (invisible) and this process lets go of it when it closes
     // the store; a rerun with the same inputs resumes it.
     return { runId, layers: summaries, stats, timings };

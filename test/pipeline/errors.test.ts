@@ -4,10 +4,10 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { config, setConfig } from '../../src/core/config.js';
 import { resolveClip } from '../../src/compute/clip/index.js';
-import { atlas } from '../support/cli.js';
+import { atlas, spawnAtlas } from '../support/cli.js';
 import { tempEnv, tinyClip, tinyTarget } from './helpers.js';
 
 function args(clip: string, probe: string, extra: string[] = []): string[] {
@@ -67,6 +67,20 @@ describe('atlas dissect: bad input gets a clear error', () => {
     expect(res.stderr).toMatch(/unknown similarity function 'soft_wmpi'/);
     const res2 = await atlas(args(tinyClip, 'toy:50:1'), env);
     expect(res2.stderr).toMatch(/top_k' of soft_wpmi is 100 but there are only 50 images/);
+  });
+
+  // The progress bars (drawn whenever progress is on, on a terminal or not) hold timers: a failure
+  // while scoring once left the process running with its bar after the error was printed.
+  it('exits with the error after a failure while scoring, with progress bars on', { timeout: 60_000 }, async () => {
+    const { env } = await tempEnv();
+    // top_fraction 1 passes the parameter checks but gives NaN scores, refused when the layer is written.
+    const child = spawnAtlas(args(tinyClip, 'toy:50:1', ['--fn', 'rank_reorder', '--params', '{"top_fraction":1}']), env);
+    onTestFinished(() => void child.child.kill('SIGKILL'));
+    const res = await child.done;
+    expect(res.signal).toBeNull();
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('scoring layers');
+    expect(res.stderr).toMatch(/^atlas: layer conv1 unit \d+: score NaN is not finite$/m);
   });
 });
 

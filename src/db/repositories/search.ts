@@ -146,6 +146,26 @@ async function syncLabels(db: AtlasDb, clipModelId: number): Promise<void> {
   });
 }
 
+/**
+ * Labels sharing one embedding past this many trap an HNSW walk: every neighbour of a duplicate is
+ * another duplicate, so the walk (ef_search 32) never leaves them and misses the true nearest
+ * label (600 identical vectors: "star" at similarity 1 not found, nothing at all in a filtered scope).
+ */
+const MAX_DUPLICATE_GROUP = 32;
+
+/**
+ * Whether some embedding is shared by more than MAX_DUPLICATE_GROUP labels of the CLIP model.
+ * Grouped by the first four components, not the whole vector: sorting 20,000 512-d vectors ran
+ * PGlite out of memory, four floats take 0.15 s. Distinct embeddings equal in all four are
+ * vanishingly rare, and would only cost exact searches.
+ */
+async function hasLargeDuplicateGroup(db: AtlasDb, clipModelId: number): Promise<boolean> {
+  const res = await db.execute(sql`
+    SELECT EXISTS (SELECT 1 FROM label_search WHERE clip_model_id = ${clipModelId}
+                   GROUP BY subvector(embedding, 1, 4) HAVING count(*) > ${MAX_DUPLICATE_GROUP})::int AS dup`);
+  return (firstRow(res, (r) => r.num('dup')) ?? 0) === 1;
+}
+
 export interface NeuronHit {
   neuronId: number;
   runId: number;
@@ -248,8 +268,9 @@ async function nearestNeuronsWithFingerprint(
   vector: ArrayLike<number>,
   first: number,
   filter: NeuronSearchFilter = {},
+  exact = false,
 ): Promise<NeuronSearchResult> {
-  const { query: nearest, filtered } = nearestHits(clipModelId, dim, vector, first, filter);
+  const { query: nearest, filtered } = nearestHits(clipModelId, dim, vector, first, filter, exact);
   // The fingerprint row always comes back (LEFT JOIN), hits or not.
   const query = sql`
     SELECT fp.n AS "fpN", fp.m AS "fpM", h.*
@@ -312,6 +333,8 @@ export class SearchRepository {
   private readonly upToDate = new Map<number, string>();
   /** CLIP model -> the refresh in flight. */
   private readonly refreshing = new Map<number, Promise<void>>();
+  /** CLIP models whose labels hold a large group of identical embeddings: searched without the index. */
+  private readonly exactOnly = new Set<number>();
 
   constructor(private readonly db: AtlasDb) {}
 
@@ -328,6 +351,8 @@ export class SearchRepository {
       // Layers whose labels could not all be embedded (no encoder) are retried when runs change,
       // not on every search.
       await refreshLayers(this.db, clipModelId, dim, hooks);
+      if (await hasLargeDuplicateGroup(this.db, clipModelId)) this.exactOnly.add(clipModelId);
+      else this.exactOnly.delete(clipModelId);
       this.upToDate.set(clipModelId, fingerprint);
     })().finally(() => this.refreshing.delete(clipModelId));
     this.refreshing.set(clipModelId, work);
@@ -346,15 +371,24 @@ export class SearchRepository {
     return nearestNeurons(this.db, clipModelId, dim, vector, first, filter, opts);
   }
 
-  /** nearestNeurons and the runs fingerprint in one (prepared) statement. */
-  nearestNeuronsWithFingerprint(
+  /**
+   * nearestNeurons and the runs fingerprint in one (prepared) statement; exact when the CLIP
+   * model's labels defeat the index (large groups of identical embeddings, as of the last
+   * refresh) or when the index gives fewer hits than asked.
+   */
+  async nearestNeuronsWithFingerprint(
     clipModelId: number,
     dim: number,
     vector: ArrayLike<number>,
     first: number,
     filter: NeuronSearchFilter = {},
   ): Promise<NeuronSearchResult> {
-    return nearestNeuronsWithFingerprint(this.db, clipModelId, dim, vector, first, filter);
+    const exact = this.exactOnly.has(clipModelId);
+    const result = await nearestNeuronsWithFingerprint(this.db, clipModelId, dim, vector, first, filter, exact);
+    if (exact || result.hits.length >= first) return result;
+    // Fewer than asked: the scope holds fewer neurons, or the index walk gave up early (a
+    // filtered scan stops after hnsw.max_scan_tuples). An exact scan tells them apart.
+    return nearestNeuronsWithFingerprint(this.db, clipModelId, dim, vector, first, filter, true);
   }
 
   /** The `first` probe images whose CLIP embedding is nearest to `vector`. */

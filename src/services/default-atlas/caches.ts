@@ -192,13 +192,16 @@ async function recomputeActivations(store: AtlasStore, clipId: number, probeSetI
       }
       const acts = target.layers.map((l) => ({ name: l.name, m: { rows: scenes.length, cols: l.units, data: new Float32Array(scenes.length * l.units) } as Matrix }));
       const bar = startProgress(`activations ${run.source ?? ''}`.slice(0, 22), scenes.length, 'img', { quiet: opts.quiet ?? false });
-      for (let start = 0; start < scenes.length; start += batch) {
-        const part = scenes.slice(start, start + batch);
-        const out = await target.run(await toyBatch(part, spec), part.length);
-        for (const a of acts) a.m.data.set(out.get(a.name)!.data, start * a.m.cols);
-        bar.increment(part.length);
+      try {
+        for (let start = 0; start < scenes.length; start += batch) {
+          const part = scenes.slice(start, start + batch);
+          const out = await target.run(await toyBatch(part, spec), part.length);
+          for (const a of acts) a.m.data.set(out.get(a.name)!.data, start * a.m.cols);
+          bar.increment(part.length);
+        }
+      } finally {
+        bar.stop();
       }
-      bar.stop();
       // Same key as `atlas dissect` stores, so a later dissect of these layers reuses them.
       const key = activationKeyOf(target.fileHash, spec, pool);
       for (const a of acts) {

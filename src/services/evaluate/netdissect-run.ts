@@ -166,13 +166,16 @@ export async function runNetDissect(store: AtlasStore, opts: NetDissectOptions):
     // ---------------------------------------------------------------- image pass (raw maps)
     t0 = performance.now();
     const bar = startProgress('netdissect images', count, 'images', { quiet });
-    for (let start = 0; start < count; start += batchSize) {
-      const part = scenes.slice(start, start + batchSize);
-      const raw = await target.runRaw(await toyBatch(part, spec), part.length);
-      maps.forEach((m, i) => copyBatch(m, raw.get(m.layer.name)!, start, geometry[i]!.dropFirstToken));
-      bar.increment(part.length);
+    try {
+      for (let start = 0; start < count; start += batchSize) {
+        const part = scenes.slice(start, start + batchSize);
+        const raw = await target.runRaw(await toyBatch(part, spec), part.length);
+        maps.forEach((m, i) => copyBatch(m, raw.get(m.layer.name)!, start, geometry[i]!.dropFirstToken));
+        bar.increment(part.length);
+      }
+    } finally {
+      bar.stop();
     }
-    bar.stop();
     clock('image_pass', t0);
 
     // ---------------------------------------------------------------- register in the store
@@ -208,26 +211,29 @@ export async function runNetDissect(store: AtlasStore, opts: NetDissectOptions):
       );
       clock('iou', t0);
       const layerBar = startProgress('netdissect store', maps.length, 'layers', { quiet });
-      for (const [i, m] of maps.entries()) {
-        t0 = performance.now();
-        const result = results[i]!;
-        const C = result.concepts.length;
-        const labels: LayerResult['labels'] = result.units.map((_, u) => {
-          const row = Array.from(result.iou.subarray(u * C, (u + 1) * C), (score, c) => ({ concept: conceptIndex.get(result.concepts[c]!)!, score }));
-          return row.sort((a, b) => b.score - a.score || a.concept - b.concept).slice(0, topN);
-        });
-        const layer = { name: m.layer.name, kind: m.layer.kind, units: m.k };
-        await store.runs.writeLayer(runId, { layer, labels, topImages: topImagesPerUnit(maxPooled(m, count), opts.topImages ?? 10) });
-        clock('store', t0);
-        const ious = result.units.map((u) => u.iou);
-        summaries.push({
-          ...layer,
-          interpretable: ious.filter((v) => v > 0.04).length / ious.length,
-          meanIou: ious.reduce((s, v) => s + v, 0) / ious.length,
-        });
-        layerBar.increment();
+      try {
+        for (const [i, m] of maps.entries()) {
+          t0 = performance.now();
+          const result = results[i]!;
+          const C = result.concepts.length;
+          const labels: LayerResult['labels'] = result.units.map((_, u) => {
+            const row = Array.from(result.iou.subarray(u * C, (u + 1) * C), (score, c) => ({ concept: conceptIndex.get(result.concepts[c]!)!, score }));
+            return row.sort((a, b) => b.score - a.score || a.concept - b.concept).slice(0, topN);
+          });
+          const layer = { name: m.layer.name, kind: m.layer.kind, units: m.k };
+          await store.runs.writeLayer(runId, { layer, labels, topImages: topImagesPerUnit(maxPooled(m, count), opts.topImages ?? 10) });
+          clock('store', t0);
+          const ious = result.units.map((u) => u.iou);
+          summaries.push({
+            ...layer,
+            interpretable: ious.filter((v) => v > 0.04).length / ious.length,
+            meanIou: ious.reduce((s, v) => s + v, 0) / ious.length,
+          });
+          layerBar.increment();
+        }
+      } finally {
+        layerBar.stop();
       }
-      layerBar.stop();
       await store.runs.complete(runId, timings);
     } catch (error) {
       await store.runs.fail(runId, (error as Error).message, timings).catch(() => undefined);
