@@ -21,7 +21,8 @@ const serving = args.find((arg) => !arg.startsWith('-')) === 'serve' && !process
 if (!serving) {
   await import(new URL('../dist/cli/main.js', import.meta.url).href);
 } else {
-  const child = spawn(process.execPath, [flag, main, ...args], { stdio: 'inherit' });
+  // The IPC channel tells the server when this process dies, however it dies (see server/main.ts).
+  const child = spawn(process.execPath, [flag, main, ...args], { stdio: ['inherit', 'inherit', 'inherit', 'ipc'] });
   // A signal sent to this process (a service manager's SIGTERM) must stop the server too, which
   // then closes its database; Ctrl-C reaches both, and the server ignores the repeat.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));

@@ -87,6 +87,13 @@ export async function serveUntilSignalled(opts: ServeOptions = {}): Promise<void
   // Registered before startup so that an early signal still closes the database cleanly.
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  // Started by `atlas serve` (bin/atlas.js) over an IPC channel: the channel closes when that
+  // launcher dies, even by SIGKILL, which no signal handler sees; the server must not outlive
+  // it holding the atlas. The channel itself must not keep the server alive.
+  if (process.channel) {
+    process.channel.unref();
+    process.on('disconnect', () => shutdown('launcher exited'));
+  }
   running.stop = (await serve(opts)).stop;
   if (signalled) finish(running.stop);
 }

@@ -142,4 +142,34 @@ describe('seed snapshots and `npm start`', () => {
     }
     expect(await server.exited).toBe(0);
   });
+
+  it('stops and releases the atlas when the process that started it is killed (SIGKILL)', async () => {
+    await copyTemplateTo(join(dir, 'orphan'));
+    // A launcher like bin/atlas.js's for `serve`: the server as its child over an IPC channel,
+    // sharing its stderr. SIGKILL gives the launcher no chance to pass anything on.
+    const launcher = [
+      "const { spawn } = require('node:child_process');",
+      `spawn(process.execPath, ['--import', 'tsx', ${JSON.stringify(join(repoRoot, 'src/server/main.ts'))}], { cwd: ${JSON.stringify(repoRoot)}, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });`,
+    ].join('\n');
+    const proc = spawn(process.execPath, ['-e', launcher], {
+      env: { ...process.env, PORT: '0', DATABASE_URL: '', ATLAS_DATA_DIR: join(dir, 'orphan'), ATLAS_SEED: join(dir, 'missing.jsonl.gz') },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let log = '';
+    // The pipe ends once every process holding it has exited: the launcher and the server.
+    const closed = new Promise<void>((resolve) => proc.stderr!.on('end', () => resolve()));
+    await new Promise<void>((resolve, reject) => {
+      proc.stderr!.on('data', (d: Buffer) => {
+        log += d.toString();
+        if (/listening on http/.test(log)) resolve();
+      });
+      proc.on('exit', () => reject(new Error(`launcher exited before the server listened; log:\n${log}`)));
+    });
+    proc.kill('SIGKILL');
+    await closed;
+    expect(log).toMatch(/launcher exited: shutting down/);
+    // The atlas's lock is free again: another process can open it.
+    const reopened = await atlas(['db', '--data-dir', join(dir, 'orphan'), 'runs']);
+    expect(reopened.code).toBe(0);
+  });
 });
