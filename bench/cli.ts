@@ -19,7 +19,7 @@ import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { assertBuilt, repoRoot } from './lib/common.js';
+import { assertBuilt, median, repoRoot } from './lib/common.js';
 
 const { values: opt } = parseArgs({
   options: {
@@ -92,12 +92,6 @@ async function stopGroup(pid: number, exited: Promise<unknown>): Promise<void> {
   await exited;
   while (alive()) await new Promise((done) => setTimeout(done, 20));
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 const work = mkdtempSync(join(tmpdir(), 'cli-bench-'));
 try {

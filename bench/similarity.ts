@@ -38,7 +38,7 @@ import {
   SIMILARITY_ENGINES,
   type SimilarityEngine,
 } from '../src/compute/similarity/index.js';
-import { assertBuilt, rng } from './lib/common.js';
+import { assertBuilt, median, rng } from './lib/common.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const { values: opt } = parseArgs({
@@ -284,12 +284,6 @@ function childrenCpu(): number {
     return 0;
   }
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((x, y) => x - y);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 /** Runs a command to completion: its wall time, its CPU (launchers and threads included) and its --timings line (when `timings`). */
 function timeProcess(command: string, args: string[], timings = true): { wall: number; cpu: number; report?: ProcessReport } {

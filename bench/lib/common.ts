@@ -1,4 +1,4 @@
-/** Pieces the benchmark scripts share: seeded random numbers, a server in a child process, a check that dist/ is current. */
+/** Pieces the benchmark scripts share: seeded random numbers, medians, a server in a child process, a check that dist/ is current. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -15,6 +15,13 @@ export function rng(seed: number): () => number {
     s ^= s << 5;
     return (s >>> 0) / 4294967296;
   };
+}
+
+/** The median (the mean of the middle two for an even count). */
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 /**

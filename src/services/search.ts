@@ -80,7 +80,7 @@ export class SearchService {
   ) {}
 
   /** The CLIP model for a scope: that of its runs, else ATLAS_CLIP's. */
-  async clipOf(scope: NeuronSearchFilter & { probeSetId?: number }, fingerprint?: string): Promise<ClipRow> {
+  private async clipOf(scope: NeuronSearchFilter & { probeSetId?: number }, fingerprint?: string): Promise<ClipRow> {
     const key = fingerprint === undefined ? undefined : `${fingerprint}|${JSON.stringify(scope)}`;
     const hit = key === undefined ? undefined : this.clipOfScope.get(key);
     if (hit) return hit;

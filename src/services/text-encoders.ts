@@ -85,7 +85,7 @@ export class TextEncoders {
   }
 
   /** The loaded encoder of a CLIP model in the atlas. */
-  encoder(clipModelId: number): Promise<ClipModel> {
+  private encoder(clipModelId: number): Promise<ClipModel> {
     let p = this.models.get(clipModelId);
     if (!p) {
       p = (async () => {

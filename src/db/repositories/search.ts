@@ -232,25 +232,6 @@ function toHit(r: Row): NeuronHit {
   };
 }
 
-/**
- * The `first` neurons whose label embedding is nearest (cosine) to `vector` (see nearestHits).
- * `exact` scans without the index (the benchmark's baseline).
- */
-async function nearestNeurons(
-  db: AtlasDb,
-  clipModelId: number,
-  dim: number,
-  vector: ArrayLike<number>,
-  first: number,
-  filter: NeuronSearchFilter = {},
-  opts: { exact?: boolean } = {},
-): Promise<NeuronHit[]> {
-  const { query, filtered } = nearestHits(clipModelId, dim, vector, first, filter, opts.exact);
-  const run = async (q: Q) => (await q.execute(query)).rows;
-  const rows = opts.exact ? await run(db) : await withHnswSettings(db, first, filtered, run);
-  return typedRows(rows, toHit);
-}
-
 export interface NeuronSearchResult {
   /** runsFingerprint as of this statement: when it differs from the caller's, the index may be stale. */
   fingerprint: string;
@@ -292,42 +273,6 @@ export interface ImageHit {
   similarity: number;
 }
 
-/** The `first` probe images whose CLIP embedding is nearest to `vector` (HNSW index of the CLIP model). */
-async function nearestImages(
-  db: AtlasDb,
-  clipModelId: number,
-  dim: number,
-  vector: ArrayLike<number>,
-  first: number,
-  probeSetId?: number,
-): Promise<ImageHit[]> {
-  const d = sql.raw(int(dim));
-  const dist = sql`(ie.embedding::vector(${d}) <=> ${cachedVectorText(vector)}::vector(${d}))`;
-  const probe = probeSetId === undefined ? sql`` : sql`AND ie.probe_set_id = ${probeSetId}`;
-  const rows = await withHnswSettings(db, first, probeSetId !== undefined, async (tx) => {
-    const res = await tx.execute(sql`
-      SELECT ie.probe_set_id AS "probeSetId", ie.ordinal, pi.uri, 1 - ie.d AS similarity
-      FROM (SELECT probe_set_id, ordinal, ${dist} AS d FROM image_embeddings ie
-            WHERE ie.clip_model_id = ${sql.raw(int(clipModelId))} ${probe} ORDER BY d LIMIT ${sql.raw(int(first))}) ie
-      JOIN probe_images pi ON pi.probe_set_id = ie.probe_set_id AND pi.ordinal = ie.ordinal
-      ORDER BY ie.d, ie.probe_set_id, ie.ordinal`);
-    return res.rows;
-  });
-  return typedRows(rows, (r) => ({ probeSetId: r.num('probeSetId'), ordinal: r.num('ordinal'), uri: r.str('uri'), similarity: r.num('similarity') }));
-}
-
-/** The CLIP model of the latest complete clip-dissect run in scope (models, a layer), if any. */
-async function clipModelOfScope(db: AtlasDb, filter: NeuronSearchFilter & { probeSetId?: number } = {}): Promise<number | undefined> {
-  const conds = [sql`r.status = 'complete'`, sql`r.clip_model_id IS NOT NULL`];
-  if (filter.modelIds) conds.push(sql`r.model_id = ANY(${sql.param(filter.modelIds)}::int[])`);
-  if (filter.layerId !== undefined) conds.push(sql`EXISTS (SELECT 1 FROM run_layers rl WHERE rl.run_id = r.id AND rl.layer_id = ${filter.layerId})`);
-  if (filter.probeSetId !== undefined) conds.push(sql`r.probe_set_id = ${filter.probeSetId}`);
-  const res = await db.execute(sql`
-    SELECT r.clip_model_id AS id FROM dissection_runs r WHERE ${sql.join(conds, sql` AND `)}
-    ORDER BY (r.method = 'clip-dissect') DESC, r.finished_at DESC NULLS LAST, r.id DESC LIMIT 1`);
-  return firstRow(res, (r) => r.num('id'));
-}
-
 export class SearchRepository {
   /** CLIP model -> the runs fingerprint its search tables were last brought up to date at. */
   private readonly upToDate = new Map<number, string>();
@@ -359,8 +304,11 @@ export class SearchRepository {
     return work;
   }
 
-  /** The `first` neurons whose label is nearest to `vector`; `exact` scans without the index (benchmark baseline). */
-  nearestNeurons(
+  /**
+   * The `first` neurons whose label embedding is nearest (cosine) to `vector` (see nearestHits).
+   * `exact` scans without the index (the benchmark's baseline).
+   */
+  async nearestNeurons(
     clipModelId: number,
     dim: number,
     vector: ArrayLike<number>,
@@ -368,7 +316,10 @@ export class SearchRepository {
     filter: NeuronSearchFilter = {},
     opts: { exact?: boolean } = {},
   ): Promise<NeuronHit[]> {
-    return nearestNeurons(this.db, clipModelId, dim, vector, first, filter, opts);
+    const { query, filtered } = nearestHits(clipModelId, dim, vector, first, filter, opts.exact);
+    const run = async (q: Q) => (await q.execute(query)).rows;
+    const rows = opts.exact ? await run(this.db) : await withHnswSettings(this.db, first, filtered, run);
+    return typedRows(rows, toHit);
   }
 
   /**
@@ -391,14 +342,33 @@ export class SearchRepository {
     return nearestNeuronsWithFingerprint(this.db, clipModelId, dim, vector, first, filter, true);
   }
 
-  /** The `first` probe images whose CLIP embedding is nearest to `vector`. */
-  nearestImages(clipModelId: number, dim: number, vector: ArrayLike<number>, first: number, probeSetId?: number): Promise<ImageHit[]> {
-    return nearestImages(this.db, clipModelId, dim, vector, first, probeSetId);
+  /** The `first` probe images whose CLIP embedding is nearest to `vector` (HNSW index of the CLIP model). */
+  async nearestImages(clipModelId: number, dim: number, vector: ArrayLike<number>, first: number, probeSetId?: number): Promise<ImageHit[]> {
+    const d = sql.raw(int(dim));
+    const dist = sql`(ie.embedding::vector(${d}) <=> ${cachedVectorText(vector)}::vector(${d}))`;
+    const probe = probeSetId === undefined ? sql`` : sql`AND ie.probe_set_id = ${probeSetId}`;
+    const rows = await withHnswSettings(this.db, first, probeSetId !== undefined, async (tx) => {
+      const res = await tx.execute(sql`
+        SELECT ie.probe_set_id AS "probeSetId", ie.ordinal, pi.uri, 1 - ie.d AS similarity
+        FROM (SELECT probe_set_id, ordinal, ${dist} AS d FROM image_embeddings ie
+              WHERE ie.clip_model_id = ${sql.raw(int(clipModelId))} ${probe} ORDER BY d LIMIT ${sql.raw(int(first))}) ie
+        JOIN probe_images pi ON pi.probe_set_id = ie.probe_set_id AND pi.ordinal = ie.ordinal
+        ORDER BY ie.d, ie.probe_set_id, ie.ordinal`);
+      return res.rows;
+    });
+    return typedRows(rows, (r) => ({ probeSetId: r.num('probeSetId'), ordinal: r.num('ordinal'), uri: r.str('uri'), similarity: r.num('similarity') }));
   }
 
   /** The CLIP model of the latest complete clip-dissect run in scope (models, a layer, a probe set), if any. */
-  clipModelOfScope(filter: NeuronSearchFilter & { probeSetId?: number } = {}): Promise<number | undefined> {
-    return clipModelOfScope(this.db, filter);
+  async clipModelOfScope(filter: NeuronSearchFilter & { probeSetId?: number } = {}): Promise<number | undefined> {
+    const conds = [sql`r.status = 'complete'`, sql`r.clip_model_id IS NOT NULL`];
+    if (filter.modelIds) conds.push(sql`r.model_id = ANY(${sql.param(filter.modelIds)}::int[])`);
+    if (filter.layerId !== undefined) conds.push(sql`EXISTS (SELECT 1 FROM run_layers rl WHERE rl.run_id = r.id AND rl.layer_id = ${filter.layerId})`);
+    if (filter.probeSetId !== undefined) conds.push(sql`r.probe_set_id = ${filter.probeSetId}`);
+    const res = await this.db.execute(sql`
+      SELECT r.clip_model_id AS id FROM dissection_runs r WHERE ${sql.join(conds, sql` AND `)}
+      ORDER BY (r.method = 'clip-dissect') DESC, r.finished_at DESC NULLS LAST, r.id DESC LIMIT 1`);
+    return firstRow(res, (r) => r.num('id'));
   }
 
   /** How many neurons are searchable under a CLIP model. */
