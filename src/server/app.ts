@@ -89,6 +89,11 @@ export async function createAtlasServer(store: AtlasStore, limits: ServerLimits 
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
+  // A kept-alive connection that the server closes just as a client reuses it fails that
+  // client's request (ECONNRESET); clients close idle connections after a few seconds (fetch:
+  // 4 s), so the server waits longer than they do. Node's 5 s lost that race whenever a long
+  // PGlite statement held the event loop past it.
+  httpServer.keepAliveTimeout = 30_000;
   const armor = new ApolloArmor({
     maxDepth: { n: limits.maxDepth },
     costLimit: { maxCost: limits.maxCost },
