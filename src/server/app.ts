@@ -111,6 +111,9 @@ export async function createAtlasServer(store: AtlasStore, limits: ServerLimits 
     validationRules: [...protection.validationRules, noSubscriptions],
     // Stack traces stay in the server's log, whatever NODE_ENV says.
     includeStacktraceInErrorResponses: false,
+    // No automatic persisted queries: the API does not offer them, and Apollo's own refusal of a
+    // mismatched hash carries no code, which would answer as an internal error.
+    persistedQueries: false,
     parseOptions: { maxTokens: limits.maxTokens },
     plugins: [
       // graphql-armor's plugins are typed for the base context; they do not read ours.

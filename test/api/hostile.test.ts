@@ -121,6 +121,20 @@ describe.each(drivers)('hostile requests on %s', (driver) => {
     expect(ok(await gql('{ models { name } }')).models).toEqual([{ name: 'net' }]);
   });
 
+  it('refuses a persisted-query extension without an internal error', async () => {
+    for (const extensions of [{ persistedQuery: { version: 1, sha256Hash: 'x' } }, { persistedQuery: { version: 2, sha256Hash: 'x' } }]) {
+      const raw = await fetch(`${served.client.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ models { name } }', extensions }),
+      });
+      const res: GqlResponse = { status: raw.status, body: (await raw.json()) as GqlResponse['body'] };
+      expect(res.body.errors?.[0]?.extensions?.code, JSON.stringify(res.body)).toBe('PERSISTED_QUERY_NOT_SUPPORTED');
+      expect(res.status).toBeLessThan(500);
+      expectCleanMessages(res);
+    }
+  });
+
   it('bounds pages given through variables as literal ones: the cost limit sees the variables', async () => {
     const selection = '{ edges { node { labels(first: 100) { text } topImages(first: 100) { uri } } } }';
     const literal = await gql(`{ neurons(model: "net", layer: "l1", first: 500) ${selection} }`);
