@@ -206,7 +206,9 @@ async function soak(label: string, env: Record<string, string>): Promise<Record<
     const details = new Map<string, number>();
     const deadline = performance.now() + DURATION * 1000;
     const client = async (i: number): Promise<void> => {
-      const r = rng(1000 + i);
+      // Seeds far apart: xorshift's first outputs from nearby small seeds are alike (every client
+      // would open with the same kind).
+      const r = rng(Math.imul(i + 1, 2654435761));
       while (performance.now() < deadline) {
         let x = r() * TOTAL_WEIGHT;
         const kind = KINDS.find((k) => (x -= k.weight) < 0)?.kind ?? 'neuron';
