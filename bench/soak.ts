@@ -221,8 +221,27 @@ async function soak(label: string, env: Record<string, string>): Promise<Record<
         }
       }
     };
+    // /healthz (exempt from the limit) twice a second meanwhile: how long the server takes to
+    // answer at all, which says whether its event loop turns.
+    const health: number[] = [];
+    let healthTimeouts = 0;
+    const prober = async (): Promise<void> => {
+      while (performance.now() < deadline) {
+        const t = performance.now();
+        try {
+          await (await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(TIMEOUT_S * 1000) })).text();
+          health.push(performance.now() - t);
+        } catch {
+          healthTimeouts++;
+        }
+        const wait = 500 - (performance.now() - t);
+        if (wait > 0) await new Promise((res) => setTimeout(res, wait));
+      }
+    };
     const loadStarted = performance.now();
-    await Promise.all(Array.from({ length: CLIENTS }, (_, i) => client(i)));
+    await Promise.all([prober(), ...Array.from({ length: CLIENTS }, (_, i) => client(i))]);
+    health.sort((a, b) => a - b);
+    const healthz = { probes: health.length, p50_ms: percentile(health, 50), max_ms: health.length ? Number(health[health.length - 1]!.toFixed(1)) : null, timeouts: healthTimeouts };
     const wall = (performance.now() - loadStarted) / 1000;
     const rssAfter = rssMiB(proc.pid!);
     const load1 = loadavg()[0]!;
@@ -257,6 +276,7 @@ async function soak(label: string, env: Record<string, string>): Promise<Record<
       log(`${kind.padEnd(13)} ${String(f.requests).padStart(8)} ${String(f.ok).padStart(7)} ${String(f.p50_ms).padStart(8)} ${String(f.p99_ms).padStart(8)} ${String(f.max_ms).padStart(8)} ${String(f.errors).padStart(6)} ${String(f.timeouts).padStart(8)} ${String(f.shed_503).padStart(6)}`);
     }
     log(`${'all'.padEnd(13)} ${String(totals.requests).padStart(8)} ${String(totals.ok).padStart(7)}  (${totals.rps} ok/s) ${String(totals.errors).padStart(6)} ${String(totals.timeouts).padStart(8)} ${String(totals.shed_503).padStart(6)}`);
+    log(`${label}: /healthz during the load: p50 ${healthz.p50_ms} ms, max ${healthz.max_ms} ms, ${healthz.timeouts} timeouts (${healthz.probes} probes)`);
     log(`${label}: server RSS ${rssBefore} MiB before, ${rssAfter} MiB after`);
     for (const [detail, n] of details) log(`  ${n} x ${detail}`);
     const goal = totals.errors === 0 && totals.timeouts === 0;
@@ -267,6 +287,7 @@ async function soak(label: string, env: Record<string, string>): Promise<Record<
       load_avg_1m: [Number(load0.toFixed(2)), Number(load1.toFixed(2))],
       rss_mib: { before: rssBefore, after: rssAfter },
       totals,
+      healthz,
       goal_met: goal,
       kinds: perKind,
     };
