@@ -28,7 +28,7 @@ export function median(xs: number[]): number {
  * Starts `src/server/main.ts` on an ephemeral port without a seed (the bench brings its own atlas)
  * and resolves with its base URL once it says it is listening.
  */
-export async function startServer(env: Record<string, string>): Promise<{ proc: ChildProcess; url: string }> {
+export async function startServer(env: Record<string, string>, startTimeoutMs = 120_000): Promise<{ proc: ChildProcess; url: string }> {
   // Node flags as `npm start` gives them (package.json).
   const proc = spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', join(repoRoot, 'src/server/main.ts')], {
     cwd: repoRoot,
@@ -37,7 +37,7 @@ export async function startServer(env: Record<string, string>): Promise<{ proc: 
   });
   let logText = '';
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${logText}`)), 120_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${logText}`)), startTimeoutMs);
     proc.stderr!.on('data', (d: Buffer) => {
       logText += d.toString();
       const m = /listening on (http:\/\/[^/\s]+)\/graphql/.exec(logText);

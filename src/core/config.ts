@@ -32,6 +32,8 @@ export interface AtlasConfig {
   hnswEfSearch: number | undefined;
   /** HOST: the interface the server binds. */
   host: string;
+  /** ATLAS_MAX_IN_FLIGHT: GraphQL requests served at once; more are answered 503 with Retry-After. */
+  maxInFlight: number;
   /** ATLAS_PG_POOL: node-postgres pool size; unset, the store's default (from the cores). */
   pgPool: number | undefined;
   /** PORT: the server's port (0: any free one). */
@@ -80,6 +82,7 @@ function wholeNumber(min: number, max: number, what: (name: string, text: string
 const portNumber = wholeNumber(0, 65_535, (name, text) => `${name} must be a port number, got ${text}`);
 const efSearch = wholeNumber(1, 1000, (name, text) => `${name} must be an integer from 1 to 1000, got ${text}`);
 const poolSize = wholeNumber(1, 1000, (name, text) => `${name} must be an integer from 1 to 1000 (connections), got ${text}`);
+const requestCount = wholeNumber(1, 100_000, (name, text) => `${name} must be an integer from 1 to 100000 (requests), got ${text}`);
 const imageCount = wholeNumber(1, 1_000_000_000, (name, text) => `${name} must be a positive whole number of images, got ${text}`);
 
 /** `PORT` (and `--port`): a whole number from 0 to 65535. */
@@ -157,6 +160,7 @@ export function loadConfig(env: Environment = process.env): AtlasConfig {
     hfToken: get('HF_TOKEN')?.trim(),
     hnswEfSearch: get('ATLAS_HNSW_EF_SEARCH', efSearch),
     host: get('HOST')?.trim() ?? '127.0.0.1',
+    maxInFlight: get('ATLAS_MAX_IN_FLIGHT', requestCount) ?? 64,
     pgPool: get('ATLAS_PG_POOL', poolSize),
     port: get('PORT', portNumber) ?? 4000,
     seed: get('ATLAS_SEED'),

@@ -1,7 +1,8 @@
 /**
  * The HTTP server: Apollo Server 5 on express 5 at /graphql, the offline query page at / (and at
  * GET /graphql for browsers), /healthz for readiness. Limits: request body size (express.json),
- * query depth/cost/aliases/tokens (graphql-armor), page sizes (resolvers).
+ * query depth/cost/aliases/tokens (graphql-armor), page sizes (resolvers), GraphQL requests in
+ * flight (503 with Retry-After beyond them).
  */
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
@@ -27,6 +28,7 @@ import { createContext, type AtlasContext } from '../resolvers/context.js';
 import { resolvers } from '../resolvers/index.js';
 import { checkOperationInput, noSubscriptions, pageCostError, withPageVariables } from '../resolvers/input-checks.js';
 import { idePage } from './ide.js';
+import { inFlightLimiter } from './in-flight.js';
 
 export const schemaDir = packagePath('src', 'schema');
 
@@ -52,6 +54,8 @@ export interface ServerLimits {
   maxCost: number;
   maxAliases: number;
   maxTokens: number;
+  /** GraphQL requests served at once; more are answered 503 with Retry-After. */
+  maxInFlight: number;
 }
 
 export const defaultLimits = (): ServerLimits => ({
@@ -63,6 +67,7 @@ export const defaultLimits = (): ServerLimits => ({
   maxCost: 100_000,
   maxAliases: 15,
   maxTokens: 2000,
+  maxInFlight: config().maxInFlight,
 });
 
 /** HTTP status per error code, so clients and proxies see bad input as 4xx. */
@@ -80,6 +85,8 @@ export interface AtlasServer {
   app: express.Express;
   httpServer: Server;
   apollo: ApolloServer<AtlasContext>;
+  /** GraphQL requests in flight now (each holds one of `maxInFlight` slots). */
+  inFlight(): number;
   /** Starts listening; resolves with the bound port. */
   listen(port: number, host?: string): Promise<number>;
   stop(): Promise<void>;
@@ -194,8 +201,11 @@ export async function createAtlasServer(store: AtlasStore, limits: ServerLimits 
     }
     next();
   });
+  // Load shedding before the body is read: a refused request costs no parsing. /healthz is exempt.
+  const limiter = inFlightLimiter(limits.maxInFlight);
   app.use(
     '/graphql',
+    limiter.middleware,
     express.json({ limit: limits.bodyLimit }),
     expressMiddleware(apollo, {
       context: async ({ req }) => createContext(services, { authorization: req.headers.authorization }),
@@ -232,6 +242,7 @@ export async function createAtlasServer(store: AtlasStore, limits: ServerLimits 
     app,
     httpServer,
     apollo,
+    inFlight: limiter.inFlight,
     listen: (port, host = '127.0.0.1') =>
       new Promise<number>((resolve, reject) => {
         httpServer.once('error', reject);
