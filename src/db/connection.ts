@@ -11,8 +11,8 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase } from 'drizzle-orm/pg-core';
 import pg from 'pg';
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { config } from '../core/config.js';
 import { redactLocation } from '../core/redact.js';
 import { sessionSettingsSql } from './hnsw-settings.js';
@@ -119,6 +119,10 @@ export async function openConnection(opts: OpenOptions = {}): Promise<Connection
     dataDir = resolve(target);
     mkdirSync(dataDir, { recursive: true });
     lock = lockDataDir(dataDir);
+    // Holding the folder's lock, no live process has it open: a postmaster.pid is a dead one's.
+    // PGlite refuses to start on an empty one, left by a process killed between creating and
+    // writing it.
+    rmSync(join(dataDir, 'postmaster.pid'), { force: true });
   }
   let client: PGlite;
   try {
