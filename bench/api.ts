@@ -11,10 +11,9 @@ import autocannon from 'autocannon';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { openStore, type AtlasStore } from '../src/db/atlas-store.js';
 import type { LayerResult } from '../src/core/types.js';
-import { rng, startServer } from './lib/common.js';
+import { rng, scratchDatabase, startServer } from './lib/common.js';
 
 
 function arg(name: string, fallback: number): number {
@@ -185,26 +184,17 @@ async function main(): Promise<void> {
 
   const base = process.env.DATABASE_URL;
   if (base) {
-    const name = `atlas_bench_${process.pid}`;
-    const admin = new pg.Client({ connectionString: base });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const u = new URL(base);
-    u.pathname = `/${name}`;
+    const db = await scratchDatabase(base, 'atlas_bench');
     try {
-      const store = await openStore({ databaseUrl: u.toString() });
+      const store = await openStore({ databaseUrl: db.url });
       log('generating the Postgres atlas');
       const gen = await generate(store);
       await store.close();
       log(`  ${NEURONS} neurons written in ${gen.seconds.toFixed(1)} s`);
-      const figures = await benchDriver('postgres', { DATABASE_URL: u.toString() }, gen.layers);
+      const figures = await benchDriver('postgres', { DATABASE_URL: db.url }, gen.layers);
       results.postgres = { generate_s: Number(gen.seconds.toFixed(1)), ...figures };
     } finally {
-      const c = new pg.Client({ connectionString: base });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
+      await db.drop();
     }
   } else {
     log('DATABASE_URL is not set: Postgres server skipped');

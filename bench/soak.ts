@@ -14,8 +14,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
-import { repoRoot, rng, startServer } from './lib/common.js';
+import { repoRoot, rng, scratchDatabase, startServer } from './lib/common.js';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -314,20 +313,11 @@ async function main(): Promise<void> {
       if (DRIVER === 'postgres') throw new Error('--driver postgres needs DATABASE_URL');
       log('DATABASE_URL is not set: Postgres server skipped');
     } else {
-      const name = `atlas_soak_${process.pid}`;
-      const admin = new pg.Client({ connectionString: base });
-      await admin.connect();
-      await admin.query(`CREATE DATABASE ${name}`);
-      await admin.end();
-      const u = new URL(base);
-      u.pathname = `/${name}`;
+      const db = await scratchDatabase(base, 'atlas_soak');
       try {
-        results.postgres = await soak('postgres', { DATABASE_URL: u.toString() });
+        results.postgres = await soak('postgres', { DATABASE_URL: db.url });
       } finally {
-        const c = new pg.Client({ connectionString: base });
-        await c.connect();
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await c.end();
+        await db.drop();
       }
     }
   }

@@ -14,14 +14,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/db/atlas-store.js';
 import { BrowseService } from '../../src/services/browse.js';
 import { tinyClip, tinyTarget } from '../pipeline/helpers.js';
 import { fixturesDir } from '../queries/helpers.js';
 import { atlas, spawnAtlas, type SpawnedCli } from '../support/cli.js';
-import { drivers, openTestAtlas, repoRoot, type TestAtlas } from './helpers.js';
+import { drivers, endSessionsOf, openTestAtlas, repoRoot, type TestAtlas } from './helpers.js';
 
 const seed = Number(process.env.ATLAS_TEST_CRASH_SEED ?? 17);
 const KILLS = 20;
@@ -52,16 +51,6 @@ const serveArgs = ['serve', '--port', '0', '--no-seed'];
 /** The layers a complete run of each model has. */
 const layersOf: Record<string, string[]> = { tiny: ['conv1', 'fc'], imported: ['conv1', 'layer2'] };
 
-/** Ends the server sessions of a killed process (and its advisory locks) instead of racing the server noticing. */
-async function endSessionsOf(url: string, pid: number): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(`SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE application_name LIKE $1`, [`atlas pid ${pid} on %`]);
-  } finally {
-    await client.end();
-  }
-}
 
 const HALTED = /^atlas-test: halted at write \d+$/;
 

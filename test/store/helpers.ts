@@ -81,6 +81,21 @@ function withDatabase(url: string, database: string): string {
 }
 
 /** A fresh, empty Postgres database on the server at DATABASE_URL; drop() removes it. */
+/**
+ * Waits until the server has ended the sessions of a killed process (its advisory locks go with
+ * them). The server notices a dead client by itself a moment later; ending those sessions here
+ * waits for that instead of racing it.
+ */
+export async function endSessionsOf(url: string, pid: number): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE application_name LIKE $1`, [`atlas pid ${pid} on %`]);
+  } finally {
+    await client.end();
+  }
+}
+
 export async function freshPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const base = process.env.DATABASE_URL!;
   const name = `atlas_t_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;

@@ -15,22 +15,7 @@ import { atlas, spawnAtlas } from '../support/cli.js';
 import { startChild } from './child.js';
 import { openStore } from '../../src/db/atlas-store.js';
 import { RunBusyError } from '../../src/db/index.js';
-import { drivers, freshPostgresDatabase, openTestAtlas, writeFixtureSets, type FixtureIds, type TestAtlas } from './helpers.js';
-
-/**
- * Waits until the server has ended the sessions of a killed process (its advisory locks go with
- * them). The server notices a dead client by itself a moment later; ending those sessions here
- * waits for that instead of racing it.
- */
-async function endSessionsOf(url: string, pid: number): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(`SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE application_name LIKE $1`, [`atlas pid ${pid} on %`]);
-  } finally {
-    await client.end();
-  }
-}
+import { drivers, endSessionsOf, freshPostgresDatabase, openTestAtlas, writeFixtureSets, type FixtureIds, type TestAtlas } from './helpers.js';
 
 async function runIds(url: string): Promise<{ id: number; status: string }[]> {
   const client = new pg.Client({ connectionString: url });
