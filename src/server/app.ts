@@ -28,6 +28,7 @@ import { createContext, type AtlasContext } from '../resolvers/context.js';
 import { resolvers } from '../resolvers/index.js';
 import { checkOperationInput, noSubscriptions, pageCostError, withPageVariables } from '../resolvers/input-checks.js';
 import { idePage } from './ide.js';
+import { imageRoutes } from './images.js';
 import { inFlightLimiter } from './in-flight.js';
 
 export const schemaDir = packagePath('src', 'schema');
@@ -190,6 +191,7 @@ export async function createAtlasServer(store: AtlasStore, limits: ServerLimits 
       res.status(503).json({ status: 'unavailable', error: (error as Error).message });
     }
   });
+  app.use(imageRoutes({ image: (set, ordinal, size) => services.images.image(set, ordinal, size) }));
   app.get('/', (_req, res) => {
     res.type('html').send(idePage('/graphql'));
   });
