@@ -18,6 +18,11 @@ export interface AtlasConfig {
   bodyLimit: string;
   /** ATLAS_CACHE_DIR: root of the local caches (hub downloads, checkpoints). */
   cacheDir: string;
+  /**
+   * ATLAS_CORS_ORIGINS: other origins whose pages may call the API (`https://a.example`), or `*`
+   * for any origin without the Authorization header (read-only use); empty: same origin only.
+   */
+  corsOrigins: string[] | '*';
   /** ATLAS_CLIP: CLIP folder or `hf:ORG/NAME` that embeds search queries and new concepts. */
   clip: string | undefined;
   /** ATLAS_DATA_DIR: the PGlite data folder (or `memory://`). */
@@ -138,6 +143,27 @@ const bearerToken = (name: string): Check<string> => (text, problem) => {
   return undefined;
 };
 
+/** `*`, or a comma list of origins (`scheme://host[:port]`, no path), each checked. */
+const originList = (name: string): Check<string[] | '*'> => (text, problem) => {
+  const t = text.trim();
+  if (t === '*') return '*';
+  const origins: string[] = [];
+  for (const item of t.split(',').map((o) => o.trim()).filter(Boolean)) {
+    let url: URL | undefined;
+    try {
+      url = new URL(item);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== item.replace(/\/$/, '')) {
+      problem(`${name} must be * or a comma-separated list of origins such as https://app.example or http://localhost:5173 (scheme, host and port only), got ${item}`);
+      return undefined;
+    }
+    origins.push(url.origin);
+  }
+  return origins;
+};
+
 /** Reads, checks and types every variable the atlas uses; throws one ConfigError naming each bad one. */
 export function loadConfig(env: Environment = process.env): AtlasConfig {
   const problems: string[] = [];
@@ -154,6 +180,7 @@ export function loadConfig(env: Environment = process.env): AtlasConfig {
     bodyLimit: get('ATLAS_BODY_LIMIT', byteSize) ?? '64kb',
     cacheDir: get('ATLAS_CACHE_DIR') ?? join(homedir(), '.cache', 'neuron-atlas'),
     clip: get('ATLAS_CLIP'),
+    corsOrigins: get('ATLAS_CORS_ORIGINS', originList) ?? [],
     dataDir: get('ATLAS_DATA_DIR') ?? '.atlas',
     databaseUrl: get('DATABASE_URL', postgresUrl),
     hfEndpoint: get('HF_ENDPOINT', httpUrl) ?? 'https://huggingface.co',

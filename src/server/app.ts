@@ -27,7 +27,9 @@ import { createServices } from '../services/atlas-services.js';
 import { createContext, type AtlasContext } from '../resolvers/context.js';
 import { resolvers } from '../resolvers/index.js';
 import { checkOperationInput, noSubscriptions, pageCostError, withPageVariables } from '../resolvers/input-checks.js';
+import { corsMiddleware } from './cors.js';
 import { idePage } from './ide.js';
+import { imageRoutes } from './images.js';
 import { inFlightLimiter } from './in-flight.js';
 
 export const schemaDir = packagePath('src', 'schema');
@@ -190,6 +192,9 @@ export async function createAtlasServer(store: AtlasStore, limits: ServerLimits 
       res.status(503).json({ status: 'unavailable', error: (error as Error).message });
     }
   });
+  // Before every route: preflights are answered here, and answers carry the CORS headers.
+  if (config().corsOrigins === '*' || config().corsOrigins.length > 0) app.use(['/graphql', '/images', '/heatmaps'], corsMiddleware(config().corsOrigins));
+  app.use(imageRoutes({ image: (set, ordinal, size) => services.images.image(set, ordinal, size) }));
   app.get('/', (_req, res) => {
     res.type('html').send(idePage('/graphql'));
   });
