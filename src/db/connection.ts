@@ -113,7 +113,6 @@ async function openPool(target: PoolTarget, opts: OpenOptions): Promise<pg.Pool>
     // steady load the spare ones are: the next burst then waits for a new backend to start,
     // load its caches and prepare its statements again (a 20-40 ms stall every few seconds).
     idleTimeoutMillis: 0,
-    ...(deadline ? { connectionTimeoutMillis: deadline } : {}),
     // Run by the pool on each new connection before handing it out.
     onConnect: async (client: pg.ClientBase) => {
       if (target.sessionSql) await client.query(target.sessionSql);
@@ -130,6 +129,9 @@ async function openPool(target: PoolTarget, opts: OpenOptions): Promise<pg.Pool>
     await pool.end().catch(() => undefined);
     throw new Error(`cannot connect to the atlas at ${target.label}: ${(error as Error).message}`, { cause: error });
   }
+  // From now on, waiting for a connection counts against the deadline (pg-pool reads its options
+  // on each checkout); the first connection above may take its time (a host just started).
+  if (deadline) (pool as unknown as { options: pg.PoolConfig }).options.connectionTimeoutMillis = deadline;
   return pool;
 }
 
