@@ -1,6 +1,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { ModelParent, LayerParent, NeuronParent, NeuronConnectionParent, DissectionParent, ClipModelParent, ProbeSetParent, ConceptSetParent } from '../resolvers/parents.js';
 import type { ProbeImageParent } from '../resolvers/queries/parents.js';
+import type { NeuronStatsParent } from '../resolvers/stats.js';
 import type { AtlasContext } from '../resolvers/context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -66,6 +67,17 @@ export enum ExportFormat {
   Milan = 'milan',
   Netdissect = 'netdissect'
 }
+
+/** One bin of a histogram of a neuron's activations. */
+export type HistogramBin = {
+  __typename?: 'HistogramBin';
+  /** Probe images whose activation falls in the bin. */
+  count: Scalars['Int']['output'];
+  /** Upper edge (exclusive, except for the last bin). */
+  hi: Scalars['Float']['output'];
+  /** Lower edge (inclusive). */
+  lo: Scalars['Float']['output'];
+};
 
 export type ImageHit = {
   __typename?: 'ImageHit';
@@ -219,6 +231,13 @@ export type Neuron = {
   /** The run that produced these labels. */
   run?: Maybe<Dissection>;
   score?: Maybe<Scalars['Float']['output']>;
+  /**
+   * The distribution of this neuron's activations over a probe set: the probe set of the run whose
+   * labels it shows (activations as that run computed them: network file, preprocessing, pool
+   * mode), else the newest probe set holding activations of every image for the layer. Null when
+   * none does (atlases imported from other tools carry no activations).
+   */
+  stats?: Maybe<NeuronStats>;
   /** Most activating probe images first. */
   topImages: Array<TopImage>;
   unit: Scalars['Int']['output'];
@@ -281,6 +300,54 @@ export type NeuronMatch = {
   unit: Scalars['Int']['output'];
 };
 
+/** Statistics of one neuron's (pooled) activations, one value per probe image. */
+export type NeuronStats = {
+  __typename?: 'NeuronStats';
+  /** Number of probe images (values) the statistics are over. */
+  count: Scalars['Int']['output'];
+  /**
+   * `bins` (1 to 200) equal-width bins from `min` to `max`; a bin holds the activations v with
+   * lo <= v < hi, the last one also v = hi (numpy.histogram's rule). All values fall in the first
+   * bin when `min` = `max`.
+   */
+  histogram: Array<HistogramBin>;
+  /** Largest activation. */
+  max: Scalars['Float']['output'];
+  /** Arithmetic mean of the activations. */
+  mean: Scalars['Float']['output'];
+  /** Smallest activation. */
+  min: Scalars['Float']['output'];
+  /** The probe set the statistics are over. */
+  probeSet: ProbeSet;
+  /**
+   * Activation quantiles at the probabilities `p` (each in [0, 1]; at most 101 of them), computed
+   * like numpy.quantile's default: for ascending values v[0..n-1], the p-quantile is
+   * v[floor(h)] + (h - floor(h)) * (v[floor(h)+1] - v[floor(h)]) with h = (n - 1) * p, so p = 0 is
+   * `min`, p = 0.5 the median and p = 1 `max`.
+   */
+  quantiles: Array<Quantile>;
+  /**
+   * Share of probe images on which the neuron does not fire: the number of images whose activation
+   * is at most 0, divided by `count` (0 = fires on every image, 1 = never fires). One minus this is
+   * what Neuronpedia calls activation density.
+   */
+  sparsity: Scalars['Float']['output'];
+  /** Population standard deviation (the square root of the mean squared deviation from `mean`). */
+  std: Scalars['Float']['output'];
+};
+
+
+/** Statistics of one neuron's (pooled) activations, one value per probe image. */
+export type NeuronStatsHistogramArgs = {
+  bins?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Statistics of one neuron's (pooled) activations, one value per probe image. */
+export type NeuronStatsQuantilesArgs = {
+  p?: InputMaybe<Array<Scalars['Float']['input']>>;
+};
+
 export type PageInfo = {
   __typename?: 'PageInfo';
   endCursor?: Maybe<Scalars['String']['output']>;
@@ -313,6 +380,15 @@ export type ProbeSet = {
   name: Scalars['String']['output'];
   recipe: Scalars['JSON']['output'];
   size: Scalars['Int']['output'];
+};
+
+/** One quantile of a neuron's activations. */
+export type Quantile = {
+  __typename?: 'Quantile';
+  /** The probability, in [0, 1]. */
+  p: Scalars['Float']['output'];
+  /** The activation below which a share `p` of the probe images lie (interpolated). */
+  value: Scalars['Float']['output'];
 };
 
 /**
@@ -629,6 +705,7 @@ export type ResolversTypes = ResolversObject<{
   Dissection: ResolverTypeWrapper<DissectionParent>;
   ExportFormat: null;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  HistogramBin: ResolverTypeWrapper<HistogramBin>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   ImageHit: ResolverTypeWrapper<Omit<ImageHit, 'image'> & { image: ResolversTypes['ProbeImage'] }>;
   ImportFormat: null;
@@ -649,9 +726,11 @@ export type ResolversTypes = ResolversObject<{
   NeuronEdge: ResolverTypeWrapper<Omit<NeuronEdge, 'node'> & { node: ResolversTypes['Neuron'] }>;
   NeuronHit: ResolverTypeWrapper<Omit<NeuronHit, 'neuron'> & { neuron: ResolversTypes['Neuron'] }>;
   NeuronMatch: ResolverTypeWrapper<NeuronMatch>;
+  NeuronStats: ResolverTypeWrapper<NeuronStatsParent>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   ProbeImage: ResolverTypeWrapper<ProbeImageParent>;
   ProbeSet: ResolverTypeWrapper<ProbeSetParent>;
+  Quantile: ResolverTypeWrapper<Quantile>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Rescore: ResolverTypeWrapper<Omit<Rescore, 'baseRun' | 'layer' | 'model'> & { baseRun: ResolversTypes['Dissection'], layer: ResolversTypes['Layer'], model: ResolversTypes['Model'] }>;
   RescoredUnit: ResolverTypeWrapper<RescoredUnit>;
@@ -671,6 +750,7 @@ export type ResolversParentTypes = ResolversObject<{
   DeletedRun: DeletedRun;
   Dissection: DissectionParent;
   Float: Scalars['Float']['output'];
+  HistogramBin: HistogramBin;
   ID: Scalars['ID']['output'];
   ImageHit: Omit<ImageHit, 'image'> & { image: ResolversParentTypes['ProbeImage'] };
   ImportResult: Omit<ImportResult, 'model' | 'run'> & { model: ResolversParentTypes['Model'], run: ResolversParentTypes['Dissection'] };
@@ -689,9 +769,11 @@ export type ResolversParentTypes = ResolversObject<{
   NeuronEdge: Omit<NeuronEdge, 'node'> & { node: ResolversParentTypes['Neuron'] };
   NeuronHit: Omit<NeuronHit, 'neuron'> & { neuron: ResolversParentTypes['Neuron'] };
   NeuronMatch: NeuronMatch;
+  NeuronStats: NeuronStatsParent;
   PageInfo: PageInfo;
   ProbeImage: ProbeImageParent;
   ProbeSet: ProbeSetParent;
+  Quantile: Quantile;
   Query: Record<PropertyKey, never>;
   Rescore: Omit<Rescore, 'baseRun' | 'layer' | 'model'> & { baseRun: ResolversParentTypes['Dissection'], layer: ResolversParentTypes['Layer'], model: ResolversParentTypes['Model'] };
   RescoredUnit: RescoredUnit;
@@ -742,6 +824,12 @@ export type DissectionResolvers<ContextType = AtlasContext, ParentType extends R
 }>;
 
 export type ExportFormatResolvers = { CLIP_DISSECT: 'clip-dissect', JSON: 'json', MILAN: 'milan', NETDISSECT: 'netdissect' };
+
+export type HistogramBinResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['HistogramBin'] = ResolversParentTypes['HistogramBin']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  hi?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  lo?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
 
 export type ImageHitResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['ImageHit'] = ResolversParentTypes['ImageHit']> = ResolversObject<{
   image?: Resolver<ResolversTypes['ProbeImage'], ParentType, ContextType>;
@@ -825,6 +913,7 @@ export type NeuronResolvers<ContextType = AtlasContext, ParentType extends Resol
   model?: Resolver<ResolversTypes['Model'], ParentType, ContextType>;
   run?: Resolver<Maybe<ResolversTypes['Dissection']>, ParentType, ContextType>;
   score?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  stats?: Resolver<Maybe<ResolversTypes['NeuronStats']>, ParentType, ContextType>;
   topImages?: Resolver<Array<ResolversTypes['TopImage']>, ParentType, ContextType, RequireFields<NeuronTopImagesArgs, 'first'>>;
   unit?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
@@ -861,6 +950,18 @@ export type NeuronMatchResolvers<ContextType = AtlasContext, ParentType extends 
   unit?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type NeuronStatsResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['NeuronStats'] = ResolversParentTypes['NeuronStats']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  histogram?: Resolver<Array<ResolversTypes['HistogramBin']>, ParentType, ContextType, RequireFields<NeuronStatsHistogramArgs, 'bins'>>;
+  max?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  mean?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  min?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  probeSet?: Resolver<ResolversTypes['ProbeSet'], ParentType, ContextType>;
+  quantiles?: Resolver<Array<ResolversTypes['Quantile']>, ParentType, ContextType, RequireFields<NeuronStatsQuantilesArgs, 'p'>>;
+  sparsity?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  std?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
 export type PageInfoResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -880,6 +981,11 @@ export type ProbeSetResolvers<ContextType = AtlasContext, ParentType extends Res
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   recipe?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   size?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type QuantileResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['Quantile'] = ResolversParentTypes['Quantile']> = ResolversObject<{
+  p?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 }>;
 
 export type QueryResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
@@ -937,6 +1043,7 @@ export type Resolvers<ContextType = AtlasContext> = ResolversObject<{
   DeletedRun?: DeletedRunResolvers<ContextType>;
   Dissection?: DissectionResolvers<ContextType>;
   ExportFormat?: ExportFormatResolvers;
+  HistogramBin?: HistogramBinResolvers<ContextType>;
   ImageHit?: ImageHitResolvers<ContextType>;
   ImportFormat?: ImportFormatResolvers;
   ImportResult?: ImportResultResolvers<ContextType>;
@@ -954,9 +1061,11 @@ export type Resolvers<ContextType = AtlasContext> = ResolversObject<{
   NeuronEdge?: NeuronEdgeResolvers<ContextType>;
   NeuronHit?: NeuronHitResolvers<ContextType>;
   NeuronMatch?: NeuronMatchResolvers<ContextType>;
+  NeuronStats?: NeuronStatsResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   ProbeImage?: ProbeImageResolvers<ContextType>;
   ProbeSet?: ProbeSetResolvers<ContextType>;
+  Quantile?: QuantileResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Rescore?: RescoreResolvers<ContextType>;
   RescoredUnit?: RescoredUnitResolvers<ContextType>;
