@@ -1,7 +1,6 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { ModelParent, LayerParent, NeuronParent, NeuronConnectionParent, DissectionParent, ClipModelParent, ProbeSetParent, ConceptSetParent } from '../resolvers/parents.js';
+import type { ModelParent, LayerParent, NeuronParent, NeuronConnectionParent, DissectionParent, ClipModelParent, ProbeSetParent, ConceptSetParent, NeuronStatsParent } from '../resolvers/parents.js';
 import type { ProbeImageParent } from '../resolvers/queries/parents.js';
-import type { NeuronStatsParent } from '../resolvers/stats.js';
 import type { AtlasContext } from '../resolvers/context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;

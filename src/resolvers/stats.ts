@@ -1,10 +1,7 @@
 /** Resolvers of src/schema/stats.graphql: a neuron's activation statistics. */
-import { histogram, quantile } from '../compute/stats/index.js';
 import type { Resolvers } from '../generated/graphql.js';
-import type { NeuronStats } from '../services/neuron-stats.js';
+import { histogramOf, quantilesOf } from '../services/neuron-stats.js';
 import { badInput, coded, notFound } from './errors.js';
-
-export type NeuronStatsParent = NeuronStats;
 
 /** Most quantiles one `quantiles(p:)` returns (percentiles and both ends). */
 export const MAX_QUANTILES = 101;
@@ -26,12 +23,12 @@ export const statsResolvers: Resolvers = {
       if (ps.length > MAX_QUANTILES) throw badInput(`\`p\` lists ${ps.length} probabilities, at most ${MAX_QUANTILES} are allowed`, 'p');
       const bad = ps.find((p) => !(p >= 0 && p <= 1));
       if (bad !== undefined) throw badInput(`\`p\` must hold probabilities in [0, 1], got ${bad}`, 'p');
-      return ps.map((p) => ({ p, value: quantile(s.sorted, p) }));
+      return quantilesOf(s, ps);
     },
     histogram: (s, args) => {
       const bins = args.bins ?? 20;
       if (!Number.isInteger(bins) || bins < 1 || bins > MAX_BINS) throw badInput(`\`bins\` must be 1 to ${MAX_BINS}, got ${bins}`, 'bins');
-      return histogram(s.sorted, bins);
+      return histogramOf(s, bins);
     },
   },
 };

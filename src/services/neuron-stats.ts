@@ -6,7 +6,7 @@
  * in the store's cache while its rows are unchanged.
  */
 import DataLoader from 'dataloader';
-import { unitStats, type UnitStats } from '../compute/stats/index.js';
+import { histogram, quantile, unitStats, type HistogramBin, type UnitStats } from '../compute/stats/index.js';
 import type { Matrix } from '../core/types.js';
 import type { AtlasStore } from '../db/atlas-store.js';
 import type { NeuronView } from './browse.js';
@@ -64,4 +64,14 @@ export class NeuronStatsReads {
     if (!found || n.unit >= found.matrix.cols) return null;
     return { ...unitStats(found.matrix, n.unit), probeSetId: found.probeSetId };
   }
+}
+
+/** The activation quantiles of `s` at probabilities `ps` (see compute/stats' quantile). */
+export function quantilesOf(s: NeuronStats, ps: readonly number[]): { p: number; value: number }[] {
+  return ps.map((p) => ({ p, value: quantile(s.sorted, p) }));
+}
+
+/** `bins` equal-width bins from min to max (see compute/stats' histogram). */
+export function histogramOf(s: NeuronStats, bins: number): HistogramBin[] {
+  return histogram(s.sorted, bins);
 }
