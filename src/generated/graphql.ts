@@ -154,23 +154,42 @@ export type ModelLayerArgs = {
 export type ModelComparison = {
   __typename?: 'ModelComparison';
   a: Model;
+  /** The run whose labels side `a` shows (null when no complete run covers the layer). */
+  aRun?: Maybe<Dissection>;
   /** Share of matched neurons of `a` whose match in `b` has the same label. */
   agreement: Scalars['Float']['output'];
   b: Model;
+  /** The run whose labels side `b` shows. */
+  bRun?: Maybe<Dissection>;
   /** Matches whose labels differ. */
   changed: Array<NeuronMatch>;
   layer: Scalars['String']['output'];
-  /** How neurons were matched: ACTIVATION_CORRELATION or UNIT_INDEX. */
+  /** How neurons were matched: ACTIVATION_CORRELATION, SAME_LAYER (both sides are one layer: each neuron is its own match) or UNIT_INDEX. */
   matchedBy: Scalars['String']['output'];
   matches: Array<NeuronMatch>;
   /** Mean cosine similarity of matched labels' CLIP text embeddings (null without embeddings). */
   meanLabelSimilarity?: Maybe<Scalars['Float']['output']>;
+  /**
+   * Share of matched neurons, both labelled, whose labels agree once normalised: lower case, a
+   * Broden category suffix (`-s` scene, `-c` colour) dropped, underscores, hyphens and punctuation
+   * read as spaces, each word made singular (English rules), spaces collapsed. So "Dogs", "dog"
+   * and "dog-s" agree; `agreement` counts only labels equal ignoring case.
+   */
+  normalisedAgreement: Scalars['Float']['output'];
   /** The probe set the correlations are over (null when matched by unit). */
   probeSet?: Maybe<ProbeSet>;
 };
 
 export type ModelRef = {
+  /** The method whose latest complete run this side shows (clip-dissect, milan, netdissect, ...). */
+  method?: InputMaybe<Scalars['String']['input']>;
   name: Scalars['String']['input'];
+  /**
+   * The run whose labels this side shows (an id of a complete run of this model covering the
+   * layer); without it, the latest complete run of `method`, else the layer's default run (as
+   * `neurons` chooses).
+   */
+  run?: InputMaybe<Scalars['ID']['input']>;
   version?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -288,7 +307,7 @@ export type NeuronHit = {
 
 export type NeuronMatch = {
   __typename?: 'NeuronMatch';
-  /** Pearson correlation of the two neurons' activations (null when matched by unit). */
+  /** Pearson correlation of the two neurons' activations over the probe set (1 for SAME_LAYER; null when matched by unit index). */
   correlation?: Maybe<Scalars['Float']['output']>;
   label?: Maybe<Scalars['String']['output']>;
   /** Cosine similarity of the two labels' CLIP text embeddings (null without embeddings). */
@@ -296,6 +315,8 @@ export type NeuronMatch = {
   matchLabel?: Maybe<Scalars['String']['output']>;
   matchUnit: Scalars['Int']['output'];
   sameLabel: Scalars['Boolean']['output'];
+  /** The two labels agree once normalised (see `ModelComparison.normalisedAgreement`). */
+  sameNormalisedLabel: Scalars['Boolean']['output'];
   unit: Scalars['Int']['output'];
 };
 
@@ -398,7 +419,10 @@ export type Query = {
   __typename?: 'Query';
   /**
    * Matches every neuron of `a`'s layer to a neuron of `b`'s by activation correlation over a probe
-   * set both have (Pearson over images; by unit when they share none), and compares their labels.
+   * set both have (Pearson over images; each neuron to itself when both sides are the same model
+   * version's layer; by unit when they share none), and compares their labels. Each side shows the
+   * run its `run` or `method` names, else the layer's default run, so two versions, two runs, or two
+   * methods on one model (CLIP-Dissect against imported MILAN or Network Dissection) compare.
    */
   compareModels: ModelComparison;
   /** One complete run by id. */
@@ -716,7 +740,7 @@ export type ResolversTypes = ResolversObject<{
   Layer: ResolverTypeWrapper<LayerParent>;
   LayerKind: null;
   Model: ResolverTypeWrapper<ModelParent>;
-  ModelComparison: ResolverTypeWrapper<Omit<ModelComparison, 'a' | 'b' | 'probeSet'> & { a: ResolversTypes['Model'], b: ResolversTypes['Model'], probeSet?: Maybe<ResolversTypes['ProbeSet']> }>;
+  ModelComparison: ResolverTypeWrapper<Omit<ModelComparison, 'a' | 'aRun' | 'b' | 'bRun' | 'probeSet'> & { a: ResolversTypes['Model'], aRun?: Maybe<ResolversTypes['Dissection']>, b: ResolversTypes['Model'], bRun?: Maybe<ResolversTypes['Dissection']>, probeSet?: Maybe<ResolversTypes['ProbeSet']> }>;
   ModelRef: ModelRef;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Neuron: ResolverTypeWrapper<NeuronParent>;
@@ -759,7 +783,7 @@ export type ResolversParentTypes = ResolversObject<{
   LabelScore: LabelScore;
   Layer: LayerParent;
   Model: ModelParent;
-  ModelComparison: Omit<ModelComparison, 'a' | 'b' | 'probeSet'> & { a: ResolversParentTypes['Model'], b: ResolversParentTypes['Model'], probeSet?: Maybe<ResolversParentTypes['ProbeSet']> };
+  ModelComparison: Omit<ModelComparison, 'a' | 'aRun' | 'b' | 'bRun' | 'probeSet'> & { a: ResolversParentTypes['Model'], aRun?: Maybe<ResolversParentTypes['Dissection']>, b: ResolversParentTypes['Model'], bRun?: Maybe<ResolversParentTypes['Dissection']>, probeSet?: Maybe<ResolversParentTypes['ProbeSet']> };
   ModelRef: ModelRef;
   Mutation: Record<PropertyKey, never>;
   Neuron: NeuronParent;
@@ -887,13 +911,16 @@ export type ModelResolvers<ContextType = AtlasContext, ParentType extends Resolv
 
 export type ModelComparisonResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['ModelComparison'] = ResolversParentTypes['ModelComparison']> = ResolversObject<{
   a?: Resolver<ResolversTypes['Model'], ParentType, ContextType>;
+  aRun?: Resolver<Maybe<ResolversTypes['Dissection']>, ParentType, ContextType>;
   agreement?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   b?: Resolver<ResolversTypes['Model'], ParentType, ContextType>;
+  bRun?: Resolver<Maybe<ResolversTypes['Dissection']>, ParentType, ContextType>;
   changed?: Resolver<Array<ResolversTypes['NeuronMatch']>, ParentType, ContextType>;
   layer?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   matchedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   matches?: Resolver<Array<ResolversTypes['NeuronMatch']>, ParentType, ContextType>;
   meanLabelSimilarity?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  normalisedAgreement?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   probeSet?: Resolver<Maybe<ResolversTypes['ProbeSet']>, ParentType, ContextType>;
 }>;
 
@@ -946,6 +973,7 @@ export type NeuronMatchResolvers<ContextType = AtlasContext, ParentType extends 
   matchLabel?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   matchUnit?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   sameLabel?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  sameNormalisedLabel?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   unit?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
