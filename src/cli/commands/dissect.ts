@@ -25,12 +25,15 @@ interface DissectFlags extends StoreFlags {
   threads?: string;
   quiet?: boolean;
   json?: boolean;
+  strict?: boolean;
 }
 
 
 
 function summary(result: DissectResult): string {
   const lines = [`run ${result.runId} complete: ${result.layers.reduce((s, l) => s + l.units, 0)} units in ${result.layers.length} layer(s)`];
+  const { images, imagesSkipped } = result.stats;
+  lines.push(`  probe images: ${images}${imagesSkipped > 0 ? `, ${imagesSkipped} unreadable skipped (see the warnings above)` : ''}`);
   for (const l of result.layers) {
     const labels = l.firstLabels.length > 0 ? l.firstLabels.map((x, i) => `${i}:${x}`).join(', ') : '(written by an earlier attempt)';
     lines.push(`  ${l.name} (${l.kind}, ${l.units} units): ${labels}${l.units > l.firstLabels.length && l.firstLabels.length > 0 ? ', ...' : ''}`);
@@ -81,6 +84,7 @@ export function register(program: Command): void {
     .option('--top-images <n>', 'most activating images stored per unit', '10')
     .option('--workers <n>', 'image decode worker threads (default: half the cores, 1-4)')
     .option('--threads <n>', 'onnxruntime threads per model (default: all cores)')
+    .option('--strict', 'stop at a probe image that cannot be read or decoded (default: skip it with a warning)')
     .option('--quiet', 'no progress bars')
     .option('--json', 'print the result as JSON on stdout')
     .action(async (flags: DissectFlags) => {
@@ -104,6 +108,7 @@ export function register(program: Command): void {
         topN: positiveInt('--top-n', flags.topN)!,
         topImages: positiveInt('--top-images', flags.topImages)!,
         quiet: flags.quiet ?? false,
+        strict: flags.strict ?? false,
         ...(flags.name ? { name: flags.name } : {}),
         ...(flags.version ? { version: flags.version } : {}),
         ...(workers ? { workers } : {}),
