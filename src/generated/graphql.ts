@@ -420,10 +420,18 @@ export type ProbeImage = {
   ordinal: Scalars['Int']['output'];
   /** The set the image belongs to. */
   probeSet: ProbeSet;
+  /** The image with its longest side 128 px (`url` plus `?size=128`; any `size` from 16 to 1024 works). */
+  thumbnailUrl: Scalars['String']['output'];
   /** Neurons with the highest stored activation for this image (raw values; per model when given). */
   topNeurons: Array<NeuronActivation>;
   /** File path, URL, or `toy:SEED/INDEX`. */
   uri: Scalars['String']['output'];
+  /**
+   * The image at full size, a path on this server (`/images/<probeSetId>/<ordinal>`): PNG (toy-world
+   * scenes, PNG files) or WebP, with an ETag and a year's Cache-Control. A remote (http) image is its
+   * own URL (the server does not fetch it).
+   */
+  url: Scalars['String']['output'];
 };
 
 
@@ -704,8 +712,16 @@ export type TopImage = {
   ordinal: Scalars['Int']['output'];
   /** 0 for the most activating image, then 1, 2, ... */
   rank: Scalars['Int']['output'];
+  /** The image with its longest side 128 px (`url` plus `?size=128`; any `size` from 16 to 1024 works). */
+  thumbnailUrl?: Maybe<Scalars['String']['output']>;
   /** File path, URL, or `toy:SEED/INDEX` for generated images. */
   uri?: Maybe<Scalars['String']['output']>;
+  /**
+   * The image at full size, a path on this server (`/images/<probeSetId>/<ordinal>`): PNG (toy-world
+   * scenes, PNG files) or WebP, with an ETag and a year's Cache-Control. A remote (http) image is its
+   * own URL (the server does not fetch it). Null when the run has no probe set.
+   */
+  url?: Maybe<Scalars['String']['output']>;
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -1032,8 +1048,10 @@ export type PageInfoResolvers<ContextType = AtlasContext, ParentType extends Res
 export type ProbeImageResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['ProbeImage'] = ResolversParentTypes['ProbeImage']> = ResolversObject<{
   ordinal?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   probeSet?: Resolver<ResolversTypes['ProbeSet'], ParentType, ContextType>;
+  thumbnailUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   topNeurons?: Resolver<Array<ResolversTypes['NeuronActivation']>, ParentType, ContextType, RequireFields<ProbeImageTopNeuronsArgs, 'first'>>;
   uri?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type ProbeSetResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['ProbeSet'] = ResolversParentTypes['ProbeSet']> = ResolversObject<{
@@ -1088,7 +1106,9 @@ export type TopImageResolvers<ContextType = AtlasContext, ParentType extends Res
   activation?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   ordinal?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   rank?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  thumbnailUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   uri?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  url?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type Resolvers<ContextType = AtlasContext> = ResolversObject<{

@@ -29,6 +29,7 @@ import { resolvers } from '../resolvers/index.js';
 import { checkOperationInput, noSubscriptions, pageCostError, withPageVariables } from '../resolvers/input-checks.js';
 import { explorerRouter } from './explorer.js';
 import { idePage } from './ide.js';
+import { imageRoutes } from './images.js';
 import { inFlightLimiter } from './in-flight.js';
 
 export const schemaDir = packagePath('src', 'schema');
@@ -191,6 +192,7 @@ export async function createAtlasServer(store: AtlasStore, limits: ServerLimits 
       res.status(503).json({ status: 'unavailable', error: (error as Error).message });
     }
   });
+  app.use(imageRoutes({ image: (set, ordinal, size) => services.images.image(set, ordinal, size) }));
   // The explorer at `/` and its views' paths (static files; no GraphQL slot is taken).
   app.use(explorerRouter());
   app.get('/graphql', (req, res, next) => {

@@ -8,6 +8,7 @@ import { BrowseService } from './browse.js';
 import { CompareService } from './compare.js';
 import { exportAtlas } from './export.js';
 import { ImportService } from './import.js';
+import { ProbeImageService } from './probe-images.js';
 import { RescoreService } from './rescore.js';
 import { RunsService } from './runs.js';
 import { SearchService } from './search.js';
@@ -22,6 +23,8 @@ export interface AtlasServices {
   readonly compare: CompareService;
   readonly imports: ImportService;
   readonly runs: RunsService;
+  /** Probe images for the image routes (rendered or read, encoded, cached). */
+  readonly images: ProbeImageService;
   readonly exportAtlas: (format: Parameters<typeof exportAtlas>[1], sel: Parameters<typeof exportAtlas>[2]) => Promise<string>;
   /** Releases the loaded text encoders (the store stays open: its opener closes it). */
   release(): Promise<void>;
@@ -37,6 +40,7 @@ export function createServices(store: AtlasStore): AtlasServices {
     compare: new CompareService(store, encoders),
     imports: new ImportService(store, encoders),
     runs: new RunsService(store),
+    images: new ProbeImageService(store),
     exportAtlas: (format, sel) => exportAtlas(store, format, sel),
     release: () => encoders.release(),
   };

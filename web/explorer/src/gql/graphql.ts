@@ -4,26 +4,43 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** CSV formats `importAtlas` reads. */
 export type ImportFormat =
+  /** CLIP-Dissect's `layer,unit,description,similarity` (units from 0). */
   | 'CLIP_DISSECT'
+  /** MILAN's `layer,unit,description` (units from 0, no score). */
   | 'MILAN'
+  /** Network Dissection's `unit,category,label,score,...` for one layer (units from 1; score is the IoU). */
   | 'NETDISSECT';
 
+/** How a layer's output was reduced to one activation per unit and image. */
 export type LayerKind =
+  /** A 4-D (batch x channels x height x width) convolutional output: each channel is a unit, its spatial map averaged (or max-pooled) per image. */
   | 'conv'
+  /** A 2-D (batch x features) output, used as is: each feature is a unit. */
   | 'dense'
+  /** A transformer's token sequence: each unit is a feature of the class (CLS) token. */
   | 'token';
 
+/** A model by name and, optionally, version. */
 export type ModelRef = {
+  /** The model's name. */
   name: string;
+  /** The version; omitted: the most recently added version of `name`. */
   version?: string | null | undefined;
 };
 
+/** CLIP-Dissect's similarity functions between a neuron's activations and a concept's CLIP similarities over the probe images. */
 export type SimilarityFunction =
+  /** Cosine between the activation column and the concept's column over all images: -1 to 1. No parameters. */
   | 'COS_SIMILARITY'
+  /** Cosine of the cubed, standardised columns: -1 to 1. Parameter: min_norm (1e-3). */
   | 'COS_SIMILARITY_CUBED'
+  /** How well the concept reorders the neuron's top images by activation: negative error, at most 0. Parameters: top_fraction (0.05), p (3), scale_p (0.5). */
   | 'RANK_REORDER'
+  /** Soft weighted pointwise mutual information (CLIP-Dissect's default and best): unbounded, higher is better. Parameters: top_k (100), a (10), lam (1), min_prob (1e-7), p_start (0.998), p_end (0.97). */
   | 'SOFT_WPMI'
+  /** Weighted pointwise mutual information over the top_k images: unbounded. Parameters: top_k (28), a (2), lam (0.6), min_prob (1e-7). */
   | 'WPMI';
 
 export type ModelsQueryVariables = Exact<{ [key: string]: never; }>;
