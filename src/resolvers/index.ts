@@ -8,6 +8,7 @@ import { imageUrl, thumbnailUrl } from '../services/image-urls.js';
 import type { AtlasContext } from './context.js';
 import type { NeuronConnectionParent, NeuronParent } from './parents.js';
 import { mergeResolvers, queryResolvers } from './queries/index.js';
+import { statsResolvers } from './stats.js';
 
 /** The rank-0 label of a neuron in its run (batched through the request's loader). */
 async function topLabel(n: NeuronParent, ctx: AtlasContext): Promise<LabelRow | undefined> {
@@ -147,3 +148,5 @@ export const resolvers: Resolvers = {
 
 // Search, rescoring, comparison and imports (src/schema/queries.graphql).
 mergeResolvers(resolvers, queryResolvers);
+// Per-neuron activation statistics (src/schema/stats.graphql).
+mergeResolvers(resolvers, statsResolvers);

@@ -9,6 +9,7 @@ import { CompareService } from './compare.js';
 import { exportAtlas } from './export.js';
 import { ImportService } from './import.js';
 import { ProbeImageService } from './probe-images.js';
+import { NeuronStatsService } from './neuron-stats.js';
 import { RescoreService } from './rescore.js';
 import { RunsService } from './runs.js';
 import { SearchService } from './search.js';
@@ -25,6 +26,8 @@ export interface AtlasServices {
   readonly runs: RunsService;
   /** Probe images for the image routes (rendered or read, encoded, cached). */
   readonly images: ProbeImageService;
+  /** Per-neuron activation statistics; `forRequest()` batches a request's neurons by layer. */
+  readonly stats: NeuronStatsService;
   readonly exportAtlas: (format: Parameters<typeof exportAtlas>[1], sel: Parameters<typeof exportAtlas>[2]) => Promise<string>;
   /** Releases the loaded text encoders (the store stays open: its opener closes it). */
   release(): Promise<void>;
@@ -41,6 +44,7 @@ export function createServices(store: AtlasStore): AtlasServices {
     imports: new ImportService(store, encoders),
     runs: new RunsService(store),
     images: new ProbeImageService(store),
+    stats: new NeuronStatsService(store),
     exportAtlas: (format, sel) => exportAtlas(store, format, sel),
     release: () => encoders.release(),
   };
