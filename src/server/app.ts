@@ -194,7 +194,12 @@ export async function createAtlasServer(store: AtlasStore, limits: ServerLimits 
   });
   // Before every route: preflights are answered here, and answers carry the CORS headers.
   if (config().corsOrigins === '*' || config().corsOrigins.length > 0) app.use(['/graphql', '/images', '/heatmaps'], corsMiddleware(config().corsOrigins));
-  app.use(imageRoutes({ image: (set, ordinal, size) => services.images.image(set, ordinal, size) }));
+  app.use(
+    imageRoutes({
+      image: (set, ordinal, size) => services.images.image(set, ordinal, size),
+      heatmap: (layer, unit, set, ordinal, size) => services.heatmaps.heatmap(layer, unit, set, ordinal, size),
+    }),
+  );
   app.get('/', (_req, res) => {
     res.type('html').send(idePage('/graphql'));
   });
