@@ -1,6 +1,6 @@
 /**
- * The HTTP server: Apollo Server 5 on express 5 at /graphql, the offline query page at / (and at
- * GET /graphql for browsers), /healthz for readiness. Limits: request body size (express.json),
+ * The HTTP server: Apollo Server 5 on express 5 at /graphql, the explorer (a single-page app) at /,
+ * the offline query page at GET /graphql for browsers, /healthz for readiness. Limits: request body size (express.json),
  * query depth/cost/aliases/tokens (graphql-armor), page sizes (resolvers), GraphQL requests in
  * flight (503 with Retry-After beyond them).
  */
@@ -28,6 +28,7 @@ import { createContext, type AtlasContext } from '../resolvers/context.js';
 import { resolvers } from '../resolvers/index.js';
 import { checkOperationInput, noSubscriptions, pageCostError, withPageVariables } from '../resolvers/input-checks.js';
 import { corsMiddleware } from './cors.js';
+import { explorerRouter } from './explorer.js';
 import { idePage } from './ide.js';
 import { imageRoutes } from './images.js';
 import { inFlightLimiter } from './in-flight.js';
@@ -200,9 +201,8 @@ export async function createAtlasServer(store: AtlasStore, limits: ServerLimits 
       heatmap: (layer, unit, set, ordinal, size) => services.heatmaps.heatmap(layer, unit, set, ordinal, size),
     }),
   );
-  app.get('/', (_req, res) => {
-    res.type('html').send(idePage('/graphql'));
-  });
+  // The explorer at `/` and its views' paths (static files; no GraphQL slot is taken).
+  app.use(explorerRouter());
   app.get('/graphql', (req, res, next) => {
     // A browser visiting /graphql gets the query page; GET queries (?query=) go to Apollo.
     if (req.query.query === undefined && req.accepts(['application/json', 'text/html']) === 'text/html') {
