@@ -212,7 +212,12 @@ export async function createAtlasServer(store: AtlasStore, limits: ServerLimits 
   });
   // Before every route: preflights are answered here, and answers carry the CORS headers.
   if (config().corsOrigins === '*' || config().corsOrigins.length > 0) app.use(['/graphql', '/images', '/heatmaps'], corsMiddleware(config().corsOrigins));
-  app.use(imageRoutes({ image: (set, ordinal, size) => services.images.image(set, ordinal, size) }));
+  app.use(
+    imageRoutes({
+      image: (set, ordinal, size) => services.images.image(set, ordinal, size),
+      heatmap: (layer, unit, set, ordinal, size) => services.heatmaps.heatmap(layer, unit, set, ordinal, size),
+    }),
+  );
   // The explorer at `/` and its views' paths (static files; no GraphQL slot is taken).
   app.use(explorerRouter());
   app.get('/graphql', (req, res, next) => {

@@ -24,8 +24,16 @@ export type LayerKind =
 
 /** A model by name and, optionally, version. */
 export type ModelRef = {
+  /** The method whose latest complete run this side shows (clip-dissect, milan, netdissect, ...). */
+  method?: string | null | undefined;
   /** The model's name. */
   name: string;
+  /**
+   * The run whose labels this side shows (an id of a complete run of this model covering the
+   * layer); without it, the latest complete run of `method`, else the layer's default run (as
+   * `neurons` chooses).
+   */
+  run?: string | number | null | undefined;
   /** The version; omitted: the most recently added version of `name`. */
   version?: string | null | undefined;
 };
