@@ -807,6 +807,17 @@ export type TopImage = {
   __typename?: 'TopImage';
   /** The neuron's activation on this image, in the layer's raw units (for conv layers the spatially pooled value; see the run's `pool`). */
   activation: Scalars['Float']['output'];
+  /**
+   * The neuron's spatial activation map on this image, drawn over it (PNG, 256 px; `?size=N` for 16
+   * to 1024), as Network Dissection shows its detectors: a path on this server
+   * (`/heatmaps/<layerId>/<unit>/<probeSetId>/<ordinal>`), computed on demand with the model's ONNX
+   * file and cached. The map is the unit's output before pooling, scaled to its own maximum, over
+   * the centre crop the model saw. Null where there is no map to draw: the layer is not a conv
+   * layer (dense and token layers have no spatial map), the model's file is not on the server (an
+   * imported atlas, or the file moved or changed since it was dissected: its sha256 must equal
+   * `Model.fileHash`), or the image is remote or unknown.
+   */
+  heatmapUrl?: Maybe<Scalars['String']['output']>;
   /** The image's position in the run's probe set, from 0. */
   ordinal: Scalars['Int']['output'];
   /** 0 for the most activating image, then 1, 2, ... */
@@ -1237,6 +1248,7 @@ export type SimilarityFunctionResolvers = { COS_SIMILARITY: 'cos_similarity', CO
 
 export type TopImageResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['TopImage'] = ResolversParentTypes['TopImage']> = ResolversObject<{
   activation?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  heatmapUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   ordinal?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   rank?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   thumbnailUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;

@@ -1,6 +1,6 @@
 /**
- * The HTTP server: Apollo Server 5 on express 5 at /graphql, the offline query page at / (and at
- * GET /graphql for browsers), /healthz for readiness. Limits: request body size (express.json),
+ * The HTTP server: Apollo Server 5 on express 5 at /graphql, the explorer (a single-page app) at /,
+ * the offline query page at GET /graphql for browsers, /healthz for readiness. Limits: request body size (express.json),
  * query depth/cost/aliases/tokens (graphql-armor), page sizes (resolvers), GraphQL requests in
  * flight (503 with Retry-After beyond them).
  */
@@ -29,6 +29,7 @@ import { createContext, type AtlasContext } from '../resolvers/context.js';
 import { resolvers } from '../resolvers/index.js';
 import { checkExpensiveFields, checkOperationInput, noSubscriptions, pageCostError, withPageVariables } from '../resolvers/input-checks.js';
 import { corsMiddleware } from './cors.js';
+import { explorerRouter } from './explorer.js';
 import { idePage } from './ide.js';
 import { imageRoutes } from './images.js';
 import { inFlightLimiter } from './in-flight.js';
@@ -211,10 +212,14 @@ export async function createAtlasServer(store: AtlasStore, limits: ServerLimits 
   });
   // Before every route: preflights are answered here, and answers carry the CORS headers.
   if (config().corsOrigins === '*' || config().corsOrigins.length > 0) app.use(['/graphql', '/images', '/heatmaps'], corsMiddleware(config().corsOrigins));
-  app.use(imageRoutes({ image: (set, ordinal, size) => services.images.image(set, ordinal, size) }));
-  app.get('/', (_req, res) => {
-    res.type('html').send(idePage('/graphql'));
-  });
+  app.use(
+    imageRoutes({
+      image: (set, ordinal, size) => services.images.image(set, ordinal, size),
+      heatmap: (layer, unit, set, ordinal, size) => services.heatmaps.heatmap(layer, unit, set, ordinal, size),
+    }),
+  );
+  // The explorer at `/` and its views' paths (static files; no GraphQL slot is taken).
+  app.use(explorerRouter());
   app.get('/graphql', (req, res, next) => {
     // A browser visiting /graphql gets the query page; GET queries (?query=) go to Apollo.
     if (req.query.query === undefined && req.accepts(['application/json', 'text/html']) === 'text/html') {

@@ -44,7 +44,7 @@ export async function serve(opts: ServeOptions = {}): Promise<{ url: string; sto
     const host = opts.host ?? config().host;
     const port = await server.listen(opts.port ?? config().port, host);
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-    log(`listening on ${url}/graphql (query page at ${url}/)`);
+    log(`listening on ${url}/graphql (the explorer at ${url}/)`);
     const running = server;
     return {
       url,

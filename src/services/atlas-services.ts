@@ -7,6 +7,7 @@ import type { AtlasStore } from '../db/atlas-store.js';
 import { BrowseService } from './browse.js';
 import { CompareService } from './compare.js';
 import { exportAtlas } from './export.js';
+import { HeatmapService } from './heatmaps.js';
 import { ImportService } from './import.js';
 import { ProbeImageService } from './probe-images.js';
 import { NeuronStatsService } from './neuron-stats.js';
@@ -28,13 +29,16 @@ export interface AtlasServices {
   readonly images: ProbeImageService;
   /** Per-neuron activation statistics; `forRequest()` batches a request's neurons by layer. */
   readonly stats: NeuronStatsService;
+  /** Conv units' activation maps over probe images, computed with the model files (cached, bounded). */
+  readonly heatmaps: HeatmapService;
   readonly exportAtlas: (format: Parameters<typeof exportAtlas>[1], sel: Parameters<typeof exportAtlas>[2]) => Promise<string>;
-  /** Releases the loaded text encoders (the store stays open: its opener closes it). */
+  /** Releases the loaded text encoders and model sessions (the store stays open: its opener closes it). */
   release(): Promise<void>;
 }
 
 export function createServices(store: AtlasStore): AtlasServices {
   const encoders = new TextEncoders(store);
+  const heatmaps = new HeatmapService(store);
   return {
     browse: new BrowseService(store),
     encoders,
@@ -45,7 +49,10 @@ export function createServices(store: AtlasStore): AtlasServices {
     runs: new RunsService(store),
     images: new ProbeImageService(store),
     stats: new NeuronStatsService(store),
+    heatmaps,
     exportAtlas: (format, sel) => exportAtlas(store, format, sel),
-    release: () => encoders.release(),
+    release: async () => {
+      await Promise.all([encoders.release(), heatmaps.release()]);
+    },
   };
 }
