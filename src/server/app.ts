@@ -79,6 +79,8 @@ const httpStatusByCode: Record<string, number> = {
   GRAPHQL_PARSE_FAILED: 400,
   GRAPHQL_VALIDATION_FAILED: 400,
   INTERNAL_SERVER_ERROR: 500,
+  SERVICE_UNAVAILABLE: 503,
+  MODEL_UNAVAILABLE: 503,
 };
 
 export interface AtlasServer {

@@ -7,6 +7,7 @@ import type { AtlasStore } from '../db/atlas-store.js';
 import { BrowseService } from './browse.js';
 import { CompareService } from './compare.js';
 import { exportAtlas } from './export.js';
+import { ImageActivationsService } from './image-activations.js';
 import { ImportService } from './import.js';
 import { NeuronStatsService } from './neuron-stats.js';
 import { RescoreService } from './rescore.js';
@@ -23,15 +24,18 @@ export interface AtlasServices {
   readonly compare: CompareService;
   readonly imports: ImportService;
   readonly runs: RunsService;
+  /** Runs stored models on uploaded images (loaded sessions kept; bounded concurrency). */
+  readonly images: ImageActivationsService;
   /** Per-neuron activation statistics; `forRequest()` batches a request's neurons by layer. */
   readonly stats: NeuronStatsService;
   readonly exportAtlas: (format: Parameters<typeof exportAtlas>[1], sel: Parameters<typeof exportAtlas>[2]) => Promise<string>;
-  /** Releases the loaded text encoders (the store stays open: its opener closes it). */
+  /** Releases the loaded text encoders and target models (the store stays open: its opener closes it). */
   release(): Promise<void>;
 }
 
 export function createServices(store: AtlasStore): AtlasServices {
   const encoders = new TextEncoders(store);
+  const images = new ImageActivationsService(store, encoders);
   return {
     browse: new BrowseService(store),
     encoders,
@@ -40,8 +44,12 @@ export function createServices(store: AtlasStore): AtlasServices {
     compare: new CompareService(store, encoders),
     imports: new ImportService(store, encoders),
     runs: new RunsService(store),
+    images,
     stats: new NeuronStatsService(store),
     exportAtlas: (format, sel) => exportAtlas(store, format, sel),
-    release: () => encoders.release(),
+    release: async () => {
+      await images.release();
+      await encoders.release();
+    },
   };
 }
