@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dissect } from '../../src/services/dissect.js';
 import { ImageActivationsService } from '../../src/services/image-activations.js';
@@ -108,6 +109,20 @@ describe.each(drivers)('imageActivations over HTTP on %s', (driver) => {
     expect([errorCode(gone), gone.status]).toEqual(['MODEL_UNAVAILABLE', 503]);
     expect(gone.body.errors![0]!.message).toMatch(/the ONNX file of model moved@1 is not available on the server/);
     expect(gone.body.errors![0]!.message).not.toContain(work);
+  });
+
+  it('takes an image beyond the request body limit, and only an image', async () => {
+    const noise = await sharp({ create: { width: 300, height: 300, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).png().toBuffer();
+    expect(noise.length).toBeGreaterThan(64 << 10);
+    const big = ok(await served.client.gql(QUERY, { image: noise.toString('base64'), model: 'tiny', layers: ['fc'], first: 2 })).imageActivations as Answer;
+    expect(big.layers[0]!.units).toHaveLength(2);
+    // The same size in any other argument is refused as before; so is an image over 4 MiB.
+    const other = await served.client.gql(`query($q: String!) { searchNeurons(query: $q) { similarity } }`, { q: 'x'.repeat(100 << 10) });
+    expect([other.status, errorCode(other)]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
+    expect(other.body.errors![0]!.message).toBe('request body is larger than the limit of 64kb');
+    const huge = await served.client.gql(QUERY, { image: 'A'.repeat(6 << 20), model: 'tiny' });
+    expect([huge.status, errorCode(huge)]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
+    expect(huge.body.errors![0]!.message).toMatch(/beside an imageActivations image of up to 4 MiB/);
   });
 
   it('runs at most its limit of images at once and refuses one more at once', async () => {
