@@ -28,7 +28,25 @@ export type ConceptSet = {
   __typename?: 'ConceptSet';
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
+  /** The first concepts of the set, in the set's order. */
+  sample: Array<Scalars['String']['output']>;
   size: Scalars['Int']['output'];
+};
+
+
+export type ConceptSetSampleArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A model version that `deleteModel` removed. */
+export type DeletedModel = {
+  __typename?: 'DeletedModel';
+  /** How many layers went with it. */
+  layers: Scalars['Int']['output'];
+  /** The model's name. */
+  name: Scalars['String']['output'];
+  /** The version removed. */
+  version: Scalars['String']['output'];
 };
 
 export type DeletedRun = {
@@ -166,6 +184,12 @@ export type ModelRef = {
 export type Mutation = {
   __typename?: 'Mutation';
   /**
+   * Deletes a model version with its layers, neurons and stored activations. Refused
+   * (BAD_USER_INPUT) while any run of it exists: delete them first (`deleteRun`). Without
+   * `version`, the model's only version (BAD_USER_INPUT naming the versions when it has several).
+   */
+  deleteModel: DeletedModel;
+  /**
    * Deletes a complete or failed run with its labels and top images; its layers then show their next
    * run (and search follows). NOT_FOUND for an unknown id; a run still being written is refused.
    */
@@ -177,6 +201,12 @@ export type Mutation = {
   importAtlas: ImportResult;
   /** Runs `rescore` and stores it as a new complete clip-dissect run. */
   saveRescore: SavedRescore;
+};
+
+
+export type MutationDeleteModelArgs = {
+  name: Scalars['String']['input'];
+  version?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -222,6 +252,13 @@ export type Neuron = {
   /** Most activating probe images first. */
   topImages: Array<TopImage>;
   unit: Scalars['Int']['output'];
+  /**
+   * Why the neuron has no label in its run (null when it has one): a dead unit (every probe image
+   * activates it equally), a degenerate one (fewer probe images than the similarity function's
+   * `top_k` activate it above its lowest value, so its top images would be chosen by the order of
+   * ties), or an imported atlas without a label for it.
+   */
+  unlabelledReason?: Maybe<Scalars['String']['output']>;
 };
 
 
@@ -248,6 +285,10 @@ export type NeuronActivation = {
 export type NeuronConnection = {
   __typename?: 'NeuronConnection';
   edges: Array<NeuronEdge>;
+  /** The layer the neurons are of. */
+  layer: Layer;
+  /** The model version the neurons are of (the one chosen when the query named no version). */
+  model: Model;
   pageInfo: PageInfo;
   /** The run the labels come from (null when no complete run covers the layer). */
   run?: Maybe<Dissection>;
@@ -280,6 +321,16 @@ export type NeuronMatch = {
   sameLabel: Scalars['Boolean']['output'];
   unit: Scalars['Int']['output'];
 };
+
+/** How `neurons` orders a layer's neurons. */
+export enum NeuronOrder {
+  /** By the label's score, worst first (ties by unit). */
+  ScoreAsc = 'score_asc',
+  /** By the label's score, best first (ties by unit). */
+  ScoreDesc = 'score_desc',
+  /** By unit number. */
+  Unit = 'unit'
+}
 
 export type PageInfo = {
   __typename?: 'PageInfo';
@@ -326,29 +377,44 @@ export type Query = {
    * set both have (Pearson over images; by unit when they share none), and compares their labels.
    */
   compareModels: ModelComparison;
+  /** Concept sets of the atlas (what runs labelled with), by name, with their size and a few members. */
+  conceptSets: Array<ConceptSet>;
   /** One complete run by id. */
   dissection?: Maybe<Dissection>;
-  /** Dissection runs, newest first (complete ones unless `status` says otherwise; running ones are never shown). */
+  /**
+   * Dissection runs, newest first (complete ones unless `status` says otherwise; running ones are
+   * never shown). `model` keeps runs of that model (every version of it, or `version` only),
+   * `method` runs of that method; each run names its `model`.
+   */
   dissections: Array<Dissection>;
   /**
    * A model's labels, as a file other tools read (the same as `atlas export`): per layer the run
    * `neurons` shows (latest complete clip-dissect run, else the latest complete run), or `method`'s
    * latest, or one `run`. CLIP_DISSECT (`layer,unit,description,similarity`) and MILAN
    * (`layer,unit,description`) hold every layer, NETDISSECT one (name it in `layers`; units from 1);
-   * each reads back through `importAtlas`. JSON gives each neuron's top `topN` labels with scores,
-   * its `topImages` most activating probe images when asked, and each layer's run.
+   * each reads back through `importAtlas`; they come as one JSON string (the file's text). JSON comes
+   * as a JSON object (`model`, `version`, `layers`), not a string: each neuron's top `topN` labels
+   * with scores, its `topImages` most activating probe images when asked, and each layer's run.
    */
-  exportAtlas: Scalars['String']['output'];
-  /** One model; without a version, the most recently added version of that name. NOT_FOUND when absent. */
+  exportAtlas: Scalars['JSON']['output'];
+  /**
+   * One model; without a version, the most recently added version of that name that has a complete
+   * run (else the most recently added one). NOT_FOUND when absent.
+   */
   model?: Maybe<Model>;
   /** Every target model in the atlas. */
   models: Array<Model>;
-  /** One neuron with its label, alternatives and top images (same run selection as `neurons`). */
+  /** One neuron with its label, alternatives and top images (same version and run selection as `neurons`). */
   neuron?: Maybe<Neuron>;
   /**
-   * A layer's neurons by unit, as a Relay connection. Labels come from `run` (an id), else the latest
-   * complete run of `method`, else the latest complete clip-dissect run, else the latest complete run.
-   * `labelContains` keeps neurons whose label contains the text (case-insensitive).
+   * A layer's neurons, as a Relay connection. Without `version`, the most recently added version of
+   * the model that has a complete run covering `layer` (of `method`; the version of `run` when one
+   * is named); the answer's `model` and `run` say which. Labels come from `run` (an id), else the
+   * latest complete run of `method`, else the latest complete clip-dissect run, else the latest
+   * complete run. `labelContains` keeps neurons whose label contains the text (case-insensitive),
+   * `minScore` those whose label scores at least that; `orderBy` sorts by unit (default) or by the
+   * label's score (ties by unit). Ordering by score, `minScore` and `labelContains` list labelled
+   * neurons only.
    */
   neurons: NeuronConnection;
   /**
@@ -376,6 +442,15 @@ export type QueryCompareModelsArgs = {
   a: ModelRef;
   b: ModelRef;
   layer: Scalars['String']['input'];
+};
+
+
+/**
+ * The neuron atlas: what every neuron of a vision network responds to, as labelled by dissection
+ * runs (CLIP-Dissect or imported tools). Only complete runs are visible.
+ */
+export type QueryConceptSetsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -451,7 +526,9 @@ export type QueryNeuronsArgs = {
   labelContains?: InputMaybe<Scalars['String']['input']>;
   layer: Scalars['String']['input'];
   method?: InputMaybe<Scalars['String']['input']>;
+  minScore?: InputMaybe<Scalars['Float']['input']>;
   model: Scalars['String']['input'];
+  orderBy?: InputMaybe<NeuronOrder>;
   run?: InputMaybe<Scalars['ID']['input']>;
   version?: InputMaybe<Scalars['String']['input']>;
 };
@@ -512,10 +589,13 @@ export type Rescore = {
 
 export type RescoredUnit = {
   __typename?: 'RescoredUnit';
-  label: Scalars['String']['output'];
+  /** Null for a dead or degenerate unit (`unlabelledReason` says which). */
+  label?: Maybe<Scalars['String']['output']>;
   previousLabel?: Maybe<Scalars['String']['output']>;
-  score: Scalars['Float']['output'];
+  score?: Maybe<Scalars['Float']['output']>;
   unit: Scalars['Int']['output'];
+  /** Why the unit has no label (null when it has one). */
+  unlabelledReason?: Maybe<Scalars['String']['output']>;
 };
 
 export enum RunStatus {
@@ -625,6 +705,7 @@ export type ResolversTypes = ResolversObject<{
   ClipModel: ResolverTypeWrapper<ClipModelParent>;
   ConceptSet: ResolverTypeWrapper<ConceptSetParent>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DeletedModel: ResolverTypeWrapper<DeletedModel>;
   DeletedRun: ResolverTypeWrapper<DeletedRun>;
   Dissection: ResolverTypeWrapper<DissectionParent>;
   ExportFormat: null;
@@ -649,6 +730,7 @@ export type ResolversTypes = ResolversObject<{
   NeuronEdge: ResolverTypeWrapper<Omit<NeuronEdge, 'node'> & { node: ResolversTypes['Neuron'] }>;
   NeuronHit: ResolverTypeWrapper<Omit<NeuronHit, 'neuron'> & { neuron: ResolversTypes['Neuron'] }>;
   NeuronMatch: ResolverTypeWrapper<NeuronMatch>;
+  NeuronOrder: null;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   ProbeImage: ResolverTypeWrapper<ProbeImageParent>;
   ProbeSet: ResolverTypeWrapper<ProbeSetParent>;
@@ -668,6 +750,7 @@ export type ResolversParentTypes = ResolversObject<{
   ClipModel: ClipModelParent;
   ConceptSet: ConceptSetParent;
   DateTime: Scalars['DateTime']['output'];
+  DeletedModel: DeletedModel;
   DeletedRun: DeletedRun;
   Dissection: DissectionParent;
   Float: Scalars['Float']['output'];
@@ -709,12 +792,19 @@ export type ClipModelResolvers<ContextType = AtlasContext, ParentType extends Re
 export type ConceptSetResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['ConceptSet'] = ResolversParentTypes['ConceptSet']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sample?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType, RequireFields<ConceptSetSampleArgs, 'first'>>;
   size?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
+
+export type DeletedModelResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['DeletedModel'] = ResolversParentTypes['DeletedModel']> = ResolversObject<{
+  layers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
 
 export type DeletedRunResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['DeletedRun'] = ResolversParentTypes['DeletedRun']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -811,6 +901,7 @@ export type ModelComparisonResolvers<ContextType = AtlasContext, ParentType exte
 }>;
 
 export type MutationResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  deleteModel?: Resolver<ResolversTypes['DeletedModel'], ParentType, ContextType, RequireFields<MutationDeleteModelArgs, 'name'>>;
   deleteRun?: Resolver<ResolversTypes['DeletedRun'], ParentType, ContextType, RequireFields<MutationDeleteRunArgs, 'id'>>;
   importAtlas?: Resolver<ResolversTypes['ImportResult'], ParentType, ContextType, RequireFields<MutationImportAtlasArgs, 'csv' | 'format' | 'model' | 'version'>>;
   saveRescore?: Resolver<ResolversTypes['SavedRescore'], ParentType, ContextType, RequireFields<MutationSaveRescoreArgs, 'concepts' | 'function' | 'layer' | 'model'>>;
@@ -827,6 +918,7 @@ export type NeuronResolvers<ContextType = AtlasContext, ParentType extends Resol
   score?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   topImages?: Resolver<Array<ResolversTypes['TopImage']>, ParentType, ContextType, RequireFields<NeuronTopImagesArgs, 'first'>>;
   unit?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  unlabelledReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type NeuronActivationResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['NeuronActivation'] = ResolversParentTypes['NeuronActivation']> = ResolversObject<{
@@ -836,6 +928,8 @@ export type NeuronActivationResolvers<ContextType = AtlasContext, ParentType ext
 
 export type NeuronConnectionResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['NeuronConnection'] = ResolversParentTypes['NeuronConnection']> = ResolversObject<{
   edges?: Resolver<Array<ResolversTypes['NeuronEdge']>, ParentType, ContextType>;
+  layer?: Resolver<ResolversTypes['Layer'], ParentType, ContextType>;
+  model?: Resolver<ResolversTypes['Model'], ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   run?: Resolver<Maybe<ResolversTypes['Dissection']>, ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -861,6 +955,8 @@ export type NeuronMatchResolvers<ContextType = AtlasContext, ParentType extends 
   unit?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type NeuronOrderResolvers = { SCORE_ASC: 'score_asc', SCORE_DESC: 'score_desc', UNIT: 'unit' };
+
 export type PageInfoResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -884,13 +980,14 @@ export type ProbeSetResolvers<ContextType = AtlasContext, ParentType extends Res
 
 export type QueryResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   compareModels?: Resolver<ResolversTypes['ModelComparison'], ParentType, ContextType, RequireFields<QueryCompareModelsArgs, 'a' | 'b' | 'layer'>>;
+  conceptSets?: Resolver<Array<ResolversTypes['ConceptSet']>, ParentType, ContextType, RequireFields<QueryConceptSetsArgs, 'first'>>;
   dissection?: Resolver<Maybe<ResolversTypes['Dissection']>, ParentType, ContextType, RequireFields<QueryDissectionArgs, 'id'>>;
   dissections?: Resolver<Array<ResolversTypes['Dissection']>, ParentType, ContextType, RequireFields<QueryDissectionsArgs, 'first' | 'status'>>;
-  exportAtlas?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<QueryExportAtlasArgs, 'format' | 'model' | 'topImages' | 'topN'>>;
+  exportAtlas?: Resolver<ResolversTypes['JSON'], ParentType, ContextType, RequireFields<QueryExportAtlasArgs, 'format' | 'model' | 'topImages' | 'topN'>>;
   model?: Resolver<Maybe<ResolversTypes['Model']>, ParentType, ContextType, RequireFields<QueryModelArgs, 'name'>>;
   models?: Resolver<Array<ResolversTypes['Model']>, ParentType, ContextType>;
   neuron?: Resolver<Maybe<ResolversTypes['Neuron']>, ParentType, ContextType, RequireFields<QueryNeuronArgs, 'layer' | 'model' | 'unit'>>;
-  neurons?: Resolver<ResolversTypes['NeuronConnection'], ParentType, ContextType, RequireFields<QueryNeuronsArgs, 'first' | 'layer' | 'model'>>;
+  neurons?: Resolver<ResolversTypes['NeuronConnection'], ParentType, ContextType, RequireFields<QueryNeuronsArgs, 'first' | 'layer' | 'model' | 'orderBy'>>;
   rescore?: Resolver<ResolversTypes['Rescore'], ParentType, ContextType, RequireFields<QueryRescoreArgs, 'concepts' | 'function' | 'layer' | 'model'>>;
   searchImages?: Resolver<Array<ResolversTypes['ImageHit']>, ParentType, ContextType, RequireFields<QuerySearchImagesArgs, 'first' | 'query'>>;
   searchNeurons?: Resolver<Array<ResolversTypes['NeuronHit']>, ParentType, ContextType, RequireFields<QuerySearchNeuronsArgs, 'first' | 'query'>>;
@@ -908,10 +1005,11 @@ export type RescoreResolvers<ContextType = AtlasContext, ParentType extends Reso
 }>;
 
 export type RescoredUnitResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['RescoredUnit'] = ResolversParentTypes['RescoredUnit']> = ResolversObject<{
-  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  label?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   previousLabel?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  score?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   unit?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  unlabelledReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type RunStatusResolvers = { COMPLETE: 'complete', FAILED: 'failed', RUNNING: 'running' };
@@ -934,6 +1032,7 @@ export type Resolvers<ContextType = AtlasContext> = ResolversObject<{
   ClipModel?: ClipModelResolvers<ContextType>;
   ConceptSet?: ConceptSetResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  DeletedModel?: DeletedModelResolvers<ContextType>;
   DeletedRun?: DeletedRunResolvers<ContextType>;
   Dissection?: DissectionResolvers<ContextType>;
   ExportFormat?: ExportFormatResolvers;
@@ -954,6 +1053,7 @@ export type Resolvers<ContextType = AtlasContext> = ResolversObject<{
   NeuronEdge?: NeuronEdgeResolvers<ContextType>;
   NeuronHit?: NeuronHitResolvers<ContextType>;
   NeuronMatch?: NeuronMatchResolvers<ContextType>;
+  NeuronOrder?: NeuronOrderResolvers;
   PageInfo?: PageInfoResolvers<ContextType>;
   ProbeImage?: ProbeImageResolvers<ContextType>;
   ProbeSet?: ProbeSetResolvers<ContextType>;

@@ -6,8 +6,9 @@
 import type { AtlasStore } from '../db/atlas-store.js';
 import { BrowseService } from './browse.js';
 import { CompareService } from './compare.js';
-import { exportAtlas } from './export.js';
+import { exportValue } from './export.js';
 import { ImportService } from './import.js';
+import { ModelsService } from './models.js';
 import { RescoreService } from './rescore.js';
 import { RunsService } from './runs.js';
 import { SearchService } from './search.js';
@@ -22,7 +23,9 @@ export interface AtlasServices {
   readonly compare: CompareService;
   readonly imports: ImportService;
   readonly runs: RunsService;
-  readonly exportAtlas: (format: Parameters<typeof exportAtlas>[1], sel: Parameters<typeof exportAtlas>[2]) => Promise<string>;
+  readonly models: ModelsService;
+  /** A model's labels: the JSON format as a value, the CSV formats as text. */
+  readonly exportAtlas: (format: Parameters<typeof exportValue>[1], sel: Parameters<typeof exportValue>[2]) => ReturnType<typeof exportValue>;
   /** Releases the loaded text encoders (the store stays open: its opener closes it). */
   release(): Promise<void>;
 }
@@ -37,7 +40,8 @@ export function createServices(store: AtlasStore): AtlasServices {
     compare: new CompareService(store, encoders),
     imports: new ImportService(store, encoders),
     runs: new RunsService(store),
-    exportAtlas: (format, sel) => exportAtlas(store, format, sel),
+    models: new ModelsService(store),
+    exportAtlas: (format, sel) => exportValue(store, format, sel),
     release: () => encoders.release(),
   };
 }

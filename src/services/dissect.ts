@@ -19,6 +19,7 @@ import { TargetModel, type PoolMode } from '../compute/onnx/index.js';
 import { activationKeyOf, atlasCacheDir, DecodePool, encodeConcepts, imagePass, scoreLayer, startProgress, topImagesPerUnit, type AfterBatchHook } from '../compute/pipeline/index.js';
 import { probeSetRecord, resolveProbeSet } from '../compute/probes/index.js';
 import { assertSimilarityName, resolveParams } from '../compute/similarity/params.js';
+import { unlabelledUnits, withoutUnlabelled } from '../compute/similarity/unlabelled.js';
 import { loadPreprocessSpec } from '../compute/preprocess/index.js';
 import '../toyworld/register.js';
 
@@ -256,14 +257,17 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
         if (done.has(layer.name)) {
           labels = [];
         } else {
-          labels = await scoreLayer(fn, imageEmbeddings!, textEmbeddings.matrix, acts, params, topN);
+          // Dead and degenerate units stay unlabelled (the whole layer is still scored: soft_wpmi's prior is over all its units).
+          const unlabelled = unlabelledUnits(acts, fn, params);
+          const kept = withoutUnlabelled(await scoreLayer(fn, imageEmbeddings!, textEmbeddings.matrix, acts, params, topN), topImagesPerUnit(acts, topImageCount), acts, unlabelled);
+          labels = kept.labels;
           clock('similarity', t0);
           t0 = performance.now();
-          await store.runs.writeLayer(runId, { layer: record, labels, topImages: topImagesPerUnit(acts, topImageCount) });
+          await store.runs.writeLayer(runId, { layer: record, labels, topImages: kept.topImages, unlabelled });
           clock('store', t0);
         }
         // Layers written by an earlier, interrupted process have no labels at hand here.
-        summaries.push({ ...record, firstLabels: labels.slice(0, 5).map((l) => conceptSet.concepts[l[0]?.concept ?? -1] ?? '?') });
+        summaries.push({ ...record, firstLabels: labels.slice(0, 5).map((l) => (l[0] ? (conceptSet.concepts[l[0].concept] ?? '?') : '(unlabelled)')) });
         scoreBar.increment();
       }
     } finally {

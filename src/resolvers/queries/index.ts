@@ -161,6 +161,7 @@ export const queryResolvers: Resolvers = {
           ...(args.layers?.length ? { layers: args.layers } : {}),
           topN: format === 'json' ? topN : 1,
           ...(topImages > 0 ? { topImages } : {}),
+          audience: 'api',
         });
       }),
   },
@@ -201,6 +202,7 @@ export const queryResolvers: Resolvers = {
           model: args.model,
           version: args.version,
           ...(args.layer ? { layer: args.layer } : {}),
+          audience: 'api',
         });
         const embedded = await services.imports.embedLabelsIfConfigured();
         const model = await ctx.browse.modelById(result.modelId);
