@@ -58,7 +58,7 @@ export interface RescoreResult {
 
 /** How to get back what rescoring reads, when an atlas came without it. */
 export const RESTORE_HINT =
-  'an atlas loaded from a snapshot without embeddings lacks them: load its caches file too (`atlas db import-seed` finds it next to the snapshot), ' +
+  'an atlas imported from a snapshot without embeddings lacks them: import one exported with them (`atlas db export-seed`), ' +
   'or run `atlas dissect` on the layer again to compute them';
 
 /** A rescore that cannot be done as asked (GraphQL: BAD_USER_INPUT). */
