@@ -5,7 +5,7 @@ export type { ModelRow, LayerInfo, VersionPreference } from './repositories/mode
 export type { ClipModelRow } from './repositories/clip-models.js';
 export type { ProbeSetRow } from './repositories/probe-sets.js';
 export type { ConceptSetRow } from './repositories/concept-sets.js';
-export { RunBusyError, RunNotFoundError, RunStillRunningError, ImportConflictError } from './repositories/runs.js';
+export { ModelGoneError, RunBusyError, RunNotFoundError, RunStillRunningError, ImportConflictError } from './repositories/runs.js';
 export type {
   BaseRun,
   BeginRunInput,

@@ -31,7 +31,7 @@ export async function collectExport(store: AtlasStore, sel: ExportSelection): Pr
     if (!fixedRun) throw new ExportInputError(`run ${sel.run} does not exist or is not complete (${sel.audience === 'api' ? 'the dissections query' : 'atlas db runs'} lists the runs)`);
   }
   const model = sel.model
-    ? await store.models.find(sel.model, sel.version)
+    ? await store.models.find(sel.model, sel.version, { method: sel.method ?? null, run: sel.run ?? null, layer: sel.layers?.length === 1 ? sel.layers[0] : null })
     : fixedRun
       ? (await store.models.byIds([fixedRun.modelId]))[0]
       : undefined;

@@ -56,6 +56,8 @@ export interface RunFilter {
   first?: number;
 }
 
+/** begin: the run's model is gone (deleted by a cleanup or deleteModel since it was looked up). */
+export class ModelGoneError extends Error {}
 /** delete: no run has that id. */
 export class RunNotFoundError extends Error {}
 /** delete: the run is still being written. */
@@ -133,7 +135,7 @@ export class RunsRepository {
     const p = input.parameters;
     if (!p?.method) throw new Error('beginRun: parameters.method is required');
     const [model] = await tx.select({ id: t.targetModels.id }).from(t.targetModels).where(eq(t.targetModels.id, input.modelId));
-    if (!model) throw new Error(`beginRun: target model ${input.modelId} is not in the atlas`);
+    if (!model) throw new ModelGoneError(`beginRun: target model ${input.modelId} is not in the atlas`);
     const [row] = await tx
       .insert(t.dissectionRuns)
       .values({

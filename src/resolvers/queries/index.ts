@@ -56,7 +56,8 @@ function checkParams(params: unknown): Record<string, unknown> | undefined {
 }
 
 async function rescoreArgs(ctx: AtlasContext, args: { model: string; version?: string | null; layer: string; concepts: string[]; function?: string | null; params?: unknown }) {
-  const model = await ctx.browse.model(args.model, args.version);
+  // Without a version: the newest with a complete run covering the layer.
+  const model = await ctx.browse.model(args.model, args.version, { layer: args.layer });
   const layer = await ctx.browse.layer(model, args.layer);
   return {
     model,
