@@ -11,11 +11,17 @@ import type { NeuronConnectionParent, NeuronParent } from './parents.js';
 import { mergeResolvers, queryResolvers } from './queries/index.js';
 import { statsResolvers } from './stats.js';
 import { activationResolvers } from './activations.js';
+import { listingResolvers } from './listing.js';
 
 /** The rank-0 label of a neuron in its run (batched through the request's loader). */
 async function topLabel(n: NeuronParent, ctx: AtlasContext): Promise<LabelRow | undefined> {
   if (!n.run) return undefined;
   return (await ctx.browse.labels(n.run.id, n.neuronId))[0];
+}
+
+/** A neuron's cursor in its page (with its score when the page is ordered by score). */
+function cursorOf(c: NeuronConnectionParent, n: NeuronParent): string {
+  return c.byScore ? encodeCursor(n.unit, n.score ?? null) : encodeCursor(n.unit);
 }
 
 export const resolvers: Resolvers = {
@@ -32,9 +38,14 @@ export const resolvers: Resolvers = {
     neurons: (_p, args, ctx) =>
       coded(async (): Promise<NeuronConnectionParent> => {
         const first = pageSize(args.first, 50, MAX_PAGE_SIZE);
-        const afterUnit = args.after ? decodeCursor(args.after) : undefined;
+        const orderBy = args.orderBy ?? 'unit';
+        const byScore = orderBy !== 'unit';
+        const after = args.after ? decodeCursor(args.after, byScore) : undefined;
         if (args.labelContains !== null && args.labelContains !== undefined && args.labelContains.length > 200) {
           throw badInput('`labelContains` must be at most 200 characters', 'labelContains');
+        }
+        if (args.minScore !== null && args.minScore !== undefined && !Number.isFinite(args.minScore)) {
+          throw badInput('`minScore` must be a finite number', 'minScore');
         }
         const page = await ctx.browse.neurons({
           model: args.model,
@@ -43,10 +54,12 @@ export const resolvers: Resolvers = {
           run: args.run,
           method: args.method,
           labelContains: args.labelContains,
+          minScore: args.minScore,
+          orderBy,
           first,
-          ...(afterUnit !== undefined ? { afterUnit } : {}),
+          ...(after ? { after } : {}),
         });
-        return { ...page, hasPreviousPage: afterUnit !== undefined };
+        return { ...page, byScore, hasPreviousPage: after !== undefined };
       }),
 
     neuron: (_p, args, ctx) =>
@@ -61,16 +74,16 @@ export const resolvers: Resolvers = {
         if (args.status === 'running') {
           throw badInput('running dissections are not visible: a run appears once it is complete', 'status');
         }
-        let modelId: number | undefined;
-        if (args.model) modelId = (await ctx.browse.model(args.model, args.version)).id;
+        let modelIds: number[] | undefined;
+        if (args.model) modelIds = (await ctx.browse.modelVersions(args.model, args.version)).map((m) => m.id);
         else if (args.version) throw badInput('`version` needs `model`', 'version');
-        return ctx.browse.runs({ modelId, method: args.method ?? undefined, status: args.status ?? 'complete', first });
+        return ctx.browse.runs({ ...(modelIds ? { modelIds } : {}), method: args.method ?? undefined, status: args.status ?? 'complete', first });
       }),
 
     dissection: async (_p, args, ctx) => {
       if (!/^\d{1,9}$/.test(args.id)) throw badInput(`\`id\` must be a run id, got ${JSON.stringify(args.id)}`, 'id');
       const run = await ctx.browse.run(Number(args.id));
-      if (!run) throw notFound(`no complete run ${args.id}`);
+      if (!run) throw notFound(`no complete run has id ${args.id}`);
       return run;
     },
   },
@@ -87,12 +100,12 @@ export const resolvers: Resolvers = {
   },
 
   NeuronConnection: {
-    edges: (c) => c.items.map((node) => ({ node, cursor: encodeCursor(node.unit) })),
+    edges: (c) => c.items.map((node) => ({ node, cursor: cursorOf(c, node) })),
     pageInfo: (c) => ({
       hasNextPage: c.hasNextPage,
       hasPreviousPage: c.hasPreviousPage,
-      startCursor: c.items.length ? encodeCursor(c.items[0]!.unit) : null,
-      endCursor: c.items.length ? encodeCursor(c.items[c.items.length - 1]!.unit) : null,
+      startCursor: c.items.length ? cursorOf(c, c.items[0]!) : null,
+      endCursor: c.items.length ? cursorOf(c, c.items[c.items.length - 1]!) : null,
     }),
     totalCount: (c) => c.totalCount(),
   },
@@ -131,7 +144,7 @@ export const resolvers: Resolvers = {
     id: (r) => String(r.id),
     model: async (r, _a, ctx) => {
       const model = await ctx.browse.modelById(r.modelId);
-      if (!model) throw notFound(`model ${r.modelId} of run ${r.id} is missing`);
+      if (!model) throw notFound('the model of this run is no longer in the atlas');
       return model;
     },
     params: (r) => r.params ?? {},
@@ -156,3 +169,5 @@ mergeResolvers(resolvers, queryResolvers);
 mergeResolvers(resolvers, statsResolvers);
 // A stored model run on an uploaded image (src/schema/activations.graphql).
 mergeResolvers(resolvers, activationResolvers);
+// Concept sets, model deletion, why a neuron is unlabelled (src/schema/listing.graphql).
+mergeResolvers(resolvers, listingResolvers);

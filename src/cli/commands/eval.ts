@@ -134,7 +134,8 @@ export function register(program: Command): void {
         let exported: string | undefined;
         if (flags.export) {
           exported = typeof flags.export === 'string' ? flags.export : defaultSeedPath;
-          await exportSeed(store, exported);
+          // The default atlas's embeddings travel in caches.bin.gz (activations are recomputed): the snapshot stays labels only.
+          await exportSeed(store, exported, { labelsOnly: true });
           await exportCaches(store, join(dirname(exported), CACHES_FILE));
         }
         cliIo().stdout.write(

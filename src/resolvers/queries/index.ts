@@ -57,7 +57,8 @@ function checkParams(params: unknown): Record<string, unknown> | undefined {
 }
 
 async function rescoreArgs(ctx: AtlasContext, args: { model: string; version?: string | null; layer: string; concepts: string[]; function?: string | null; params?: unknown }) {
-  const model = await ctx.browse.model(args.model, args.version);
+  // Without a version: the newest with a complete run covering the layer.
+  const model = await ctx.browse.model(args.model, args.version, { layer: args.layer });
   const layer = await ctx.browse.layer(model, args.layer);
   return {
     model,
@@ -164,6 +165,7 @@ export const queryResolvers: Resolvers = {
           ...(args.layers?.length ? { layers: args.layers } : {}),
           topN: format === 'json' ? topN : 1,
           ...(topImages > 0 ? { topImages } : {}),
+          audience: 'api',
         });
       }),
   },
@@ -204,6 +206,7 @@ export const queryResolvers: Resolvers = {
           model: args.model,
           version: args.version,
           ...(args.layer ? { layer: args.layer } : {}),
+          audience: 'api',
         });
         const embedded = await services.imports.embedLabelsIfConfigured();
         const model = await ctx.browse.modelById(result.modelId);
