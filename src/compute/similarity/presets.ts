@@ -3,7 +3,7 @@
  * configurations the planted-neuron benchmark recommends for hidden and for final layers
  * (chosen on its seeds 1-3, checked on seeds 4-6; see docs/truth.md).
  */
-import type { SimilarityName } from './params.js';
+import { assertSimilarityName, DEFAULT_SIMILARITY, DEFAULTS, type SimilarityName } from './params.js';
 
 export const PRESET_NAMES = ['reference', 'hidden', 'final'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
@@ -37,4 +37,28 @@ export function isPresetName(name: string): name is PresetName {
 export function assertPresetName(name: string): PresetName {
   if (!isPresetName(name)) throw new Error(`unknown preset '${name}'; expected one of ${PRESET_NAMES.join(', ')}`);
   return name;
+}
+
+/**
+ * The function and parameters a dissection scores with: a preset's, overridden by explicitly
+ * given parameters; without a preset (or with `reference`), the function asked for (default
+ * soft_wpmi) with its reference defaults. A preset that fixes the function refuses another one.
+ */
+export function applyPreset(
+  preset: PresetName | undefined,
+  fn: string | undefined,
+  params: Record<string, unknown> | undefined,
+): { fn: SimilarityName; params: Record<string, unknown> } {
+  const chosen = preset === undefined ? undefined : PRESETS[assertPresetName(preset)];
+  if (!chosen?.fn) return { fn: assertSimilarityName(fn ?? DEFAULT_SIMILARITY), params: { ...(params ?? {}) } };
+  if (fn !== undefined && fn !== chosen.fn) {
+    throw new Error(`--preset ${preset} scores with ${chosen.fn}; it cannot be combined with --fn ${fn} (use --params to adjust the preset, or drop --preset)`);
+  }
+  return { fn: chosen.fn, params: { ...chosen.params, ...(params ?? {}) } };
+}
+
+/** The similarity parameters among a run's stored parameters (which also record e.g. its preset). */
+export function similarityParamsOf(fn: SimilarityName, stored: Record<string, unknown>): Record<string, unknown> {
+  const known = new Set([...Object.keys(DEFAULTS[fn]), ...(fn === 'soft_wpmi' || fn === 'wpmi' ? ['lambda'] : [])]);
+  return Object.fromEntries(Object.entries(stored).filter(([k]) => known.has(k)));
 }

@@ -19,6 +19,7 @@ import type { RunLayer } from '../../db/repositories/runs.js';
 import { ClipModel } from '../../compute/clip/index.js';
 import { dissect } from '../dissect.js';
 import { assertSimilarityName, factoredConcepts, score } from '../../compute/similarity/index.js';
+import { similarityParamsOf } from '../../compute/similarity/presets.js';
 import { readToyModelSidecar, TOY_FINAL_LAYER, TOY_VOCABULARY } from '../../toyworld/index.js';
 import { NETDISSECT_METHOD, runNetDissect } from './netdissect-run.js';
 import { repoRoot, resolveSource } from '../paths.js';
@@ -154,7 +155,7 @@ async function classNameLabels(
   opts: EvalOptions,
 ): Promise<string[]> {
   const fn = assertSimilarityName(run.similarity ?? 'soft_wpmi');
-  const params = (run.params ?? {}) as Record<string, unknown>;
+  const params = similarityParamsOf(fn, (run.params ?? {}) as Record<string, unknown>);
   const clipModelId = run.clipModelId!;
   const images = run.probeSetId === null ? undefined : await store.embeddings.images(run.probeSetId, clipModelId);
   const acts = run.probeSetId === null ? undefined : await store.embeddings.activations(run.modelId, finalLayer.name, run.probeSetId, run.activationKey);
