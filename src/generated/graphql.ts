@@ -52,6 +52,8 @@ export type Dissection = {
   model: Model;
   params: Scalars['JSON']['output'];
   pool?: Maybe<Scalars['String']['output']>;
+  /** The named configuration the run was scored with; REFERENCE for runs that asked for none. */
+  preset: Preset;
   probeSet?: Maybe<ProbeSet>;
   similarity?: Maybe<Scalars['String']['output']>;
   startedAt: Scalars['DateTime']['output'];
@@ -201,6 +203,7 @@ export type MutationSaveRescoreArgs = {
   layer: Scalars['String']['input'];
   model: Scalars['String']['input'];
   params?: InputMaybe<Scalars['JSON']['input']>;
+  preset?: InputMaybe<Preset>;
   version?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -288,6 +291,20 @@ export type PageInfo = {
   hasPreviousPage: Scalars['Boolean']['output'];
   startCursor?: Maybe<Scalars['String']['output']>;
 };
+
+/**
+ * A named scoring configuration. REFERENCE: the reference implementation's defaults for the chosen
+ * function; HIDDEN: the configuration recommended for hidden layers (cos_similarity); FINAL: the one
+ * recommended for final layers (soft_wpmi with a = 2, lambda = 0.6, top 28 images).
+ */
+export enum Preset {
+  /** Recommended for final layers: the paper's final-layer setting of soft_wpmi. */
+  Final = 'FINAL',
+  /** Recommended for hidden layers: cos_similarity (best on planted units, seeds 1-3; checked on 4-6). */
+  Hidden = 'HIDDEN',
+  /** The reference implementation's defaults for the chosen function. */
+  Reference = 'REFERENCE'
+}
 
 export type ProbeImage = {
   __typename?: 'ProbeImage';
@@ -467,6 +484,7 @@ export type QueryRescoreArgs = {
   layer: Scalars['String']['input'];
   model: Scalars['String']['input'];
   params?: InputMaybe<Scalars['JSON']['input']>;
+  preset?: InputMaybe<Preset>;
   version?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -650,6 +668,7 @@ export type ResolversTypes = ResolversObject<{
   NeuronHit: ResolverTypeWrapper<Omit<NeuronHit, 'neuron'> & { neuron: ResolversTypes['Neuron'] }>;
   NeuronMatch: ResolverTypeWrapper<NeuronMatch>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  Preset: Preset;
   ProbeImage: ResolverTypeWrapper<ProbeImageParent>;
   ProbeSet: ResolverTypeWrapper<ProbeSetParent>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -734,6 +753,7 @@ export type DissectionResolvers<ContextType = AtlasContext, ParentType extends R
   model?: Resolver<ResolversTypes['Model'], ParentType, ContextType>;
   params?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   pool?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  preset?: Resolver<ResolversTypes['Preset'], ParentType, ContextType>;
   probeSet?: Resolver<Maybe<ResolversTypes['ProbeSet']>, ParentType, ContextType>;
   similarity?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;

@@ -62,3 +62,9 @@ export function similarityParamsOf(fn: SimilarityName, stored: Record<string, un
   const known = new Set([...Object.keys(DEFAULTS[fn]), ...(fn === 'soft_wpmi' || fn === 'wpmi' ? ['lambda'] : [])]);
   return Object.fromEntries(Object.entries(stored).filter(([k]) => known.has(k)));
 }
+
+/** The preset a run recorded in its parameters; `reference` for runs that asked for none. */
+export function presetOfRun(params: Record<string, unknown> | null | undefined): PresetName {
+  const p = params?.preset;
+  return typeof p === 'string' && isPresetName(p) ? p : 'reference';
+}

@@ -7,6 +7,7 @@ import { assertExportFormat } from '../../services/export.js';
 import { MAX_IMPORT_BYTES } from '../../services/import.js';
 import type { LayerInfo, ModelRow, NeuronSearchFilter, RunRow } from '../../services/records.js';
 import type { RescoreResult } from '../../services/rescore.js';
+import type { PresetName } from '../../services/similarity-names.js';
 import type { AtlasContext } from '../context.js';
 import { badInput, coded, notFound } from '../errors.js';
 import { pageSize } from '../lookup.js';
@@ -55,7 +56,10 @@ function checkParams(params: unknown): Record<string, unknown> | undefined {
   return params as Record<string, unknown>;
 }
 
-async function rescoreArgs(ctx: AtlasContext, args: { model: string; version?: string | null; layer: string; concepts: string[]; function?: string | null; params?: unknown }) {
+async function rescoreArgs(
+  ctx: AtlasContext,
+  args: { model: string; version?: string | null; layer: string; concepts: string[]; function?: string | null; params?: unknown; preset?: string | null },
+) {
   const model = await ctx.browse.model(args.model, args.version);
   const layer = await ctx.browse.layer(model, args.layer);
   return {
@@ -68,6 +72,7 @@ async function rescoreArgs(ctx: AtlasContext, args: { model: string; version?: s
       concepts: args.concepts,
       fn: args.function ?? 'soft_wpmi',
       params: checkParams(args.params),
+      ...(args.preset ? { preset: args.preset as PresetName } : {}),
     },
   };
 }
@@ -86,6 +91,7 @@ export const queryResolvers: Resolvers = {
     COS_SIMILARITY_CUBED: 'cos_similarity_cubed',
     RANK_REORDER: 'rank_reorder',
   },
+  Preset: { REFERENCE: 'reference', HIDDEN: 'hidden', FINAL: 'final' },
   ImportFormat: { CLIP_DISSECT: 'clip-dissect', MILAN: 'milan', NETDISSECT: 'netdissect' },
   ExportFormat: { CLIP_DISSECT: 'clip-dissect', MILAN: 'milan', NETDISSECT: 'netdissect', JSON: 'json' },
 
