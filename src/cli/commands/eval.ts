@@ -50,7 +50,23 @@ function table(result: EvalResult): string {
   for (const u of result.finalUnits) {
     lines.push(`  ${String(u.unit).padEnd(5)} ${u.className.padEnd(13)} ${u.label.padEnd(17)} ${u.labelClassNames.padEnd(18)} ${u.cosine.toFixed(3)}`);
   }
-  lines.push('', 'hidden layers: agreement with Network Dissection (same rank-0 label)');
+  const truth = Object.entries(result.hiddenTruth);
+  if (truth.length > 0) {
+    lines.push(
+      '',
+      'hidden layers: truth of the labels (AUROC of the label\'s concept over the probe images; 0.5 for labels that are no toy word)',
+      `  ${'layer'.padEnd(34)} ${'labels'.padEnd(7)} ${'AUROC'.padStart(6)} ${'lift@100'.padStart(8)} ${'ceiling'.padStart(7)} ${'shuffled'.padStart(8)} ${'toy'.padStart(4)} ${'ND detectors agree'.padStart(19)}`,
+    );
+    for (const [layer, t] of truth) {
+      for (const [which, m] of [['run', t.run], ['hidden', t.hidden]] as const) {
+        const nd = m.ndDetectors === undefined ? '-' : `${pct(m.ndAgreement ?? 0)} of ${m.ndDetectors}`;
+        lines.push(
+          `  ${(which === 'run' ? layer : '').padEnd(34)} ${which.padEnd(7)} ${m.labelAuroc.toFixed(3).padStart(6)} ${m.liftTop100.toFixed(2).padStart(8)} ${m.bestAuroc.toFixed(3).padStart(7)} ${m.shuffledAuroc.toFixed(3).padStart(8)} ${String(m.toyLabelled).padStart(4)} ${nd.padStart(19)}`,
+        );
+      }
+    }
+  }
+  lines.push('', 'hidden layers: agreement with Network Dissection over all units (same rank-0 label)');
   for (const [layer, d] of Object.entries(result.hiddenDetail)) {
     lines.push(
       `  ${layer.padEnd(34)} ${pct(d.share).padStart(6)}  (${d.agree}/${d.units}; ${d.toyLabelled} units have a toy-word label, ` +
