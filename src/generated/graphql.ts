@@ -104,6 +104,8 @@ export type Dissection = {
   params: Scalars['JSON']['output'];
   /** How conv layers' spatial maps were reduced to one value per unit: `avg` or `max`; null for imports. */
   pool?: Maybe<Scalars['String']['output']>;
+  /** The named configuration the run was scored with; REFERENCE for runs that asked for none. */
+  preset: Preset;
   /** The probe images the activations were computed on; null for imports without images. */
   probeSet?: Maybe<ProbeSet>;
   /** The similarity function of a clip-dissect run (`soft_wpmi`, `wpmi`, `cos_similarity`, `cos_similarity_cubed`, `rank_reorder`); null for imports. */
@@ -386,6 +388,7 @@ export type MutationSaveRescoreArgs = {
   layer: Scalars['String']['input'];
   model: Scalars['String']['input'];
   params?: InputMaybe<Scalars['JSON']['input']>;
+  preset?: InputMaybe<Preset>;
   version?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -588,6 +591,20 @@ export type PageInfo = {
   /** Cursor of the first neuron of this page (null on an empty page). */
   startCursor?: Maybe<Scalars['String']['output']>;
 };
+
+/**
+ * A named scoring configuration. REFERENCE: the reference implementation's defaults for the chosen
+ * function; HIDDEN: the configuration recommended for hidden layers (cos_similarity); FINAL: the one
+ * recommended for final layers (soft_wpmi with a = 2, lambda = 0.6, top 28 images).
+ */
+export enum Preset {
+  /** Recommended for final layers: the paper's final-layer setting of soft_wpmi. */
+  Final = 'FINAL',
+  /** Recommended for hidden layers: cos_similarity (best on planted units, seeds 1-3; checked on 4-6). */
+  Hidden = 'HIDDEN',
+  /** The reference implementation's defaults for the chosen function. */
+  Reference = 'REFERENCE'
+}
 
 /** One image of a probe set. */
 export type ProbeImage = {
@@ -848,6 +865,7 @@ export type QueryRescoreArgs = {
   layer: Scalars['String']['input'];
   model: Scalars['String']['input'];
   params?: InputMaybe<Scalars['JSON']['input']>;
+  preset?: InputMaybe<Preset>;
   version?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -1099,6 +1117,7 @@ export type ResolversTypes = ResolversObject<{
   NeuronOrder: null;
   NeuronStats: ResolverTypeWrapper<NeuronStatsParent>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  Preset: Preset;
   ProbeImage: ResolverTypeWrapper<ProbeImageParent>;
   ProbeSet: ResolverTypeWrapper<ProbeSetParent>;
   Quantile: ResolverTypeWrapper<Quantile>;
@@ -1205,6 +1224,7 @@ export type DissectionResolvers<ContextType = AtlasContext, ParentType extends R
   model?: Resolver<ResolversTypes['Model'], ParentType, ContextType>;
   params?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   pool?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  preset?: Resolver<ResolversTypes['Preset'], ParentType, ContextType>;
   probeSet?: Resolver<Maybe<ResolversTypes['ProbeSet']>, ParentType, ContextType>;
   similarity?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;

@@ -17,7 +17,8 @@ import { loadConceptSet } from '../compute/concepts/index.js';
 import { TargetModel, type PoolMode } from '../compute/onnx/index.js';
 import { activationKeyOf, atlasCacheDir, DecodePool, encodeConcepts, imagePass, scoreLayer, startProgress, topImagesPerUnit, type AfterBatchHook } from '../compute/pipeline/index.js';
 import { probeSetRecord, resolveProbeSet } from '../compute/probes/index.js';
-import { assertSimilarityName, resolveParams } from '../compute/similarity/params.js';
+import { resolveParams } from '../compute/similarity/params.js';
+import { applyPreset, type PresetName } from '../compute/similarity/presets.js';
 import { ModelGoneError, type AtlasStore } from '../db/index.js';
 import { unlabelledUnits, withoutUnlabelled } from '../compute/similarity/unlabelled.js';
 import { loadPreprocessSpec } from '../compute/preprocess/index.js';
@@ -33,6 +34,8 @@ export interface DissectOptions {
   version?: string;
   fn?: string;
   params?: Record<string, unknown>;
+  /** Named configuration (compute/similarity/presets): sets fn and params, recorded on the run. */
+  preset?: PresetName;
   pool?: PoolMode;
   batch?: number;
   device?: Device;
@@ -101,7 +104,8 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`--batch must be a positive integer, got ${opts.batch}`);
   const pool: PoolMode = opts.pool ?? 'avg';
   const device: Device = opts.device ?? 'cpu';
-  const fn = assertSimilarityName(opts.fn ?? 'soft_wpmi');
+  const chosen = applyPreset(opts.preset, opts.fn, opts.params);
+  const fn = chosen.fn;
   const topN = opts.topN ?? 5;
   const topImageCount = opts.topImages ?? 10;
   const cacheDir = opts.cacheDir ?? atlasCacheDir();
@@ -115,7 +119,9 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
   for (const s of skipped) log(`warning: skipped probe image ${s.path}: ${s.reason}`);
   if (skipped.length > 0) log(`warning: ${skipped.length} probe image(s) skipped; the probe set holds the other ${probes.items.length} (--strict stops instead)`);
   // Checked (and completed with the reference defaults) before any expensive work.
-  const params = resolveParams(fn, opts.params ?? {}, probes.items.length) as unknown as Record<string, unknown>;
+  const params = resolveParams(fn, chosen.params, probes.items.length) as unknown as Record<string, unknown>;
+  // The preset is recorded with the parameters (runs without one used the reference's defaults).
+  const storedParams = opts.preset === undefined ? params : { ...params, preset: opts.preset };
   const conceptSet = await loadConceptSet(opts.concepts);
   for (const note of conceptSet.notes) log(`note: ${note}`);
   const clipSource = await resolveClip(opts.clip, { cacheDir: join(cacheDir, 'hf'), quiet });
@@ -187,7 +193,7 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
       clipModelId: clipId,
       probeSetId,
       conceptSetId,
-      parameters: { method: 'clip-dissect', similarity: fn, params, pool, activationKey, device },
+      parameters: { method: 'clip-dissect', similarity: fn, params: storedParams, pool, activationKey, device },
     };
     // The run is claimed before the image pass: an identical command started meanwhile is refused
     // at once (RunBusyError: a live process writes that run) instead of doing the same work twice.
