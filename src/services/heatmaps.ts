@@ -17,11 +17,13 @@ import type { AtlasStore } from '../db/atlas-store.js';
 import { upsampleBilinear } from '../toyworld/index.js';
 import { imageSourceOf, renderToy } from './image-sources.js';
 import { resolveSource } from './paths.js';
-import { pngOf, type EncodedImage, etagOf } from './probe-images.js';
+import { etagOf, pngOf, TOY_FULL_SIZE, type EncodedImage } from './probe-images.js';
 import type { LayerInfo, ModelRow } from './records.js';
 
 /** Side of a heatmap when `size` is not given. */
 export const HEATMAP_SIZE = 256;
+/** Largest overlay drawn in JavaScript (bigger sizes are scaled up by sharp). */
+const DRAWN_SIZE = 256;
 
 /** A unit's activation map on one image, as the network computed it (height x width). */
 export interface ActivationMap {
@@ -154,9 +156,15 @@ export class HeatmapService {
     const image = await this.#pixels(probeSetId, ordinal);
     const map = await this.#map(target, unit, image);
     const { spec } = await this.#layer(target.model, target.layer, target.path);
-    const base = await modelView(image, spec, size);
-    const heat = upsampleBilinear(normaliseMap(map.values), map.height, map.width, size);
-    const bytes = await pngOf(overlayHeatmap(base, heat));
+    // The overlay is computed on the event loop at 256 px at most; sharp scales larger ones up.
+    const drawn = Math.min(size, DRAWN_SIZE);
+    const base = await modelView(image, spec, drawn);
+    const heat = upsampleBilinear(normaliseMap(map.values), map.height, map.width, drawn);
+    const overlay = overlayHeatmap(base, heat);
+    const bytes =
+      drawn === size
+        ? await pngOf(overlay)
+        : await sharp(overlay.rgb, { raw: { width: drawn, height: drawn, channels: 3 } }).resize(size, size, { kernel: 'lanczos3' }).png().toBuffer();
     return { bytes, type: 'image/png', etag: etagOf(bytes) };
   }
 }
@@ -174,7 +182,7 @@ function specOf(model: ModelRow): PreprocessSpec | undefined {
 
 /** What the model saw (the centre crop after resizing), at size x size, as RGB. */
 async function modelView(image: { raw?: RawImage; toy?: { seed: number; index: number } }, spec: PreprocessSpec, size: number): Promise<RawImage> {
-  const full = image.toy ? renderToy(image.toy, Math.max(size, Math.round((size * spec.resize) / spec.crop))) : image.raw!;
+  const full = image.toy ? renderToy(image.toy, Math.min(2 * TOY_FULL_SIZE, Math.max(size, Math.round((size * spec.resize) / spec.crop)))) : image.raw!;
   const side = Math.max(1, Math.round((spec.crop * Math.min(full.width, full.height)) / spec.resize));
   const left = Math.max(0, Math.floor((full.width - side) / 2));
   const top = Math.max(0, Math.floor((full.height - side) / 2));
