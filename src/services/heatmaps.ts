@@ -35,6 +35,16 @@ export interface ActivationMap {
 interface LoadedLayer {
   model: TargetModel;
   spec: PreprocessSpec;
+  /** Runs using the session now; an evicted session is released when the last one ends. */
+  users: number;
+  evicted: boolean;
+  released?: Promise<void>;
+}
+
+/** Releases an evicted session once no run uses it (once only). */
+function releaseWhenIdle(layer: LoadedLayer): Promise<void> {
+  if (layer.evicted && layer.users === 0) layer.released ??= layer.model.release().catch(() => undefined);
+  return layer.released ?? Promise.resolve();
 }
 
 export class HeatmapService {
@@ -42,7 +52,13 @@ export class HeatmapService {
   readonly #verified = new Map<string, Promise<boolean>>();
   readonly #sessions = new LRUCache<string, Promise<LoadedLayer>>({
     max: 4,
-    dispose: (loading) => void loading.then((l) => l.model.release()).catch(() => undefined),
+    dispose: (loading) =>
+      void loading
+        .then((l) => {
+          l.evicted = true;
+          void releaseWhenIdle(l);
+        })
+        .catch(() => undefined),
   });
   readonly #images = new LRUCache<string, EncodedImage>({ maxSize: 32 << 20, sizeCalculation: (v) => v.bytes.length + 100 });
   readonly #pending = new Map<string, Promise<EncodedImage>>();
@@ -97,7 +113,14 @@ export class HeatmapService {
   async release(): Promise<void> {
     const loading = [...this.#sessions.values()];
     this.#sessions.clear();
-    await Promise.all(loading.map((l) => l.then((x) => x.model.release()).catch(() => undefined)));
+    await Promise.all(
+      loading.map((l) =>
+        l.then((x) => {
+          x.evicted = true;
+          return releaseWhenIdle(x);
+        }).catch(() => undefined),
+      ),
+    );
   }
 
   async #target(layerId: number, unit: number): Promise<{ model: ModelRow; layer: LayerInfo; path: string }> {
@@ -132,7 +155,7 @@ export class HeatmapService {
       loading = (async () => {
         const spec = specOf(model) ?? (await loadPreprocessSpec(path)).spec;
         const target = await TargetModel.load(path, { layers: [layer.name], inputSize: spec.crop, threads: 1 });
-        return { model: target, spec };
+        return { model: target, spec, users: 0, evicted: false };
       })();
       loading.catch(() => this.#sessions.delete(key));
       this.#sessions.set(key, loading);
@@ -141,11 +164,20 @@ export class HeatmapService {
   }
 
   async #map(target: { model: ModelRow; layer: LayerInfo; path: string }, unit: number, image: { raw?: RawImage; toy?: { seed: number; index: number } }): Promise<ActivationMap> {
-    const { model: net, spec } = await this.#layer(target.model, target.layer, target.path);
+    const loaded = await this.#layer(target.model, target.layer, target.path);
+    const { model: net, spec } = loaded;
     // Toy scenes are drawn at the model's resize size, as the dissection fed them.
     const input = image.toy ? renderToy(image.toy, spec.resize) : image.raw!;
     const tensor = await preprocessImage(input, spec);
-    const raw = (await this.#runs(() => net.runRaw(tensor, 1))).get(net.layers[0]!.name)!;
+    loaded.users++;
+    let outputs;
+    try {
+      outputs = await this.#runs(() => net.runRaw(tensor, 1));
+    } finally {
+      loaded.users--;
+      void releaseWhenIdle(loaded);
+    }
+    const raw = outputs.get(net.layers[0]!.name)!;
     const [, , height, width] = raw.dims as [number, number, number, number];
     if (raw.dims.length !== 4) throw new NotFoundError(`layer ${target.layer.name} is not spatial: it has no heatmaps`);
     const plane = height * width;
