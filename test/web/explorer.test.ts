@@ -57,7 +57,9 @@ describe('the explorer in Chromium', () => {
       if (message.type() === 'error') problems.push(`console error on ${message.page()?.url()}: ${message.text()}`);
     });
     context.on('weberror', (error) => problems.push(`uncaught: ${error.error().message}`));
-  });
+    // Loading the default atlas into a fresh folder (seed, embeddings, activations recomputed) is
+    // most of this: about a minute on a quiet 2-core machine, several on a busy one.
+  }, 420_000);
 
   afterAll(async () => {
     await browser?.close();
