@@ -36,6 +36,22 @@ export class EncoderUnavailableError extends Error {
 }
 
 /**
+ * Work the server cannot do now or here (GraphQL: its `code`): SERVICE_UNAVAILABLE when as many
+ * such requests as it runs at once are running (retry), MODEL_UNAVAILABLE when a model's ONNX file
+ * is not on the server's machine.
+ */
+export class UnavailableError extends Error {
+  constructor(
+    readonly code: 'SERVICE_UNAVAILABLE' | 'MODEL_UNAVAILABLE',
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/**
  * The message to show a person for any error, without SQL text or query parameters: a failed
  * database statement (Drizzle wraps it as "Failed query: <sql> params: <values>") is described by
  * the database's own reason instead. Every other message is returned as it is.

@@ -244,14 +244,16 @@ export async function openConnection(opts: OpenOptions = {}): Promise<Connection
     throw new Error(`cannot open the atlas at ${target}: ${(error as Error).message}`, { cause: error });
   }
   const db = drizzlePglite(client, { schema, logger: queryLogger(opts) }) as unknown as AtlasDb;
+  const owners: RunOwners = inMemory ? new LocalRunOwners() : new PidFileRunOwners(dataDir);
   return {
     db,
     driver,
     client: 'pglite',
     location: target,
-    owners: inMemory ? new LocalRunOwners() : new PidFileRunOwners(dataDir),
+    owners,
     close: async () => {
       try {
+        await owners.releaseAll();
         if (!client.closed) await client.close();
       } finally {
         lock?.release();

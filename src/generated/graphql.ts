@@ -41,6 +41,14 @@ export type ConceptSet = {
   size: Scalars['Int']['output'];
 };
 
+/** A concept and its similarity to an image. */
+export type ConceptSimilarity = {
+  __typename?: 'ConceptSimilarity';
+  /** Cosine similarity of the CLIP embeddings of the image and the concept. */
+  similarity: Scalars['Float']['output'];
+  text: Scalars['String']['output'];
+};
+
 /** The run `deleteRun` removed. */
 export type DeletedRun = {
   __typename?: 'DeletedRun';
@@ -110,6 +118,21 @@ export type HistogramBin = {
   hi: Scalars['Float']['output'];
   /** Lower edge (inclusive). */
   lo: Scalars['Float']['output'];
+};
+
+/** A stored model's response to one image. */
+export type ImageActivations = {
+  __typename?: 'ImageActivations';
+  /** The CLIP model that embedded the image for `concepts`. */
+  clipModel?: Maybe<ClipModel>;
+  /** The concepts nearest to the image's CLIP embedding, most similar first (null without a CLIP model at hand: see `conceptsUnavailable`). */
+  concepts?: Maybe<Array<ConceptSimilarity>>;
+  /** Why `concepts` is null (no CLIP-Dissect run covers the layers, or its CLIP folder is not on the server). */
+  conceptsUnavailable?: Maybe<Scalars['String']['output']>;
+  /** Per asked layer (in the order asked), its most active units. */
+  layers: Array<LayerActivations>;
+  /** The model version that ran. */
+  model: Model;
 };
 
 /** A probe image found by nearness to a text. */
@@ -183,6 +206,19 @@ export type Layer = {
   position: Scalars['Int']['output'];
   /** Number of units (channels or features) of the layer: neurons are numbered 0 to units - 1. */
   units: Scalars['Int']['output'];
+};
+
+/** One layer's most active units for the image. */
+export type LayerActivations = {
+  __typename?: 'LayerActivations';
+  /** The layer's name. */
+  layer: Scalars['String']['output'];
+  /** How conv feature maps were reduced to one value per unit: avg or max (the run's pool mode). */
+  pool: Scalars['String']['output'];
+  /** The run whose labels (and pool mode) the units show; null when no complete run covers the layer. */
+  run?: Maybe<Dissection>;
+  /** Most active units first (ties by unit). */
+  units: Array<UnitActivation>;
 };
 
 /** How a layer's output was reduced to one activation per unit and image. */
@@ -579,6 +615,19 @@ export type Query = {
    * its `topImages` most activating probe images when asked, and each layer's run.
    */
   exportAtlas: Scalars['String']['output'];
+  /**
+   * Which neurons fire for an image: runs the stored model (the ONNX file it was dissected from, on
+   * the server's machine) on `image`, preprocessed as its dissections were, and returns per layer
+   * the `first` (0 to 100) most active units with the labels of the layer's run (the run `neurons`
+   * shows; its pool mode reduces conv maps) and, when that run's CLIP model is at hand, the concepts
+   * of its concept set nearest to the image. `image` is a PNG, JPEG or WebP file as base64 (a
+   * `data:image/...;base64,` prefix is accepted), at most 4 MiB once decoded and 25 million pixels;
+   * mind the server's request body limit (ATLAS_BODY_LIMIT). `layers` defaults to every layer of the
+   * model in the atlas. Errors: MODEL_UNAVAILABLE (503) when the model's file is not on the server
+   * or has changed; SERVICE_UNAVAILABLE (503) when the server already runs as many images as it
+   * runs at once (retry).
+   */
+  imageActivations: ImageActivations;
   /** One model; without a version, the most recently added version of that name. NOT_FOUND when absent. */
   model?: Maybe<Model>;
   /** Every target model in the atlas, every version of each. */
@@ -653,6 +702,19 @@ export type QueryExportAtlasArgs = {
   run?: InputMaybe<Scalars['ID']['input']>;
   topImages?: InputMaybe<Scalars['Int']['input']>;
   topN?: InputMaybe<Scalars['Int']['input']>;
+  version?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * The neuron atlas: what every neuron of a vision network responds to, as labelled by dissection
+ * runs (CLIP-Dissect or imported tools). Only complete runs are visible.
+ */
+export type QueryImageActivationsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  image: Scalars['String']['input'];
+  layers?: InputMaybe<Array<Scalars['String']['input']>>;
+  model: Scalars['String']['input'];
   version?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -834,6 +896,18 @@ export type TopImage = {
   url?: Maybe<Scalars['String']['output']>;
 };
 
+/** One unit's activation for the image. */
+export type UnitActivation = {
+  __typename?: 'UnitActivation';
+  /** The unit's pooled activation for the image (raw value, comparable with `topImages` activations of the same run). */
+  activation: Scalars['Float']['output'];
+  /** The unit's best label in the layer's run (null when unlabelled). */
+  label?: Maybe<Scalars['String']['output']>;
+  /** That label's score. */
+  score?: Maybe<Scalars['Float']['output']>;
+  unit: Scalars['Int']['output'];
+};
+
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
 
@@ -911,6 +985,7 @@ export type ResolversTypes = ResolversObject<{
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ClipModel: ResolverTypeWrapper<ClipModelParent>;
   ConceptSet: ResolverTypeWrapper<ConceptSetParent>;
+  ConceptSimilarity: ResolverTypeWrapper<ConceptSimilarity>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DeletedRun: ResolverTypeWrapper<DeletedRun>;
   Dissection: ResolverTypeWrapper<DissectionParent>;
@@ -918,6 +993,7 @@ export type ResolversTypes = ResolversObject<{
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   HistogramBin: ResolverTypeWrapper<HistogramBin>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  ImageActivations: ResolverTypeWrapper<Omit<ImageActivations, 'clipModel' | 'layers' | 'model'> & { clipModel?: Maybe<ResolversTypes['ClipModel']>, layers: Array<ResolversTypes['LayerActivations']>, model: ResolversTypes['Model'] }>;
   ImageHit: ResolverTypeWrapper<Omit<ImageHit, 'image'> & { image: ResolversTypes['ProbeImage'] }>;
   ImportFormat: null;
   ImportResult: ResolverTypeWrapper<Omit<ImportResult, 'model' | 'run'> & { model: ResolversTypes['Model'], run: ResolversTypes['Dissection'] }>;
@@ -926,6 +1002,7 @@ export type ResolversTypes = ResolversObject<{
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   LabelScore: ResolverTypeWrapper<LabelScore>;
   Layer: ResolverTypeWrapper<LayerParent>;
+  LayerActivations: ResolverTypeWrapper<Omit<LayerActivations, 'run'> & { run?: Maybe<ResolversTypes['Dissection']> }>;
   LayerKind: null;
   Model: ResolverTypeWrapper<ModelParent>;
   ModelComparison: ResolverTypeWrapper<Omit<ModelComparison, 'a' | 'aRun' | 'b' | 'bRun' | 'probeSet'> & { a: ResolversTypes['Model'], aRun?: Maybe<ResolversTypes['Dissection']>, b: ResolversTypes['Model'], bRun?: Maybe<ResolversTypes['Dissection']>, probeSet?: Maybe<ResolversTypes['ProbeSet']> }>;
@@ -950,6 +1027,7 @@ export type ResolversTypes = ResolversObject<{
   SimilarityFunction: null;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   TopImage: ResolverTypeWrapper<TopImage>;
+  UnitActivation: ResolverTypeWrapper<UnitActivation>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -957,12 +1035,14 @@ export type ResolversParentTypes = ResolversObject<{
   Boolean: Scalars['Boolean']['output'];
   ClipModel: ClipModelParent;
   ConceptSet: ConceptSetParent;
+  ConceptSimilarity: ConceptSimilarity;
   DateTime: Scalars['DateTime']['output'];
   DeletedRun: DeletedRun;
   Dissection: DissectionParent;
   Float: Scalars['Float']['output'];
   HistogramBin: HistogramBin;
   ID: Scalars['ID']['output'];
+  ImageActivations: Omit<ImageActivations, 'clipModel' | 'layers' | 'model'> & { clipModel?: Maybe<ResolversParentTypes['ClipModel']>, layers: Array<ResolversParentTypes['LayerActivations']>, model: ResolversParentTypes['Model'] };
   ImageHit: Omit<ImageHit, 'image'> & { image: ResolversParentTypes['ProbeImage'] };
   ImportResult: Omit<ImportResult, 'model' | 'run'> & { model: ResolversParentTypes['Model'], run: ResolversParentTypes['Dissection'] };
   ImportedLayer: ImportedLayer;
@@ -970,6 +1050,7 @@ export type ResolversParentTypes = ResolversObject<{
   JSON: Scalars['JSON']['output'];
   LabelScore: LabelScore;
   Layer: LayerParent;
+  LayerActivations: Omit<LayerActivations, 'run'> & { run?: Maybe<ResolversParentTypes['Dissection']> };
   Model: ModelParent;
   ModelComparison: Omit<ModelComparison, 'a' | 'aRun' | 'b' | 'bRun' | 'probeSet'> & { a: ResolversParentTypes['Model'], aRun?: Maybe<ResolversParentTypes['Dissection']>, b: ResolversParentTypes['Model'], bRun?: Maybe<ResolversParentTypes['Dissection']>, probeSet?: Maybe<ResolversParentTypes['ProbeSet']> };
   ModelRef: ModelRef;
@@ -991,6 +1072,7 @@ export type ResolversParentTypes = ResolversObject<{
   SavedRescore: Omit<SavedRescore, 'rescore' | 'run'> & { rescore: ResolversParentTypes['Rescore'], run: ResolversParentTypes['Dissection'] };
   String: Scalars['String']['output'];
   TopImage: TopImage;
+  UnitActivation: UnitActivation;
 }>;
 
 export type ClipModelResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['ClipModel'] = ResolversParentTypes['ClipModel']> = ResolversObject<{
@@ -1003,6 +1085,11 @@ export type ConceptSetResolvers<ContextType = AtlasContext, ParentType extends R
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   size?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type ConceptSimilarityResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['ConceptSimilarity'] = ResolversParentTypes['ConceptSimilarity']> = ResolversObject<{
+  similarity?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -1040,6 +1127,14 @@ export type HistogramBinResolvers<ContextType = AtlasContext, ParentType extends
   count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   hi?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   lo?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type ImageActivationsResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['ImageActivations'] = ResolversParentTypes['ImageActivations']> = ResolversObject<{
+  clipModel?: Resolver<Maybe<ResolversTypes['ClipModel']>, ParentType, ContextType>;
+  concepts?: Resolver<Maybe<Array<ResolversTypes['ConceptSimilarity']>>, ParentType, ContextType>;
+  conceptsUnavailable?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  layers?: Resolver<Array<ResolversTypes['LayerActivations']>, ParentType, ContextType>;
+  model?: Resolver<ResolversTypes['Model'], ParentType, ContextType>;
 }>;
 
 export type ImageHitResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['ImageHit'] = ResolversParentTypes['ImageHit']> = ResolversObject<{
@@ -1080,6 +1175,13 @@ export type LayerResolvers<ContextType = AtlasContext, ParentType extends Resolv
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   position?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   units?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type LayerActivationsResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['LayerActivations'] = ResolversParentTypes['LayerActivations']> = ResolversObject<{
+  layer?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  pool?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  run?: Resolver<Maybe<ResolversTypes['Dissection']>, ParentType, ContextType>;
+  units?: Resolver<Array<ResolversTypes['UnitActivation']>, ParentType, ContextType>;
 }>;
 
 export type LayerKindResolvers = { conv: 'conv', dense: 'dense', token: 'token' };
@@ -1210,6 +1312,7 @@ export type QueryResolvers<ContextType = AtlasContext, ParentType extends Resolv
   dissection?: Resolver<Maybe<ResolversTypes['Dissection']>, ParentType, ContextType, RequireFields<QueryDissectionArgs, 'id'>>;
   dissections?: Resolver<Array<ResolversTypes['Dissection']>, ParentType, ContextType, RequireFields<QueryDissectionsArgs, 'first' | 'status'>>;
   exportAtlas?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<QueryExportAtlasArgs, 'format' | 'model' | 'topImages' | 'topN'>>;
+  imageActivations?: Resolver<ResolversTypes['ImageActivations'], ParentType, ContextType, RequireFields<QueryImageActivationsArgs, 'first' | 'image' | 'model'>>;
   model?: Resolver<Maybe<ResolversTypes['Model']>, ParentType, ContextType, RequireFields<QueryModelArgs, 'name'>>;
   models?: Resolver<Array<ResolversTypes['Model']>, ParentType, ContextType>;
   neuron?: Resolver<Maybe<ResolversTypes['Neuron']>, ParentType, ContextType, RequireFields<QueryNeuronArgs, 'layer' | 'model' | 'unit'>>;
@@ -1256,14 +1359,23 @@ export type TopImageResolvers<ContextType = AtlasContext, ParentType extends Res
   url?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
+export type UnitActivationResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['UnitActivation'] = ResolversParentTypes['UnitActivation']> = ResolversObject<{
+  activation?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  label?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  score?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  unit?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = AtlasContext> = ResolversObject<{
   ClipModel?: ClipModelResolvers<ContextType>;
   ConceptSet?: ConceptSetResolvers<ContextType>;
+  ConceptSimilarity?: ConceptSimilarityResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   DeletedRun?: DeletedRunResolvers<ContextType>;
   Dissection?: DissectionResolvers<ContextType>;
   ExportFormat?: ExportFormatResolvers;
   HistogramBin?: HistogramBinResolvers<ContextType>;
+  ImageActivations?: ImageActivationsResolvers<ContextType>;
   ImageHit?: ImageHitResolvers<ContextType>;
   ImportFormat?: ImportFormatResolvers;
   ImportResult?: ImportResultResolvers<ContextType>;
@@ -1271,6 +1383,7 @@ export type Resolvers<ContextType = AtlasContext> = ResolversObject<{
   JSON?: GraphQLScalarType;
   LabelScore?: LabelScoreResolvers<ContextType>;
   Layer?: LayerResolvers<ContextType>;
+  LayerActivations?: LayerActivationsResolvers<ContextType>;
   LayerKind?: LayerKindResolvers;
   Model?: ModelResolvers<ContextType>;
   ModelComparison?: ModelComparisonResolvers<ContextType>;
@@ -1293,5 +1406,6 @@ export type Resolvers<ContextType = AtlasContext> = ResolversObject<{
   SavedRescore?: SavedRescoreResolvers<ContextType>;
   SimilarityFunction?: SimilarityFunctionResolvers;
   TopImage?: TopImageResolvers<ContextType>;
+  UnitActivation?: UnitActivationResolvers<ContextType>;
 }>;
 

@@ -10,6 +10,7 @@ import type { AtlasContext } from './context.js';
 import type { NeuronConnectionParent, NeuronParent } from './parents.js';
 import { mergeResolvers, queryResolvers } from './queries/index.js';
 import { statsResolvers } from './stats.js';
+import { activationResolvers } from './activations.js';
 
 /** The rank-0 label of a neuron in its run (batched through the request's loader). */
 async function topLabel(n: NeuronParent, ctx: AtlasContext): Promise<LabelRow | undefined> {
@@ -153,3 +154,5 @@ export const resolvers: Resolvers = {
 mergeResolvers(resolvers, queryResolvers);
 // Per-neuron activation statistics (src/schema/stats.graphql).
 mergeResolvers(resolvers, statsResolvers);
+// A stored model run on an uploaded image (src/schema/activations.graphql).
+mergeResolvers(resolvers, activationResolvers);

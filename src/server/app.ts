@@ -1,6 +1,7 @@
 /**
  * The HTTP server: Apollo Server 5 on express 5 at /graphql, the explorer (a single-page app) at /,
- * the offline query page at GET /graphql for browsers, /healthz for readiness. Limits: request body size (express.json),
+ * the offline query page at GET /graphql for browsers, /healthz for readiness. Limits: request body
+ * size (express.json; an imageActivations image may come beyond it, see body.ts),
  * query depth/cost/aliases/tokens (graphql-armor), page sizes (resolvers), GraphQL requests in
  * flight (503 with Retry-After beyond them).
  */
@@ -33,6 +34,8 @@ import { explorerRouter } from './explorer.js';
 import { idePage } from './ide.js';
 import { imageRoutes } from './images.js';
 import { inFlightLimiter } from './in-flight.js';
+import { graphqlBodyParser } from './body.js';
+import { MAX_IMAGE_BYTES } from '../services/image-activations.js';
 
 export const schemaDir = packagePath('src', 'schema');
 
@@ -87,6 +90,8 @@ const httpStatusByCode: Record<string, number> = {
   GRAPHQL_VALIDATION_FAILED: 400,
   INTERNAL_SERVER_ERROR: 500,
   REQUEST_TIMEOUT: 503,
+  SERVICE_UNAVAILABLE: 503,
+  MODEL_UNAVAILABLE: 503,
 };
 
 export interface AtlasServer {
@@ -233,20 +238,20 @@ export async function createAtlasServer(store: AtlasStore, limits: ServerLimits 
   app.use(
     '/graphql',
     limiter.middleware,
-    express.json({ limit: limits.bodyLimit }),
+    graphqlBodyParser(limits.bodyLimit, MAX_IMAGE_BYTES),
     expressMiddleware(apollo, {
       context: async ({ req }) => createContext(services, { authorization: req.headers.authorization }),
     }),
   );
 
   // Body-parser errors (oversized or malformed JSON) as GraphQL-shaped errors, not HTML stack traces.
-  const onError: ErrorRequestHandler = (err: { type?: string; status?: number; message?: string }, _req, res, next) => {
+  const onError: ErrorRequestHandler = (err: { type?: string; status?: number; message?: string; limitText?: string }, _req, res, next) => {
     if (res.headersSent) return next(err);
     if (err.type === 'entity.too.large') {
       res.status(413).json({
         errors: [
           {
-            message: `request body is larger than the limit of ${limits.bodyLimit}`,
+            message: `request body is larger than ${err.limitText ?? `the limit of ${limits.bodyLimit}`}`,
             extensions: { code: 'PAYLOAD_TOO_LARGE' },
           },
         ],
