@@ -20,6 +20,7 @@ const config: CodegenConfig = {
           ProbeSet: '../resolvers/parents.js#ProbeSetParent',
           ConceptSet: '../resolvers/parents.js#ConceptSetParent',
           ProbeImage: '../resolvers/queries/parents.js#ProbeImageParent',
+          NeuronStats: '../resolvers/parents.js#NeuronStatsParent',
         },
         scalars: { DateTime: 'Date', JSON: 'unknown' },
         enumValues: {

@@ -45,6 +45,11 @@ export interface AtlasConfig {
   port: number;
   /** ATLAS_SEED: snapshot loaded into an empty atlas; unset, the repository's seed/atlas.jsonl.gz. */
   seed: string | undefined;
+  /**
+   * ATLAS_REQUEST_TIMEOUT_MS: longest a database statement of the server may take (Postgres:
+   * statement_timeout; the embedded database: the server stops waiting); 0 turns it off.
+   */
+  requestTimeoutMs: number;
   /** ATLAS_TEST_HALT_AFTER_IMAGES: test hook, `atlas dissect` stops itself once this many images are checkpointed. */
   testHaltAfterImages: number | undefined;
   /** ATLAS_WASM_RELAXED_SIMD: whether the similarity kernels may use relaxed SIMD (fused multiply-add). */
@@ -88,6 +93,7 @@ const portNumber = wholeNumber(0, 65_535, (name, text) => `${name} must be a por
 const efSearch = wholeNumber(1, 1000, (name, text) => `${name} must be an integer from 1 to 1000, got ${text}`);
 const poolSize = wholeNumber(1, 1000, (name, text) => `${name} must be an integer from 1 to 1000 (connections), got ${text}`);
 const requestCount = wholeNumber(1, 100_000, (name, text) => `${name} must be an integer from 1 to 100000 (requests), got ${text}`);
+const milliseconds = wholeNumber(0, 3_600_000, (name, text) => `${name} must be a whole number of milliseconds from 0 to 3600000, got ${text}`);
 const imageCount = wholeNumber(1, 1_000_000_000, (name, text) => `${name} must be a positive whole number of images, got ${text}`);
 
 /** `PORT` (and `--port`): a whole number from 0 to 65535. */
@@ -190,6 +196,7 @@ export function loadConfig(env: Environment = process.env): AtlasConfig {
     maxInFlight: get('ATLAS_MAX_IN_FLIGHT', requestCount) ?? 64,
     pgPool: get('ATLAS_PG_POOL', poolSize),
     port: get('PORT', portNumber) ?? 4000,
+    requestTimeoutMs: get('ATLAS_REQUEST_TIMEOUT_MS', milliseconds) ?? 10_000,
     seed: get('ATLAS_SEED'),
     testHaltAfterImages: get('ATLAS_TEST_HALT_AFTER_IMAGES', imageCount),
     wasmRelaxedSimd: get('ATLAS_WASM_RELAXED_SIMD', onOff) ?? true,

@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { ModelParent, LayerParent, NeuronParent, NeuronConnectionParent, DissectionParent, ClipModelParent, ProbeSetParent, ConceptSetParent } from '../resolvers/parents.js';
+import type { ModelParent, LayerParent, NeuronParent, NeuronConnectionParent, DissectionParent, ClipModelParent, ProbeSetParent, ConceptSetParent, NeuronStatsParent } from '../resolvers/parents.js';
 import type { ProbeImageParent } from '../resolvers/queries/parents.js';
 import type { AtlasContext } from '../resolvers/context.js';
 export type Maybe<T> = T | null;
@@ -39,6 +39,14 @@ export type ConceptSet = {
   name: Scalars['String']['output'];
   /** Number of concepts. */
   size: Scalars['Int']['output'];
+};
+
+/** A concept and its similarity to an image. */
+export type ConceptSimilarity = {
+  __typename?: 'ConceptSimilarity';
+  /** Cosine similarity of the CLIP embeddings of the image and the concept. */
+  similarity: Scalars['Float']['output'];
+  text: Scalars['String']['output'];
 };
 
 /** The run `deleteRun` removed. */
@@ -100,6 +108,32 @@ export enum ExportFormat {
   /** CSV `unit,category,label,score` of one layer (units from 1). */
   Netdissect = 'netdissect'
 }
+
+/** One bin of a histogram of a neuron's activations. */
+export type HistogramBin = {
+  __typename?: 'HistogramBin';
+  /** Probe images whose activation falls in the bin. */
+  count: Scalars['Int']['output'];
+  /** Upper edge (exclusive, except for the last bin). */
+  hi: Scalars['Float']['output'];
+  /** Lower edge (inclusive). */
+  lo: Scalars['Float']['output'];
+};
+
+/** A stored model's response to one image. */
+export type ImageActivations = {
+  __typename?: 'ImageActivations';
+  /** The CLIP model that embedded the image for `concepts`. */
+  clipModel?: Maybe<ClipModel>;
+  /** The concepts nearest to the image's CLIP embedding, most similar first (null without a CLIP model at hand: see `conceptsUnavailable`). */
+  concepts?: Maybe<Array<ConceptSimilarity>>;
+  /** Why `concepts` is null (no CLIP-Dissect run covers the layers, or its CLIP folder is not on the server). */
+  conceptsUnavailable?: Maybe<Scalars['String']['output']>;
+  /** Per asked layer (in the order asked), its most active units. */
+  layers: Array<LayerActivations>;
+  /** The model version that ran. */
+  model: Model;
+};
 
 /** A probe image found by nearness to a text. */
 export type ImageHit = {
@@ -174,6 +208,19 @@ export type Layer = {
   units: Scalars['Int']['output'];
 };
 
+/** One layer's most active units for the image. */
+export type LayerActivations = {
+  __typename?: 'LayerActivations';
+  /** The layer's name. */
+  layer: Scalars['String']['output'];
+  /** How conv feature maps were reduced to one value per unit: avg or max (the run's pool mode). */
+  pool: Scalars['String']['output'];
+  /** The run whose labels (and pool mode) the units show; null when no complete run covers the layer. */
+  run?: Maybe<Dissection>;
+  /** Most active units first (ties by unit). */
+  units: Array<UnitActivation>;
+};
+
 /** How a layer's output was reduced to one activation per unit and image. */
 export enum LayerKind {
   /** A 4-D (batch x channels x height x width) convolutional output: each channel is a unit, its spatial map averaged (or max-pooled) per image. */
@@ -220,28 +267,47 @@ export type ModelComparison = {
   __typename?: 'ModelComparison';
   /** The first model. */
   a: Model;
+  /** The run whose labels side `a` shows (null when no complete run covers the layer). */
+  aRun?: Maybe<Dissection>;
   /** Share of matched neurons of `a` whose match in `b` has the same label, 0 to 1. */
   agreement: Scalars['Float']['output'];
   /** The second model. */
   b: Model;
+  /** The run whose labels side `b` shows. */
+  bRun?: Maybe<Dissection>;
   /** Matches whose labels differ. */
   changed: Array<NeuronMatch>;
   /** The layer compared. */
   layer: Scalars['String']['output'];
-  /** How neurons were matched: ACTIVATION_CORRELATION or UNIT_INDEX. */
+  /** How neurons were matched: ACTIVATION_CORRELATION, SAME_LAYER (both sides are one layer: each neuron is its own match) or UNIT_INDEX. */
   matchedBy: Scalars['String']['output'];
   /** Every neuron of `a` with its match in `b`, by unit. */
   matches: Array<NeuronMatch>;
   /** Mean cosine similarity of matched labels' CLIP text embeddings (null without embeddings). */
   meanLabelSimilarity?: Maybe<Scalars['Float']['output']>;
+  /**
+   * Share of matched neurons, both labelled, whose labels agree once normalised: lower case, a
+   * Broden category suffix (`-s` scene, `-c` colour) dropped, underscores, hyphens and punctuation
+   * read as spaces, each word made singular (English rules), spaces collapsed. So "Dogs", "dog"
+   * and "dog-s" agree; `agreement` counts only labels equal ignoring case.
+   */
+  normalisedAgreement: Scalars['Float']['output'];
   /** The probe set the correlations are over (null when matched by unit). */
   probeSet?: Maybe<ProbeSet>;
 };
 
 /** A model by name and, optionally, version. */
 export type ModelRef = {
+  /** The method whose latest complete run this side shows (clip-dissect, milan, netdissect, ...). */
+  method?: InputMaybe<Scalars['String']['input']>;
   /** The model's name. */
   name: Scalars['String']['input'];
+  /**
+   * The run whose labels this side shows (an id of a complete run of this model covering the
+   * layer); without it, the latest complete run of `method`, else the layer's default run (as
+   * `neurons` chooses).
+   */
+  run?: InputMaybe<Scalars['ID']['input']>;
   /** The version; omitted: the most recently added version of `name`. */
   version?: InputMaybe<Scalars['String']['input']>;
 };
@@ -317,6 +383,13 @@ export type Neuron = {
    * Imported runs carry their tool's score: netdissect its IoU (0 to 1), milan 0 (MILAN gives none).
    */
   score?: Maybe<Scalars['Float']['output']>;
+  /**
+   * The distribution of this neuron's activations over a probe set: the probe set of the run whose
+   * labels it shows (activations as that run computed them: network file, preprocessing, pool
+   * mode), else the newest probe set holding activations of every image for the layer. Null when
+   * none does (atlases imported from other tools carry no activations).
+   */
+  stats?: Maybe<NeuronStats>;
   /** Most activating probe images first (empty for runs imported without images). */
   topImages: Array<TopImage>;
   /** The unit (channel or feature) index in its layer, from 0. */
@@ -384,7 +457,7 @@ export type NeuronHit = {
 /** A neuron of `a` and its best match in `b`. */
 export type NeuronMatch = {
   __typename?: 'NeuronMatch';
-  /** Pearson correlation of the two neurons' activations, -1 to 1 (null when matched by unit). */
+  /** Pearson correlation of the two neurons' activations over the probe set (1 for SAME_LAYER; null when matched by unit index). */
   correlation?: Maybe<Scalars['Float']['output']>;
   /** Its label in `a`. */
   label?: Maybe<Scalars['String']['output']>;
@@ -396,8 +469,58 @@ export type NeuronMatch = {
   matchUnit: Scalars['Int']['output'];
   /** True when both labels are the same text. */
   sameLabel: Scalars['Boolean']['output'];
+  /** The two labels agree once normalised (see `ModelComparison.normalisedAgreement`). */
+  sameNormalisedLabel: Scalars['Boolean']['output'];
   /** The unit in `a`. */
   unit: Scalars['Int']['output'];
+};
+
+/** Statistics of one neuron's (pooled) activations, one value per probe image. */
+export type NeuronStats = {
+  __typename?: 'NeuronStats';
+  /** Number of probe images (values) the statistics are over. */
+  count: Scalars['Int']['output'];
+  /**
+   * `bins` (1 to 200) equal-width bins from `min` to `max`; a bin holds the activations v with
+   * lo <= v < hi, the last one also v = hi (numpy.histogram's rule). All values fall in the first
+   * bin when `min` = `max`.
+   */
+  histogram: Array<HistogramBin>;
+  /** Largest activation. */
+  max: Scalars['Float']['output'];
+  /** Arithmetic mean of the activations. */
+  mean: Scalars['Float']['output'];
+  /** Smallest activation. */
+  min: Scalars['Float']['output'];
+  /** The probe set the statistics are over. */
+  probeSet: ProbeSet;
+  /**
+   * Activation quantiles at the probabilities `p` (each in [0, 1]; at most 101 of them), computed
+   * like numpy.quantile's default: for ascending values v[0..n-1], the p-quantile is
+   * v[floor(h)] + (h - floor(h)) * (v[floor(h)+1] - v[floor(h)]) with h = (n - 1) * p, so p = 0 is
+   * `min`, p = 0.5 the median and p = 1 `max`.
+   */
+  quantiles: Array<Quantile>;
+  /**
+   * Share of probe images on which the neuron does not fire: the number of images whose activation
+   * is at most 0, divided by `count` (0 = fires on every image, 1 = never fires). One minus this is
+   * what Neuronpedia calls activation density.
+   */
+  sparsity: Scalars['Float']['output'];
+  /** Population standard deviation (the square root of the mean squared deviation from `mean`). */
+  std: Scalars['Float']['output'];
+};
+
+
+/** Statistics of one neuron's (pooled) activations, one value per probe image. */
+export type NeuronStatsHistogramArgs = {
+  bins?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Statistics of one neuron's (pooled) activations, one value per probe image. */
+export type NeuronStatsQuantilesArgs = {
+  p?: InputMaybe<Array<Scalars['Float']['input']>>;
 };
 
 /** Relay page information. */
@@ -456,6 +579,15 @@ export type ProbeSet = {
   size: Scalars['Int']['output'];
 };
 
+/** One quantile of a neuron's activations. */
+export type Quantile = {
+  __typename?: 'Quantile';
+  /** The probability, in [0, 1]. */
+  p: Scalars['Float']['output'];
+  /** The activation below which a share `p` of the probe images lie (interpolated). */
+  value: Scalars['Float']['output'];
+};
+
 /**
  * The neuron atlas: what every neuron of a vision network responds to, as labelled by dissection
  * runs (CLIP-Dissect or imported tools). Only complete runs are visible.
@@ -464,7 +596,10 @@ export type Query = {
   __typename?: 'Query';
   /**
    * Matches every neuron of `a`'s layer to a neuron of `b`'s by activation correlation over a probe
-   * set both have (Pearson over images; by unit when they share none), and compares their labels.
+   * set both have (Pearson over images; each neuron to itself when both sides are the same model
+   * version's layer; by unit when they share none), and compares their labels. Each side shows the
+   * run its `run` or `method` names, else the layer's default run, so two versions, two runs, or two
+   * methods on one model (CLIP-Dissect against imported MILAN or Network Dissection) compare.
    */
   compareModels: ModelComparison;
   /** One complete run by id. */
@@ -480,6 +615,19 @@ export type Query = {
    * its `topImages` most activating probe images when asked, and each layer's run.
    */
   exportAtlas: Scalars['String']['output'];
+  /**
+   * Which neurons fire for an image: runs the stored model (the ONNX file it was dissected from, on
+   * the server's machine) on `image`, preprocessed as its dissections were, and returns per layer
+   * the `first` (0 to 100) most active units with the labels of the layer's run (the run `neurons`
+   * shows; its pool mode reduces conv maps) and, when that run's CLIP model is at hand, the concepts
+   * of its concept set nearest to the image. `image` is a PNG, JPEG or WebP file as base64 (a
+   * `data:image/...;base64,` prefix is accepted), at most 4 MiB once decoded and 25 million pixels;
+   * mind the server's request body limit (ATLAS_BODY_LIMIT). `layers` defaults to every layer of the
+   * model in the atlas. Errors: MODEL_UNAVAILABLE (503) when the model's file is not on the server
+   * or has changed; SERVICE_UNAVAILABLE (503) when the server already runs as many images as it
+   * runs at once (retry).
+   */
+  imageActivations: ImageActivations;
   /** One model; without a version, the most recently added version of that name. NOT_FOUND when absent. */
   model?: Maybe<Model>;
   /** Every target model in the atlas, every version of each. */
@@ -554,6 +702,19 @@ export type QueryExportAtlasArgs = {
   run?: InputMaybe<Scalars['ID']['input']>;
   topImages?: InputMaybe<Scalars['Int']['input']>;
   topN?: InputMaybe<Scalars['Int']['input']>;
+  version?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * The neuron atlas: what every neuron of a vision network responds to, as labelled by dissection
+ * runs (CLIP-Dissect or imported tools). Only complete runs are visible.
+ */
+export type QueryImageActivationsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  image: Scalars['String']['input'];
+  layers?: InputMaybe<Array<Scalars['String']['input']>>;
+  model: Scalars['String']['input'];
   version?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -735,6 +896,18 @@ export type TopImage = {
   url?: Maybe<Scalars['String']['output']>;
 };
 
+/** One unit's activation for the image. */
+export type UnitActivation = {
+  __typename?: 'UnitActivation';
+  /** The unit's pooled activation for the image (raw value, comparable with `topImages` activations of the same run). */
+  activation: Scalars['Float']['output'];
+  /** The unit's best label in the layer's run (null when unlabelled). */
+  label?: Maybe<Scalars['String']['output']>;
+  /** That label's score. */
+  score?: Maybe<Scalars['Float']['output']>;
+  unit: Scalars['Int']['output'];
+};
+
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
 
@@ -812,12 +985,15 @@ export type ResolversTypes = ResolversObject<{
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ClipModel: ResolverTypeWrapper<ClipModelParent>;
   ConceptSet: ResolverTypeWrapper<ConceptSetParent>;
+  ConceptSimilarity: ResolverTypeWrapper<ConceptSimilarity>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DeletedRun: ResolverTypeWrapper<DeletedRun>;
   Dissection: ResolverTypeWrapper<DissectionParent>;
   ExportFormat: null;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  HistogramBin: ResolverTypeWrapper<HistogramBin>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  ImageActivations: ResolverTypeWrapper<Omit<ImageActivations, 'clipModel' | 'layers' | 'model'> & { clipModel?: Maybe<ResolversTypes['ClipModel']>, layers: Array<ResolversTypes['LayerActivations']>, model: ResolversTypes['Model'] }>;
   ImageHit: ResolverTypeWrapper<Omit<ImageHit, 'image'> & { image: ResolversTypes['ProbeImage'] }>;
   ImportFormat: null;
   ImportResult: ResolverTypeWrapper<Omit<ImportResult, 'model' | 'run'> & { model: ResolversTypes['Model'], run: ResolversTypes['Dissection'] }>;
@@ -826,9 +1002,10 @@ export type ResolversTypes = ResolversObject<{
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   LabelScore: ResolverTypeWrapper<LabelScore>;
   Layer: ResolverTypeWrapper<LayerParent>;
+  LayerActivations: ResolverTypeWrapper<Omit<LayerActivations, 'run'> & { run?: Maybe<ResolversTypes['Dissection']> }>;
   LayerKind: null;
   Model: ResolverTypeWrapper<ModelParent>;
-  ModelComparison: ResolverTypeWrapper<Omit<ModelComparison, 'a' | 'b' | 'probeSet'> & { a: ResolversTypes['Model'], b: ResolversTypes['Model'], probeSet?: Maybe<ResolversTypes['ProbeSet']> }>;
+  ModelComparison: ResolverTypeWrapper<Omit<ModelComparison, 'a' | 'aRun' | 'b' | 'bRun' | 'probeSet'> & { a: ResolversTypes['Model'], aRun?: Maybe<ResolversTypes['Dissection']>, b: ResolversTypes['Model'], bRun?: Maybe<ResolversTypes['Dissection']>, probeSet?: Maybe<ResolversTypes['ProbeSet']> }>;
   ModelRef: ModelRef;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Neuron: ResolverTypeWrapper<NeuronParent>;
@@ -837,9 +1014,11 @@ export type ResolversTypes = ResolversObject<{
   NeuronEdge: ResolverTypeWrapper<Omit<NeuronEdge, 'node'> & { node: ResolversTypes['Neuron'] }>;
   NeuronHit: ResolverTypeWrapper<Omit<NeuronHit, 'neuron'> & { neuron: ResolversTypes['Neuron'] }>;
   NeuronMatch: ResolverTypeWrapper<NeuronMatch>;
+  NeuronStats: ResolverTypeWrapper<NeuronStatsParent>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   ProbeImage: ResolverTypeWrapper<ProbeImageParent>;
   ProbeSet: ResolverTypeWrapper<ProbeSetParent>;
+  Quantile: ResolverTypeWrapper<Quantile>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Rescore: ResolverTypeWrapper<Omit<Rescore, 'baseRun' | 'layer' | 'model'> & { baseRun: ResolversTypes['Dissection'], layer: ResolversTypes['Layer'], model: ResolversTypes['Model'] }>;
   RescoredUnit: ResolverTypeWrapper<RescoredUnit>;
@@ -848,6 +1027,7 @@ export type ResolversTypes = ResolversObject<{
   SimilarityFunction: null;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   TopImage: ResolverTypeWrapper<TopImage>;
+  UnitActivation: ResolverTypeWrapper<UnitActivation>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -855,11 +1035,14 @@ export type ResolversParentTypes = ResolversObject<{
   Boolean: Scalars['Boolean']['output'];
   ClipModel: ClipModelParent;
   ConceptSet: ConceptSetParent;
+  ConceptSimilarity: ConceptSimilarity;
   DateTime: Scalars['DateTime']['output'];
   DeletedRun: DeletedRun;
   Dissection: DissectionParent;
   Float: Scalars['Float']['output'];
+  HistogramBin: HistogramBin;
   ID: Scalars['ID']['output'];
+  ImageActivations: Omit<ImageActivations, 'clipModel' | 'layers' | 'model'> & { clipModel?: Maybe<ResolversParentTypes['ClipModel']>, layers: Array<ResolversParentTypes['LayerActivations']>, model: ResolversParentTypes['Model'] };
   ImageHit: Omit<ImageHit, 'image'> & { image: ResolversParentTypes['ProbeImage'] };
   ImportResult: Omit<ImportResult, 'model' | 'run'> & { model: ResolversParentTypes['Model'], run: ResolversParentTypes['Dissection'] };
   ImportedLayer: ImportedLayer;
@@ -867,8 +1050,9 @@ export type ResolversParentTypes = ResolversObject<{
   JSON: Scalars['JSON']['output'];
   LabelScore: LabelScore;
   Layer: LayerParent;
+  LayerActivations: Omit<LayerActivations, 'run'> & { run?: Maybe<ResolversParentTypes['Dissection']> };
   Model: ModelParent;
-  ModelComparison: Omit<ModelComparison, 'a' | 'b' | 'probeSet'> & { a: ResolversParentTypes['Model'], b: ResolversParentTypes['Model'], probeSet?: Maybe<ResolversParentTypes['ProbeSet']> };
+  ModelComparison: Omit<ModelComparison, 'a' | 'aRun' | 'b' | 'bRun' | 'probeSet'> & { a: ResolversParentTypes['Model'], aRun?: Maybe<ResolversParentTypes['Dissection']>, b: ResolversParentTypes['Model'], bRun?: Maybe<ResolversParentTypes['Dissection']>, probeSet?: Maybe<ResolversParentTypes['ProbeSet']> };
   ModelRef: ModelRef;
   Mutation: Record<PropertyKey, never>;
   Neuron: NeuronParent;
@@ -877,15 +1061,18 @@ export type ResolversParentTypes = ResolversObject<{
   NeuronEdge: Omit<NeuronEdge, 'node'> & { node: ResolversParentTypes['Neuron'] };
   NeuronHit: Omit<NeuronHit, 'neuron'> & { neuron: ResolversParentTypes['Neuron'] };
   NeuronMatch: NeuronMatch;
+  NeuronStats: NeuronStatsParent;
   PageInfo: PageInfo;
   ProbeImage: ProbeImageParent;
   ProbeSet: ProbeSetParent;
+  Quantile: Quantile;
   Query: Record<PropertyKey, never>;
   Rescore: Omit<Rescore, 'baseRun' | 'layer' | 'model'> & { baseRun: ResolversParentTypes['Dissection'], layer: ResolversParentTypes['Layer'], model: ResolversParentTypes['Model'] };
   RescoredUnit: RescoredUnit;
   SavedRescore: Omit<SavedRescore, 'rescore' | 'run'> & { rescore: ResolversParentTypes['Rescore'], run: ResolversParentTypes['Dissection'] };
   String: Scalars['String']['output'];
   TopImage: TopImage;
+  UnitActivation: UnitActivation;
 }>;
 
 export type ClipModelResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['ClipModel'] = ResolversParentTypes['ClipModel']> = ResolversObject<{
@@ -898,6 +1085,11 @@ export type ConceptSetResolvers<ContextType = AtlasContext, ParentType extends R
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   size?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type ConceptSimilarityResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['ConceptSimilarity'] = ResolversParentTypes['ConceptSimilarity']> = ResolversObject<{
+  similarity?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -930,6 +1122,20 @@ export type DissectionResolvers<ContextType = AtlasContext, ParentType extends R
 }>;
 
 export type ExportFormatResolvers = { CLIP_DISSECT: 'clip-dissect', JSON: 'json', MILAN: 'milan', NETDISSECT: 'netdissect' };
+
+export type HistogramBinResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['HistogramBin'] = ResolversParentTypes['HistogramBin']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  hi?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  lo?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type ImageActivationsResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['ImageActivations'] = ResolversParentTypes['ImageActivations']> = ResolversObject<{
+  clipModel?: Resolver<Maybe<ResolversTypes['ClipModel']>, ParentType, ContextType>;
+  concepts?: Resolver<Maybe<Array<ResolversTypes['ConceptSimilarity']>>, ParentType, ContextType>;
+  conceptsUnavailable?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  layers?: Resolver<Array<ResolversTypes['LayerActivations']>, ParentType, ContextType>;
+  model?: Resolver<ResolversTypes['Model'], ParentType, ContextType>;
+}>;
 
 export type ImageHitResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['ImageHit'] = ResolversParentTypes['ImageHit']> = ResolversObject<{
   image?: Resolver<ResolversTypes['ProbeImage'], ParentType, ContextType>;
@@ -971,6 +1177,13 @@ export type LayerResolvers<ContextType = AtlasContext, ParentType extends Resolv
   units?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type LayerActivationsResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['LayerActivations'] = ResolversParentTypes['LayerActivations']> = ResolversObject<{
+  layer?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  pool?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  run?: Resolver<Maybe<ResolversTypes['Dissection']>, ParentType, ContextType>;
+  units?: Resolver<Array<ResolversTypes['UnitActivation']>, ParentType, ContextType>;
+}>;
+
 export type LayerKindResolvers = { conv: 'conv', dense: 'dense', token: 'token' };
 
 export type ModelResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['Model'] = ResolversParentTypes['Model']> = ResolversObject<{
@@ -988,13 +1201,16 @@ export type ModelResolvers<ContextType = AtlasContext, ParentType extends Resolv
 
 export type ModelComparisonResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['ModelComparison'] = ResolversParentTypes['ModelComparison']> = ResolversObject<{
   a?: Resolver<ResolversTypes['Model'], ParentType, ContextType>;
+  aRun?: Resolver<Maybe<ResolversTypes['Dissection']>, ParentType, ContextType>;
   agreement?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   b?: Resolver<ResolversTypes['Model'], ParentType, ContextType>;
+  bRun?: Resolver<Maybe<ResolversTypes['Dissection']>, ParentType, ContextType>;
   changed?: Resolver<Array<ResolversTypes['NeuronMatch']>, ParentType, ContextType>;
   layer?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   matchedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   matches?: Resolver<Array<ResolversTypes['NeuronMatch']>, ParentType, ContextType>;
   meanLabelSimilarity?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  normalisedAgreement?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   probeSet?: Resolver<Maybe<ResolversTypes['ProbeSet']>, ParentType, ContextType>;
 }>;
 
@@ -1013,6 +1229,7 @@ export type NeuronResolvers<ContextType = AtlasContext, ParentType extends Resol
   model?: Resolver<ResolversTypes['Model'], ParentType, ContextType>;
   run?: Resolver<Maybe<ResolversTypes['Dissection']>, ParentType, ContextType>;
   score?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  stats?: Resolver<Maybe<ResolversTypes['NeuronStats']>, ParentType, ContextType>;
   topImages?: Resolver<Array<ResolversTypes['TopImage']>, ParentType, ContextType, RequireFields<NeuronTopImagesArgs, 'first'>>;
   unit?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
@@ -1046,7 +1263,20 @@ export type NeuronMatchResolvers<ContextType = AtlasContext, ParentType extends 
   matchLabel?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   matchUnit?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   sameLabel?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  sameNormalisedLabel?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   unit?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type NeuronStatsResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['NeuronStats'] = ResolversParentTypes['NeuronStats']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  histogram?: Resolver<Array<ResolversTypes['HistogramBin']>, ParentType, ContextType, RequireFields<NeuronStatsHistogramArgs, 'bins'>>;
+  max?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  mean?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  min?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  probeSet?: Resolver<ResolversTypes['ProbeSet'], ParentType, ContextType>;
+  quantiles?: Resolver<Array<ResolversTypes['Quantile']>, ParentType, ContextType, RequireFields<NeuronStatsQuantilesArgs, 'p'>>;
+  sparsity?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  std?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 }>;
 
 export type PageInfoResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -1072,11 +1302,17 @@ export type ProbeSetResolvers<ContextType = AtlasContext, ParentType extends Res
   size?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type QuantileResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['Quantile'] = ResolversParentTypes['Quantile']> = ResolversObject<{
+  p?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
 export type QueryResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   compareModels?: Resolver<ResolversTypes['ModelComparison'], ParentType, ContextType, RequireFields<QueryCompareModelsArgs, 'a' | 'b' | 'layer'>>;
   dissection?: Resolver<Maybe<ResolversTypes['Dissection']>, ParentType, ContextType, RequireFields<QueryDissectionArgs, 'id'>>;
   dissections?: Resolver<Array<ResolversTypes['Dissection']>, ParentType, ContextType, RequireFields<QueryDissectionsArgs, 'first' | 'status'>>;
   exportAtlas?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<QueryExportAtlasArgs, 'format' | 'model' | 'topImages' | 'topN'>>;
+  imageActivations?: Resolver<ResolversTypes['ImageActivations'], ParentType, ContextType, RequireFields<QueryImageActivationsArgs, 'first' | 'image' | 'model'>>;
   model?: Resolver<Maybe<ResolversTypes['Model']>, ParentType, ContextType, RequireFields<QueryModelArgs, 'name'>>;
   models?: Resolver<Array<ResolversTypes['Model']>, ParentType, ContextType>;
   neuron?: Resolver<Maybe<ResolversTypes['Neuron']>, ParentType, ContextType, RequireFields<QueryNeuronArgs, 'layer' | 'model' | 'unit'>>;
@@ -1123,13 +1359,23 @@ export type TopImageResolvers<ContextType = AtlasContext, ParentType extends Res
   url?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
+export type UnitActivationResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['UnitActivation'] = ResolversParentTypes['UnitActivation']> = ResolversObject<{
+  activation?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  label?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  score?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  unit?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = AtlasContext> = ResolversObject<{
   ClipModel?: ClipModelResolvers<ContextType>;
   ConceptSet?: ConceptSetResolvers<ContextType>;
+  ConceptSimilarity?: ConceptSimilarityResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   DeletedRun?: DeletedRunResolvers<ContextType>;
   Dissection?: DissectionResolvers<ContextType>;
   ExportFormat?: ExportFormatResolvers;
+  HistogramBin?: HistogramBinResolvers<ContextType>;
+  ImageActivations?: ImageActivationsResolvers<ContextType>;
   ImageHit?: ImageHitResolvers<ContextType>;
   ImportFormat?: ImportFormatResolvers;
   ImportResult?: ImportResultResolvers<ContextType>;
@@ -1137,6 +1383,7 @@ export type Resolvers<ContextType = AtlasContext> = ResolversObject<{
   JSON?: GraphQLScalarType;
   LabelScore?: LabelScoreResolvers<ContextType>;
   Layer?: LayerResolvers<ContextType>;
+  LayerActivations?: LayerActivationsResolvers<ContextType>;
   LayerKind?: LayerKindResolvers;
   Model?: ModelResolvers<ContextType>;
   ModelComparison?: ModelComparisonResolvers<ContextType>;
@@ -1147,9 +1394,11 @@ export type Resolvers<ContextType = AtlasContext> = ResolversObject<{
   NeuronEdge?: NeuronEdgeResolvers<ContextType>;
   NeuronHit?: NeuronHitResolvers<ContextType>;
   NeuronMatch?: NeuronMatchResolvers<ContextType>;
+  NeuronStats?: NeuronStatsResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   ProbeImage?: ProbeImageResolvers<ContextType>;
   ProbeSet?: ProbeSetResolvers<ContextType>;
+  Quantile?: QuantileResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Rescore?: RescoreResolvers<ContextType>;
   RescoredUnit?: RescoredUnitResolvers<ContextType>;
@@ -1157,5 +1406,6 @@ export type Resolvers<ContextType = AtlasContext> = ResolversObject<{
   SavedRescore?: SavedRescoreResolvers<ContextType>;
   SimilarityFunction?: SimilarityFunctionResolvers;
   TopImage?: TopImageResolvers<ContextType>;
+  UnitActivation?: UnitActivationResolvers<ContextType>;
 }>;
 

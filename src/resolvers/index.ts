@@ -9,6 +9,8 @@ import { imageSourceOf } from '../services/image-sources.js';
 import type { AtlasContext } from './context.js';
 import type { NeuronConnectionParent, NeuronParent } from './parents.js';
 import { mergeResolvers, queryResolvers } from './queries/index.js';
+import { statsResolvers } from './stats.js';
+import { activationResolvers } from './activations.js';
 
 /** The rank-0 label of a neuron in its run (batched through the request's loader). */
 async function topLabel(n: NeuronParent, ctx: AtlasContext): Promise<LabelRow | undefined> {
@@ -150,3 +152,7 @@ export const resolvers: Resolvers = {
 
 // Search, rescoring, comparison and imports (src/schema/queries.graphql).
 mergeResolvers(resolvers, queryResolvers);
+// Per-neuron activation statistics (src/schema/stats.graphql).
+mergeResolvers(resolvers, statsResolvers);
+// A stored model run on an uploaded image (src/schema/activations.graphql).
+mergeResolvers(resolvers, activationResolvers);

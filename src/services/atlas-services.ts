@@ -8,8 +8,10 @@ import { BrowseService } from './browse.js';
 import { CompareService } from './compare.js';
 import { exportAtlas } from './export.js';
 import { HeatmapService } from './heatmaps.js';
+import { ImageActivationsService } from './image-activations.js';
 import { ImportService } from './import.js';
 import { ProbeImageService } from './probe-images.js';
+import { NeuronStatsService } from './neuron-stats.js';
 import { RescoreService } from './rescore.js';
 import { RunsService } from './runs.js';
 import { SearchService } from './search.js';
@@ -26,16 +28,21 @@ export interface AtlasServices {
   readonly runs: RunsService;
   /** Probe images for the image routes (rendered or read, encoded, cached). */
   readonly images: ProbeImageService;
+  /** Runs stored models on uploaded images (loaded sessions kept; bounded concurrency). */
+  readonly imageActivations: ImageActivationsService;
+  /** Per-neuron activation statistics; `forRequest()` batches a request's neurons by layer. */
+  readonly stats: NeuronStatsService;
   /** Conv units' activation maps over probe images, computed with the model files (cached, bounded). */
   readonly heatmaps: HeatmapService;
   readonly exportAtlas: (format: Parameters<typeof exportAtlas>[1], sel: Parameters<typeof exportAtlas>[2]) => Promise<string>;
-  /** Releases the loaded text encoders and model sessions (the store stays open: its opener closes it). */
+  /** Releases the loaded text encoders, target models and model sessions (the store stays open: its opener closes it). */
   release(): Promise<void>;
 }
 
 export function createServices(store: AtlasStore): AtlasServices {
   const encoders = new TextEncoders(store);
   const heatmaps = new HeatmapService(store);
+  const imageActivations = new ImageActivationsService(store, encoders);
   return {
     browse: new BrowseService(store),
     encoders,
@@ -45,10 +52,12 @@ export function createServices(store: AtlasStore): AtlasServices {
     imports: new ImportService(store, encoders),
     runs: new RunsService(store),
     images: new ProbeImageService(store),
+    imageActivations,
+    stats: new NeuronStatsService(store),
     heatmaps,
     exportAtlas: (format, sel) => exportAtlas(store, format, sel),
     release: async () => {
-      await Promise.all([encoders.release(), heatmaps.release()]);
+      await Promise.all([encoders.release(), heatmaps.release(), imageActivations.release()]);
     },
   };
 }

@@ -47,6 +47,8 @@ export interface DissectOptions {
   log?: (line: string) => void;
   /** Called after each image batch reaches the checkpoint: lets tests stop a run half-way. */
   afterBatch?: AfterBatchHook;
+  /** Stop at a probe image that cannot be read or decoded instead of skipping it (with a warning). */
+  strict?: boolean;
 }
 
 export interface LayerSummary {
@@ -58,7 +60,10 @@ export interface LayerSummary {
 }
 
 export interface DissectStats {
+  /** Probe images in the set (those that could be read and decoded). */
   images: number;
+  /** Files of the probe folder or list left out because they cannot be read or decoded. */
+  imagesSkipped: number;
   /** Images run through the networks in this invocation (0 when every cache hit). */
   imagesComputed: number;
   /** Images whose results came from an interrupted run's checkpoint. */
@@ -104,7 +109,10 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
 
   // ------------------------------------------------------------------ inputs
   let t0 = performance.now();
-  const probes = await resolveProbeSet(opts.probe);
+  const probes = await resolveProbeSet(opts.probe, { strict: opts.strict ?? false });
+  const skipped = probes.skipped ?? [];
+  for (const s of skipped) log(`warning: skipped probe image ${s.path}: ${s.reason}`);
+  if (skipped.length > 0) log(`warning: ${skipped.length} probe image(s) skipped; the probe set holds the other ${probes.items.length} (--strict stops instead)`);
   // Checked (and completed with the reference defaults) before any expensive work.
   const params = resolveParams(fn, opts.params ?? {}, probes.items.length) as unknown as Record<string, unknown>;
   const conceptSet = await loadConceptSet(opts.concepts);
@@ -190,6 +198,7 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
     }
     const stats: DissectStats = {
       images: probes.items.length,
+      imagesSkipped: skipped.length,
       imagesComputed: 0,
       imagesFromCheckpoint: 0,
       imageEmbeddingsCached: imageEmbeddings !== undefined,

@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import config from '../../codegen.js';
 import { repoRoot } from '../store/helpers.js';
 
-describe('generated resolver types', () => {
-  it('match src/schema/*.graphql (run `npm run codegen` after changing the schema)', async () => {
+describe('generated types', () => {
+  it('match src/schema/*.graphql and the explorer\'s operations (run `npm run codegen` after changing either)', async () => {
     const outputs = (await generate({ ...config, cwd: repoRoot, silent: true }, false)) as { filename: string; content: string }[];
     expect(outputs.map((o) => o.filename)).toContain('src/generated/graphql.ts');
     for (const output of outputs) {

@@ -23,7 +23,13 @@ export function notBuilt(): string | undefined {
   return undefined;
 }
 
-export async function startBuiltServer(env: Record<string, string> = {}, timeoutMs = 170_000): Promise<StartedServer> {
+/**
+ * `ATLAS_TEST_EXPLORER_URL` (development only): use a server already running there instead (started
+ * the same way, with the same API key), to rerun the browser tests without loading a new atlas.
+ */
+export async function startBuiltServer(env: Record<string, string> = {}, timeoutMs = 400_000): Promise<StartedServer> {
+  const running = process.env.ATLAS_TEST_EXPLORER_URL;
+  if (running) return { base: running.replace(/\/$/, ''), log: () => '', stop: async () => undefined };
   const dataDir = mkdtempSync(join(tmpdir(), 'atlas-web-'));
   const child: ChildProcess = spawn(process.execPath, ['--max-semi-space-size=64', serverEntry], {
     env: { ...process.env, ATLAS_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: '', ...env },

@@ -2,7 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import type { ProbeSource } from '../probes/index.js';
 import { READY, decodeBatch, type DecodeReply, type DecodeRequest, type DecodeWorkerData } from './decode-batch.js';
 import type { PreprocessSpec } from '../preprocess/index.js';
-import { startWorker } from '../worker-entry.js';
+import { startWorker } from '../../core/worker-entry.js';
 
 /** One batch handed to the pool: its result, once some thread has decoded it. */
 export interface DecodeJob {

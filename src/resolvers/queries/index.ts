@@ -127,14 +127,16 @@ export const queryResolvers: Resolvers = {
     compareModels: (_p, args, ctx) =>
       coded(async () => {
         const services = ctx.services;
-        const a = await ctx.browse.model(args.a.name, args.a.version);
-        const b = await ctx.browse.model(args.b.name, args.b.version);
-        const la = await ctx.browse.layer(a, args.layer);
-        const lb = await ctx.browse.layer(b, args.layer);
-        const { probeSetId, ...comparison } = await services.compare.compare(a, la, b, lb);
+        const side = (ref: typeof args.a) =>
+          ctx.browse.layerRun({ model: ref.name, version: ref.version, layer: args.layer, run: ref.run, method: ref.method });
+        const a = await side(args.a);
+        const b = await side(args.b);
+        const { probeSetId, ...comparison } = await services.compare.compare(a, b);
         return {
-          a,
-          b,
+          a: a.model,
+          b: b.model,
+          aRun: a.run,
+          bRun: b.run,
           layer: args.layer,
           ...comparison,
           probeSet: probeSetId === null ? null : ((await ctx.browse.probeSet(probeSetId)) ?? null),

@@ -82,7 +82,7 @@ export function App() {
           </form>
         )}
       </header>
-      <main id="main" key={path}>
+      <main id="main" key={path} tabIndex={-1}>
         {route(path)}
       </main>
       <footer class="muted">

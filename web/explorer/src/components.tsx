@@ -1,6 +1,7 @@
 /** Pieces every view shares: states (loading, empty, error), image strips, model pickers. */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
+import { session } from './router';
 import type { QueryState } from './use-query';
 
 export function Loading({ what }: { what: string }) {
@@ -88,11 +89,14 @@ export function useTitle(title: string): void {
   }, [title]);
 }
 
-/** Moves focus to the view's heading when the view changes (keyboard and screen reader users). */
+/**
+ * The view's heading; after a change of view in the page it takes the focus, so keyboard and
+ * screen reader users start at the new content (a first load leaves focus at the page's start).
+ */
 export function Heading({ children }: { children: ComponentChildren }) {
   const ref = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
-    ref.current?.focus({ preventScroll: true });
+    if (session.navigated) ref.current?.focus({ preventScroll: true });
   }, []);
   return (
     <h1 ref={ref} tabIndex={-1}>

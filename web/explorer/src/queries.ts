@@ -35,6 +35,8 @@ export const LayerNeuronsQuery = graphql(`
           topImages(first: $images) {
             ordinal
             uri
+            url
+            thumbnailUrl
             activation
           }
         }
@@ -80,6 +82,9 @@ export const NeuronQuery = graphql(`
         rank
         ordinal
         uri
+        url
+        thumbnailUrl
+        heatmapUrl
         activation
       }
     }
@@ -95,6 +100,8 @@ export const NeuronNearQuery = graphql(`
         image {
           ordinal
           uri
+          url
+          thumbnailUrl
         }
       }
     }
@@ -133,6 +140,8 @@ export const SearchNeuronsQuery = graphql(`
         topImages(first: 4) {
           ordinal
           uri
+          url
+          thumbnailUrl
           activation
         }
       }
@@ -147,6 +156,8 @@ export const SearchImagesQuery = graphql(`
       image {
         ordinal
         uri
+        url
+        thumbnailUrl
         probeSet {
           name
         }

@@ -7,7 +7,11 @@ import { useEffect, useState } from 'preact/hooks';
 type Listener = () => void;
 const listeners = new Set<Listener>();
 
+/** Whether the view changed in this page (not its first load): views then move focus to their heading. */
+export const session = { navigated: false };
+
 function notify(): void {
+  session.navigated = true;
   for (const listener of listeners) listener();
 }
 
@@ -58,7 +62,9 @@ export function startRouter(): void {
     const anchor = (event.target as Element | null)?.closest?.('a');
     if (!anchor || anchor.target || anchor.hasAttribute('download')) return;
     const url = new URL(anchor.href, location.href);
-    if (url.origin !== location.origin || url.pathname.startsWith('/graphql') || url.pathname.startsWith('/images')) return;
+    if (url.origin !== location.origin || url.pathname.startsWith('/graphql') || url.pathname.startsWith('/images') || url.pathname.startsWith('/heatmaps')) return;
+    // In-page anchors (the skip link) are the browser's to follow.
+    if (url.hash && url.pathname === location.pathname && url.search === location.search) return;
     event.preventDefault();
     navigate(url.pathname + url.search);
   });

@@ -24,8 +24,16 @@ export type LayerKind =
 
 /** A model by name and, optionally, version. */
 export type ModelRef = {
+  /** The method whose latest complete run this side shows (clip-dissect, milan, netdissect, ...). */
+  method?: string | null | undefined;
   /** The model's name. */
   name: string;
+  /**
+   * The run whose labels this side shows (an id of a complete run of this model covering the
+   * layer); without it, the latest complete run of `method`, else the layer's default run (as
+   * `neurons` chooses).
+   */
+  run?: string | number | null | undefined;
   /** The version; omitted: the most recently added version of `name`. */
   version?: string | null | undefined;
 };
@@ -60,7 +68,7 @@ export type LayerNeuronsQueryVariables = Exact<{
 }>;
 
 
-export type LayerNeuronsQuery = { neurons: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, run: { id: string, method: string } | null, edges: Array<{ node: { unit: number, label: string | null, score: number | null, topImages: Array<{ ordinal: number, uri: string | null, activation: number }> } }> } };
+export type LayerNeuronsQuery = { neurons: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, run: { id: string, method: string } | null, edges: Array<{ node: { unit: number, label: string | null, score: number | null, topImages: Array<{ ordinal: number, uri: string | null, url: string | null, thumbnailUrl: string | null, activation: number }> } }> } };
 
 export type NeuronQueryVariables = Exact<{
   model: string;
@@ -73,7 +81,7 @@ export type NeuronQueryVariables = Exact<{
 }>;
 
 
-export type NeuronQuery = { neuron: { id: string, unit: number, label: string | null, score: number | null, layer: { name: string, kind: LayerKind, units: number }, model: { name: string, version: string, dissections: Array<{ id: string, method: string, layers: Array<string>, finishedAt: string | null }> }, run: { id: string, method: string, similarity: string | null, finishedAt: string | null } | null, labels: Array<{ rank: number, text: string, score: number }>, topImages: Array<{ rank: number, ordinal: number, uri: string | null, activation: number }> } | null };
+export type NeuronQuery = { neuron: { id: string, unit: number, label: string | null, score: number | null, layer: { name: string, kind: LayerKind, units: number }, model: { name: string, version: string, dissections: Array<{ id: string, method: string, layers: Array<string>, finishedAt: string | null }> }, run: { id: string, method: string, similarity: string | null, finishedAt: string | null } | null, labels: Array<{ rank: number, text: string, score: number }>, topImages: Array<{ rank: number, ordinal: number, uri: string | null, url: string | null, thumbnailUrl: string | null, heatmapUrl: string | null, activation: number }> } | null };
 
 export type NeuronNearQueryVariables = Exact<{
   model: string;
@@ -84,7 +92,7 @@ export type NeuronNearQueryVariables = Exact<{
 }>;
 
 
-export type NeuronNearQuery = { neuron: { id: string, imagesNear: Array<{ similarity: number, image: { ordinal: number, uri: string } }> } | null };
+export type NeuronNearQuery = { neuron: { id: string, imagesNear: Array<{ similarity: number, image: { ordinal: number, uri: string, url: string, thumbnailUrl: string } }> } | null };
 
 export type RunLabelQueryVariables = Exact<{
   model: string;
@@ -107,7 +115,7 @@ export type SearchNeuronsQueryVariables = Exact<{
 }>;
 
 
-export type SearchNeuronsQuery = { searchNeurons: Array<{ similarity: number, neuron: { id: string, unit: number, label: string | null, score: number | null, layer: { name: string }, model: { name: string, version: string }, topImages: Array<{ ordinal: number, uri: string | null, activation: number }> } }> };
+export type SearchNeuronsQuery = { searchNeurons: Array<{ similarity: number, neuron: { id: string, unit: number, label: string | null, score: number | null, layer: { name: string }, model: { name: string, version: string }, topImages: Array<{ ordinal: number, uri: string | null, url: string | null, thumbnailUrl: string | null, activation: number }> } }> };
 
 export type SearchImagesQueryVariables = Exact<{
   query: string;
@@ -118,7 +126,7 @@ export type SearchImagesQueryVariables = Exact<{
 }>;
 
 
-export type SearchImagesQuery = { searchImages: Array<{ similarity: number, image: { ordinal: number, uri: string, probeSet: { name: string }, topNeurons: Array<{ activation: number, neuron: { id: string, unit: number, label: string | null, layer: { name: string }, model: { name: string, version: string } } }> } }> };
+export type SearchImagesQuery = { searchImages: Array<{ similarity: number, image: { ordinal: number, uri: string, url: string, thumbnailUrl: string, probeSet: { name: string }, topNeurons: Array<{ activation: number, neuron: { id: string, unit: number, label: string | null, layer: { name: string }, model: { name: string, version: string } } }> } }> };
 
 export type RescoreQueryVariables = Exact<{
   model: string;
@@ -223,6 +231,8 @@ export const LayerNeuronsDocument = new TypedDocumentString(`
         topImages(first: $images) {
           ordinal
           uri
+          url
+          thumbnailUrl
           activation
         }
       }
@@ -267,6 +277,9 @@ export const NeuronDocument = new TypedDocumentString(`
       rank
       ordinal
       uri
+      url
+      thumbnailUrl
+      heatmapUrl
       activation
     }
   }
@@ -281,6 +294,8 @@ export const NeuronNearDocument = new TypedDocumentString(`
       image {
         ordinal
         uri
+        url
+        thumbnailUrl
       }
     }
   }
@@ -324,6 +339,8 @@ export const SearchNeuronsDocument = new TypedDocumentString(`
       topImages(first: 4) {
         ordinal
         uri
+        url
+        thumbnailUrl
         activation
       }
     }
@@ -337,6 +354,8 @@ export const SearchImagesDocument = new TypedDocumentString(`
     image {
       ordinal
       uri
+      url
+      thumbnailUrl
       probeSet {
         name
       }
