@@ -54,6 +54,7 @@ export type ConceptSimilarity = {
   __typename?: 'ConceptSimilarity';
   /** Cosine similarity of the CLIP embeddings of the image and the concept. */
   similarity: Scalars['Float']['output'];
+  /** The concept's text. */
   text: Scalars['String']['output'];
 };
 
@@ -1004,6 +1005,7 @@ export type UnitActivation = {
   label?: Maybe<Scalars['String']['output']>;
   /** That label's score. */
   score?: Maybe<Scalars['Float']['output']>;
+  /** The unit index in its layer, from 0. */
   unit: Scalars['Int']['output'];
 };
 

@@ -1,7 +1,7 @@
 /**
  * The HTTP server: Apollo Server 5 on express 5 at /graphql, the explorer (a single-page app) at /,
- * the offline query page at GET /graphql for browsers, /healthz for readiness. Limits: request body
- * size (express.json; an imageActivations image may come beyond it, see body.ts),
+ * GraphiQL at GET /graphql for browsers, probe images and heatmaps, /healthz for readiness. Limits:
+ * request body size (express.json; an imageActivations image may come beyond it, see body.ts),
  * query depth/cost/aliases/tokens (graphql-armor), page sizes (resolvers), GraphQL requests in
  * flight (503 with Retry-After beyond them).
  */
@@ -30,7 +30,7 @@ import { checkExpensiveFields, checkOperationInput, noSubscriptions } from '../r
 import { answerSize, answerSizeError, MAX_ANSWER_ENTRIES } from '../resolvers/answer-size.js';
 import { corsMiddleware } from './cors.js';
 import { explorerRouter } from './explorer.js';
-import { idePage } from './ide.js';
+import { graphiqlAssets, sendGraphiql } from './graphiql.js';
 import { imageRoutes } from './images.js';
 import { inFlightLimiter } from './in-flight.js';
 import { graphqlBodyParser } from './body.js';
@@ -224,10 +224,11 @@ export async function createAtlasServer(store: AtlasStore, limits: ServerLimits 
   );
   // The explorer at `/` and its views' paths (static files; no GraphQL slot is taken).
   app.use(explorerRouter());
+  app.use(graphiqlAssets());
   app.get('/graphql', (req, res, next) => {
-    // A browser visiting /graphql gets the query page; GET queries (?query=) go to Apollo.
+    // A browser visiting /graphql gets GraphiQL; GET queries (?query=) go to Apollo.
     if (req.query.query === undefined && req.accepts(['application/json', 'text/html']) === 'text/html') {
-      res.type('html').send(idePage('/graphql'));
+      sendGraphiql(res);
       return;
     }
     next();
