@@ -1,5 +1,6 @@
 /** What each GraphQL object type's resolvers receive as their parent (codegen mappers). */
 import type { NeuronView } from '../services/browse.js';
+import type { NeuronStats } from '../services/neuron-stats.js';
 import type { ClipModelRow, ConceptSetRow, LayerInfo, ModelRow, ProbeSetRow, RunRow } from '../services/records.js';
 
 export type ModelParent = ModelRow;
@@ -24,3 +25,6 @@ export interface NeuronConnectionParent {
   /** Counted only when the query asks for totalCount. */
   totalCount: () => Promise<number>;
 }
+
+/** A neuron's activation statistics (the sorted values along, for quantiles and histograms). */
+export type NeuronStatsParent = NeuronStats;

@@ -1,6 +1,7 @@
 /**
- * The HTTP server: Apollo Server 5 on express 5 at /graphql, the offline query page at / (and at
- * GET /graphql for browsers), /healthz for readiness. Limits: request body size (express.json),
+ * The HTTP server: Apollo Server 5 on express 5 at /graphql, the explorer (a single-page app) at /,
+ * the offline query page at GET /graphql for browsers, /healthz for readiness. Limits: request body
+ * size (express.json; an imageActivations image may come beyond it, see body.ts),
  * query depth/cost/aliases/tokens (graphql-armor), page sizes (resolvers), GraphQL requests in
  * flight (503 with Retry-After beyond them).
  */
@@ -19,15 +20,21 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { config } from '../core/config.js';
+import { isDeadlineExceeded, userMessage } from '../core/errors.js';
 import { packagePath } from '../core/paths.js';
 import type { AtlasStore } from '../services/atlas.js';
 import { createServices } from '../services/atlas-services.js';
 import { createContext, type AtlasContext } from '../resolvers/context.js';
 import { resolvers } from '../resolvers/index.js';
-import { checkOperationInput, noSubscriptions } from '../resolvers/input-checks.js';
+import { checkExpensiveFields, checkOperationInput, noSubscriptions } from '../resolvers/input-checks.js';
 import { answerSize, answerSizeError, MAX_ANSWER_ENTRIES } from '../resolvers/answer-size.js';
+import { corsMiddleware } from './cors.js';
+import { explorerRouter } from './explorer.js';
 import { idePage } from './ide.js';
+import { imageRoutes } from './images.js';
 import { inFlightLimiter } from './in-flight.js';
+import { graphqlBodyParser } from './body.js';
+import { MAX_IMAGE_BYTES } from '../services/image-activations.js';
 
 export const schemaDir = packagePath('src', 'schema');
 
@@ -63,6 +70,9 @@ export const defaultLimits = (): ServerLimits => ({
   maxInFlight: config().maxInFlight,
 });
 
+/** Longest /healthz waits for the database before answering that it is busy. */
+const HEALTH_WAIT_MS = 250;
+
 /**
  * HTTP status per error code (docs/graphql.md lists them), so clients and proxies see bad input as
  * 4xx and an unavailable dependency as 5xx. PAYLOAD_TOO_LARGE (413), BAD_REQUEST (400) and
@@ -82,6 +92,8 @@ export const httpStatusByCode: Readonly<Record<string, number>> = {
   PAYLOAD_TOO_LARGE: 413,
   INTERNAL_SERVER_ERROR: 500,
   ENCODER_UNAVAILABLE: 503,
+  MODEL_UNAVAILABLE: 503,
+  REQUEST_TIMEOUT: 503,
   SERVICE_UNAVAILABLE: 503,
 };
 
@@ -143,7 +155,7 @@ export async function createAtlasServer(store: AtlasStore, limits: ServerLimits 
           return {
             // Once per operation, before any resolver: arguments no resolver could store or use.
             async didResolveOperation({ document, operation, request, schema }) {
-              const error = checkOperationInput(document, request.variables);
+              const error = checkOperationInput(document, request.variables) ?? (operation ? checkExpensiveFields(document, operation) : undefined);
               if (error) throw error;
               const size = operation ? answerSize(schema, document, operation, request.variables) : undefined;
               if (size && size.entries > limits.maxCost) throw answerSizeError(size, limits.maxCost);
@@ -160,6 +172,8 @@ export async function createAtlasServer(store: AtlasStore, limits: ServerLimits 
               const status = typeof code === 'string' ? httpStatusByCode[code] : undefined;
               // graphql-armor reports its rejections from a parse hook, which Apollo answers with 500.
               if (status && (!response.http.status || response.http.status === 200 || response.http.status === 500)) response.http.status = status;
+              // A request stopped at its deadline is the server's load, not the request's fault: try again.
+              if (code === 'REQUEST_TIMEOUT') response.http.headers.set('retry-after', '1');
             },
           };
         },
@@ -170,6 +184,10 @@ export async function createAtlasServer(store: AtlasStore, limits: ServerLimits 
     formatError: (formatted, error) => {
       if (formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return formatted;
       const cause = unwrapResolverError(error);
+      if (isDeadlineExceeded(cause)) {
+        const message = 'the request took longer than the server allows and was stopped; try again, or ask for less (smaller pages, fewer fields)';
+        return { message, ...(formatted.path ? { path: formatted.path } : {}), extensions: { code: 'REQUEST_TIMEOUT' } };
+      }
       process.stderr.write(`atlas: internal error${formatted.path ? ` at ${formatted.path.join('.')}` : ''}: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}\n`);
       return { message: 'internal server error', ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}), extensions: { code: 'INTERNAL_SERVER_ERROR' } };
     },
@@ -178,17 +196,30 @@ export async function createAtlasServer(store: AtlasStore, limits: ServerLimits 
   // Built once: the services' caches (text encoders, search) serve every request.
   const services = createServices(store);
 
+  // Readiness answers at once, whatever the database is doing: a statement that takes long (on
+  // the embedded database, one at a time) makes it report the database busy, not wait behind it.
   app.get('/healthz', async (_req, res) => {
+    let timer: NodeJS.Timeout | undefined;
+    const busy = new Promise<'busy'>((resolve) => (timer = setTimeout(() => resolve('busy'), HEALTH_WAIT_MS)));
     try {
-      await store.models.isEmpty();
-      res.json({ status: 'ok', driver: store.driver });
+      const database = await Promise.race([store.models.isEmpty().then(() => 'ok' as const), busy]);
+      res.json({ status: 'ok', driver: store.driver, database });
     } catch (error) {
-      res.status(503).json({ status: 'unavailable', error: (error as Error).message });
+      res.status(503).json({ status: 'unavailable', error: userMessage(error) });
+    } finally {
+      clearTimeout(timer);
     }
   });
-  app.get('/', (_req, res) => {
-    res.type('html').send(idePage('/graphql'));
-  });
+  // Before every route: preflights are answered here, and answers carry the CORS headers.
+  if (config().corsOrigins === '*' || config().corsOrigins.length > 0) app.use(['/graphql', '/images', '/heatmaps'], corsMiddleware(config().corsOrigins));
+  app.use(
+    imageRoutes({
+      image: (set, ordinal, size) => services.images.image(set, ordinal, size),
+      heatmap: (layer, unit, set, ordinal, size) => services.heatmaps.heatmap(layer, unit, set, ordinal, size),
+    }),
+  );
+  // The explorer at `/` and its views' paths (static files; no GraphQL slot is taken).
+  app.use(explorerRouter());
   app.get('/graphql', (req, res, next) => {
     // A browser visiting /graphql gets the query page; GET queries (?query=) go to Apollo.
     if (req.query.query === undefined && req.accepts(['application/json', 'text/html']) === 'text/html') {
@@ -202,20 +233,20 @@ export async function createAtlasServer(store: AtlasStore, limits: ServerLimits 
   app.use(
     '/graphql',
     limiter.middleware,
-    express.json({ limit: limits.bodyLimit }),
+    graphqlBodyParser(limits.bodyLimit, MAX_IMAGE_BYTES),
     expressMiddleware(apollo, {
       context: async ({ req }) => createContext(services, { authorization: req.headers.authorization }),
     }),
   );
 
   // Body-parser errors (oversized or malformed JSON) as GraphQL-shaped errors, not HTML stack traces.
-  const onError: ErrorRequestHandler = (err: { type?: string; status?: number; message?: string }, _req, res, next) => {
+  const onError: ErrorRequestHandler = (err: { type?: string; status?: number; message?: string; limitText?: string }, _req, res, next) => {
     if (res.headersSent) return next(err);
     if (err.type === 'entity.too.large') {
       res.status(413).json({
         errors: [
           {
-            message: `request body is larger than the limit of ${limits.bodyLimit}`,
+            message: `request body is larger than ${err.limitText ?? `the limit of ${limits.bodyLimit}`}`,
             extensions: { code: 'PAYLOAD_TOO_LARGE' },
           },
         ],

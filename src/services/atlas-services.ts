@@ -7,8 +7,12 @@ import type { AtlasStore } from '../db/atlas-store.js';
 import { BrowseService } from './browse.js';
 import { CompareService } from './compare.js';
 import { exportValue } from './export.js';
+import { HeatmapService } from './heatmaps.js';
+import { ImageActivationsService } from './image-activations.js';
 import { ImportService } from './import.js';
 import { ModelsService } from './models.js';
+import { ProbeImageService } from './probe-images.js';
+import { NeuronStatsService } from './neuron-stats.js';
 import { RescoreService } from './rescore.js';
 import { RunsService } from './runs.js';
 import { SearchService } from './search.js';
@@ -24,14 +28,24 @@ export interface AtlasServices {
   readonly imports: ImportService;
   readonly runs: RunsService;
   readonly models: ModelsService;
+  /** Probe images for the image routes (rendered or read, encoded, cached). */
+  readonly images: ProbeImageService;
+  /** Runs stored models on uploaded images (loaded sessions kept; bounded concurrency). */
+  readonly imageActivations: ImageActivationsService;
+  /** Per-neuron activation statistics; `forRequest()` batches a request's neurons by layer. */
+  readonly stats: NeuronStatsService;
+  /** Conv units' activation maps over probe images, computed with the model files (cached, bounded). */
+  readonly heatmaps: HeatmapService;
   /** A model's labels: the JSON format as a value, the CSV formats as text. */
   readonly exportAtlas: (format: Parameters<typeof exportValue>[1], sel: Parameters<typeof exportValue>[2]) => ReturnType<typeof exportValue>;
-  /** Releases the loaded text encoders (the store stays open: its opener closes it). */
+  /** Releases the loaded text encoders, target models and model sessions (the store stays open: its opener closes it). */
   release(): Promise<void>;
 }
 
 export function createServices(store: AtlasStore): AtlasServices {
   const encoders = new TextEncoders(store);
+  const heatmaps = new HeatmapService(store);
+  const imageActivations = new ImageActivationsService(store, encoders);
   return {
     browse: new BrowseService(store),
     encoders,
@@ -41,7 +55,13 @@ export function createServices(store: AtlasStore): AtlasServices {
     imports: new ImportService(store, encoders),
     runs: new RunsService(store),
     models: new ModelsService(store),
+    images: new ProbeImageService(store),
+    imageActivations,
+    stats: new NeuronStatsService(store),
+    heatmaps,
     exportAtlas: (format, sel) => exportValue(store, format, sel),
-    release: () => encoders.release(),
+    release: async () => {
+      await Promise.all([encoders.release(), heatmaps.release(), imageActivations.release()]);
+    },
   };
 }

@@ -225,6 +225,11 @@ export class BrowseReads {
     return { neuronId: neuronId!, unit: q.unit, layer, model, run };
   }
 
+  /** A model version's layer and the run whose labels it shows (`run`, else `method`'s latest, else the default), errors naming what is missing. */
+  layerRun(q: LayerQuery): Promise<{ model: ModelRow; layer: LayerInfo; run: RunRow | null }> {
+    return this.#modelLayerRun(q);
+  }
+
   /**
    * Model, layer (and neuron `unit`) in one round trip, the layer's default run along when no run
    * is named, then the run whose labels are shown; errors in that order.

@@ -17,7 +17,8 @@ import { loadConceptSet } from '../compute/concepts/index.js';
 import { TargetModel, type PoolMode } from '../compute/onnx/index.js';
 import { activationKeyOf, atlasCacheDir, DecodePool, encodeConcepts, imagePass, scoreLayer, startProgress, topImagesPerUnit, type AfterBatchHook } from '../compute/pipeline/index.js';
 import { probeSetRecord, resolveProbeSet } from '../compute/probes/index.js';
-import { assertSimilarityName, resolveParams } from '../compute/similarity/params.js';
+import { resolveParams } from '../compute/similarity/params.js';
+import { applyPreset, type PresetName } from '../compute/similarity/presets.js';
 import { ModelGoneError, type AtlasStore } from '../db/index.js';
 import { unlabelledUnits, withoutUnlabelled } from '../compute/similarity/unlabelled.js';
 import { loadPreprocessSpec } from '../compute/preprocess/index.js';
@@ -33,6 +34,8 @@ export interface DissectOptions {
   version?: string;
   fn?: string;
   params?: Record<string, unknown>;
+  /** Named configuration (compute/similarity/presets): sets fn and params, recorded on the run. */
+  preset?: PresetName;
   pool?: PoolMode;
   batch?: number;
   device?: Device;
@@ -48,6 +51,8 @@ export interface DissectOptions {
   log?: (line: string) => void;
   /** Called after each image batch reaches the checkpoint: lets tests stop a run half-way. */
   afterBatch?: AfterBatchHook;
+  /** Stop at a probe image that cannot be read or decoded instead of skipping it (with a warning). */
+  strict?: boolean;
 }
 
 export interface LayerSummary {
@@ -59,7 +64,10 @@ export interface LayerSummary {
 }
 
 export interface DissectStats {
+  /** Probe images in the set (those that could be read and decoded). */
   images: number;
+  /** Files of the probe folder or list left out because they cannot be read or decoded. */
+  imagesSkipped: number;
   /** Images run through the networks in this invocation (0 when every cache hit). */
   imagesComputed: number;
   /** Images whose results came from an interrupted run's checkpoint. */
@@ -96,7 +104,8 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`--batch must be a positive integer, got ${opts.batch}`);
   const pool: PoolMode = opts.pool ?? 'avg';
   const device: Device = opts.device ?? 'cpu';
-  const fn = assertSimilarityName(opts.fn ?? 'soft_wpmi');
+  const chosen = applyPreset(opts.preset, opts.fn, opts.params);
+  const fn = chosen.fn;
   const topN = opts.topN ?? 5;
   const topImageCount = opts.topImages ?? 10;
   const cacheDir = opts.cacheDir ?? atlasCacheDir();
@@ -105,9 +114,14 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
 
   // ------------------------------------------------------------------ inputs
   let t0 = performance.now();
-  const probes = await resolveProbeSet(opts.probe);
+  const probes = await resolveProbeSet(opts.probe, { strict: opts.strict ?? false });
+  const skipped = probes.skipped ?? [];
+  for (const s of skipped) log(`warning: skipped probe image ${s.path}: ${s.reason}`);
+  if (skipped.length > 0) log(`warning: ${skipped.length} probe image(s) skipped; the probe set holds the other ${probes.items.length} (--strict stops instead)`);
   // Checked (and completed with the reference defaults) before any expensive work.
-  const params = resolveParams(fn, opts.params ?? {}, probes.items.length) as unknown as Record<string, unknown>;
+  const params = resolveParams(fn, chosen.params, probes.items.length) as unknown as Record<string, unknown>;
+  // The preset is recorded with the parameters (runs without one used the reference's defaults).
+  const storedParams = opts.preset === undefined ? params : { ...params, preset: opts.preset };
   const conceptSet = await loadConceptSet(opts.concepts);
   for (const note of conceptSet.notes) log(`note: ${note}`);
   const clipSource = await resolveClip(opts.clip, { cacheDir: join(cacheDir, 'hf'), quiet });
@@ -179,7 +193,7 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
       clipModelId: clipId,
       probeSetId,
       conceptSetId,
-      parameters: { method: 'clip-dissect', similarity: fn, params, pool, activationKey, device },
+      parameters: { method: 'clip-dissect', similarity: fn, params: storedParams, pool, activationKey, device },
     };
     // The run is claimed before the image pass: an identical command started meanwhile is refused
     // at once (RunBusyError: a live process writes that run) instead of doing the same work twice.
@@ -201,6 +215,7 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
     }
     const stats: DissectStats = {
       images: probes.items.length,
+      imagesSkipped: skipped.length,
       imagesComputed: 0,
       imagesFromCheckpoint: 0,
       imageEmbeddingsCached: imageEmbeddings !== undefined,

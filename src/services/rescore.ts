@@ -9,7 +9,8 @@ import { BadInputError } from '../core/errors.js';
 import type { LabelScore, Matrix } from '../core/types.js';
 import { topImagesPerUnit } from '../compute/pipeline/top-images.js';
 import { scoreConcepts } from '../compute/rescore/index.js';
-import { assertSimilarityName, resolveParams, type SimilarityName } from '../compute/similarity/index.js';
+import { DEFAULT_SIMILARITY, resolveParams, type SimilarityName } from '../compute/similarity/index.js';
+import { applyPreset, type PresetName } from '../compute/similarity/presets.js';
 import type { AtlasStore } from '../db/atlas-store.js';
 import type { TextEncoders } from './text-encoders.js';
 
@@ -24,6 +25,8 @@ export interface RescoreInput {
   concepts: string[];
   fn?: string;
   params?: Record<string, unknown>;
+  /** Named configuration: its function and parameters (params override); a stored rescore records it. */
+  preset?: PresetName;
   /** Labels kept per unit (default 5). */
   topN?: number;
 }
@@ -101,13 +104,16 @@ export class RescoreService {
 
   async rescoreLayer(input: RescoreInput): Promise<RescoreResult> {
     const store = this.store;
-    const fn = (() => {
+    const chosen = (() => {
       try {
-        return assertSimilarityName(input.fn ?? 'soft_wpmi');
+        // The API's function argument defaults to soft_wpmi: with a preset, that default gives way.
+        const explicitFn = input.preset && input.fn === DEFAULT_SIMILARITY ? undefined : input.fn;
+        return applyPreset(input.preset, explicitFn, input.params);
       } catch (error) {
         throw new RescoreInputError((error as Error).message);
       }
     })();
+    const fn = chosen.fn;
     const concepts = checkConcepts(input.concepts);
     let t0 = performance.now();
     const base = await store.runs.latestWithClip(input.layerId);
@@ -141,7 +147,7 @@ export class RescoreService {
     }
     let params: Record<string, unknown>;
     try {
-      params = resolveParams(fn, input.params ?? {}, images.rows) as unknown as Record<string, unknown>;
+      params = resolveParams(fn, chosen.params, images.rows) as unknown as Record<string, unknown>;
     } catch (error) {
       throw new RescoreInputError((error as Error).message, { argumentName: 'params' });
     }
@@ -210,7 +216,7 @@ export class RescoreService {
       parameters: {
         method: 'clip-dissect',
         similarity: result.fn,
-        params: { ...result.params, rescoredFrom: result.baseRunId },
+        params: { ...result.params, rescoredFrom: result.baseRunId, ...(input.preset ? { preset: input.preset } : {}) },
         ...(result.activationKey ? { activationKey: result.activationKey } : {}),
       },
     });
