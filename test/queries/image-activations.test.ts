@@ -112,7 +112,7 @@ describe.each(drivers)('imageActivations over HTTP on %s', (driver) => {
   });
 
   it('takes an image beyond the request body limit, and only an image', async () => {
-    const noise = await sharp({ create: { width: 300, height: 300, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).png().toBuffer();
+    const noise = await sharp({ create: { width: 300, height: 300, channels: 3, background: { r: 0, g: 0, b: 0 }, noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).png().toBuffer();
     expect(noise.length).toBeGreaterThan(64 << 10);
     const big = ok(await served.client.gql(QUERY, { image: noise.toString('base64'), model: 'tiny', layers: ['fc'], first: 2 })).imageActivations as Answer;
     expect(big.layers[0]!.units).toHaveLength(2);
