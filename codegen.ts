@@ -1,6 +1,7 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
-// `npm run codegen`: resolver types for src/schema/*.graphql into src/generated/ (committed).
+// `npm run codegen`: resolver types for src/schema/*.graphql into src/generated/, and the explorer's
+// typed operations (its `graphql(...)` documents) into web/explorer/src/gql/ (both committed).
 const config: CodegenConfig = {
   schema: 'src/schema/*.graphql',
   generates: {
@@ -37,6 +38,18 @@ const config: CodegenConfig = {
         },
         useTypeImports: true,
         emitLegacyCommonJSImports: false,
+      },
+    },
+    'web/explorer/src/gql/': {
+      documents: ['web/explorer/src/**/*.{ts,tsx}', '!web/explorer/src/gql/**'],
+      preset: 'client',
+      presetConfig: { fragmentMasking: false },
+      config: {
+        // Operations as plain strings (no parsed AST in the bundle), enums as string unions.
+        documentMode: 'string',
+        enumsAsTypes: true,
+        useTypeImports: true,
+        scalars: { DateTime: 'string', JSON: 'unknown' },
       },
     },
   },

@@ -74,3 +74,18 @@ function isQueryFailure(error: Error): boolean {
 function looksLikeSql(text: string): boolean {
   return /\b(select|insert|update|delete)\b[\s\S]*\b(from|into|set|where)\b/i.test(text) || /\bparams:/.test(text);
 }
+
+/**
+ * Whether `error` (or an error it wraps) is a database statement stopped at the request deadline
+ * (ATLAS_REQUEST_TIMEOUT_MS): Postgres's statement_timeout (SQLSTATE 57014), node-postgres giving
+ * up on a reply (through a hosted PGlite's socket), or no pooled connection free in time.
+ */
+const DEADLINE_MESSAGES = new Set(['Query read timeout', 'timeout exceeded when trying to connect', 'Connection terminated due to connection timeout']);
+
+export function isDeadlineExceeded(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+    if ((e as { code?: unknown }).code === '57014') return true;
+    if (DEADLINE_MESSAGES.has(e.message)) return true;
+  }
+  return false;
+}

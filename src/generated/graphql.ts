@@ -13,21 +13,31 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
+  /** An ISO 8601 date and time with time zone, e.g. `2026-01-31T12:00:00.000Z`. */
   DateTime: { input: Date; output: Date; }
+  /** Any JSON value (object, array, string, number, boolean or null). */
   JSON: { input: unknown; output: unknown; }
 };
 
+/** A CLIP model (image and text encoders) used to embed probe images, concepts and search queries. */
 export type ClipModel = {
   __typename?: 'ClipModel';
+  /** Embedding dimension. */
   dim: Scalars['Int']['output'];
+  /** Database id. */
   id: Scalars['ID']['output'];
+  /** Its name, e.g. `toy-clip` or `ViT-B/16`. */
   name: Scalars['String']['output'];
 };
 
+/** A list of concepts (words or phrases) labels are chosen from. */
 export type ConceptSet = {
   __typename?: 'ConceptSet';
+  /** Database id. */
   id: Scalars['ID']['output'];
+  /** Its name, e.g. `toy` or a file's name. */
   name: Scalars['String']['output'];
+  /** Number of concepts. */
   size: Scalars['Int']['output'];
 };
 
@@ -39,39 +49,63 @@ export type ConceptSimilarity = {
   text: Scalars['String']['output'];
 };
 
+/** The run `deleteRun` removed. */
 export type DeletedRun = {
   __typename?: 'DeletedRun';
+  /** The removed run's id. */
   id: Scalars['ID']['output'];
+  /** Its method. */
   method: Scalars['String']['output'];
+  /** Its status when removed (COMPLETE or FAILED). */
   status: RunStatus;
 };
 
+/** One labelling of a model's layers: a CLIP-Dissect run, or an atlas imported from another tool. */
 export type Dissection = {
   __typename?: 'Dissection';
+  /** The CLIP model that embedded the probe images and concepts; null for imports. */
   clipModel?: Maybe<ClipModel>;
+  /** The concepts the labels were chosen from. */
   conceptSet?: Maybe<ConceptSet>;
+  /** Where the target model ran (`cpu`, ...); null for imports. */
   device?: Maybe<Scalars['String']['output']>;
+  /** Why a FAILED run stopped; null otherwise. */
   error?: Maybe<Scalars['String']['output']>;
+  /** When the run completed or failed; null while running. */
   finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The run's id (pass it as `run` to `neurons` and `neuron`). */
   id: Scalars['ID']['output'];
   /** Names of the layers this run labelled. */
   layers: Array<Scalars['String']['output']>;
+  /** How the labels were made: `clip-dissect`, or the imported tool (`netdissect`, `milan`, ...). */
   method: Scalars['String']['output'];
+  /** The model the run labelled. */
   model: Model;
+  /** The similarity function's parameters as used, defaults included (soft_wpmi's defaults: top_k 100, a 10, lam 1, min_prob 1e-7, p_start 0.998, p_end 0.97). */
   params: Scalars['JSON']['output'];
+  /** How conv layers' spatial maps were reduced to one value per unit: `avg` or `max`; null for imports. */
   pool?: Maybe<Scalars['String']['output']>;
+  /** The probe images the activations were computed on; null for imports without images. */
   probeSet?: Maybe<ProbeSet>;
+  /** The similarity function of a clip-dissect run (`soft_wpmi`, `wpmi`, `cos_similarity`, `cos_similarity_cubed`, `rank_reorder`); null for imports. */
   similarity?: Maybe<Scalars['String']['output']>;
+  /** When the run started. */
   startedAt: Scalars['DateTime']['output'];
+  /** COMPLETE or FAILED (RUNNING runs are never shown). */
   status: RunStatus;
   /** Seconds per phase, as the engine recorded them. */
   timings?: Maybe<Scalars['JSON']['output']>;
 };
 
+/** Formats `exportAtlas` writes. */
 export enum ExportFormat {
+  /** CSV `layer,unit,description,similarity`, every layer. */
   ClipDissect = 'clip-dissect',
+  /** Per layer its run and per neuron its top `topN` labels with scores (and `topImages` images). */
   Json = 'json',
+  /** CSV `layer,unit,description`, every layer. */
   Milan = 'milan',
+  /** CSV `unit,category,label,score` of one layer (units from 1). */
   Netdissect = 'netdissect'
 }
 
@@ -101,50 +135,76 @@ export type ImageActivations = {
   model: Model;
 };
 
+/** A probe image found by nearness to a text. */
 export type ImageHit = {
   __typename?: 'ImageHit';
+  /** The image. */
   image: ProbeImage;
+  /** Cosine similarity between the text's CLIP embedding and the image's (-1 to 1; CLIP rarely goes past 0.4). */
   similarity: Scalars['Float']['output'];
 };
 
+/** CSV formats `importAtlas` reads. */
 export enum ImportFormat {
+  /** CLIP-Dissect's `layer,unit,description,similarity` (units from 0). */
   ClipDissect = 'clip-dissect',
+  /** MILAN's `layer,unit,description` (units from 0, no score). */
   Milan = 'milan',
+  /** Network Dissection's `unit,category,label,score,...` for one layer (units from 1; score is the IoU). */
   Netdissect = 'netdissect'
 }
 
+/** What `importAtlas` stored. */
 export type ImportResult = {
   __typename?: 'ImportResult';
   /** Neurons searchable (label with a text embedding) under the configured CLIP model (ATLAS_CLIP) after the import; 0 when none is configured. */
   embeddedLabels: Scalars['Int']['output'];
+  /** Number of labels stored (one per unit of the file). */
   labels: Scalars['Int']['output'];
+  /** The layers of the file. */
   layers: Array<ImportedLayer>;
+  /** The model labelled (created when absent). */
   model: Model;
+  /** The new complete run, of the file's method. */
   run: Dissection;
 };
 
+/** One layer of an imported file. */
 export type ImportedLayer = {
   __typename?: 'ImportedLayer';
+  /** True when the import created the layer. */
   created: Scalars['Boolean']['output'];
+  /** Units the file labels. */
   labelled: Scalars['Int']['output'];
+  /** The layer's name. */
   name: Scalars['String']['output'];
+  /** Its number of units (as stored, or as the file implies when created). */
   units: Scalars['Int']['output'];
 };
 
+/** A concept and how well it describes a neuron, in one run. */
 export type LabelScore = {
   __typename?: 'LabelScore';
+  /** Database id of the concept (the same text has the same id in every run). */
   conceptId: Scalars['ID']['output'];
+  /** 0 for the best label, then 1, 2, ... */
   rank: Scalars['Int']['output'];
+  /** The concept's score for this neuron, as `Neuron.score` describes (higher is better; comparable only within one run). */
   score: Scalars['Float']['output'];
+  /** The concept's text. */
   text: Scalars['String']['output'];
 };
 
+/** One layer of a model: a module whose output units the atlas labels. */
 export type Layer = {
   __typename?: 'Layer';
+  /** How activations were reduced per unit (conv, token, dense). */
   kind: LayerKind;
+  /** The module path as the model names it (`layer4`, `fc`, `encoder.layers.encoder_layer_5`). */
   name: Scalars['String']['output'];
-  /** Position in the model's layer order. */
+  /** Position in the model's layer order (0 = nearest the input among stored layers). */
   position: Scalars['Int']['output'];
+  /** Number of units (channels or features) of the layer: neurons are numbered 0 to units - 1. */
   units: Scalars['Int']['output'];
 };
 
@@ -161,47 +221,67 @@ export type LayerActivations = {
   units: Array<UnitActivation>;
 };
 
+/** How a layer's output was reduced to one activation per unit and image. */
 export enum LayerKind {
+  /** A 4-D (batch x channels x height x width) convolutional output: each channel is a unit, its spatial map averaged (or max-pooled) per image. */
   Conv = 'conv',
+  /** A 2-D (batch x features) output, used as is: each feature is a unit. */
   Dense = 'dense',
+  /** A transformer's token sequence: each unit is a feature of the class (CLS) token. */
   Token = 'token'
 }
 
+/** A target network (one version of it) whose neurons the atlas describes. */
 export type Model = {
   __typename?: 'Model';
+  /** When the model was first stored. */
   createdAt: Scalars['DateTime']['output'];
   /** Complete runs on this model, newest first. */
   dissections: Array<Dissection>;
+  /** sha256 (hex) of the ONNX file the model was dissected from; empty for models known only from imports. */
   fileHash: Scalars['String']['output'];
+  /** Database id of this model version. */
   id: Scalars['ID']['output'];
+  /** The network's input tensor and preprocessing: `input` (tensor name), `size` ([channels, height, width]), `preprocess` (resize, crop, mean, std). */
   inputSpec: Scalars['JSON']['output'];
+  /** One layer by its module path; null when the model has no such layer. */
   layer?: Maybe<Layer>;
+  /** The model's layers that the atlas holds, in the model's order. */
   layers: Array<Layer>;
+  /** The model's name, e.g. `resnet-v1`. */
   name: Scalars['String']['output'];
+  /** Where the model file was loaded from (a path or URI), when known. */
   source?: Maybe<Scalars['String']['output']>;
+  /** The version, e.g. `toy`; name and version together identify a model. */
   version: Scalars['String']['output'];
 };
 
 
+/** A target network (one version of it) whose neurons the atlas describes. */
 export type ModelLayerArgs = {
   name: Scalars['String']['input'];
 };
 
+/** How two models' neurons of one layer match, and whether their labels agree. */
 export type ModelComparison = {
   __typename?: 'ModelComparison';
+  /** The first model. */
   a: Model;
   /** The run whose labels side `a` shows (null when no complete run covers the layer). */
   aRun?: Maybe<Dissection>;
-  /** Share of matched neurons of `a` whose match in `b` has the same label. */
+  /** Share of matched neurons of `a` whose match in `b` has the same label, 0 to 1. */
   agreement: Scalars['Float']['output'];
+  /** The second model. */
   b: Model;
   /** The run whose labels side `b` shows. */
   bRun?: Maybe<Dissection>;
   /** Matches whose labels differ. */
   changed: Array<NeuronMatch>;
+  /** The layer compared. */
   layer: Scalars['String']['output'];
   /** How neurons were matched: ACTIVATION_CORRELATION, SAME_LAYER (both sides are one layer: each neuron is its own match) or UNIT_INDEX. */
   matchedBy: Scalars['String']['output'];
+  /** Every neuron of `a` with its match in `b`, by unit. */
   matches: Array<NeuronMatch>;
   /** Mean cosine similarity of matched labels' CLIP text embeddings (null without embeddings). */
   meanLabelSimilarity?: Maybe<Scalars['Float']['output']>;
@@ -216,9 +296,11 @@ export type ModelComparison = {
   probeSet?: Maybe<ProbeSet>;
 };
 
+/** A model by name and, optionally, version. */
 export type ModelRef = {
   /** The method whose latest complete run this side shows (clip-dissect, milan, netdissect, ...). */
   method?: InputMaybe<Scalars['String']['input']>;
+  /** The model's name. */
   name: Scalars['String']['input'];
   /**
    * The run whose labels this side shows (an id of a complete run of this model covering the
@@ -226,9 +308,11 @@ export type ModelRef = {
    * `neurons` chooses).
    */
   run?: InputMaybe<Scalars['ID']['input']>;
+  /** The version; omitted: the most recently added version of `name`. */
   version?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** Changes to the atlas; each needs `Authorization: Bearer <ATLAS_API_KEY>`. */
 export type Mutation = {
   __typename?: 'Mutation';
   /**
@@ -246,11 +330,13 @@ export type Mutation = {
 };
 
 
+/** Changes to the atlas; each needs `Authorization: Bearer <ATLAS_API_KEY>`. */
 export type MutationDeleteRunArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Changes to the atlas; each needs `Authorization: Bearer <ATLAS_API_KEY>`. */
 export type MutationImportAtlasArgs = {
   csv: Scalars['String']['input'];
   format: ImportFormat;
@@ -260,6 +346,7 @@ export type MutationImportAtlasArgs = {
 };
 
 
+/** Changes to the atlas; each needs `Authorization: Bearer <ATLAS_API_KEY>`. */
 export type MutationSaveRescoreArgs = {
   conceptSetName?: InputMaybe<Scalars['String']['input']>;
   concepts: Array<Scalars['String']['input']>;
@@ -270,6 +357,7 @@ export type MutationSaveRescoreArgs = {
   version?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** One unit of a layer, with what the selected run says it responds to. */
 export type Neuron = {
   __typename?: 'Neuron';
   /** `model@version/layer/unit` */
@@ -280,10 +368,20 @@ export type Neuron = {
   label?: Maybe<Scalars['String']['output']>;
   /** Best labels first, with scores (rank 0 is `label`). */
   labels: Array<LabelScore>;
+  /** The layer the neuron belongs to. */
   layer: Layer;
+  /** The model the neuron belongs to. */
   model: Model;
   /** The run that produced these labels. */
   run?: Maybe<Dissection>;
+  /**
+   * The score of `label` (null when no run covers the layer); higher is better, and scores compare
+   * only within one run. Its meaning depends on the run: for clip-dissect, the value of the run's
+   * similarity function (`run.similarity`): soft_wpmi and wpmi are weighted pointwise mutual
+   * information (log-probability differences, unbounded, can be negative); cos_similarity and
+   * cos_similarity_cubed are cosines, -1 to 1; rank_reorder is a negative rank-order error, at most 0.
+   * Imported runs carry their tool's score: netdissect its IoU (0 to 1), milan 0 (MILAN gives none).
+   */
   score?: Maybe<Scalars['Float']['output']>;
   /**
    * The distribution of this neuron's activations over a probe set: the probe set of the run whose
@@ -292,35 +390,45 @@ export type Neuron = {
    * none does (atlases imported from other tools carry no activations).
    */
   stats?: Maybe<NeuronStats>;
-  /** Most activating probe images first. */
+  /** Most activating probe images first (empty for runs imported without images). */
   topImages: Array<TopImage>;
+  /** The unit (channel or feature) index in its layer, from 0. */
   unit: Scalars['Int']['output'];
 };
 
 
+/** One unit of a layer, with what the selected run says it responds to. */
 export type NeuronImagesNearArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
+/** One unit of a layer, with what the selected run says it responds to. */
 export type NeuronLabelsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
+/** One unit of a layer, with what the selected run says it responds to. */
 export type NeuronTopImagesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** A neuron and its activation on one image. */
 export type NeuronActivation = {
   __typename?: 'NeuronActivation';
+  /** The stored activation, in the layer's raw units (spatially pooled for conv layers). */
   activation: Scalars['Float']['output'];
+  /** The neuron. */
   neuron: Neuron;
 };
 
+/** One page of a layer's neurons (Relay connection). */
 export type NeuronConnection = {
   __typename?: 'NeuronConnection';
+  /** The neurons of this page, by unit. */
   edges: Array<NeuronEdge>;
+  /** Whether more pages follow, and the cursors to fetch them. */
   pageInfo: PageInfo;
   /** The run the labels come from (null when no complete run covers the layer). */
   run?: Maybe<Dissection>;
@@ -328,31 +436,42 @@ export type NeuronConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
+/** A neuron of a page, with its cursor. */
 export type NeuronEdge = {
   __typename?: 'NeuronEdge';
+  /** Opaque cursor: pass it as `after` to continue after this neuron. */
   cursor: Scalars['String']['output'];
+  /** The neuron. */
   node: Neuron;
 };
 
+/** A neuron found by `searchNeurons`. */
 export type NeuronHit = {
   __typename?: 'NeuronHit';
+  /** The neuron, with its label. */
   neuron: Neuron;
   /** Cosine similarity between the query and the neuron's label (1 = same direction). */
   similarity: Scalars['Float']['output'];
 };
 
+/** A neuron of `a` and its best match in `b`. */
 export type NeuronMatch = {
   __typename?: 'NeuronMatch';
   /** Pearson correlation of the two neurons' activations over the probe set (1 for SAME_LAYER; null when matched by unit index). */
   correlation?: Maybe<Scalars['Float']['output']>;
+  /** Its label in `a`. */
   label?: Maybe<Scalars['String']['output']>;
-  /** Cosine similarity of the two labels' CLIP text embeddings (null without embeddings). */
+  /** Cosine similarity of the two labels' CLIP text embeddings, -1 to 1 (null without embeddings). */
   labelSimilarity?: Maybe<Scalars['Float']['output']>;
+  /** Its label in `b`. */
   matchLabel?: Maybe<Scalars['String']['output']>;
+  /** The matched unit in `b`. */
   matchUnit: Scalars['Int']['output'];
+  /** True when both labels are the same text. */
   sameLabel: Scalars['Boolean']['output'];
   /** The two labels agree once normalised (see `ModelComparison.normalisedAgreement`). */
   sameNormalisedLabel: Scalars['Boolean']['output'];
+  /** The unit in `a`. */
   unit: Scalars['Int']['output'];
 };
 
@@ -404,25 +523,42 @@ export type NeuronStatsQuantilesArgs = {
   p?: InputMaybe<Array<Scalars['Float']['input']>>;
 };
 
+/** Relay page information. */
 export type PageInfo = {
   __typename?: 'PageInfo';
+  /** Cursor of the last neuron of this page: pass it as `after` for the next page. */
   endCursor?: Maybe<Scalars['String']['output']>;
+  /** True when more neurons follow this page. */
   hasNextPage: Scalars['Boolean']['output'];
+  /** True when this page started after a cursor. */
   hasPreviousPage: Scalars['Boolean']['output'];
+  /** Cursor of the first neuron of this page (null on an empty page). */
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/** One image of a probe set. */
 export type ProbeImage = {
   __typename?: 'ProbeImage';
+  /** The image's position in its set, from 0. */
   ordinal: Scalars['Int']['output'];
+  /** The set the image belongs to. */
   probeSet: ProbeSet;
+  /** The image with its longest side 128 px (`url` plus `?size=128`; any `size` from 16 to 1024 works). */
+  thumbnailUrl: Scalars['String']['output'];
   /** Neurons with the highest stored activation for this image (raw values; per model when given). */
   topNeurons: Array<NeuronActivation>;
   /** File path, URL, or `toy:SEED/INDEX`. */
   uri: Scalars['String']['output'];
+  /**
+   * The image at full size, a path on this server (`/images/<probeSetId>/<ordinal>`): PNG (toy-world
+   * scenes, PNG files) or WebP, with an ETag and a year's Cache-Control. A remote (http) image is its
+   * own URL (the server does not fetch it).
+   */
+  url: Scalars['String']['output'];
 };
 
 
+/** One image of a probe set. */
 export type ProbeImageTopNeuronsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   layer?: InputMaybe<Scalars['String']['input']>;
@@ -430,11 +566,16 @@ export type ProbeImageTopNeuronsArgs = {
   version?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A set of probe images, numbered from 0: a folder, a list file, or images generated by the toy world. */
 export type ProbeSet = {
   __typename?: 'ProbeSet';
+  /** Database id. */
   id: Scalars['ID']['output'];
+  /** Its name (a folder's name, or `toy`). */
   name: Scalars['String']['output'];
+  /** How the set was made: `{folder}`, `{list}`, or the toy world's generator settings (`{seed, count, ...}`). */
   recipe: Scalars['JSON']['output'];
+  /** Number of images. */
   size: Scalars['Int']['output'];
 };
 
@@ -489,7 +630,7 @@ export type Query = {
   imageActivations: ImageActivations;
   /** One model; without a version, the most recently added version of that name. NOT_FOUND when absent. */
   model?: Maybe<Model>;
-  /** Every target model in the atlas. */
+  /** Every target model in the atlas, every version of each. */
   models: Array<Model>;
   /** One neuron with its label, alternatives and top images (same run selection as `neurons`). */
   neuron?: Maybe<Neuron>;
@@ -656,56 +797,103 @@ export type QuerySearchNeuronsArgs = {
   version?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** New labels for a layer, computed from stored data with new concepts. */
 export type Rescore = {
   __typename?: 'Rescore';
   /** The run whose probe set, CLIP model and labels (`previousLabel`) were used. */
   baseRun: Dissection;
   /** How many concepts were new and text-encoded now (the rest came from the cache). */
   encodedConcepts: Scalars['Int']['output'];
+  /** The similarity function used. */
   function: SimilarityFunction;
+  /** The layer rescored. */
   layer: Layer;
+  /** The model rescored. */
   model: Model;
+  /** Its parameters as used, defaults included. */
   params: Scalars['JSON']['output'];
   /** Seconds: load, encode, score. */
   timings: Scalars['JSON']['output'];
+  /** Every unit of the layer with its new label, by unit. */
   units: Array<RescoredUnit>;
 };
 
+/** One unit's new label. */
 export type RescoredUnit = {
   __typename?: 'RescoredUnit';
+  /** The best of the new concepts for this unit. */
   label: Scalars['String']['output'];
+  /** The unit's label in the base run, to compare with. */
   previousLabel?: Maybe<Scalars['String']['output']>;
+  /** Its score under `function` (see SimilarityFunction for the range). */
   score: Scalars['Float']['output'];
+  /** The unit index, from 0. */
   unit: Scalars['Int']['output'];
 };
 
+/** The state of a dissection run. */
 export enum RunStatus {
+  /** Finished; its labels are what the atlas shows. */
   Complete = 'complete',
+  /** Stopped by an error (see `error`); nothing of it is shown. */
   Failed = 'failed',
+  /** Being written; its labels are not visible yet. */
   Running = 'running'
 }
 
+/** A rescore stored as a run. */
 export type SavedRescore = {
   __typename?: 'SavedRescore';
+  /** The rescore that was stored. */
   rescore: Rescore;
+  /** The new complete clip-dissect run (its labels now show by default). */
   run: Dissection;
 };
 
+/** CLIP-Dissect's similarity functions between a neuron's activations and a concept's CLIP similarities over the probe images. */
 export enum SimilarityFunction {
+  /** Cosine between the activation column and the concept's column over all images: -1 to 1. No parameters. */
   CosSimilarity = 'cos_similarity',
+  /** Cosine of the cubed, standardised columns: -1 to 1. Parameter: min_norm (1e-3). */
   CosSimilarityCubed = 'cos_similarity_cubed',
+  /** How well the concept reorders the neuron's top images by activation: negative error, at most 0. Parameters: top_fraction (0.05), p (3), scale_p (0.5). */
   RankReorder = 'rank_reorder',
+  /** Soft weighted pointwise mutual information (CLIP-Dissect's default and best): unbounded, higher is better. Parameters: top_k (100), a (10), lam (1), min_prob (1e-7), p_start (0.998), p_end (0.97). */
   SoftWpmi = 'soft_wpmi',
+  /** Weighted pointwise mutual information over the top_k images: unbounded. Parameters: top_k (28), a (2), lam (0.6), min_prob (1e-7). */
   Wpmi = 'wpmi'
 }
 
+/** A probe image among those that activate a neuron most, in one run. */
 export type TopImage = {
   __typename?: 'TopImage';
+  /** The neuron's activation on this image, in the layer's raw units (for conv layers the spatially pooled value; see the run's `pool`). */
   activation: Scalars['Float']['output'];
+  /**
+   * The neuron's spatial activation map on this image, drawn over it (PNG, 256 px; `?size=N` for 16
+   * to 1024), as Network Dissection shows its detectors: a path on this server
+   * (`/heatmaps/<layerId>/<unit>/<probeSetId>/<ordinal>`), computed on demand with the model's ONNX
+   * file and cached. The map is the unit's output before pooling, scaled to its own maximum, over
+   * the centre crop the model saw. Null where there is no map to draw: the layer is not a conv
+   * layer (dense and token layers have no spatial map), the model's file is not on the server (an
+   * imported atlas, or the file moved or changed since it was dissected: its sha256 must equal
+   * `Model.fileHash`), or the image is remote or unknown.
+   */
+  heatmapUrl?: Maybe<Scalars['String']['output']>;
+  /** The image's position in the run's probe set, from 0. */
   ordinal: Scalars['Int']['output'];
+  /** 0 for the most activating image, then 1, 2, ... */
   rank: Scalars['Int']['output'];
+  /** The image with its longest side 128 px (`url` plus `?size=128`; any `size` from 16 to 1024 works). */
+  thumbnailUrl?: Maybe<Scalars['String']['output']>;
   /** File path, URL, or `toy:SEED/INDEX` for generated images. */
   uri?: Maybe<Scalars['String']['output']>;
+  /**
+   * The image at full size, a path on this server (`/images/<probeSetId>/<ordinal>`): PNG (toy-world
+   * scenes, PNG files) or WebP, with an ETag and a year's Cache-Control. A remote (http) image is its
+   * own URL (the server does not fetch it). Null when the run has no probe set.
+   */
+  url?: Maybe<Scalars['String']['output']>;
 };
 
 /** One unit's activation for the image. */
@@ -1101,8 +1289,10 @@ export type PageInfoResolvers<ContextType = AtlasContext, ParentType extends Res
 export type ProbeImageResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['ProbeImage'] = ResolversParentTypes['ProbeImage']> = ResolversObject<{
   ordinal?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   probeSet?: Resolver<ResolversTypes['ProbeSet'], ParentType, ContextType>;
+  thumbnailUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   topNeurons?: Resolver<Array<ResolversTypes['NeuronActivation']>, ParentType, ContextType, RequireFields<ProbeImageTopNeuronsArgs, 'first'>>;
   uri?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type ProbeSetResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['ProbeSet'] = ResolversParentTypes['ProbeSet']> = ResolversObject<{
@@ -1161,9 +1351,12 @@ export type SimilarityFunctionResolvers = { COS_SIMILARITY: 'cos_similarity', CO
 
 export type TopImageResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['TopImage'] = ResolversParentTypes['TopImage']> = ResolversObject<{
   activation?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  heatmapUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   ordinal?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   rank?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  thumbnailUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   uri?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  url?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type UnitActivationResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['UnitActivation'] = ResolversParentTypes['UnitActivation']> = ResolversObject<{

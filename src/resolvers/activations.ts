@@ -22,7 +22,7 @@ export const activationResolvers: Resolvers = {
           const { layer, run } = await ctx.browse.layerRun({ model: model.name, version: model.version, layer: name });
           layers.push({ layer, run });
         }
-        const result = await ctx.services.images.activate(model, layers, image, first);
+        const result = await ctx.services.imageActivations.activate(model, layers, image, first);
         return {
           model,
           layers: result.layers.map((l) => ({ layer: l.layer.name, run: l.run, pool: l.pool, units: l.units })),

@@ -4,6 +4,8 @@ import type { Resolvers } from '../generated/graphql.js';
 import { badInput, coded, notFound } from './errors.js';
 import { decodeCursor, encodeCursor, MAX_LIST_SIZE, MAX_PAGE_SIZE, pageSize } from './lookup.js';
 import type { LabelRow } from '../services/records.js';
+import { heatmapUrl, imageUrl, thumbnailUrl } from '../services/image-urls.js';
+import { imageSourceOf } from '../services/image-sources.js';
 import type { AtlasContext } from './context.js';
 import type { NeuronConnectionParent, NeuronParent } from './parents.js';
 import { mergeResolvers, queryResolvers } from './queries/index.js';
@@ -111,7 +113,17 @@ export const resolvers: Resolvers = {
       const first = pageSize(args.first, 10, MAX_LIST_SIZE);
       if (!n.run) return [];
       const images = await ctx.browse.topImages(n.run.id, n.neuronId);
-      return images.slice(0, first).map((i) => ({ rank: i.rank, ordinal: i.ordinal, uri: i.uri, activation: i.activation }));
+      const set = n.run.probeSetId;
+      const heatmaps = set !== null && (await ctx.services.heatmaps.available(n.model, n.layer));
+      return images.slice(0, first).map((i) => ({
+        rank: i.rank,
+        ordinal: i.ordinal,
+        uri: i.uri,
+        activation: i.activation,
+        url: set !== null && i.uri !== null ? imageUrl(set, i.ordinal, i.uri) : null,
+        thumbnailUrl: set !== null && i.uri !== null ? thumbnailUrl(set, i.ordinal, i.uri) : null,
+        heatmapUrl: heatmaps && i.uri !== null && imageSourceOf(i.uri) && imageSourceOf(i.uri)?.kind !== 'remote' ? heatmapUrl(n.layer.id, n.unit, set, i.ordinal) : null,
+      }));
     },
   },
 

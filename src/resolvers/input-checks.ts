@@ -4,7 +4,7 @@
  * variables nested deeper than any argument takes. Also the validation rule that refuses
  * operation kinds the API does not serve.
  */
-import { BREAK, GraphQLError, Kind, visit, type ASTNode, type DocumentNode, type ValidationRule } from 'graphql';
+import { BREAK, GraphQLError, Kind, visit, type ASTNode, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionNode, type ValidationRule } from 'graphql';
 import { badInput } from './errors.js';
 
 const NUL = '\u0000';
@@ -141,4 +141,54 @@ export function pageCostError(pages: readonly { argument: string; variable: stri
     `with ${named} the query's cost is over the limit of ${maxCost}, as it would be with the same page sizes written in the query: ask for smaller pages or fewer nested lists`,
     pages[0]!.argument,
   );
+}
+
+/**
+ * Root fields that each cost a large share of a request's time (compareModels reads and matches
+ * two layers' labels and embeddings, ~0.4 s on the embedded database; imageActivations runs a
+ * model on the one image a request may carry): at most this many per request, so that aliases
+ * cannot multiply one into a request that holds the database (or the CPU) for seconds.
+ */
+export const EXPENSIVE_ROOT_FIELDS: Readonly<Record<string, number>> = { compareModels: 2, imageActivations: 1 };
+
+/**
+ * The answer keys (alias, else name) per expensive root field of the operation, fragments
+ * expanded: GraphQL merges fields with one key into one execution, so keys are what run.
+ */
+function expensiveKeys(document: DocumentNode, operation: OperationDefinitionNode): Map<string, Set<string>> {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+  const keys = new Map<string, Set<string>>();
+  const seen = new Set<string>();
+  const walk = (selections: readonly SelectionNode[]): void => {
+    for (const sel of selections) {
+      if (sel.kind === Kind.FIELD) {
+        const name = sel.name.value;
+        if (EXPENSIVE_ROOT_FIELDS[name] === undefined) continue;
+        const set = keys.get(name) ?? new Set<string>();
+        set.add(sel.alias?.value ?? name);
+        keys.set(name, set);
+      } else if (sel.kind === Kind.INLINE_FRAGMENT) {
+        walk(sel.selectionSet.selections);
+      } else {
+        const fragment = fragments.get(sel.name.value);
+        if (!fragment || seen.has(sel.name.value)) continue;
+        seen.add(sel.name.value);
+        walk(fragment.selectionSet.selections);
+      }
+    }
+  };
+  walk(operation.selectionSet.selections);
+  return keys;
+}
+
+/** A refusal when the operation asks for more of an expensive root field than one request may. */
+export function checkExpensiveFields(document: DocumentNode, operation: OperationDefinitionNode): GraphQLError | undefined {
+  for (const [name, keys] of expensiveKeys(document, operation)) {
+    const max = EXPENSIVE_ROOT_FIELDS[name]!;
+    if (keys.size > max) {
+      return badInput(`a request may ask for at most ${max} \`${name}\` (this one asks for ${keys.size}): send the others in further requests`);
+    }
+  }
+  return undefined;
 }

@@ -1,7 +1,7 @@
 /**
- * The HTTP server: Apollo Server 5 on express 5 at /graphql, the offline query page at / (and at
- * GET /graphql for browsers), /healthz for readiness. Limits: request body size (express.json; an
- * imageActivations image may come beyond it, see body.ts),
+ * The HTTP server: Apollo Server 5 on express 5 at /graphql, the explorer (a single-page app) at /,
+ * the offline query page at GET /graphql for browsers, /healthz for readiness. Limits: request body
+ * size (express.json; an imageActivations image may come beyond it, see body.ts),
  * query depth/cost/aliases/tokens (graphql-armor), page sizes (resolvers), GraphQL requests in
  * flight (503 with Retry-After beyond them).
  */
@@ -22,13 +22,17 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { config } from '../core/config.js';
+import { isDeadlineExceeded, userMessage } from '../core/errors.js';
 import { packagePath } from '../core/paths.js';
 import type { AtlasStore } from '../services/atlas.js';
 import { createServices } from '../services/atlas-services.js';
 import { createContext, type AtlasContext } from '../resolvers/context.js';
 import { resolvers } from '../resolvers/index.js';
-import { checkOperationInput, noSubscriptions, pageCostError, withPageVariables } from '../resolvers/input-checks.js';
+import { checkExpensiveFields, checkOperationInput, noSubscriptions, pageCostError, withPageVariables } from '../resolvers/input-checks.js';
+import { corsMiddleware } from './cors.js';
+import { explorerRouter } from './explorer.js';
 import { idePage } from './ide.js';
+import { imageRoutes } from './images.js';
 import { inFlightLimiter } from './in-flight.js';
 import { graphqlBodyParser } from './body.js';
 import { MAX_IMAGE_BYTES } from '../services/image-activations.js';
@@ -73,6 +77,9 @@ export const defaultLimits = (): ServerLimits => ({
   maxInFlight: config().maxInFlight,
 });
 
+/** Longest /healthz waits for the database before answering that it is busy. */
+const HEALTH_WAIT_MS = 250;
+
 /** HTTP status per error code, so clients and proxies see bad input as 4xx. */
 const httpStatusByCode: Record<string, number> = {
   BAD_USER_INPUT: 400,
@@ -82,6 +89,7 @@ const httpStatusByCode: Record<string, number> = {
   GRAPHQL_PARSE_FAILED: 400,
   GRAPHQL_VALIDATION_FAILED: 400,
   INTERNAL_SERVER_ERROR: 500,
+  REQUEST_TIMEOUT: 503,
   SERVICE_UNAVAILABLE: 503,
   MODEL_UNAVAILABLE: 503,
 };
@@ -141,8 +149,8 @@ export async function createAtlasServer(store: AtlasStore, limits: ServerLimits 
         async requestDidStart() {
           return {
             // Once per operation, before any resolver: arguments no resolver could store or use.
-            async didResolveOperation({ document, request, schema }) {
-              const error = checkOperationInput(document, request.variables);
+            async didResolveOperation({ document, request, schema, operation }) {
+              const error = checkOperationInput(document, request.variables) ?? (operation ? checkExpensiveFields(document, operation) : undefined);
               if (error) throw error;
               // graphql-armor's limits ran on the document alone, where a variable page counts as 1;
               // they run again with the variables' page sizes written in, as literals would be.
@@ -169,6 +177,8 @@ export async function createAtlasServer(store: AtlasStore, limits: ServerLimits 
               const status = typeof code === 'string' ? httpStatusByCode[code] : undefined;
               // graphql-armor reports its rejections from a parse hook, which Apollo answers with 500.
               if (status && (!response.http.status || response.http.status === 500)) response.http.status = status;
+              // A request stopped at its deadline is the server's load, not the request's fault: try again.
+              if (code === 'REQUEST_TIMEOUT') response.http.headers.set('retry-after', '1');
             },
           };
         },
@@ -179,6 +189,10 @@ export async function createAtlasServer(store: AtlasStore, limits: ServerLimits 
     formatError: (formatted, error) => {
       if (formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return formatted;
       const cause = unwrapResolverError(error);
+      if (isDeadlineExceeded(cause)) {
+        const message = 'the request took longer than the server allows and was stopped; try again, or ask for less (smaller pages, fewer fields)';
+        return { message, ...(formatted.path ? { path: formatted.path } : {}), extensions: { code: 'REQUEST_TIMEOUT' } };
+      }
       process.stderr.write(`atlas: internal error${formatted.path ? ` at ${formatted.path.join('.')}` : ''}: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}\n`);
       return { message: 'internal server error', ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}), extensions: { code: 'INTERNAL_SERVER_ERROR' } };
     },
@@ -187,17 +201,30 @@ export async function createAtlasServer(store: AtlasStore, limits: ServerLimits 
   // Built once: the services' caches (text encoders, search) serve every request.
   const services = createServices(store);
 
+  // Readiness answers at once, whatever the database is doing: a statement that takes long (on
+  // the embedded database, one at a time) makes it report the database busy, not wait behind it.
   app.get('/healthz', async (_req, res) => {
+    let timer: NodeJS.Timeout | undefined;
+    const busy = new Promise<'busy'>((resolve) => (timer = setTimeout(() => resolve('busy'), HEALTH_WAIT_MS)));
     try {
-      await store.models.isEmpty();
-      res.json({ status: 'ok', driver: store.driver });
+      const database = await Promise.race([store.models.isEmpty().then(() => 'ok' as const), busy]);
+      res.json({ status: 'ok', driver: store.driver, database });
     } catch (error) {
-      res.status(503).json({ status: 'unavailable', error: (error as Error).message });
+      res.status(503).json({ status: 'unavailable', error: userMessage(error) });
+    } finally {
+      clearTimeout(timer);
     }
   });
-  app.get('/', (_req, res) => {
-    res.type('html').send(idePage('/graphql'));
-  });
+  // Before every route: preflights are answered here, and answers carry the CORS headers.
+  if (config().corsOrigins === '*' || config().corsOrigins.length > 0) app.use(['/graphql', '/images', '/heatmaps'], corsMiddleware(config().corsOrigins));
+  app.use(
+    imageRoutes({
+      image: (set, ordinal, size) => services.images.image(set, ordinal, size),
+      heatmap: (layer, unit, set, ordinal, size) => services.heatmaps.heatmap(layer, unit, set, ordinal, size),
+    }),
+  );
+  // The explorer at `/` and its views' paths (static files; no GraphQL slot is taken).
+  app.use(explorerRouter());
   app.get('/graphql', (req, res, next) => {
     // A browser visiting /graphql gets the query page; GET queries (?query=) go to Apollo.
     if (req.query.query === undefined && req.accepts(['application/json', 'text/html']) === 'text/html') {

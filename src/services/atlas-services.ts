@@ -7,8 +7,10 @@ import type { AtlasStore } from '../db/atlas-store.js';
 import { BrowseService } from './browse.js';
 import { CompareService } from './compare.js';
 import { exportAtlas } from './export.js';
+import { HeatmapService } from './heatmaps.js';
 import { ImageActivationsService } from './image-activations.js';
 import { ImportService } from './import.js';
+import { ProbeImageService } from './probe-images.js';
 import { NeuronStatsService } from './neuron-stats.js';
 import { RescoreService } from './rescore.js';
 import { RunsService } from './runs.js';
@@ -24,18 +26,23 @@ export interface AtlasServices {
   readonly compare: CompareService;
   readonly imports: ImportService;
   readonly runs: RunsService;
-  /** Runs stored models on uploaded images (loaded sessions kept; bounded concurrency). */
-  readonly images: ImageActivationsService;
+  /** Probe images for the image routes (rendered or read, encoded, cached). */
+  readonly images: ProbeImageService;
   /** Per-neuron activation statistics; `forRequest()` batches a request's neurons by layer. */
   readonly stats: NeuronStatsService;
+  /** Conv units' activation maps over probe images, computed with the model files (cached, bounded). */
+  readonly heatmaps: HeatmapService;
+  /** Stored models run on uploaded images (loaded sessions kept; bounded concurrency). */
+  readonly imageActivations: ImageActivationsService;
   readonly exportAtlas: (format: Parameters<typeof exportAtlas>[1], sel: Parameters<typeof exportAtlas>[2]) => Promise<string>;
-  /** Releases the loaded text encoders and target models (the store stays open: its opener closes it). */
+  /** Releases the loaded text encoders and model sessions (the store stays open: its opener closes it). */
   release(): Promise<void>;
 }
 
 export function createServices(store: AtlasStore): AtlasServices {
   const encoders = new TextEncoders(store);
-  const images = new ImageActivationsService(store, encoders);
+  const heatmaps = new HeatmapService(store);
+  const imageActivations = new ImageActivationsService(store, encoders);
   return {
     browse: new BrowseService(store),
     encoders,
@@ -44,11 +51,14 @@ export function createServices(store: AtlasStore): AtlasServices {
     compare: new CompareService(store, encoders),
     imports: new ImportService(store, encoders),
     runs: new RunsService(store),
-    images,
+    images: new ProbeImageService(store),
     stats: new NeuronStatsService(store),
+    heatmaps,
+    imageActivations,
     exportAtlas: (format, sel) => exportAtlas(store, format, sel),
     release: async () => {
-      await images.release();
+      // Model sessions first: the image-activation service encodes with the text encoders' CLIP models.
+      await Promise.all([imageActivations.release(), heatmaps.release()]);
       await encoders.release();
     },
   };

@@ -148,9 +148,13 @@ describe.each(drivers)('semantic search over HTTP on %s', (driver) => {
   });
 
   it('finds probe images by text, images near a neuron, and the neurons an image drives', async () => {
-    const images = ok(await client.gql('{ searchImages(query: "green", first: 5, probeSet: "probe") { similarity image { ordinal uri probeSet { name } } } }'))
-      .searchImages as { similarity: number; image: { ordinal: number; uri: string; probeSet: { name: string } } }[];
+    const images = ok(await client.gql('{ searchImages(query: "green", first: 5, probeSet: "probe") { similarity image { ordinal uri url thumbnailUrl probeSet { id name } } } }'))
+      .searchImages as { similarity: number; image: { ordinal: number; uri: string; url: string; thumbnailUrl: string; probeSet: { id: string; name: string } } }[];
     expect(images).toHaveLength(5);
+    for (const { image } of images) {
+      expect(image.url).toBe(`/images/${image.probeSet.id}/${image.ordinal}`);
+      expect(image.thumbnailUrl).toBe(`/images/${image.probeSet.id}/${image.ordinal}?size=128`);
+    }
     expect(images.every((i) => i.image.uri.includes('/green-') && i.image.probeSet.name === 'probe')).toBe(true);
     expect(images[0]!.similarity).toBeGreaterThan(0.9);
     expect(errorCode(await client.gql('{ searchImages(query: "x", probeSet: "missing") { similarity } }'))).toBe('NOT_FOUND');

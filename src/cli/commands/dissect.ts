@@ -3,10 +3,10 @@ import type { Command } from 'commander';
 import { openAtlas, type AtlasStore } from '../../services/atlas.js';
 import { dissect, type DissectOptions, type DissectResult } from '../../services/dissect.js';
 import { config } from '../../core/config.js';
-import { jsonObject, positiveInt } from '../options.js';
+import { jsonObject, positiveInt, storeLocation, type StoreFlags } from '../options.js';
 import { cliIo } from '../io.js';
 
-interface DissectFlags {
+interface DissectFlags extends StoreFlags {
   model: string;
   layers: string;
   clip: string;
@@ -71,6 +71,8 @@ export function register(program: Command): void {
     .requiredOption('--clip <model>', 'CLIP in the Hugging Face ONNX layout: ./folder or hf:ORG/NAME (downloaded and cached)')
     .requiredOption('--probe <images>', 'probe images: a folder (recursive), a list file (one path per line) or toy:N:SEED')
     .requiredOption('--concepts <set>', 'concept file (one per line) or builtin:common-10k|imagenet|toy|toy+common-10k')
+    .option('--data-dir <dir>', 'PGlite data folder (default: ATLAS_DATA_DIR or .atlas); shared with `atlas serve` while it serves it')
+    .option('--database-url <url>', 'Postgres server (default: DATABASE_URL)')
     .option('--name <name>', 'model name in the atlas (default: file name)')
     .option('--version <version>', 'model version in the atlas (default: start of the file hash)')
     .option('--fn <name>', 'similarity: soft_wpmi, wpmi, cos_similarity, cos_similarity_cubed, rank_reorder', 'soft_wpmi')
@@ -115,7 +117,7 @@ export function register(program: Command): void {
       };
       let store: AtlasStore | undefined;
       try {
-        const result = await dissect(async () => (store = await openAtlas()), options);
+        const result = await dissect(async () => (store = await openAtlas(storeLocation(flags))), options);
         cliIo().stdout.write(flags.json ? `${JSON.stringify(result)}\n` : summary(result));
       } finally {
         await store?.close();

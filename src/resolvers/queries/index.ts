@@ -4,6 +4,7 @@
  */
 import type { Resolvers, RunStatus, SimilarityFunction } from '../../generated/graphql.js';
 import { assertExportFormat } from '../../services/export.js';
+import { imageUrl, thumbnailUrl } from '../../services/image-urls.js';
 import { MAX_IMPORT_BYTES } from '../../services/import.js';
 import type { LayerInfo, ModelRow, NeuronSearchFilter, RunRow } from '../../services/records.js';
 import type { RescoreResult } from '../../services/rescore.js';
@@ -230,6 +231,8 @@ export const queryResolvers: Resolvers = {
   },
 
   ProbeImage: {
+    url: (p) => imageUrl(p.probeSetId, p.ordinal, p.uri),
+    thumbnailUrl: (p) => thumbnailUrl(p.probeSetId, p.ordinal, p.uri),
     probeSet: async (p, _a, ctx) => {
       const set = await ctx.browse.probeSet(p.probeSetId);
       if (!set) throw notFound(`probe set ${p.probeSetId} is missing`);
