@@ -35,6 +35,7 @@ const config: CodegenConfig = {
           },
           ImportFormat: { CLIP_DISSECT: 'clip-dissect', MILAN: 'milan', NETDISSECT: 'netdissect' },
           ExportFormat: { CLIP_DISSECT: 'clip-dissect', MILAN: 'milan', NETDISSECT: 'netdissect', JSON: 'json' },
+          NeuronOrder: { UNIT: 'unit', SCORE_DESC: 'score_desc', SCORE_ASC: 'score_asc' },
         },
         useTypeImports: true,
         emitLegacyCommonJSImports: false,

@@ -4,6 +4,14 @@
  * message. Anything else is a bug and stays an internal error.
  */
 
+/** Who reads a message: a GraphQL caller (it names arguments) or a person at the command line (flags). */
+export type Audience = 'api' | 'cli';
+
+/** How a message names an option: the GraphQL argument or the command-line flag. */
+export function optionName(audience: Audience, argument: string, flag: string): string {
+  return audience === 'api' ? `\`${argument}\`` : flag;
+}
+
 /** Arguments or input files that cannot be used as given (GraphQL: BAD_USER_INPUT). */
 export class BadInputError extends Error {
   /** The GraphQL argument at fault, when one is. */

@@ -37,8 +37,16 @@ export type ConceptSet = {
   id: Scalars['ID']['output'];
   /** Its name, e.g. `toy` or a file's name. */
   name: Scalars['String']['output'];
+  /** The first concepts of the set, in the set's order. */
+  sample: Array<Scalars['String']['output']>;
   /** Number of concepts. */
   size: Scalars['Int']['output'];
+};
+
+
+/** A list of concepts (words or phrases) labels are chosen from. */
+export type ConceptSetSampleArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A concept and its similarity to an image. */
@@ -47,6 +55,17 @@ export type ConceptSimilarity = {
   /** Cosine similarity of the CLIP embeddings of the image and the concept. */
   similarity: Scalars['Float']['output'];
   text: Scalars['String']['output'];
+};
+
+/** A model version that `deleteModel` removed. */
+export type DeletedModel = {
+  __typename?: 'DeletedModel';
+  /** How many layers went with it. */
+  layers: Scalars['Int']['output'];
+  /** The model's name. */
+  name: Scalars['String']['output'];
+  /** The version removed. */
+  version: Scalars['String']['output'];
 };
 
 /** The run `deleteRun` removed. */
@@ -85,6 +104,8 @@ export type Dissection = {
   params: Scalars['JSON']['output'];
   /** How conv layers' spatial maps were reduced to one value per unit: `avg` or `max`; null for imports. */
   pool?: Maybe<Scalars['String']['output']>;
+  /** The named configuration the run was scored with; REFERENCE for runs that asked for none. */
+  preset: Preset;
   /** The probe images the activations were computed on; null for imports without images. */
   probeSet?: Maybe<ProbeSet>;
   /** The similarity function of a clip-dissect run (`soft_wpmi`, `wpmi`, `cos_similarity`, `cos_similarity_cubed`, `rank_reorder`); null for imports. */
@@ -316,6 +337,12 @@ export type ModelRef = {
 export type Mutation = {
   __typename?: 'Mutation';
   /**
+   * Deletes a model version with its layers, neurons and stored activations. Refused
+   * (BAD_USER_INPUT) while any run of it exists: delete them first (`deleteRun`). Without
+   * `version`, the model's only version (BAD_USER_INPUT naming the versions when it has several).
+   */
+  deleteModel: DeletedModel;
+  /**
    * Deletes a complete or failed run with its labels and top images; its layers then show their next
    * run (and search follows). NOT_FOUND for an unknown id; a run still being written is refused.
    */
@@ -327,6 +354,13 @@ export type Mutation = {
   importAtlas: ImportResult;
   /** Runs `rescore` and stores it as a new complete clip-dissect run. */
   saveRescore: SavedRescore;
+};
+
+
+/** Changes to the atlas; each needs `Authorization: Bearer <ATLAS_API_KEY>`. */
+export type MutationDeleteModelArgs = {
+  name: Scalars['String']['input'];
+  version?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -354,6 +388,7 @@ export type MutationSaveRescoreArgs = {
   layer: Scalars['String']['input'];
   model: Scalars['String']['input'];
   params?: InputMaybe<Scalars['JSON']['input']>;
+  preset?: InputMaybe<Preset>;
   version?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -394,6 +429,13 @@ export type Neuron = {
   topImages: Array<TopImage>;
   /** The unit (channel or feature) index in its layer, from 0. */
   unit: Scalars['Int']['output'];
+  /**
+   * Why the neuron has no label in its run (null when it has one): a dead unit (every probe image
+   * activates it equally), a degenerate one (fewer probe images than the similarity function's
+   * `top_k` activate it above its lowest value, so its top images would be chosen by the order of
+   * ties), or an imported atlas without a label for it.
+   */
+  unlabelledReason?: Maybe<Scalars['String']['output']>;
 };
 
 
@@ -428,6 +470,10 @@ export type NeuronConnection = {
   __typename?: 'NeuronConnection';
   /** The neurons of this page, by unit. */
   edges: Array<NeuronEdge>;
+  /** The layer the neurons are of. */
+  layer: Layer;
+  /** The model version the neurons are of (the one chosen when the query named no version). */
+  model: Model;
   /** Whether more pages follow, and the cursors to fetch them. */
   pageInfo: PageInfo;
   /** The run the labels come from (null when no complete run covers the layer). */
@@ -474,6 +520,16 @@ export type NeuronMatch = {
   /** The unit in `a`. */
   unit: Scalars['Int']['output'];
 };
+
+/** How `neurons` orders a layer's neurons. */
+export enum NeuronOrder {
+  /** By the label's score, worst first (ties by unit). */
+  ScoreAsc = 'score_asc',
+  /** By the label's score, best first (ties by unit). */
+  ScoreDesc = 'score_desc',
+  /** By unit number. */
+  Unit = 'unit'
+}
 
 /** Statistics of one neuron's (pooled) activations, one value per probe image. */
 export type NeuronStats = {
@@ -535,6 +591,20 @@ export type PageInfo = {
   /** Cursor of the first neuron of this page (null on an empty page). */
   startCursor?: Maybe<Scalars['String']['output']>;
 };
+
+/**
+ * A named scoring configuration. REFERENCE: the reference implementation's defaults for the chosen
+ * function; HIDDEN: the configuration recommended for hidden layers (cos_similarity); FINAL: the one
+ * recommended for final layers (soft_wpmi with a = 2, lambda = 0.6, top 28 images).
+ */
+export enum Preset {
+  /** Recommended for final layers: the paper's final-layer setting of soft_wpmi. */
+  Final = 'FINAL',
+  /** Recommended for hidden layers: cos_similarity (best on planted units, seeds 1-3; checked on 4-6). */
+  Hidden = 'HIDDEN',
+  /** The reference implementation's defaults for the chosen function. */
+  Reference = 'REFERENCE'
+}
 
 /** One image of a probe set. */
 export type ProbeImage = {
@@ -602,19 +672,26 @@ export type Query = {
    * methods on one model (CLIP-Dissect against imported MILAN or Network Dissection) compare.
    */
   compareModels: ModelComparison;
+  /** Concept sets of the atlas (what runs labelled with), by name, with their size and a few members. */
+  conceptSets: Array<ConceptSet>;
   /** One complete run by id. */
   dissection?: Maybe<Dissection>;
-  /** Dissection runs, newest first (complete ones unless `status` says otherwise; running ones are never shown). */
+  /**
+   * Dissection runs, newest first (complete ones unless `status` says otherwise; running ones are
+   * never shown). `model` keeps runs of that model (every version of it, or `version` only),
+   * `method` runs of that method; each run names its `model`.
+   */
   dissections: Array<Dissection>;
   /**
    * A model's labels, as a file other tools read (the same as `atlas export`): per layer the run
    * `neurons` shows (latest complete clip-dissect run, else the latest complete run), or `method`'s
    * latest, or one `run`. CLIP_DISSECT (`layer,unit,description,similarity`) and MILAN
    * (`layer,unit,description`) hold every layer, NETDISSECT one (name it in `layers`; units from 1);
-   * each reads back through `importAtlas`. JSON gives each neuron's top `topN` labels with scores,
-   * its `topImages` most activating probe images when asked, and each layer's run.
+   * each reads back through `importAtlas`; they come as one JSON string (the file's text). JSON comes
+   * as a JSON object (`model`, `version`, `layers`), not a string: each neuron's top `topN` labels
+   * with scores, its `topImages` most activating probe images when asked, and each layer's run.
    */
-  exportAtlas: Scalars['String']['output'];
+  exportAtlas: Scalars['JSON']['output'];
   /**
    * Which neurons fire for an image: runs the stored model (the ONNX file it was dissected from, on
    * the server's machine) on `image`, preprocessed as its dissections were, and returns per layer
@@ -628,16 +705,24 @@ export type Query = {
    * runs at once (retry).
    */
   imageActivations: ImageActivations;
-  /** One model; without a version, the most recently added version of that name. NOT_FOUND when absent. */
+  /**
+   * One model; without a version, the most recently added version of that name that has a complete
+   * run (else the most recently added one). NOT_FOUND when absent.
+   */
   model?: Maybe<Model>;
   /** Every target model in the atlas, every version of each. */
   models: Array<Model>;
-  /** One neuron with its label, alternatives and top images (same run selection as `neurons`). */
+  /** One neuron with its label, alternatives and top images (same version and run selection as `neurons`). */
   neuron?: Maybe<Neuron>;
   /**
-   * A layer's neurons by unit, as a Relay connection. Labels come from `run` (an id), else the latest
-   * complete run of `method`, else the latest complete clip-dissect run, else the latest complete run.
-   * `labelContains` keeps neurons whose label contains the text (case-insensitive).
+   * A layer's neurons, as a Relay connection. Without `version`, the most recently added version of
+   * the model that has a complete run covering `layer` (of `method`; the version of `run` when one
+   * is named); the answer's `model` and `run` say which. Labels come from `run` (an id), else the
+   * latest complete run of `method`, else the latest complete clip-dissect run, else the latest
+   * complete run. `labelContains` keeps neurons whose label contains the text (case-insensitive),
+   * `minScore` those whose label scores at least that; `orderBy` sorts by unit (default) or by the
+   * label's score (ties by unit). Ordering by score, `minScore` and `labelContains` list labelled
+   * neurons only.
    */
   neurons: NeuronConnection;
   /**
@@ -665,6 +750,15 @@ export type QueryCompareModelsArgs = {
   a: ModelRef;
   b: ModelRef;
   layer: Scalars['String']['input'];
+};
+
+
+/**
+ * The neuron atlas: what every neuron of a vision network responds to, as labelled by dissection
+ * runs (CLIP-Dissect or imported tools). Only complete runs are visible.
+ */
+export type QueryConceptSetsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -753,7 +847,9 @@ export type QueryNeuronsArgs = {
   labelContains?: InputMaybe<Scalars['String']['input']>;
   layer: Scalars['String']['input'];
   method?: InputMaybe<Scalars['String']['input']>;
+  minScore?: InputMaybe<Scalars['Float']['input']>;
   model: Scalars['String']['input'];
+  orderBy?: InputMaybe<NeuronOrder>;
   run?: InputMaybe<Scalars['ID']['input']>;
   version?: InputMaybe<Scalars['String']['input']>;
 };
@@ -769,6 +865,7 @@ export type QueryRescoreArgs = {
   layer: Scalars['String']['input'];
   model: Scalars['String']['input'];
   params?: InputMaybe<Scalars['JSON']['input']>;
+  preset?: InputMaybe<Preset>;
   version?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -821,14 +918,16 @@ export type Rescore = {
 /** One unit's new label. */
 export type RescoredUnit = {
   __typename?: 'RescoredUnit';
-  /** The best of the new concepts for this unit. */
-  label: Scalars['String']['output'];
+  /** The best of the new concepts for this unit; null for a dead or degenerate unit (`unlabelledReason` says which). */
+  label?: Maybe<Scalars['String']['output']>;
   /** The unit's label in the base run, to compare with. */
   previousLabel?: Maybe<Scalars['String']['output']>;
-  /** Its score under `function` (see SimilarityFunction for the range). */
-  score: Scalars['Float']['output'];
+  /** Its score under `function` (see SimilarityFunction for the range); null when unlabelled. */
+  score?: Maybe<Scalars['Float']['output']>;
   /** The unit index, from 0. */
   unit: Scalars['Int']['output'];
+  /** Why the unit has no label (null when it has one). */
+  unlabelledReason?: Maybe<Scalars['String']['output']>;
 };
 
 /** The state of a dissection run. */
@@ -987,6 +1086,7 @@ export type ResolversTypes = ResolversObject<{
   ConceptSet: ResolverTypeWrapper<ConceptSetParent>;
   ConceptSimilarity: ResolverTypeWrapper<ConceptSimilarity>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DeletedModel: ResolverTypeWrapper<DeletedModel>;
   DeletedRun: ResolverTypeWrapper<DeletedRun>;
   Dissection: ResolverTypeWrapper<DissectionParent>;
   ExportFormat: null;
@@ -1014,8 +1114,10 @@ export type ResolversTypes = ResolversObject<{
   NeuronEdge: ResolverTypeWrapper<Omit<NeuronEdge, 'node'> & { node: ResolversTypes['Neuron'] }>;
   NeuronHit: ResolverTypeWrapper<Omit<NeuronHit, 'neuron'> & { neuron: ResolversTypes['Neuron'] }>;
   NeuronMatch: ResolverTypeWrapper<NeuronMatch>;
+  NeuronOrder: null;
   NeuronStats: ResolverTypeWrapper<NeuronStatsParent>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  Preset: Preset;
   ProbeImage: ResolverTypeWrapper<ProbeImageParent>;
   ProbeSet: ResolverTypeWrapper<ProbeSetParent>;
   Quantile: ResolverTypeWrapper<Quantile>;
@@ -1037,6 +1139,7 @@ export type ResolversParentTypes = ResolversObject<{
   ConceptSet: ConceptSetParent;
   ConceptSimilarity: ConceptSimilarity;
   DateTime: Scalars['DateTime']['output'];
+  DeletedModel: DeletedModel;
   DeletedRun: DeletedRun;
   Dissection: DissectionParent;
   Float: Scalars['Float']['output'];
@@ -1084,6 +1187,7 @@ export type ClipModelResolvers<ContextType = AtlasContext, ParentType extends Re
 export type ConceptSetResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['ConceptSet'] = ResolversParentTypes['ConceptSet']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sample?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType, RequireFields<ConceptSetSampleArgs, 'first'>>;
   size?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
@@ -1095,6 +1199,12 @@ export type ConceptSimilarityResolvers<ContextType = AtlasContext, ParentType ex
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
+
+export type DeletedModelResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['DeletedModel'] = ResolversParentTypes['DeletedModel']> = ResolversObject<{
+  layers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
 
 export type DeletedRunResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['DeletedRun'] = ResolversParentTypes['DeletedRun']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1114,6 +1224,7 @@ export type DissectionResolvers<ContextType = AtlasContext, ParentType extends R
   model?: Resolver<ResolversTypes['Model'], ParentType, ContextType>;
   params?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   pool?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  preset?: Resolver<ResolversTypes['Preset'], ParentType, ContextType>;
   probeSet?: Resolver<Maybe<ResolversTypes['ProbeSet']>, ParentType, ContextType>;
   similarity?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -1215,6 +1326,7 @@ export type ModelComparisonResolvers<ContextType = AtlasContext, ParentType exte
 }>;
 
 export type MutationResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  deleteModel?: Resolver<ResolversTypes['DeletedModel'], ParentType, ContextType, RequireFields<MutationDeleteModelArgs, 'name'>>;
   deleteRun?: Resolver<ResolversTypes['DeletedRun'], ParentType, ContextType, RequireFields<MutationDeleteRunArgs, 'id'>>;
   importAtlas?: Resolver<ResolversTypes['ImportResult'], ParentType, ContextType, RequireFields<MutationImportAtlasArgs, 'csv' | 'format' | 'model' | 'version'>>;
   saveRescore?: Resolver<ResolversTypes['SavedRescore'], ParentType, ContextType, RequireFields<MutationSaveRescoreArgs, 'concepts' | 'function' | 'layer' | 'model'>>;
@@ -1232,6 +1344,7 @@ export type NeuronResolvers<ContextType = AtlasContext, ParentType extends Resol
   stats?: Resolver<Maybe<ResolversTypes['NeuronStats']>, ParentType, ContextType>;
   topImages?: Resolver<Array<ResolversTypes['TopImage']>, ParentType, ContextType, RequireFields<NeuronTopImagesArgs, 'first'>>;
   unit?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  unlabelledReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type NeuronActivationResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['NeuronActivation'] = ResolversParentTypes['NeuronActivation']> = ResolversObject<{
@@ -1241,6 +1354,8 @@ export type NeuronActivationResolvers<ContextType = AtlasContext, ParentType ext
 
 export type NeuronConnectionResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['NeuronConnection'] = ResolversParentTypes['NeuronConnection']> = ResolversObject<{
   edges?: Resolver<Array<ResolversTypes['NeuronEdge']>, ParentType, ContextType>;
+  layer?: Resolver<ResolversTypes['Layer'], ParentType, ContextType>;
+  model?: Resolver<ResolversTypes['Model'], ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   run?: Resolver<Maybe<ResolversTypes['Dissection']>, ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1266,6 +1381,8 @@ export type NeuronMatchResolvers<ContextType = AtlasContext, ParentType extends 
   sameNormalisedLabel?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   unit?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
+
+export type NeuronOrderResolvers = { SCORE_ASC: 'score_asc', SCORE_DESC: 'score_desc', UNIT: 'unit' };
 
 export type NeuronStatsResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['NeuronStats'] = ResolversParentTypes['NeuronStats']> = ResolversObject<{
   count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1309,14 +1426,15 @@ export type QuantileResolvers<ContextType = AtlasContext, ParentType extends Res
 
 export type QueryResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   compareModels?: Resolver<ResolversTypes['ModelComparison'], ParentType, ContextType, RequireFields<QueryCompareModelsArgs, 'a' | 'b' | 'layer'>>;
+  conceptSets?: Resolver<Array<ResolversTypes['ConceptSet']>, ParentType, ContextType, RequireFields<QueryConceptSetsArgs, 'first'>>;
   dissection?: Resolver<Maybe<ResolversTypes['Dissection']>, ParentType, ContextType, RequireFields<QueryDissectionArgs, 'id'>>;
   dissections?: Resolver<Array<ResolversTypes['Dissection']>, ParentType, ContextType, RequireFields<QueryDissectionsArgs, 'first' | 'status'>>;
-  exportAtlas?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<QueryExportAtlasArgs, 'format' | 'model' | 'topImages' | 'topN'>>;
+  exportAtlas?: Resolver<ResolversTypes['JSON'], ParentType, ContextType, RequireFields<QueryExportAtlasArgs, 'format' | 'model' | 'topImages' | 'topN'>>;
   imageActivations?: Resolver<ResolversTypes['ImageActivations'], ParentType, ContextType, RequireFields<QueryImageActivationsArgs, 'first' | 'image' | 'model'>>;
   model?: Resolver<Maybe<ResolversTypes['Model']>, ParentType, ContextType, RequireFields<QueryModelArgs, 'name'>>;
   models?: Resolver<Array<ResolversTypes['Model']>, ParentType, ContextType>;
   neuron?: Resolver<Maybe<ResolversTypes['Neuron']>, ParentType, ContextType, RequireFields<QueryNeuronArgs, 'layer' | 'model' | 'unit'>>;
-  neurons?: Resolver<ResolversTypes['NeuronConnection'], ParentType, ContextType, RequireFields<QueryNeuronsArgs, 'first' | 'layer' | 'model'>>;
+  neurons?: Resolver<ResolversTypes['NeuronConnection'], ParentType, ContextType, RequireFields<QueryNeuronsArgs, 'first' | 'layer' | 'model' | 'orderBy'>>;
   rescore?: Resolver<ResolversTypes['Rescore'], ParentType, ContextType, RequireFields<QueryRescoreArgs, 'concepts' | 'function' | 'layer' | 'model'>>;
   searchImages?: Resolver<Array<ResolversTypes['ImageHit']>, ParentType, ContextType, RequireFields<QuerySearchImagesArgs, 'first' | 'query'>>;
   searchNeurons?: Resolver<Array<ResolversTypes['NeuronHit']>, ParentType, ContextType, RequireFields<QuerySearchNeuronsArgs, 'first' | 'query'>>;
@@ -1334,10 +1452,11 @@ export type RescoreResolvers<ContextType = AtlasContext, ParentType extends Reso
 }>;
 
 export type RescoredUnitResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['RescoredUnit'] = ResolversParentTypes['RescoredUnit']> = ResolversObject<{
-  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  label?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   previousLabel?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  score?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   unit?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  unlabelledReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type RunStatusResolvers = { COMPLETE: 'complete', FAILED: 'failed', RUNNING: 'running' };
@@ -1371,6 +1490,7 @@ export type Resolvers<ContextType = AtlasContext> = ResolversObject<{
   ConceptSet?: ConceptSetResolvers<ContextType>;
   ConceptSimilarity?: ConceptSimilarityResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  DeletedModel?: DeletedModelResolvers<ContextType>;
   DeletedRun?: DeletedRunResolvers<ContextType>;
   Dissection?: DissectionResolvers<ContextType>;
   ExportFormat?: ExportFormatResolvers;
@@ -1394,6 +1514,7 @@ export type Resolvers<ContextType = AtlasContext> = ResolversObject<{
   NeuronEdge?: NeuronEdgeResolvers<ContextType>;
   NeuronHit?: NeuronHitResolvers<ContextType>;
   NeuronMatch?: NeuronMatchResolvers<ContextType>;
+  NeuronOrder?: NeuronOrderResolvers;
   NeuronStats?: NeuronStatsResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   ProbeImage?: ProbeImageResolvers<ContextType>;

@@ -100,49 +100,6 @@ export function checkOperationInput(document: DocumentNode, variables: Readonly<
   return undefined;
 }
 
-/** Page-size arguments, as graphql-armor's cost limit reads them. */
-const PAGE_ARGUMENTS = new Set(['first', 'last']);
-
-/**
- * `document` with each variable given to a page-size argument (`first`, `last`) written in as
- * the literal it stands for, so that a cost computed from literals counts the page asked for
- * (graphql-armor counts a variable page as 1). `pages` lists what was written in, to name it.
- */
-export function withPageVariables(
-  document: DocumentNode,
-  variables: Readonly<Record<string, unknown>> | undefined,
-): { document: DocumentNode; pages: { argument: string; variable: string; value: number }[] } {
-  const pages: { argument: string; variable: string; value: number }[] = [];
-  // A variable not sent takes its default (`$f: Int = 500`).
-  const defaults = new Map<string, number>();
-  visit(document, {
-    VariableDefinition(node) {
-      if (node.defaultValue?.kind === Kind.INT) defaults.set(node.variable.name.value, Number(node.defaultValue.value));
-      return undefined;
-    },
-  });
-  const substituted = visit(document, {
-    Argument(node) {
-      if (!PAGE_ARGUMENTS.has(node.name.value) || node.value.kind !== Kind.VARIABLE) return undefined;
-      const variable = node.value.name.value;
-      const value = variables && variable in variables ? variables[variable] : defaults.get(variable);
-      if (typeof value !== 'number' || !Number.isInteger(value)) return undefined;
-      if (!pages.some((p) => p.variable === variable)) pages.push({ argument: node.name.value, variable, value });
-      return { ...node, value: { kind: Kind.INT, value: String(value) } };
-    },
-  });
-  return { document: substituted, pages };
-}
-
-/** The error for a query whose pages, given as variables, make it cost more than `maxCost`. */
-export function pageCostError(pages: readonly { argument: string; variable: string; value: number }[], maxCost: number): GraphQLError {
-  const named = pages.map((p) => `\`${p.argument}\` ($${p.variable} = ${p.value})`).join(', ');
-  return badInput(
-    `with ${named} the query's cost is over the limit of ${maxCost}, as it would be with the same page sizes written in the query: ask for smaller pages or fewer nested lists`,
-    pages[0]!.argument,
-  );
-}
-
 /**
  * Root fields that each cost a large share of a request's time (compareModels reads and matches
  * two layers' labels and embeddings, ~0.4 s on the embedded database; imageActivations runs a

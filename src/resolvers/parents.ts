@@ -14,6 +14,10 @@ export type ConceptSetParent = ConceptSetRow;
 export type NeuronParent = NeuronView;
 
 export interface NeuronConnectionParent {
+  model: ModelRow;
+  layer: LayerInfo;
+  /** Cursors of a page ordered by score carry the score. */
+  byScore: boolean;
   items: NeuronParent[];
   hasNextPage: boolean;
   hasPreviousPage: boolean;

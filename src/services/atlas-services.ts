@@ -6,10 +6,11 @@
 import type { AtlasStore } from '../db/atlas-store.js';
 import { BrowseService } from './browse.js';
 import { CompareService } from './compare.js';
-import { exportAtlas } from './export.js';
+import { exportValue } from './export.js';
 import { HeatmapService } from './heatmaps.js';
 import { ImageActivationsService } from './image-activations.js';
 import { ImportService } from './import.js';
+import { ModelsService } from './models.js';
 import { ProbeImageService } from './probe-images.js';
 import { NeuronStatsService } from './neuron-stats.js';
 import { RescoreService } from './rescore.js';
@@ -26,16 +27,18 @@ export interface AtlasServices {
   readonly compare: CompareService;
   readonly imports: ImportService;
   readonly runs: RunsService;
+  readonly models: ModelsService;
   /** Probe images for the image routes (rendered or read, encoded, cached). */
   readonly images: ProbeImageService;
+  /** Runs stored models on uploaded images (loaded sessions kept; bounded concurrency). */
+  readonly imageActivations: ImageActivationsService;
   /** Per-neuron activation statistics; `forRequest()` batches a request's neurons by layer. */
   readonly stats: NeuronStatsService;
   /** Conv units' activation maps over probe images, computed with the model files (cached, bounded). */
   readonly heatmaps: HeatmapService;
-  /** Stored models run on uploaded images (loaded sessions kept; bounded concurrency). */
-  readonly imageActivations: ImageActivationsService;
-  readonly exportAtlas: (format: Parameters<typeof exportAtlas>[1], sel: Parameters<typeof exportAtlas>[2]) => Promise<string>;
-  /** Releases the loaded text encoders and model sessions (the store stays open: its opener closes it). */
+  /** A model's labels: the JSON format as a value, the CSV formats as text. */
+  readonly exportAtlas: (format: Parameters<typeof exportValue>[1], sel: Parameters<typeof exportValue>[2]) => ReturnType<typeof exportValue>;
+  /** Releases the loaded text encoders, target models and model sessions (the store stays open: its opener closes it). */
   release(): Promise<void>;
 }
 
@@ -51,15 +54,14 @@ export function createServices(store: AtlasStore): AtlasServices {
     compare: new CompareService(store, encoders),
     imports: new ImportService(store, encoders),
     runs: new RunsService(store),
+    models: new ModelsService(store),
     images: new ProbeImageService(store),
+    imageActivations,
     stats: new NeuronStatsService(store),
     heatmaps,
-    imageActivations,
-    exportAtlas: (format, sel) => exportAtlas(store, format, sel),
+    exportAtlas: (format, sel) => exportValue(store, format, sel),
     release: async () => {
-      // Model sessions first: the image-activation service encodes with the text encoders' CLIP models.
-      await Promise.all([imageActivations.release(), heatmaps.release()]);
-      await encoders.release();
+      await Promise.all([encoders.release(), heatmaps.release(), imageActivations.release()]);
     },
   };
 }

@@ -12,13 +12,15 @@
 import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { LayerResult, Matrix } from '../core/types.js';
-import type { AtlasStore } from '../db/index.js';
 import { ClipModel, hashText, resolveClip, type Device } from '../compute/clip/index.js';
 import { loadConceptSet } from '../compute/concepts/index.js';
 import { TargetModel, type PoolMode } from '../compute/onnx/index.js';
 import { activationKeyOf, atlasCacheDir, DecodePool, encodeConcepts, imagePass, scoreLayer, startProgress, topImagesPerUnit, type AfterBatchHook } from '../compute/pipeline/index.js';
 import { probeSetRecord, resolveProbeSet } from '../compute/probes/index.js';
-import { assertSimilarityName, resolveParams } from '../compute/similarity/params.js';
+import { resolveParams } from '../compute/similarity/params.js';
+import { applyPreset, type PresetName } from '../compute/similarity/presets.js';
+import { ModelGoneError, type AtlasStore } from '../db/index.js';
+import { unlabelledUnits, withoutUnlabelled } from '../compute/similarity/unlabelled.js';
 import { loadPreprocessSpec } from '../compute/preprocess/index.js';
 import '../toyworld/register.js';
 
@@ -32,6 +34,8 @@ export interface DissectOptions {
   version?: string;
   fn?: string;
   params?: Record<string, unknown>;
+  /** Named configuration (compute/similarity/presets): sets fn and params, recorded on the run. */
+  preset?: PresetName;
   pool?: PoolMode;
   batch?: number;
   device?: Device;
@@ -100,7 +104,8 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`--batch must be a positive integer, got ${opts.batch}`);
   const pool: PoolMode = opts.pool ?? 'avg';
   const device: Device = opts.device ?? 'cpu';
-  const fn = assertSimilarityName(opts.fn ?? 'soft_wpmi');
+  const chosen = applyPreset(opts.preset, opts.fn, opts.params);
+  const fn = chosen.fn;
   const topN = opts.topN ?? 5;
   const topImageCount = opts.topImages ?? 10;
   const cacheDir = opts.cacheDir ?? atlasCacheDir();
@@ -114,7 +119,9 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
   for (const s of skipped) log(`warning: skipped probe image ${s.path}: ${s.reason}`);
   if (skipped.length > 0) log(`warning: ${skipped.length} probe image(s) skipped; the probe set holds the other ${probes.items.length} (--strict stops instead)`);
   // Checked (and completed with the reference defaults) before any expensive work.
-  const params = resolveParams(fn, opts.params ?? {}, probes.items.length) as unknown as Record<string, unknown>;
+  const params = resolveParams(fn, chosen.params, probes.items.length) as unknown as Record<string, unknown>;
+  // The preset is recorded with the parameters (runs without one used the reference's defaults).
+  const storedParams = opts.preset === undefined ? params : { ...params, preset: opts.preset };
   const conceptSet = await loadConceptSet(opts.concepts);
   for (const note of conceptSet.notes) log(`note: ${note}`);
   const clipSource = await resolveClip(opts.clip, { cacheDir: join(cacheDir, 'hf'), quiet });
@@ -157,15 +164,19 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
     t0 = performance.now();
     const modelName = opts.name ?? basename(modelPath).replace(/\.onnx$/i, '');
     const modelVersion = opts.version ?? target.fileHash.slice(0, 12);
-    const modelId = await store.models.upsert({
-      name: modelName,
-      version: modelVersion,
-      fileHash: target.fileHash,
-      inputSpec: { input: target.input.name, size: [target.input.channels, target.input.height, target.input.width], preprocess: targetSpec },
-      source: modelPath,
-    });
-    const layerRecords = target.layers.map((l) => ({ name: l.name, kind: l.kind, units: l.units }));
-    await store.models.upsertLayers(modelId, layerRecords);
+    const net = target;
+    const storeModel = async (): Promise<number> => {
+      const id = await store.models.upsert({
+        name: modelName,
+        version: modelVersion,
+        fileHash: net.fileHash,
+        inputSpec: { input: net.input.name, size: [net.input.channels, net.input.height, net.input.width], preprocess: targetSpec },
+        source: modelPath,
+      });
+      await store.models.upsertLayers(id, net.layers.map((l) => ({ name: l.name, kind: l.kind, units: l.units })));
+      return id;
+    };
+    let modelId = await storeModel();
     // The name carries a hash of the encoders, so a changed folder never reuses stale embeddings.
     const clipIdentity = hashText(clip.imageKey, clip.textKey).slice(0, 8);
     const clipId = await store.clipModels.upsert({ name: `${clip.name}@${clipIdentity}`, dim: clip.dim, source: clip.source });
@@ -182,12 +193,18 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
       clipModelId: clipId,
       probeSetId,
       conceptSetId,
-      parameters: { method: 'clip-dissect', similarity: fn, params, pool, activationKey, device },
+      parameters: { method: 'clip-dissect', similarity: fn, params: storedParams, pool, activationKey, device },
     };
     // The run is claimed before the image pass: an identical command started meanwhile is refused
     // at once (RunBusyError: a live process writes that run) instead of doing the same work twice.
     // Only a run whose process died is resumed.
-    const { runId, resumed: resumable } = await store.runs.beginOrResume(runInput);
+    // A model without runs may be deleted (`atlas db cleanup`) before this run exists: stored again then.
+    const begun = await store.runs.beginOrResume(runInput).catch(async (error: unknown) => {
+      if (!(error instanceof ModelGoneError)) throw error;
+      modelId = await storeModel();
+      return store.runs.beginOrResume({ ...runInput, modelId });
+    });
+    const { runId, resumed: resumable } = begun;
     const done = new Set(resumable?.doneLayers ?? []);
     if (resumable) log(`resuming run ${runId}: ${done.size} of ${target.layers.length} layer(s) already written`);
     let imageEmbeddings = await store.embeddings.images(probeSetId, clipId);
@@ -265,14 +282,17 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
         if (done.has(layer.name)) {
           labels = [];
         } else {
-          labels = await scoreLayer(fn, imageEmbeddings!, textEmbeddings.matrix, acts, params, topN);
+          // Dead and degenerate units stay unlabelled (the whole layer is still scored: soft_wpmi's prior is over all its units).
+          const unlabelled = unlabelledUnits(acts, fn, params);
+          const kept = withoutUnlabelled(await scoreLayer(fn, imageEmbeddings!, textEmbeddings.matrix, acts, params, topN), topImagesPerUnit(acts, topImageCount), acts, unlabelled);
+          labels = kept.labels;
           clock('similarity', t0);
           t0 = performance.now();
-          await store.runs.writeLayer(runId, { layer: record, labels, topImages: topImagesPerUnit(acts, topImageCount) });
+          await store.runs.writeLayer(runId, { layer: record, labels, topImages: kept.topImages, unlabelled });
           clock('store', t0);
         }
         // Layers written by an earlier, interrupted process have no labels at hand here.
-        summaries.push({ ...record, firstLabels: labels.slice(0, 5).map((l) => conceptSet.concepts[l[0]?.concept ?? -1] ?? '?') });
+        summaries.push({ ...record, firstLabels: labels.slice(0, 5).map((l) => (l[0] ? (conceptSet.concepts[l[0].concept] ?? '?') : '(unlabelled)')) });
         scoreBar.increment();
       }
     } finally {

@@ -4,6 +4,7 @@ import { openAtlas, type AtlasStore } from '../../services/atlas.js';
 import { dissect, type DissectOptions, type DissectResult } from '../../services/dissect.js';
 import { config } from '../../core/config.js';
 import { jsonObject, positiveInt, storeLocation, type StoreFlags } from '../options.js';
+import { assertPresetName, PRESET_NAMES } from '../../services/similarity-names.js';
 import { cliIo } from '../io.js';
 
 interface DissectFlags extends StoreFlags {
@@ -14,8 +15,9 @@ interface DissectFlags extends StoreFlags {
   concepts: string;
   name?: string;
   version?: string;
-  fn: string;
+  fn?: string;
   params?: string;
+  preset?: string;
   pool: string;
   batch: string;
   device: string;
@@ -75,8 +77,9 @@ export function register(program: Command): void {
     .option('--database-url <url>', 'Postgres server (default: DATABASE_URL)')
     .option('--name <name>', 'model name in the atlas (default: file name)')
     .option('--version <version>', 'model version in the atlas (default: start of the file hash)')
-    .option('--fn <name>', 'similarity: soft_wpmi, wpmi, cos_similarity, cos_similarity_cubed, rank_reorder', 'soft_wpmi')
+    .option('--fn <name>', 'similarity: soft_wpmi (default), wpmi, cos_similarity, cos_similarity_cubed, rank_reorder')
     .option('--params <json>', 'similarity parameters as JSON, e.g. \'{"top_k":28,"a":2,"lam":0.6}\'')
+    .option('--preset <name>', `named configuration: ${PRESET_NAMES.join(', ')} (hidden: for hidden layers, final: for final layers; default: the reference's defaults)`)
     .option('--pool <mode>', 'spatial pooling of conv layers: avg or max', 'avg')
     .option('--batch <n>', 'images per inference batch', '32')
     .option('--device <device>', 'cpu or cuda', 'cpu')
@@ -100,7 +103,8 @@ export function register(program: Command): void {
         clip: flags.clip,
         probe: flags.probe,
         concepts: flags.concepts,
-        fn: flags.fn,
+        ...(flags.fn !== undefined ? { fn: flags.fn } : {}),
+        ...(flags.preset !== undefined ? { preset: assertPresetName(flags.preset) } : {}),
         params: jsonObject('--params', flags.params),
         pool: flags.pool as 'avg' | 'max',
         device: flags.device as 'cpu' | 'cuda',

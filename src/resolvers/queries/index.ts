@@ -8,6 +8,7 @@ import { imageUrl, thumbnailUrl } from '../../services/image-urls.js';
 import { MAX_IMPORT_BYTES } from '../../services/import.js';
 import type { LayerInfo, ModelRow, NeuronSearchFilter, RunRow } from '../../services/records.js';
 import type { RescoreResult } from '../../services/rescore.js';
+import type { PresetName } from '../../services/similarity-names.js';
 import type { AtlasContext } from '../context.js';
 import { badInput, coded, notFound } from '../errors.js';
 import { pageSize } from '../lookup.js';
@@ -56,8 +57,12 @@ function checkParams(params: unknown): Record<string, unknown> | undefined {
   return params as Record<string, unknown>;
 }
 
-async function rescoreArgs(ctx: AtlasContext, args: { model: string; version?: string | null; layer: string; concepts: string[]; function?: string | null; params?: unknown }) {
-  const model = await ctx.browse.model(args.model, args.version);
+async function rescoreArgs(
+  ctx: AtlasContext,
+  args: { model: string; version?: string | null; layer: string; concepts: string[]; function?: string | null; params?: unknown; preset?: string | null },
+) {
+  // Without a version: the newest with a complete run covering the layer.
+  const model = await ctx.browse.model(args.model, args.version, { layer: args.layer });
   const layer = await ctx.browse.layer(model, args.layer);
   return {
     model,
@@ -69,6 +74,7 @@ async function rescoreArgs(ctx: AtlasContext, args: { model: string; version?: s
       concepts: args.concepts,
       fn: args.function ?? 'soft_wpmi',
       params: checkParams(args.params),
+      ...(args.preset ? { preset: args.preset as PresetName } : {}),
     },
   };
 }
@@ -87,6 +93,7 @@ export const queryResolvers: Resolvers = {
     COS_SIMILARITY_CUBED: 'cos_similarity_cubed',
     RANK_REORDER: 'rank_reorder',
   },
+  Preset: { REFERENCE: 'reference', HIDDEN: 'hidden', FINAL: 'final' },
   ImportFormat: { CLIP_DISSECT: 'clip-dissect', MILAN: 'milan', NETDISSECT: 'netdissect' },
   ExportFormat: { CLIP_DISSECT: 'clip-dissect', MILAN: 'milan', NETDISSECT: 'netdissect', JSON: 'json' },
 
@@ -164,6 +171,7 @@ export const queryResolvers: Resolvers = {
           ...(args.layers?.length ? { layers: args.layers } : {}),
           topN: format === 'json' ? topN : 1,
           ...(topImages > 0 ? { topImages } : {}),
+          audience: 'api',
         });
       }),
   },
@@ -204,6 +212,7 @@ export const queryResolvers: Resolvers = {
           model: args.model,
           version: args.version,
           ...(args.layer ? { layer: args.layer } : {}),
+          audience: 'api',
         });
         const embedded = await services.imports.embedLabelsIfConfigured();
         const model = await ctx.browse.modelById(result.modelId);

@@ -137,7 +137,7 @@ export type RescoreQueryVariables = Exact<{
 }>;
 
 
-export type RescoreQuery = { rescore: { encodedConcepts: number, baseRun: { id: string, method: string }, units: Array<{ unit: number, label: string, score: number, previousLabel: string | null }> } };
+export type RescoreQuery = { rescore: { encodedConcepts: number, baseRun: { id: string, method: string }, units: Array<{ unit: number, label: string | null, score: number | null, previousLabel: string | null }> } };
 
 export type SaveRescoreMutationVariables = Exact<{
   model: string;
