@@ -526,6 +526,11 @@ export type Rescore = {
   /** Seconds: load, encode, score. */
   timings: Scalars['JSON']['output'];
   units: Array<RescoredUnit>;
+  /**
+   * Concepts left out because the CLIP tokenizer knows none of their words: each would embed as the
+   * unknown token, the same vector for all of them, so none can be a label.
+   */
+  unknownConcepts: Array<Scalars['String']['output']>;
 };
 
 export type RescoredUnit = {
@@ -925,6 +930,7 @@ export type RescoreResolvers<ContextType = AtlasContext, ParentType extends Reso
   params?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   timings?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   units?: Resolver<Array<ResolversTypes['RescoredUnit']>, ParentType, ContextType>;
+  unknownConcepts?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type RescoredUnitResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['RescoredUnit'] = ResolversParentTypes['RescoredUnit']> = ResolversObject<{
