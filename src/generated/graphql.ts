@@ -914,6 +914,11 @@ export type Rescore = {
   timings: Scalars['JSON']['output'];
   /** Every unit of the layer with its new label, by unit. */
   units: Array<RescoredUnit>;
+  /**
+   * Concepts left out because the CLIP tokenizer knows none of their words: each would embed as the
+   * unknown token, the same vector for all of them, so none can be a label.
+   */
+  unknownConcepts: Array<Scalars['String']['output']>;
 };
 
 /** One unit's new label. */
@@ -1451,6 +1456,7 @@ export type RescoreResolvers<ContextType = AtlasContext, ParentType extends Reso
   params?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   timings?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   units?: Resolver<Array<ResolversTypes['RescoredUnit']>, ParentType, ContextType>;
+  unknownConcepts?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type RescoredUnitResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['RescoredUnit'] = ResolversParentTypes['RescoredUnit']> = ResolversObject<{

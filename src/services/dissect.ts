@@ -81,6 +81,8 @@ export interface DissectStats {
 
 export interface DissectResult {
   runId: number;
+  /** Concepts dropped because the CLIP tokenizer knows none of their words (never a label). */
+  unknownConcepts: string[];
   layers: LayerSummary[];
   stats: DissectStats;
   /** Seconds per stage. */
@@ -122,13 +124,14 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
   const params = resolveParams(fn, chosen.params, probes.items.length) as unknown as Record<string, unknown>;
   // The preset is recorded with the parameters (runs without one used the reference's defaults).
   const storedParams = opts.preset === undefined ? params : { ...params, preset: opts.preset };
-  const conceptSet = await loadConceptSet(opts.concepts);
+  let conceptSet = await loadConceptSet(opts.concepts);
   for (const note of conceptSet.notes) log(`note: ${note}`);
   const clipSource = await resolveClip(opts.clip, { cacheDir: join(cacheDir, 'hf'), quiet });
   // Open the atlas while the models load (both take seconds); a failure surfaces when awaited.
   const storeOpening = openStore();
   storeOpening.catch(() => undefined);
   let clip: ClipModel | undefined;
+  let unknownConcepts: string[];
   let target: TargetModel | undefined;
   let decoder: DecodePool | undefined;
   try {
@@ -141,6 +144,19 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
       ...(clipSource.name ? { name: clipSource.name } : {}),
       source: clipSource.source,
     });
+    // A concept whose words are all unknown to the tokenizer embeds as the unknown token: every
+    // such concept would share one vector, so none of them can be told apart. They are dropped.
+    const loadedClip = clip;
+    unknownConcepts = conceptSet.concepts.filter((c) => loadedClip.tokenizer.unreadable(c));
+    if (unknownConcepts.length === conceptSet.concepts.length) {
+      throw new Error(`--concepts ${opts.concepts}: the CLIP tokenizer knows none of the words of any concept (e.g. ${unknownConcepts.slice(0, 3).join(', ')})`);
+    }
+    if (unknownConcepts.length > 0) {
+      const shown = unknownConcepts.slice(0, 20).join(', ');
+      log(`warning: ${unknownConcepts.length} concept(s) dropped, the CLIP tokenizer knows none of their words: ${shown}${unknownConcepts.length > 20 ? ', ...' : ''}`);
+      const dropped = new Set(unknownConcepts);
+      conceptSet = { ...conceptSet, concepts: conceptSet.concepts.filter((c) => !dropped.has(c)) };
+    }
     const modelPath = resolve(opts.model);
     const { spec: targetSpec, source: specSource } = await loadPreprocessSpec(modelPath);
     target = await TargetModel.load(modelPath, {
@@ -313,7 +329,7 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
     }
     // On failure the run stays 'running' (invisible) and this process lets go of it when it closes
     // the store; a rerun with the same inputs resumes it.
-    return { runId, layers: summaries, stats, timings };
+    return { runId, unknownConcepts, layers: summaries, stats, timings };
   } finally {
     // Settled before returning, so that the caller can close the store it opened.
     await storeOpening.catch(() => undefined);
