@@ -45,6 +45,8 @@ export interface Connection {
   driver: DriverName;
   /** Data folder (PGlite) or the URL without password (Postgres), for messages. */
   location: string;
+  /** The Postgres connection string (the job queue opens its own pool); absent on PGlite. */
+  connectionString?: string;
   /** Who writes each running run, and whether it is still alive (see run-owners.ts). */
   owners: RunOwners;
   close(): Promise<void>;
@@ -104,6 +106,7 @@ export async function openConnection(opts: OpenOptions = {}): Promise<Connection
       db,
       driver,
       location: redactLocation(target),
+      connectionString: target,
       owners,
       close: async () => {
         await owners.releaseAll();

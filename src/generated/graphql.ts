@@ -17,6 +17,15 @@ export type Scalars = {
   JSON: { input: unknown; output: unknown; }
 };
 
+/** A cancelled queued dissection. */
+export type CancelledDissection = {
+  __typename?: 'CancelledDissection';
+  /** The run's id. */
+  id: Scalars['ID']['output'];
+  /** Its status when cancelled. */
+  status: RunStatus;
+};
+
 export type ClipModel = {
   __typename?: 'ClipModel';
   dim: Scalars['Int']['output'];
@@ -53,11 +62,47 @@ export type Dissection = {
   params: Scalars['JSON']['output'];
   pool?: Maybe<Scalars['String']['output']>;
   probeSet?: Maybe<ProbeSet>;
+  /** Progress of a queued dissection; null for runs made in one process. */
+  progress?: Maybe<DissectionProgress>;
   similarity?: Maybe<Scalars['String']['output']>;
   startedAt: Scalars['DateTime']['output'];
   status: RunStatus;
   /** Seconds per phase, as the engine recorded them. */
   timings?: Maybe<Scalars['JSON']['output']>;
+  /** Workers that took shards of a queued dissection (empty for runs made in one process). */
+  workers: Array<DissectionWorker>;
+};
+
+/** How far a queued dissection has come. */
+export type DissectionProgress = {
+  __typename?: 'DissectionProgress';
+  /** Probe images of the run. */
+  images: Scalars['Int']['output'];
+  /** Probe images in the written shards. */
+  imagesDone: Scalars['Int']['output'];
+  /** Images per second over the shards so far (all workers together). */
+  imagesPerSecond: Scalars['Float']['output'];
+  /** Layers scored. */
+  layersDone: Scalars['Int']['output'];
+  /** Layers of the run. */
+  layersTotal: Scalars['Int']['output'];
+  /** Shards written. */
+  shardsDone: Scalars['Int']['output'];
+  /** Shards of the run (0 when every embedding and activation was cached already). */
+  shardsTotal: Scalars['Int']['output'];
+  /** Where the run is: QUEUED (no shard taken yet), RUNNING (shards), SCORING, COMPLETE or FAILED. */
+  stage: Scalars['String']['output'];
+};
+
+/** A worker that took shards of a queued dissection. */
+export type DissectionWorker = {
+  __typename?: 'DissectionWorker';
+  /** Whether it holds a shard not yet written (a worker that died shows until its shard expires). */
+  active: Scalars['Boolean']['output'];
+  /** Which process: pid, host and device. */
+  name: Scalars['String']['output'];
+  /** Shards it wrote. */
+  shardsDone: Scalars['Int']['output'];
 };
 
 export enum ExportFormat {
@@ -166,6 +211,11 @@ export type ModelRef = {
 export type Mutation = {
   __typename?: 'Mutation';
   /**
+   * Cancels a queued dissection that is not complete: its jobs stop and its partial rows are removed.
+   * NOT_FOUND when no queued run has that id.
+   */
+  cancelDissection: CancelledDissection;
+  /**
    * Deletes a complete or failed run with its labels and top images; its layers then show their next
    * run (and search follows). NOT_FOUND for an unknown id; a run still being written is refused.
    */
@@ -177,6 +227,18 @@ export type Mutation = {
   importAtlas: ImportResult;
   /** Runs `rescore` and stores it as a new complete clip-dissect run. */
   saveRescore: SavedRescore;
+  /**
+   * Submits a dissection to the job queue instead of running it: the probe set is split into shards,
+   * which `atlas worker` processes compute; once every shard is in, each layer is scored and the run
+   * completes. Needs a Postgres server (BAD_USER_INPUT on the embedded database), the API key, and the
+   * files at these locations on the server as on every worker (content hashes are checked).
+   */
+  startDissection: Dissection;
+};
+
+
+export type MutationCancelDissectionArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -202,6 +264,11 @@ export type MutationSaveRescoreArgs = {
   model: Scalars['String']['input'];
   params?: InputMaybe<Scalars['JSON']['input']>;
   version?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationStartDissectionArgs = {
+  input: StartDissectionInput;
 };
 
 export type Neuron = {
@@ -326,7 +393,10 @@ export type Query = {
    * set both have (Pearson over images; by unit when they share none), and compares their labels.
    */
   compareModels: ModelComparison;
-  /** One complete run by id. */
+  /**
+   * One complete run by id; also a queued run (`startDissection`, `atlas dissect --queue`) while it
+   * runs or after it failed, with its `progress` and `workers` (its labels appear when it completes).
+   */
   dissection?: Maybe<Dissection>;
   /** Dissection runs, newest first (complete ones unless `status` says otherwise; running ones are never shown). */
   dissections: Array<Dissection>;
@@ -538,6 +608,32 @@ export enum SimilarityFunction {
   Wpmi = 'wpmi'
 }
 
+/** What `startDissection` runs (the options of `atlas dissect`). */
+export type StartDissectionInput = {
+  /** CLIP in the Hugging Face ONNX layout: a folder or hf:ORG/NAME. */
+  clip: Scalars['String']['input'];
+  /** Concept file or builtin:NAME. */
+  concepts: Scalars['String']['input'];
+  /** Similarity function. */
+  function?: InputMaybe<SimilarityFunction>;
+  /** Module paths of the layers to label. */
+  layers: Array<Scalars['String']['input']>;
+  /** Target network (.onnx), as a path every worker reaches. */
+  model: Scalars['String']['input'];
+  /** Model name in the atlas (default: the file name). */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Similarity parameters. */
+  params?: InputMaybe<Scalars['JSON']['input']>;
+  /** Probe images: a folder, a list file or toy:N:SEED. */
+  probe: Scalars['String']['input'];
+  /** Images per shard job (rounded up to whole batches of 32). */
+  shardSize?: InputMaybe<Scalars['Int']['input']>;
+  /** Seconds a worker may hold a job before another one retries it. */
+  shardTimeout?: InputMaybe<Scalars['Int']['input']>;
+  /** Model version in the atlas (default: the start of the file hash). */
+  version?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type TopImage = {
   __typename?: 'TopImage';
   activation: Scalars['Float']['output'];
@@ -622,11 +718,14 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CancelledDissection: ResolverTypeWrapper<CancelledDissection>;
   ClipModel: ResolverTypeWrapper<ClipModelParent>;
   ConceptSet: ResolverTypeWrapper<ConceptSetParent>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DeletedRun: ResolverTypeWrapper<DeletedRun>;
   Dissection: ResolverTypeWrapper<DissectionParent>;
+  DissectionProgress: ResolverTypeWrapper<DissectionProgress>;
+  DissectionWorker: ResolverTypeWrapper<DissectionWorker>;
   ExportFormat: null;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
@@ -658,6 +757,7 @@ export type ResolversTypes = ResolversObject<{
   RunStatus: null;
   SavedRescore: ResolverTypeWrapper<Omit<SavedRescore, 'rescore' | 'run'> & { rescore: ResolversTypes['Rescore'], run: ResolversTypes['Dissection'] }>;
   SimilarityFunction: null;
+  StartDissectionInput: StartDissectionInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   TopImage: ResolverTypeWrapper<TopImage>;
 }>;
@@ -665,11 +765,14 @@ export type ResolversTypes = ResolversObject<{
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   Boolean: Scalars['Boolean']['output'];
+  CancelledDissection: CancelledDissection;
   ClipModel: ClipModelParent;
   ConceptSet: ConceptSetParent;
   DateTime: Scalars['DateTime']['output'];
   DeletedRun: DeletedRun;
   Dissection: DissectionParent;
+  DissectionProgress: DissectionProgress;
+  DissectionWorker: DissectionWorker;
   Float: Scalars['Float']['output'];
   ID: Scalars['ID']['output'];
   ImageHit: Omit<ImageHit, 'image'> & { image: ResolversParentTypes['ProbeImage'] };
@@ -696,8 +799,14 @@ export type ResolversParentTypes = ResolversObject<{
   Rescore: Omit<Rescore, 'baseRun' | 'layer' | 'model'> & { baseRun: ResolversParentTypes['Dissection'], layer: ResolversParentTypes['Layer'], model: ResolversParentTypes['Model'] };
   RescoredUnit: RescoredUnit;
   SavedRescore: Omit<SavedRescore, 'rescore' | 'run'> & { rescore: ResolversParentTypes['Rescore'], run: ResolversParentTypes['Dissection'] };
+  StartDissectionInput: StartDissectionInput;
   String: Scalars['String']['output'];
   TopImage: TopImage;
+}>;
+
+export type CancelledDissectionResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['CancelledDissection'] = ResolversParentTypes['CancelledDissection']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['RunStatus'], ParentType, ContextType>;
 }>;
 
 export type ClipModelResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['ClipModel'] = ResolversParentTypes['ClipModel']> = ResolversObject<{
@@ -735,10 +844,29 @@ export type DissectionResolvers<ContextType = AtlasContext, ParentType extends R
   params?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   pool?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   probeSet?: Resolver<Maybe<ResolversTypes['ProbeSet']>, ParentType, ContextType>;
+  progress?: Resolver<Maybe<ResolversTypes['DissectionProgress']>, ParentType, ContextType>;
   similarity?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['RunStatus'], ParentType, ContextType>;
   timings?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  workers?: Resolver<Array<ResolversTypes['DissectionWorker']>, ParentType, ContextType>;
+}>;
+
+export type DissectionProgressResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['DissectionProgress'] = ResolversParentTypes['DissectionProgress']> = ResolversObject<{
+  images?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  imagesDone?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  imagesPerSecond?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  layersDone?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  layersTotal?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  shardsDone?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  shardsTotal?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  stage?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type DissectionWorkerResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['DissectionWorker'] = ResolversParentTypes['DissectionWorker']> = ResolversObject<{
+  active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  shardsDone?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type ExportFormatResolvers = { CLIP_DISSECT: 'clip-dissect', JSON: 'json', MILAN: 'milan', NETDISSECT: 'netdissect' };
@@ -811,9 +939,11 @@ export type ModelComparisonResolvers<ContextType = AtlasContext, ParentType exte
 }>;
 
 export type MutationResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  cancelDissection?: Resolver<ResolversTypes['CancelledDissection'], ParentType, ContextType, RequireFields<MutationCancelDissectionArgs, 'id'>>;
   deleteRun?: Resolver<ResolversTypes['DeletedRun'], ParentType, ContextType, RequireFields<MutationDeleteRunArgs, 'id'>>;
   importAtlas?: Resolver<ResolversTypes['ImportResult'], ParentType, ContextType, RequireFields<MutationImportAtlasArgs, 'csv' | 'format' | 'model' | 'version'>>;
   saveRescore?: Resolver<ResolversTypes['SavedRescore'], ParentType, ContextType, RequireFields<MutationSaveRescoreArgs, 'concepts' | 'function' | 'layer' | 'model'>>;
+  startDissection?: Resolver<ResolversTypes['Dissection'], ParentType, ContextType, RequireFields<MutationStartDissectionArgs, 'input'>>;
 }>;
 
 export type NeuronResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['Neuron'] = ResolversParentTypes['Neuron']> = ResolversObject<{
@@ -931,11 +1061,14 @@ export type TopImageResolvers<ContextType = AtlasContext, ParentType extends Res
 }>;
 
 export type Resolvers<ContextType = AtlasContext> = ResolversObject<{
+  CancelledDissection?: CancelledDissectionResolvers<ContextType>;
   ClipModel?: ClipModelResolvers<ContextType>;
   ConceptSet?: ConceptSetResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   DeletedRun?: DeletedRunResolvers<ContextType>;
   Dissection?: DissectionResolvers<ContextType>;
+  DissectionProgress?: DissectionProgressResolvers<ContextType>;
+  DissectionWorker?: DissectionWorkerResolvers<ContextType>;
   ExportFormat?: ExportFormatResolvers;
   ImageHit?: ImageHitResolvers<ContextType>;
   ImportFormat?: ImportFormatResolvers;

@@ -7,6 +7,7 @@ import type { LabelRow } from '../services/records.js';
 import type { AtlasContext } from './context.js';
 import type { NeuronConnectionParent, NeuronParent } from './parents.js';
 import { mergeResolvers, queryResolvers } from './queries/index.js';
+import { jobResolvers } from './jobs.js';
 
 /** The rank-0 label of a neuron in its run (batched through the request's loader). */
 async function topLabel(n: NeuronParent, ctx: AtlasContext): Promise<LabelRow | undefined> {
@@ -65,8 +66,8 @@ export const resolvers: Resolvers = {
 
     dissection: async (_p, args, ctx) => {
       if (!/^\d{1,9}$/.test(args.id)) throw badInput(`\`id\` must be a run id, got ${JSON.stringify(args.id)}`, 'id');
-      const run = await ctx.browse.run(Number(args.id));
-      if (!run) throw notFound(`no complete run ${args.id}`);
+      const run = (await ctx.browse.run(Number(args.id))) ?? (await ctx.services.dissections.runRow(Number(args.id)));
+      if (!run) throw notFound(`no complete or queued run ${args.id}`);
       return run;
     },
   },
@@ -138,3 +139,4 @@ export const resolvers: Resolvers = {
 
 // Search, rescoring, comparison and imports (src/schema/queries.graphql).
 mergeResolvers(resolvers, queryResolvers);
+mergeResolvers(resolvers, jobResolvers);

@@ -8,6 +8,7 @@ import { BrowseService } from './browse.js';
 import { CompareService } from './compare.js';
 import { exportAtlas } from './export.js';
 import { ImportService } from './import.js';
+import { QueuedDissections } from './queued-dissections.js';
 import { RescoreService } from './rescore.js';
 import { RunsService } from './runs.js';
 import { SearchService } from './search.js';
@@ -22,13 +23,16 @@ export interface AtlasServices {
   readonly compare: CompareService;
   readonly imports: ImportService;
   readonly runs: RunsService;
+  /** Dissections on the job queue: submit, progress, cancel (Postgres only). */
+  readonly dissections: QueuedDissections;
   readonly exportAtlas: (format: Parameters<typeof exportAtlas>[1], sel: Parameters<typeof exportAtlas>[2]) => Promise<string>;
-  /** Releases the loaded text encoders (the store stays open: its opener closes it). */
+  /** Releases the loaded text encoders and the job queue's connections (the store stays open: its opener closes it). */
   release(): Promise<void>;
 }
 
 export function createServices(store: AtlasStore): AtlasServices {
   const encoders = new TextEncoders(store);
+  const dissections = new QueuedDissections(store);
   return {
     browse: new BrowseService(store),
     encoders,
@@ -37,7 +41,11 @@ export function createServices(store: AtlasStore): AtlasServices {
     compare: new CompareService(store, encoders),
     imports: new ImportService(store, encoders),
     runs: new RunsService(store),
+    dissections,
     exportAtlas: (format, sel) => exportAtlas(store, format, sel),
-    release: () => encoders.release(),
+    release: async () => {
+      await dissections.close();
+      await encoders.release();
+    },
   };
 }

@@ -10,17 +10,14 @@
  * image pass checkpoints to disk after each batch, and the run stays invisible until complete.
  */
 import { availableParallelism } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { LayerResult, Matrix } from '../core/types.js';
 import type { AtlasStore } from '../db/index.js';
-import { ClipModel, hashText, resolveClip, type Device } from '../compute/clip/index.js';
-import { loadConceptSet } from '../compute/concepts/index.js';
-import { TargetModel, type PoolMode } from '../compute/onnx/index.js';
-import { activationKeyOf, atlasCacheDir, DecodePool, encodeConcepts, imagePass, scoreLayer, startProgress, topImagesPerUnit, type AfterBatchHook } from '../compute/pipeline/index.js';
-import { probeSetRecord, resolveProbeSet } from '../compute/probes/index.js';
-import { assertSimilarityName, resolveParams } from '../compute/similarity/params.js';
-import { loadPreprocessSpec } from '../compute/preprocess/index.js';
-import '../toyworld/register.js';
+import { hashText, type Device } from '../compute/clip/index.js';
+import type { PoolMode } from '../compute/onnx/index.js';
+import { checkInputs, loadModels, registerInputs, type LoadedModels } from './dissect-setup.js';
+import { atlasCacheDir, DecodePool, encodeConcepts, imagePass, scoreLayer, startProgress, topImagesPerUnit, type AfterBatchHook } from '../compute/pipeline/index.js';
+import { assertSimilarityName } from '../compute/similarity/params.js';
 
 export interface DissectOptions {
   model: string;
@@ -104,78 +101,35 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
 
   // ------------------------------------------------------------------ inputs
   let t0 = performance.now();
-  const probes = await resolveProbeSet(opts.probe);
-  // Checked (and completed with the reference defaults) before any expensive work.
-  const params = resolveParams(fn, opts.params ?? {}, probes.items.length) as unknown as Record<string, unknown>;
-  const conceptSet = await loadConceptSet(opts.concepts);
-  for (const note of conceptSet.notes) log(`note: ${note}`);
-  const clipSource = await resolveClip(opts.clip, { cacheDir: join(cacheDir, 'hf'), quiet });
+  const spec = { ...opts, pool, device, cacheDir, quiet, log };
+  const inputs = await checkInputs(spec);
+  const { probes, params, conceptSet } = inputs;
   // Open the atlas while the models load (both take seconds); a failure surfaces when awaited.
   const storeOpening = openStore();
   storeOpening.catch(() => undefined);
-  let clip: ClipModel | undefined;
-  let target: TargetModel | undefined;
+  let models: LoadedModels | undefined;
   let decoder: DecodePool | undefined;
   try {
     // Start the decode workers first: they load their modules (~0.4 s) while the models load.
     const first = probes.items[0]?.source;
     decoder = new DecodePool(opts.workers ?? defaultWorkers(), { preload: first?.kind === 'generated' ? [first.renderer] : [] });
-    clip = await ClipModel.load(clipSource.folder, {
-      device,
-      ...(opts.threads ? { threads: opts.threads } : {}),
-      ...(clipSource.name ? { name: clipSource.name } : {}),
-      source: clipSource.source,
-    });
-    const modelPath = resolve(opts.model);
-    const { spec: targetSpec, source: specSource } = await loadPreprocessSpec(modelPath);
-    target = await TargetModel.load(modelPath, {
-      layers: opts.layers,
-      pool,
-      device,
-      inputSize: targetSpec.crop,
-      ...(opts.threads ? { threads: opts.threads } : {}),
-    });
-    if (target.input.height !== targetSpec.crop || target.input.width !== targetSpec.crop) {
-      throw new Error(
-        `${modelPath} takes ${target.input.height}x${target.input.width} images but its preprocessing (${specSource}) crops to ` +
-          `${targetSpec.crop}x${targetSpec.crop}; put the right crop in ${modelPath.replace(/\.onnx$/i, '')}.json`,
-      );
-    }
+    models = await loadModels(spec, inputs.clipSource);
+    const { clip, target, targetSpec } = models;
     clock('load', t0);
     // ------------------------------------------------------------------ register in the store
     t0 = performance.now();
     const store = await storeOpening;
     clock('open_store', t0);
     t0 = performance.now();
-    const modelName = opts.name ?? basename(modelPath).replace(/\.onnx$/i, '');
-    const modelVersion = opts.version ?? target.fileHash.slice(0, 12);
-    const modelId = await store.models.upsert({
-      name: modelName,
-      version: modelVersion,
-      fileHash: target.fileHash,
-      inputSpec: { input: target.input.name, size: [target.input.channels, target.input.height, target.input.width], preprocess: targetSpec },
-      source: modelPath,
+    const { modelId, clipId, probeSetId, activationKey, runInput } = await registerInputs(store, inputs, models, {
+      ...(opts.name ? { name: opts.name } : {}),
+      ...(opts.version ? { version: opts.version } : {}),
+      pool,
+      device,
     });
-    const layerRecords = target.layers.map((l) => ({ name: l.name, kind: l.kind, units: l.units }));
-    await store.models.upsertLayers(modelId, layerRecords);
-    // The name carries a hash of the encoders, so a changed folder never reuses stale embeddings.
-    const clipIdentity = hashText(clip.imageKey, clip.textKey).slice(0, 8);
-    const clipId = await store.clipModels.upsert({ name: `${clip.name}@${clipIdentity}`, dim: clip.dim, source: clip.source });
-    const probeSetId = await store.probeSets.upsert(probeSetRecord(probes));
-    const { id: conceptSetId } = await store.conceptSets.upsert({ name: conceptSet.name, concepts: conceptSet.concepts });
     clock('store', t0);
 
     // ------------------------------------------------------------------ image pass (cached)
-    // What activations depend on besides the probe set: stored with them, so that another pool
-    // mode, preprocessing or network file recomputes instead of reusing.
-    const activationKey = activationKeyOf(target.fileHash, targetSpec, pool);
-    const runInput = {
-      modelId,
-      clipModelId: clipId,
-      probeSetId,
-      conceptSetId,
-      parameters: { method: 'clip-dissect', similarity: fn, params, pool, activationKey, device },
-    };
     // The run is claimed before the image pass: an identical command started meanwhile is refused
     // at once (RunBusyError: a live process writes that run) instead of doing the same work twice.
     // Only a run whose process died is resumed.
@@ -289,7 +243,6 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
     // Settled before returning, so that the caller can close the store it opened.
     await storeOpening.catch(() => undefined);
     await decoder?.close().catch(() => undefined);
-    await clip?.release().catch(() => undefined);
-    await target?.release().catch(() => undefined);
+    await models?.release();
   }
 }

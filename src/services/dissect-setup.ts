@@ -1,0 +1,162 @@
+/**
+ * What a dissection needs before its image pass, shared by the one-process `atlas dissect`, the
+ * submission of a queued one and the queue's workers: the inputs checked and loaded (probe set,
+ * concepts, similarity parameters, CLIP and the target network) and their rows in the atlas.
+ */
+import { basename, join, resolve } from 'node:path';
+import type { AtlasStore } from '../db/index.js';
+import type { RunParameters } from '../core/types.js';
+import { ClipModel, hashText, resolveClip, type Device } from '../compute/clip/index.js';
+import { loadConceptSet, type ConceptSet } from '../compute/concepts/index.js';
+import { TargetModel, type PoolMode } from '../compute/onnx/index.js';
+import { activationKeyOf } from '../compute/pipeline/index.js';
+import { probeSetRecord, resolveProbeSet, type ProbeSet } from '../compute/probes/index.js';
+import { assertSimilarityName, resolveParams, type SimilarityName } from '../compute/similarity/params.js';
+import { loadPreprocessSpec, type PreprocessSpec } from '../compute/preprocess/index.js';
+import '../toyworld/register.js';
+
+export interface InputSpec {
+  model: string;
+  layers: string[];
+  clip: string;
+  probe: string;
+  concepts: string;
+  fn?: string;
+  params?: Record<string, unknown>;
+  pool?: PoolMode;
+  device?: Device;
+  threads?: number;
+  cacheDir: string;
+  quiet: boolean;
+  log: (line: string) => void;
+}
+
+/** The checked inputs that need no model: what fails fast on bad input. */
+export interface CheckedInputs {
+  probes: ProbeSet;
+  fn: SimilarityName;
+  params: Record<string, unknown>;
+  conceptSet: ConceptSet;
+  clipSource: Awaited<ReturnType<typeof resolveClip>>;
+}
+
+export async function checkInputs(spec: InputSpec): Promise<CheckedInputs> {
+  const fn = assertSimilarityName(spec.fn ?? 'soft_wpmi');
+  const probes = await resolveProbeSet(spec.probe);
+  // Checked (and completed with the reference defaults) before any expensive work.
+  const params = resolveParams(fn, spec.params ?? {}, probes.items.length) as unknown as Record<string, unknown>;
+  const conceptSet = await loadConceptSet(spec.concepts);
+  for (const note of conceptSet.notes) spec.log(`note: ${note}`);
+  const clipSource = await resolveClip(spec.clip, { cacheDir: join(spec.cacheDir, 'hf'), quiet: spec.quiet });
+  return { probes, fn, params, conceptSet, clipSource };
+}
+
+export interface LoadedModels {
+  clip: ClipModel;
+  target: TargetModel;
+  targetSpec: PreprocessSpec;
+  modelPath: string;
+  release(): Promise<void>;
+}
+
+/** Loads CLIP and the target network (with the named layers exposed) and checks their preprocessing. */
+export async function loadModels(spec: InputSpec, clipSource: CheckedInputs['clipSource']): Promise<LoadedModels> {
+  const device: Device = spec.device ?? 'cpu';
+  let clip: ClipModel | undefined;
+  let target: TargetModel | undefined;
+  try {
+    clip = await ClipModel.load(clipSource.folder, {
+      device,
+      ...(spec.threads ? { threads: spec.threads } : {}),
+      ...(clipSource.name ? { name: clipSource.name } : {}),
+      source: clipSource.source,
+    });
+    const modelPath = resolve(spec.model);
+    const { spec: targetSpec, source: specSource } = await loadPreprocessSpec(modelPath);
+    target = await TargetModel.load(modelPath, {
+      layers: spec.layers,
+      pool: spec.pool ?? 'avg',
+      device,
+      inputSize: targetSpec.crop,
+      ...(spec.threads ? { threads: spec.threads } : {}),
+    });
+    if (target.input.height !== targetSpec.crop || target.input.width !== targetSpec.crop) {
+      throw new Error(
+        `${modelPath} takes ${target.input.height}x${target.input.width} images but its preprocessing (${specSource}) crops to ` +
+          `${targetSpec.crop}x${targetSpec.crop}; put the right crop in ${modelPath.replace(/\.onnx$/i, '')}.json`,
+      );
+    }
+    const loaded = { clip, target };
+    return {
+      clip,
+      target,
+      targetSpec,
+      modelPath,
+      release: async () => {
+        await loaded.clip.release().catch(() => undefined);
+        await loaded.target.release().catch(() => undefined);
+      },
+    };
+  } catch (error) {
+    await clip?.release().catch(() => undefined);
+    await target?.release().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** What identifies the CLIP encoders (part of the CLIP model's name in the atlas). */
+export function clipIdentity(clip: ClipModel): string {
+  return hashText(clip.imageKey, clip.textKey).slice(0, 8);
+}
+
+export interface RegisteredInputs {
+  modelId: number;
+  clipId: number;
+  probeSetId: number;
+  conceptSetId: number;
+  activationKey: string;
+  runInput: { modelId: number; clipModelId: number; probeSetId: number; conceptSetId: number; parameters: RunParameters };
+}
+
+/** Upserts the model, its layers, the CLIP model, probe set and concept set; returns their ids and the run's identity. */
+export async function registerInputs(
+  store: AtlasStore,
+  inputs: CheckedInputs,
+  models: LoadedModels,
+  opts: { name?: string; version?: string; pool?: PoolMode; device?: Device },
+): Promise<RegisteredInputs> {
+  const { clip, target, targetSpec, modelPath } = models;
+  const pool: PoolMode = opts.pool ?? 'avg';
+  const modelId = await store.models.upsert({
+    name: opts.name ?? basename(modelPath).replace(/\.onnx$/i, ''),
+    version: opts.version ?? target.fileHash.slice(0, 12),
+    fileHash: target.fileHash,
+    inputSpec: { input: target.input.name, size: [target.input.channels, target.input.height, target.input.width], preprocess: targetSpec },
+    source: modelPath,
+  });
+  await store.models.upsertLayers(
+    modelId,
+    target.layers.map((l) => ({ name: l.name, kind: l.kind, units: l.units })),
+  );
+  // The name carries a hash of the encoders, so a changed folder never reuses stale embeddings.
+  const clipId = await store.clipModels.upsert({ name: `${clip.name}@${clipIdentity(clip)}`, dim: clip.dim, source: clip.source });
+  const probeSetId = await store.probeSets.upsert(probeSetRecord(inputs.probes));
+  const { id: conceptSetId } = await store.conceptSets.upsert({ name: inputs.conceptSet.name, concepts: inputs.conceptSet.concepts });
+  // What activations depend on besides the probe set: stored with them, so that another pool
+  // mode, preprocessing or network file recomputes instead of reusing.
+  const activationKey = activationKeyOf(target.fileHash, targetSpec, pool);
+  return {
+    modelId,
+    clipId,
+    probeSetId,
+    conceptSetId,
+    activationKey,
+    runInput: {
+      modelId,
+      clipModelId: clipId,
+      probeSetId,
+      conceptSetId,
+      parameters: { method: 'clip-dissect', similarity: inputs.fn, params: inputs.params, pool, activationKey, device: opts.device ?? 'cpu' },
+    },
+  };
+}
