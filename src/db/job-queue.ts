@@ -7,7 +7,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import pg from 'pg';
 import PgBoss from 'pg-boss';
+import { RUN_LOCK_SPACE } from './run-owners.js';
+
+/** Second key of the advisory lock that serialises setting up the queue (with RUN_LOCK_SPACE). */
+const SETUP_LOCK = -1;
 
 export const QUEUES = {
   /** One job per shard: image embeddings and activations of a range of the probe set. */
@@ -62,7 +67,11 @@ export class JobQueue {
     } = {},
   ) {}
 
-  /** Connects, installs or migrates pg-boss's schema (once per database) and creates the queues. */
+  /**
+   * Connects, installs or migrates pg-boss's schema (once per database) and creates the queues.
+   * Processes starting together take turns (a session advisory lock): pg-boss's own install and
+   * queue creation deadlock when two processes run them at once on a fresh database.
+   */
   async start(): Promise<void> {
     if (this.boss) return;
     const boss = new PgBoss({
@@ -74,18 +83,25 @@ export class JobQueue {
       ...(this.options.maintenanceSeconds ? { maintenanceIntervalSeconds: this.options.maintenanceSeconds } : {}),
     });
     boss.on('error', (error: Error) => process.stderr.write(`atlas: job queue: ${error.message}\n`));
-    await boss.start();
-    for (const [name, policy] of [
-      [QUEUES.failed, 'standard'],
-      [QUEUES.shard, 'standard'],
-      [QUEUES.score, 'stately'],
-    ] as const) {
-      if (!(await boss.getQueue(name))) {
-        await boss.createQueue(name, { name, policy, ...(name === QUEUES.failed ? {} : { deadLetter: QUEUES.failed }) }).catch(async (error: unknown) => {
-          // Another process created it meanwhile.
-          if (!(await boss.getQueue(name))) throw error;
-        });
+    const setup = new pg.Client({ connectionString: this.connectionString });
+    setup.on('error', () => undefined);
+    try {
+      await setup.connect();
+      await setup.query('SELECT pg_advisory_lock($1::int, $2::int)', [RUN_LOCK_SPACE, SETUP_LOCK]);
+      await boss.start();
+      for (const [name, policy] of [
+        [QUEUES.failed, 'standard'],
+        [QUEUES.shard, 'standard'],
+        [QUEUES.score, 'stately'],
+      ] as const) {
+        if (!(await boss.getQueue(name))) await boss.createQueue(name, { name, policy, ...(name === QUEUES.failed ? {} : { deadLetter: QUEUES.failed }) });
       }
+    } catch (error) {
+      await boss.stop({ graceful: false, wait: true, close: true }).catch(() => undefined);
+      throw new Error(`cannot start the job queue: ${(error as Error).message}`, { cause: error });
+    } finally {
+      // Ending the session releases the lock.
+      await setup.end().catch(() => undefined);
     }
     this.boss = boss;
   }

@@ -6,7 +6,7 @@
  * Postgres only (the queue lives there): without DATABASE_URL these tests skip and say why;
  * on PGlite `--queue` is refused with a clear error, which is checked on every run.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -183,6 +183,37 @@ describe('queued dissections', () => {
     expect(again.stderr).toMatch(/no queued dissection has id/);
     worker.child.kill('SIGKILL');
     await worker.done;
+  }, 60_000);
+
+  it('a worker whose model file differs refuses the job, naming the file; with retries spent the run fails with that error', async (ctx) => {
+    if (!url) ctx.skip(SKIP);
+    const dir = mkdtempSync(join(tmpdir(), 'atlas-queue-model-'));
+    try {
+      const model = join(dir, 'net.onnx');
+      copyFileSync('models/toy/resnet-v1.onnx', model);
+      copyFileSync('models/toy/resnet-v1.json', join(dir, 'net.json'));
+      const args = ['dissect', '--queue', '--no-wait', '--json', '--model', model, '--layers', 'fc', '--clip', 'models/toy/clip', '--concepts', 'builtin:toy'];
+      const submitted = await atlas([...args, '--probe', 'toy:64:14', '--retries', '0'], env());
+      expect(submitted.code, submitted.stderr).toBe(0);
+      const { runId } = JSON.parse(submitted.stdout) as { runId: number };
+      // This machine's copy is another network with the same layers.
+      copyFileSync('models/toy/resnet-v2.onnx', model);
+      const worker = spawnAtlas(WORKER, env());
+      children.push(worker);
+      const failed = await until('the run to fail', async () => {
+        const view = ok(await client!.gql(`query($id: ID!) { dissection(id: $id) { status error progress { stage } } }`, { id: String(runId) })).dissection as {
+          status: string;
+          error: string | null;
+        };
+        return view.status === 'FAILED' ? view : undefined;
+      });
+      expect(failed.error).toMatch(/model file \(.*net\.onnx\) is not the one the run was submitted with/);
+      expect(failed.error).not.toMatch(/at .*\.ts:\d+/);
+      worker.child.kill('SIGINT');
+      expect((await worker.done).code).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 
   it('startDissection and cancelDissection over GraphQL, with the API key', async (ctx) => {

@@ -43,8 +43,9 @@ export function register(program: Command): void {
       const maintenanceSeconds = Math.max(1, Math.round(positiveSeconds('--expiry-check', flags.expiryCheck)));
       const store: AtlasStore = await openAtlas(flags.databaseUrl ? { databaseUrl: flags.databaseUrl } : {});
       let worker: DissectionWorker | undefined;
+      let queue: ReturnType<AtlasStore['jobQueue']> | undefined;
       try {
-        const queue = store.jobQueue({ supervise: true, maintenanceSeconds });
+        queue = store.jobQueue({ supervise: true, maintenanceSeconds });
         await queue.start();
         const log = (line: string) => process.stderr.write(`${line}\n`);
         worker = new DissectionWorker(store, queue, {
@@ -69,7 +70,8 @@ export function register(program: Command): void {
           process.once('SIGTERM', stop);
         });
       } finally {
-        await worker?.stop();
+        if (worker) await worker.stop();
+        else await queue?.stop();
         await store.close();
       }
     });
