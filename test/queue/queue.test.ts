@@ -193,7 +193,7 @@ describe('queued dissections', () => {
       copyFileSync('models/toy/resnet-v1.onnx', model);
       copyFileSync('models/toy/resnet-v1.json', join(dir, 'net.json'));
       const args = ['dissect', '--queue', '--no-wait', '--json', '--model', model, '--layers', 'fc', '--clip', 'models/toy/clip', '--concepts', 'builtin:toy'];
-      const submitted = await atlas([...args, '--probe', 'toy:64:14', '--retries', '0'], env());
+      const submitted = await atlas([...args, '--probe', 'toy:128:14', '--retries', '0'], env());
       expect(submitted.code, submitted.stderr).toBe(0);
       const { runId } = JSON.parse(submitted.stdout) as { runId: number };
       // This machine's copy is another network with the same layers.
