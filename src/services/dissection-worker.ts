@@ -145,7 +145,9 @@ export class DissectionWorker {
     }
     const checkpointDir = join(this.cacheDir, 'checkpoints', `shard-${job.id}`);
     try {
+      const t0 = performance.now();
       const { inputs, models, decoder } = await this.pipeline(spec);
+      const t1 = performance.now();
       const probes = { ...inputs.probes, items: inputs.probes.items.slice(range.start, range.stop) };
       const computeTarget = spec.computeLayers.length > 0;
       const result = await imagePass({
@@ -161,6 +163,7 @@ export class DissectionWorker {
         log: () => undefined,
         ...(this.opts.afterBatch ? { afterBatch: this.afterBatch(this.opts.afterBatch) } : {}),
       });
+      const t2 = performance.now();
       const layers: { modelId: number; layer: string; matrix: Matrix; activationKey: string }[] = [];
       for (const [layer, matrix] of result.activations) layers.push({ modelId: spec.modelId, layer, matrix, activationKey: spec.activationKey });
       const written = await this.store.dissectionJobs.writeShard(runId, shard, {
@@ -170,7 +173,11 @@ export class DissectionWorker {
       });
       result.checkpoint.remove();
       this.imagesDone += range.stop - range.start;
-      this.opts.log(`run ${runId}: shard ${shard} (images ${range.start}-${range.stop - 1}) ${written ? 'written' : 'dropped: the run was cancelled'}`);
+      const s = (a: number, b: number) => ((b - a) / 1000).toFixed(2);
+      this.opts.log(
+        `run ${runId}: shard ${shard} (images ${range.start}-${range.stop - 1}) ${written ? 'written' : 'dropped: the run was cancelled'} ` +
+          `(models ${s(t0, t1)} s, image pass ${s(t1, t2)} s, write ${s(t2, performance.now())} s)`,
+      );
       if (written?.allDone) await this.queueScoring(runId, spec);
     } catch (error) {
       rmSync(checkpointDir, { recursive: true, force: true });
