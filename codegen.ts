@@ -1,6 +1,7 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
-// `npm run codegen`: resolver types for src/schema/*.graphql into src/generated/ (committed).
+// `npm run codegen`: resolver types for src/schema/*.graphql into src/generated/, and the explorer's
+// typed operations (its `graphql(...)` documents) into web/explorer/src/gql/ (both committed).
 const config: CodegenConfig = {
   schema: 'src/schema/*.graphql',
   generates: {
@@ -19,6 +20,7 @@ const config: CodegenConfig = {
           ProbeSet: '../resolvers/parents.js#ProbeSetParent',
           ConceptSet: '../resolvers/parents.js#ConceptSetParent',
           ProbeImage: '../resolvers/queries/parents.js#ProbeImageParent',
+          NeuronStats: '../resolvers/parents.js#NeuronStatsParent',
         },
         scalars: { DateTime: 'Date', JSON: 'unknown' },
         enumValues: {
@@ -33,9 +35,22 @@ const config: CodegenConfig = {
           },
           ImportFormat: { CLIP_DISSECT: 'clip-dissect', MILAN: 'milan', NETDISSECT: 'netdissect' },
           ExportFormat: { CLIP_DISSECT: 'clip-dissect', MILAN: 'milan', NETDISSECT: 'netdissect', JSON: 'json' },
+          NeuronOrder: { UNIT: 'unit', SCORE_DESC: 'score_desc', SCORE_ASC: 'score_asc' },
         },
         useTypeImports: true,
         emitLegacyCommonJSImports: false,
+      },
+    },
+    'web/explorer/src/gql/': {
+      documents: ['web/explorer/src/**/*.{ts,tsx}', '!web/explorer/src/gql/**'],
+      preset: 'client',
+      presetConfig: { fragmentMasking: false },
+      config: {
+        // Operations as plain strings (no parsed AST in the bundle), enums as string unions.
+        documentMode: 'string',
+        enumsAsTypes: true,
+        useTypeImports: true,
+        scalars: { DateTime: 'string', JSON: 'unknown' },
       },
     },
   },

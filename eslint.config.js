@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'src/generated/**', '.atlas/**', '.cache/**', 'tmp/**', 'dist/**', 'models/**', 'seed/**'] },
+  { ignores: ['node_modules/**', 'src/generated/**', '.atlas/**', '.cache/**', 'tmp/**', 'dist/**', 'models/**', 'seed/**', 'web/explorer/src/gql/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

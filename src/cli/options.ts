@@ -32,6 +32,11 @@ export function jsonObject(flag: string, text: string | undefined): Record<strin
   return parsed as Record<string, unknown>;
 }
 
+/** Where the flags put the atlas (unset: ATLAS_DATA_DIR / DATABASE_URL). */
+export function storeLocation(flags: StoreFlags): StoreFlags {
+  return { ...(flags.dataDir ? { dataDir: flags.dataDir } : {}), ...(flags.databaseUrl ? { databaseUrl: flags.databaseUrl } : {}) };
+}
+
 export interface StoreFlags {
   dataDir?: string;
   databaseUrl?: string;

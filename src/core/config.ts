@@ -18,6 +18,11 @@ export interface AtlasConfig {
   bodyLimit: string;
   /** ATLAS_CACHE_DIR: root of the local caches (hub downloads, checkpoints). */
   cacheDir: string;
+  /**
+   * ATLAS_CORS_ORIGINS: other origins whose pages may call the API (`https://a.example`), or `*`
+   * for any origin without the Authorization header (read-only use); empty: same origin only.
+   */
+  corsOrigins: string[] | '*';
   /** ATLAS_CLIP: CLIP folder or `hf:ORG/NAME` that embeds search queries and new concepts. */
   clip: string | undefined;
   /** ATLAS_DATA_DIR: the PGlite data folder (or `memory://`). */
@@ -40,6 +45,11 @@ export interface AtlasConfig {
   port: number;
   /** ATLAS_SEED: snapshot loaded into an empty atlas; unset, the repository's seed/atlas.jsonl.gz. */
   seed: string | undefined;
+  /**
+   * ATLAS_REQUEST_TIMEOUT_MS: longest a database statement of the server may take (Postgres:
+   * statement_timeout; the embedded database: the server stops waiting); 0 turns it off.
+   */
+  requestTimeoutMs: number;
   /** ATLAS_TEST_HALT_AFTER_IMAGES: test hook, `atlas dissect` stops itself once this many images are checkpointed. */
   testHaltAfterImages: number | undefined;
   /** ATLAS_WASM_RELAXED_SIMD: whether the similarity kernels may use relaxed SIMD (fused multiply-add). */
@@ -83,6 +93,7 @@ const portNumber = wholeNumber(0, 65_535, (name, text) => `${name} must be a por
 const efSearch = wholeNumber(1, 1000, (name, text) => `${name} must be an integer from 1 to 1000, got ${text}`);
 const poolSize = wholeNumber(1, 1000, (name, text) => `${name} must be an integer from 1 to 1000 (connections), got ${text}`);
 const requestCount = wholeNumber(1, 100_000, (name, text) => `${name} must be an integer from 1 to 100000 (requests), got ${text}`);
+const milliseconds = wholeNumber(0, 3_600_000, (name, text) => `${name} must be a whole number of milliseconds from 0 to 3600000, got ${text}`);
 const imageCount = wholeNumber(1, 1_000_000_000, (name, text) => `${name} must be a positive whole number of images, got ${text}`);
 
 /** `PORT` (and `--port`): a whole number from 0 to 65535. */
@@ -138,6 +149,27 @@ const bearerToken = (name: string): Check<string> => (text, problem) => {
   return undefined;
 };
 
+/** `*`, or a comma list of origins (`scheme://host[:port]`, no path), each checked. */
+const originList = (name: string): Check<string[] | '*'> => (text, problem) => {
+  const t = text.trim();
+  if (t === '*') return '*';
+  const origins: string[] = [];
+  for (const item of t.split(',').map((o) => o.trim()).filter(Boolean)) {
+    let url: URL | undefined;
+    try {
+      url = new URL(item);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== item.replace(/\/$/, '')) {
+      problem(`${name} must be * or a comma-separated list of origins such as https://app.example or http://localhost:5173 (scheme, host and port only), got ${item}`);
+      return undefined;
+    }
+    origins.push(url.origin);
+  }
+  return origins;
+};
+
 /** Reads, checks and types every variable the atlas uses; throws one ConfigError naming each bad one. */
 export function loadConfig(env: Environment = process.env): AtlasConfig {
   const problems: string[] = [];
@@ -154,6 +186,7 @@ export function loadConfig(env: Environment = process.env): AtlasConfig {
     bodyLimit: get('ATLAS_BODY_LIMIT', byteSize) ?? '64kb',
     cacheDir: get('ATLAS_CACHE_DIR') ?? join(homedir(), '.cache', 'neuron-atlas'),
     clip: get('ATLAS_CLIP'),
+    corsOrigins: get('ATLAS_CORS_ORIGINS', originList) ?? [],
     dataDir: get('ATLAS_DATA_DIR') ?? '.atlas',
     databaseUrl: get('DATABASE_URL', postgresUrl),
     hfEndpoint: get('HF_ENDPOINT', httpUrl) ?? 'https://huggingface.co',
@@ -163,6 +196,7 @@ export function loadConfig(env: Environment = process.env): AtlasConfig {
     maxInFlight: get('ATLAS_MAX_IN_FLIGHT', requestCount) ?? 64,
     pgPool: get('ATLAS_PG_POOL', poolSize),
     port: get('PORT', portNumber) ?? 4000,
+    requestTimeoutMs: get('ATLAS_REQUEST_TIMEOUT_MS', milliseconds) ?? 10_000,
     seed: get('ATLAS_SEED'),
     testHaltAfterImages: get('ATLAS_TEST_HALT_AFTER_IMAGES', imageCount),
     wasmRelaxedSimd: get('ATLAS_WASM_RELAXED_SIMD', onOff) ?? true,

@@ -83,4 +83,6 @@ export interface LayerResult {
   labels: LabelScore[][];
   /** Per unit, most activating first. */
   topImages: TopImage[][];
+  /** Units left without a label (their `labels` entry is empty), with the reason. */
+  unlabelled?: Map<number, string>;
 }

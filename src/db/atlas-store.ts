@@ -32,6 +32,8 @@ export class AtlasStore {
   readonly driver: DriverName;
   /** Data folder (PGlite) or the URL without password (Postgres), for messages. */
   readonly location: string;
+  /** A PGlite folder this process hosts for others (`atlas serve`), reached through its socket. */
+  readonly hosted: boolean;
   /** Target models, their layers and neurons. */
   readonly models: ModelsRepository;
   readonly clipModels: ClipModelsRepository;
@@ -55,6 +57,7 @@ export class AtlasStore {
     const { db } = conn;
     this.driver = conn.driver;
     this.location = conn.location;
+    this.hosted = conn.hosted ?? false;
     this.models = new ModelsRepository(db);
     this.clipModels = new ClipModelsRepository(db);
     this.probeSets = new ProbeSetsRepository(db);

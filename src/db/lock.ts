@@ -20,7 +20,7 @@ export class AtlasLockedError extends Error {
     readonly pid: number,
   ) {
     super(
-      `the atlas at ${displayPath(dataDir)} is open in another process (pid ${pid}): stop the server or set DATABASE_URL`,
+      `the atlas at ${displayPath(dataDir)} is open in another process (pid ${pid}), which does not share it: wait for that command to end (commands run beside \`atlas serve\`, which shares its folder) or set DATABASE_URL`,
     );
     this.name = 'AtlasLockedError';
   }
@@ -36,7 +36,7 @@ function displayPath(dir: string): string {
   return rel && !rel.startsWith('..') ? rel : dir;
 }
 
-function pidAlive(pid: number): boolean {
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -10,7 +10,7 @@ export const migrationsFolder = packagePath('migrations');
 
 export async function runMigrations(conn: Connection): Promise<void> {
   try {
-    if (conn.driver === 'pglite') await migratePglite(conn.db as unknown as PgliteDatabase, { migrationsFolder });
+    if (conn.client === 'pglite') await migratePglite(conn.db as unknown as PgliteDatabase, { migrationsFolder });
     else await migratePg(conn.db as unknown as NodePgDatabase, { migrationsFolder });
   } catch (error) {
     const cause = (error as { cause?: Error }).cause;

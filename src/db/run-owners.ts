@@ -5,11 +5,19 @@
  * connection of its own (not one of the pool's, which any query may borrow), for the run's life.
  * The server releases it when that connection ends, so a killed process lets go of its runs by
  * itself. The connection's application_name says which process it is (pid and host), for
- * messages. PGlite: the data-folder lock already keeps every other process out, so a running run
- * is live exactly when this process claimed it.
+ * messages.
+ *
+ * PGlite: one Postgres session serves every process that shares the folder (through the server's
+ * socket, pglite-host.ts), so its advisory locks cannot tell processes apart. The writer instead
+ * creates `<dataDir>/run-owners/<run id>` (O_EXCL) holding its pid; the owner is alive exactly
+ * when that pid runs (the folder is local, so the check is exact, as for the folder's lock). A
+ * `memory://` database belongs to one process: ownership is that process's set of claimed runs.
  */
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
+import { pidAlive } from './lock.js';
 
 /** First key of the two-key advisory locks on run ids ('atla'). */
 export const RUN_LOCK_SPACE = 0x61746c61;
@@ -45,6 +53,75 @@ export class LocalRunOwners implements RunOwners {
   }
   async releaseAll(): Promise<void> {
     this.held.clear();
+  }
+}
+
+/** A PGlite folder shared by processes of this machine: one pid file per held run. */
+export class PidFileRunOwners implements RunOwners {
+  private readonly held = new Set<number>();
+  private readonly dir: string;
+
+  constructor(dataDir: string) {
+    this.dir = join(dataDir, 'run-owners');
+  }
+
+  private path(runId: number): string {
+    return join(this.dir, String(runId));
+  }
+
+  private ownerPid(runId: number): number | undefined {
+    try {
+      const pid = Number.parseInt(readFileSync(this.path(runId), 'utf8'), 10);
+      return Number.isFinite(pid) && pid > 0 ? pid : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async claim(runId: number): Promise<boolean> {
+    if (this.held.has(runId)) return false;
+    mkdirSync(this.dir, { recursive: true });
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        const fd = openSync(this.path(runId), 'wx');
+        writeSync(fd, `${process.pid}\n`);
+        closeSync(fd);
+        this.held.add(runId);
+        return true;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      const pid = this.ownerPid(runId);
+      if (pid !== undefined && pidAlive(pid)) return false;
+      // A dead owner's file: moved aside atomically, so only one taker removes it.
+      const aside = `${this.path(runId)}.stale-${process.pid}-${attempt}`;
+      try {
+        renameSync(this.path(runId), aside);
+        unlinkSync(aside);
+      } catch {
+        /* another process took it over first */
+      }
+    }
+    return false;
+  }
+
+  async release(runId: number): Promise<void> {
+    if (!this.held.delete(runId)) return;
+    if (this.ownerPid(runId) !== process.pid) return;
+    try {
+      unlinkSync(this.path(runId));
+    } catch {
+      /* already gone */
+    }
+  }
+
+  async holder(runId: number): Promise<string | undefined> {
+    const pid = this.ownerPid(runId);
+    return pid !== undefined && pidAlive(pid) ? `pid ${pid} on host ${hostname()}` : undefined;
+  }
+
+  async releaseAll(): Promise<void> {
+    await Promise.all([...this.held].map((id) => this.release(id)));
   }
 }
 

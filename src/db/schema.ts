@@ -266,6 +266,24 @@ export const neuronLabels = pgTable(
   ],
 );
 
+/**
+ * Neurons a run left without a label, with the reason (a dead unit, one whose top images would be
+ * chosen by the order of tied activations, ...): the API shows a null label and this reason.
+ */
+export const unlabelledNeurons = pgTable(
+  'unlabelled_neurons',
+  {
+    runId: integer('run_id')
+      .notNull()
+      .references(() => dissectionRuns.id, { onDelete: 'cascade' }),
+    neuronId: integer('neuron_id')
+      .notNull()
+      .references(() => neurons.id, { onDelete: 'cascade' }),
+    reason: text('reason').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.neuronId] })],
+);
+
 /** Most activating probe images per neuron per run (ordinal into the run's probe set). */
 export const neuronTopImages = pgTable(
   'neuron_top_images',

@@ -3,6 +3,7 @@
  * complete clip-dissect run, else the latest complete run; or runs of one method; or one run).
  * src/services/export.ts reads it from the atlas; formats.ts writes it.
  */
+import type { Audience } from '../core/errors.js';
 import { BadInputError } from '../core/errors.js';
 
 /** A selection that names something the atlas lacks, or a format that cannot hold the result. */
@@ -25,8 +26,11 @@ export interface ExportedLayer {
   name: string;
   units: number;
   run: { id: number; method: string; similarity: string | null; finishedAt: string | null; params: Record<string, unknown> };
-  /** Labelled neurons by unit, each with its labels best first (and, when asked, its top images). */
-  neurons: { unit: number; labels: ExportedLabel[]; topImages?: ExportedImage[] }[];
+  /**
+   * Neurons by unit, each with its labels best first (and, when asked, its top images); a neuron
+   * the run left unlabelled (dead or degenerate) has no labels and says why.
+   */
+  neurons: { unit: number; labels: ExportedLabel[]; unlabelledReason?: string; topImages?: ExportedImage[] }[];
 }
 
 export interface ExportedAtlas {
@@ -48,4 +52,6 @@ export interface ExportSelection {
   topN: number;
   /** Most activating probe images per neuron (none when absent or 0). */
   topImages?: number;
+  /** Whose words messages use: GraphQL arguments ('api') or command-line flags ('cli', the default). */
+  audience?: Audience;
 }

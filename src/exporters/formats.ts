@@ -9,6 +9,7 @@
  * The CSV formats hold each neuron's best label only.
  */
 import { stringify } from 'csv-stringify/sync';
+import { optionName, type Audience } from '../core/errors.js';
 import { ExportInputError, type ExportedAtlas, type ExportedLayer } from './atlas.js';
 
 export const EXPORT_FORMATS = ['clip-dissect', 'milan', 'netdissect', 'json'] as const;
@@ -24,10 +25,12 @@ export function assertExportFormat(format: string): ExportFormat {
 /** A layer's best label per neuron; a score is required unless `scoreless` is fine. */
 function best(layer: ExportedLayer, format: ExportFormat, needScore: boolean) {
   return layer.neurons.map(({ unit, labels }) => {
-    const top = labels[0]!;
+    const top = labels[0];
+    // A unit the run left unlabelled: an empty label (and score), never a made-up one.
+    if (!top) return { unit, label: '', score: '' as const };
     if (needScore && top.score === null) {
       throw new ExportInputError(
-        `layer ${layer.name} comes from run ${layer.run.id} (${layer.run.method}), which has no scores; ` +
+        `the labels of layer ${layer.name} come from a ${layer.run.method} run, which has no scores; ` +
           `the ${format} format needs one: export it as milan or json`,
       );
     }
@@ -35,7 +38,7 @@ function best(layer: ExportedLayer, format: ExportFormat, needScore: boolean) {
   });
 }
 
-export function formatAtlas(format: ExportFormat, atlas: ExportedAtlas): string {
+export function formatAtlas(format: ExportFormat, atlas: ExportedAtlas, audience: Audience = 'cli'): string {
   switch (format) {
     case 'json':
       return `${JSON.stringify(atlas, null, 2)}\n`;
@@ -52,7 +55,7 @@ export function formatAtlas(format: ExportFormat, atlas: ExportedAtlas): string 
     case 'netdissect': {
       if (atlas.layers.length !== 1) {
         throw new ExportInputError(
-          `a netdissect file holds one layer, and this export has ${atlas.layers.length} (${atlas.layers.map((l) => l.name).join(', ')}): pass --layer`,
+          `a netdissect file holds one layer, and this export has ${atlas.layers.length} (${atlas.layers.map((l) => l.name).join(', ')}): name one in ${optionName(audience, 'layers', '--layer')}`,
         );
       }
       const rows: (string | number)[][] = [['unit', 'category', 'label', 'score']];

@@ -6,6 +6,7 @@
  * Every problem is reported with the file, line and column; nothing is written here.
  */
 import { basename } from 'node:path';
+import type { Audience } from '../core/errors.js';
 import { CsvError, ImportInputError, parseCsv, type CsvRecord } from './csv.js';
 
 export const IMPORT_FORMATS = ['clip-dissect', 'milan', 'netdissect'] as const;
@@ -74,6 +75,8 @@ const COLUMNS: Record<ImportFormat, { required: string[]; score?: string; label:
 export interface ParseOptions {
   /** Layer name for formats that hold one layer (Network Dissection); overrides the file name. */
   layer?: string;
+  /** Whose words messages use: GraphQL arguments ('api') or command-line flags ('cli', the default). */
+  audience?: Audience;
 }
 
 export function parseAtlasCsv(formatName: string, text: string, file: string, opts: ParseOptions = {}): ImportedAtlas {
@@ -102,7 +105,12 @@ export function parseAtlasCsv(formatName: string, text: string, file: string, op
   if (!spec.layer) {
     fixedLayer = opts.layer ?? layerFromFileName(file);
     if (!fixedLayer) {
-      throw new ImportInputError(`${file}: a ${format} file holds one layer: pass --layer, or name the file <anything>_<layer>.csv`);
+      throw new ImportInputError(
+        opts.audience === 'api'
+          ? `${file}: a ${format} file holds one layer: pass \`layer\``
+          : `${file}: a ${format} file holds one layer: pass --layer, or name the file <anything>_<layer>.csv`,
+        ...(opts.audience === 'api' ? [{ argumentName: 'layer' }] : []),
+      );
     }
   }
   // Multi-layer formats: `layer` keeps only that layer's rows.
@@ -131,6 +139,8 @@ export function parseAtlasCsv(formatName: string, text: string, file: string, op
     }
 
     const label = cell(r, spec.label).trim();
+    // An empty label with no score is a unit left unlabelled (as exports write dead units): skipped.
+    if (!label && (!spec.score || cell(r, spec.score).trim() === '')) continue;
     if (!label) throw new CsvError(file, r.line, where(spec.label), 'empty label');
     if (label.length > MAX_LABEL_LENGTH) {
       throw new CsvError(file, r.line, where(spec.label), `label is ${label.length} characters, more than ${MAX_LABEL_LENGTH}`);

@@ -4,7 +4,7 @@
  * variables nested deeper than any argument takes. Also the validation rule that refuses
  * operation kinds the API does not serve.
  */
-import { BREAK, GraphQLError, Kind, visit, type ASTNode, type DocumentNode, type ValidationRule } from 'graphql';
+import { BREAK, GraphQLError, Kind, visit, type ASTNode, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionNode, type ValidationRule } from 'graphql';
 import { badInput } from './errors.js';
 
 const NUL = '\u0000';
@@ -100,45 +100,51 @@ export function checkOperationInput(document: DocumentNode, variables: Readonly<
   return undefined;
 }
 
-/** Page-size arguments, as graphql-armor's cost limit reads them. */
-const PAGE_ARGUMENTS = new Set(['first', 'last']);
+/**
+ * Root fields that each cost a large share of a request's time (compareModels reads and matches
+ * two layers' labels and embeddings, ~0.4 s on the embedded database): at most this many per
+ * request, so that aliases cannot multiply one into a request that holds the database for seconds.
+ */
+export const EXPENSIVE_ROOT_FIELDS: Readonly<Record<string, number>> = { compareModels: 2 };
 
 /**
- * `document` with each variable given to a page-size argument (`first`, `last`) written in as
- * the literal it stands for, so that a cost computed from literals counts the page asked for
- * (graphql-armor counts a variable page as 1). `pages` lists what was written in, to name it.
+ * The answer keys (alias, else name) per expensive root field of the operation, fragments
+ * expanded: GraphQL merges fields with one key into one execution, so keys are what run.
  */
-export function withPageVariables(
-  document: DocumentNode,
-  variables: Readonly<Record<string, unknown>> | undefined,
-): { document: DocumentNode; pages: { argument: string; variable: string; value: number }[] } {
-  const pages: { argument: string; variable: string; value: number }[] = [];
-  // A variable not sent takes its default (`$f: Int = 500`).
-  const defaults = new Map<string, number>();
-  visit(document, {
-    VariableDefinition(node) {
-      if (node.defaultValue?.kind === Kind.INT) defaults.set(node.variable.name.value, Number(node.defaultValue.value));
-      return undefined;
-    },
-  });
-  const substituted = visit(document, {
-    Argument(node) {
-      if (!PAGE_ARGUMENTS.has(node.name.value) || node.value.kind !== Kind.VARIABLE) return undefined;
-      const variable = node.value.name.value;
-      const value = variables && variable in variables ? variables[variable] : defaults.get(variable);
-      if (typeof value !== 'number' || !Number.isInteger(value)) return undefined;
-      if (!pages.some((p) => p.variable === variable)) pages.push({ argument: node.name.value, variable, value });
-      return { ...node, value: { kind: Kind.INT, value: String(value) } };
-    },
-  });
-  return { document: substituted, pages };
+function expensiveKeys(document: DocumentNode, operation: OperationDefinitionNode): Map<string, Set<string>> {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+  const keys = new Map<string, Set<string>>();
+  const seen = new Set<string>();
+  const walk = (selections: readonly SelectionNode[]): void => {
+    for (const sel of selections) {
+      if (sel.kind === Kind.FIELD) {
+        const name = sel.name.value;
+        if (EXPENSIVE_ROOT_FIELDS[name] === undefined) continue;
+        const set = keys.get(name) ?? new Set<string>();
+        set.add(sel.alias?.value ?? name);
+        keys.set(name, set);
+      } else if (sel.kind === Kind.INLINE_FRAGMENT) {
+        walk(sel.selectionSet.selections);
+      } else {
+        const fragment = fragments.get(sel.name.value);
+        if (!fragment || seen.has(sel.name.value)) continue;
+        seen.add(sel.name.value);
+        walk(fragment.selectionSet.selections);
+      }
+    }
+  };
+  walk(operation.selectionSet.selections);
+  return keys;
 }
 
-/** The error for a query whose pages, given as variables, make it cost more than `maxCost`. */
-export function pageCostError(pages: readonly { argument: string; variable: string; value: number }[], maxCost: number): GraphQLError {
-  const named = pages.map((p) => `\`${p.argument}\` ($${p.variable} = ${p.value})`).join(', ');
-  return badInput(
-    `with ${named} the query's cost is over the limit of ${maxCost}, as it would be with the same page sizes written in the query: ask for smaller pages or fewer nested lists`,
-    pages[0]!.argument,
-  );
+/** A refusal when the operation asks for more of an expensive root field than one request may. */
+export function checkExpensiveFields(document: DocumentNode, operation: OperationDefinitionNode): GraphQLError | undefined {
+  for (const [name, keys] of expensiveKeys(document, operation)) {
+    const max = EXPENSIVE_ROOT_FIELDS[name]!;
+    if (keys.size > max) {
+      return badInput(`a request may ask for at most ${max} \`${name}\` (this one asks for ${keys.size}): send the others in further requests`);
+    }
+  }
+  return undefined;
 }

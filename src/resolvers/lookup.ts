@@ -16,13 +16,21 @@ export function pageSize(first: number | null | undefined, fallback: number, max
   return n;
 }
 
-export function encodeCursor(unit: number): string {
-  return Buffer.from(`unit:${unit}`, 'utf8').toString('base64url');
+/** A neuron's place in a page: its unit, and its score when the page is ordered by score. */
+export function encodeCursor(unit: number, score?: number | null): string {
+  const text = score === undefined ? `unit:${unit}` : `score:${score ?? ''}:unit:${unit}`;
+  return Buffer.from(text, 'utf8').toString('base64url');
 }
 
-export function decodeCursor(cursor: string): number {
+/** The neuron a cursor points at; `byScore` says whether the page it continues is ordered by score. */
+export function decodeCursor(cursor: string, byScore = false): { unit: number; score?: number } {
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  const match = /^unit:(\d{1,9})$/.exec(text);
-  if (!match) throw badInput(`\`after\` is not a cursor from this API: ${JSON.stringify(cursor)}`, 'after');
-  return Number(match[1]);
+  const unit = /^unit:(\d{1,9})$/.exec(text);
+  const scored = /^score:([^:]+):unit:(\d{1,9})$/.exec(text);
+  if (unit && !byScore) return { unit: Number(unit[1]) };
+  if (scored && byScore && Number.isFinite(Number(scored[1]))) return { unit: Number(scored[2]), score: Number(scored[1]) };
+  if ((unit && byScore) || (scored && !byScore)) {
+    throw badInput('`after` is a cursor of a page in another order: pass the `orderBy` of the page it came from', 'after');
+  }
+  throw badInput(`\`after\` is not a cursor from this API: ${JSON.stringify(cursor)}`, 'after');
 }

@@ -1,5 +1,6 @@
 /** What each GraphQL object type's resolvers receive as their parent (codegen mappers). */
 import type { NeuronView } from '../services/browse.js';
+import type { NeuronStats } from '../services/neuron-stats.js';
 import type { ClipModelRow, ConceptSetRow, LayerInfo, ModelRow, ProbeSetRow, RunRow } from '../services/records.js';
 
 export type ModelParent = ModelRow;
@@ -13,6 +14,10 @@ export type ConceptSetParent = ConceptSetRow;
 export type NeuronParent = NeuronView;
 
 export interface NeuronConnectionParent {
+  model: ModelRow;
+  layer: LayerInfo;
+  /** Cursors of a page ordered by score carry the score. */
+  byScore: boolean;
   items: NeuronParent[];
   hasNextPage: boolean;
   hasPreviousPage: boolean;
@@ -20,3 +25,6 @@ export interface NeuronConnectionParent {
   /** Counted only when the query asks for totalCount. */
   totalCount: () => Promise<number>;
 }
+
+/** A neuron's activation statistics (the sorted values along, for quantiles and histograms). */
+export type NeuronStatsParent = NeuronStats;

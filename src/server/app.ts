@@ -1,6 +1,7 @@
 /**
- * The HTTP server: Apollo Server 5 on express 5 at /graphql, the offline query page at / (and at
- * GET /graphql for browsers), /healthz for readiness. Limits: request body size (express.json),
+ * The HTTP server: Apollo Server 5 on express 5 at /graphql, the explorer (a single-page app) at /,
+ * the offline query page at GET /graphql for browsers, /healthz for readiness. Limits: request body
+ * size (express.json; an imageActivations image may come beyond it, see body.ts),
  * query depth/cost/aliases/tokens (graphql-armor), page sizes (resolvers), GraphQL requests in
  * flight (503 with Retry-After beyond them).
  */
@@ -15,29 +16,28 @@ import {
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import express, { type ErrorRequestHandler } from 'express';
-import type { validate } from 'graphql';
-import { createRequire } from 'node:module';
 import { readFileSync, readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { config } from '../core/config.js';
+import { isDeadlineExceeded, userMessage } from '../core/errors.js';
 import { packagePath } from '../core/paths.js';
 import type { AtlasStore } from '../services/atlas.js';
 import { createServices } from '../services/atlas-services.js';
 import { createContext, type AtlasContext } from '../resolvers/context.js';
 import { resolvers } from '../resolvers/index.js';
-import { checkOperationInput, noSubscriptions, pageCostError, withPageVariables } from '../resolvers/input-checks.js';
+import { checkExpensiveFields, checkOperationInput, noSubscriptions } from '../resolvers/input-checks.js';
+import { answerSize, answerSizeError, MAX_ANSWER_ENTRIES } from '../resolvers/answer-size.js';
+import { corsMiddleware } from './cors.js';
+import { explorerRouter } from './explorer.js';
 import { idePage } from './ide.js';
+import { imageRoutes } from './images.js';
 import { inFlightLimiter } from './in-flight.js';
+import { graphqlBodyParser } from './body.js';
+import { MAX_IMAGE_BYTES } from '../services/image-activations.js';
 
 export const schemaDir = packagePath('src', 'schema');
 
-/**
- * graphql-js's `validate` from the copy of graphql that Apollo and graphql-armor load (its CommonJS
- * build): graphql refuses a schema made by another copy, and a bundler (the test runner) may give
- * this module the ES build.
- */
-const validateLikeApollo = (createRequire(import.meta.url)('graphql') as { validate: typeof validate }).validate;
 
 export function loadTypeDefs(): string {
   return readdirSync(schemaDir)
@@ -51,6 +51,7 @@ export interface ServerLimits {
   /** Largest request body express accepts (e.g. '64kb'). */
   bodyLimit: string;
   maxDepth: number;
+  /** Most list entries an answer may hold (the query cost limit: see resolvers/answer-size.ts). */
   maxCost: number;
   maxAliases: number;
   maxTokens: number;
@@ -61,24 +62,39 @@ export interface ServerLimits {
 export const defaultLimits = (): ServerLimits => ({
   bodyLimit: config().bodyLimit,
   maxDepth: 10,
-  // graphql-armor multiplies a selection's cost by its `first` (literal, or a variable's value: see
-  // didResolveOperation); a full 500-neuron page with labels costs ~50k, so this only stops nested
-  // multiplications (pages of pages).
-  maxCost: 100_000,
+  // Counted in list entries, with the page sizes the query asks for (variables included): every
+  // list at its documented `first` limit fits, a page of pages does not.
+  maxCost: MAX_ANSWER_ENTRIES,
   maxAliases: 15,
   maxTokens: 2000,
   maxInFlight: config().maxInFlight,
 });
 
-/** HTTP status per error code, so clients and proxies see bad input as 4xx. */
-const httpStatusByCode: Record<string, number> = {
+/** Longest /healthz waits for the database before answering that it is busy. */
+const HEALTH_WAIT_MS = 250;
+
+/**
+ * HTTP status per error code (docs/graphql.md lists them), so clients and proxies see bad input as
+ * 4xx and an unavailable dependency as 5xx. PAYLOAD_TOO_LARGE (413), BAD_REQUEST (400) and
+ * SERVICE_UNAVAILABLE (503) are answered before Apollo, with the same statuses.
+ */
+export const httpStatusByCode: Readonly<Record<string, number>> = {
   BAD_USER_INPUT: 400,
+  BAD_REQUEST: 400,
+  GRAPHQL_PARSE_FAILED: 400,
+  GRAPHQL_VALIDATION_FAILED: 400,
+  OPERATION_RESOLUTION_FAILURE: 400,
+  PERSISTED_QUERY_NOT_SUPPORTED: 400,
+  PERSISTED_QUERY_NOT_FOUND: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
-  GRAPHQL_PARSE_FAILED: 400,
-  GRAPHQL_VALIDATION_FAILED: 400,
+  PAYLOAD_TOO_LARGE: 413,
   INTERNAL_SERVER_ERROR: 500,
+  ENCODER_UNAVAILABLE: 503,
+  MODEL_UNAVAILABLE: 503,
+  REQUEST_TIMEOUT: 503,
+  SERVICE_UNAVAILABLE: 503,
 };
 
 export interface AtlasServer {
@@ -103,7 +119,9 @@ export async function createAtlasServer(store: AtlasStore, limits: ServerLimits 
   httpServer.keepAliveTimeout = 30_000;
   const armor = new ApolloArmor({
     maxDepth: { n: limits.maxDepth },
-    costLimit: { maxCost: limits.maxCost },
+    // The cost limit is the answer's size in list entries (didResolveOperation below): armor's own
+    // weighs depth exponentially and counts a variable page as 1, which no documented limit explains.
+    costLimit: { enabled: false },
     maxAliases: { n: limits.maxAliases },
     // Token limit via graphql-js's parser (parseOptions below): armor's own parse hook would turn
     // every syntax error into a 500.
@@ -136,21 +154,11 @@ export async function createAtlasServer(store: AtlasStore, limits: ServerLimits 
         async requestDidStart() {
           return {
             // Once per operation, before any resolver: arguments no resolver could store or use.
-            async didResolveOperation({ document, request, schema }) {
-              const error = checkOperationInput(document, request.variables);
+            async didResolveOperation({ document, operation, request, schema }) {
+              const error = checkOperationInput(document, request.variables) ?? (operation ? checkExpensiveFields(document, operation) : undefined);
               if (error) throw error;
-              // graphql-armor's limits ran on the document alone, where a variable page counts as 1;
-              // they run again with the variables' page sizes written in, as literals would be.
-              const paged = withPageVariables(document, request.variables);
-              if (!paged.pages.length) return;
-              let refused: boolean;
-              try {
-                refused = validateLikeApollo(schema, paged.document, protection.validationRules).length > 0;
-              } catch {
-                // armor's rules throw their rejection
-                refused = true;
-              }
-              if (refused) throw pageCostError(paged.pages, limits.maxCost);
+              const size = operation ? answerSize(schema, document, operation, request.variables) : undefined;
+              if (size && size.entries > limits.maxCost) throw answerSizeError(size, limits.maxCost);
             },
             async willSendResponse({ response, errors }) {
               if (response.body.kind !== 'single') return;
@@ -163,7 +171,9 @@ export async function createAtlasServer(store: AtlasStore, limits: ServerLimits 
               const code = list[0]?.extensions?.code;
               const status = typeof code === 'string' ? httpStatusByCode[code] : undefined;
               // graphql-armor reports its rejections from a parse hook, which Apollo answers with 500.
-              if (status && (!response.http.status || response.http.status === 500)) response.http.status = status;
+              if (status && (!response.http.status || response.http.status === 200 || response.http.status === 500)) response.http.status = status;
+              // A request stopped at its deadline is the server's load, not the request's fault: try again.
+              if (code === 'REQUEST_TIMEOUT') response.http.headers.set('retry-after', '1');
             },
           };
         },
@@ -174,6 +184,10 @@ export async function createAtlasServer(store: AtlasStore, limits: ServerLimits 
     formatError: (formatted, error) => {
       if (formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return formatted;
       const cause = unwrapResolverError(error);
+      if (isDeadlineExceeded(cause)) {
+        const message = 'the request took longer than the server allows and was stopped; try again, or ask for less (smaller pages, fewer fields)';
+        return { message, ...(formatted.path ? { path: formatted.path } : {}), extensions: { code: 'REQUEST_TIMEOUT' } };
+      }
       process.stderr.write(`atlas: internal error${formatted.path ? ` at ${formatted.path.join('.')}` : ''}: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}\n`);
       return { message: 'internal server error', ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}), extensions: { code: 'INTERNAL_SERVER_ERROR' } };
     },
@@ -182,17 +196,30 @@ export async function createAtlasServer(store: AtlasStore, limits: ServerLimits 
   // Built once: the services' caches (text encoders, search) serve every request.
   const services = createServices(store);
 
+  // Readiness answers at once, whatever the database is doing: a statement that takes long (on
+  // the embedded database, one at a time) makes it report the database busy, not wait behind it.
   app.get('/healthz', async (_req, res) => {
+    let timer: NodeJS.Timeout | undefined;
+    const busy = new Promise<'busy'>((resolve) => (timer = setTimeout(() => resolve('busy'), HEALTH_WAIT_MS)));
     try {
-      await store.models.isEmpty();
-      res.json({ status: 'ok', driver: store.driver });
+      const database = await Promise.race([store.models.isEmpty().then(() => 'ok' as const), busy]);
+      res.json({ status: 'ok', driver: store.driver, database });
     } catch (error) {
-      res.status(503).json({ status: 'unavailable', error: (error as Error).message });
+      res.status(503).json({ status: 'unavailable', error: userMessage(error) });
+    } finally {
+      clearTimeout(timer);
     }
   });
-  app.get('/', (_req, res) => {
-    res.type('html').send(idePage('/graphql'));
-  });
+  // Before every route: preflights are answered here, and answers carry the CORS headers.
+  if (config().corsOrigins === '*' || config().corsOrigins.length > 0) app.use(['/graphql', '/images', '/heatmaps'], corsMiddleware(config().corsOrigins));
+  app.use(
+    imageRoutes({
+      image: (set, ordinal, size) => services.images.image(set, ordinal, size),
+      heatmap: (layer, unit, set, ordinal, size) => services.heatmaps.heatmap(layer, unit, set, ordinal, size),
+    }),
+  );
+  // The explorer at `/` and its views' paths (static files; no GraphQL slot is taken).
+  app.use(explorerRouter());
   app.get('/graphql', (req, res, next) => {
     // A browser visiting /graphql gets the query page; GET queries (?query=) go to Apollo.
     if (req.query.query === undefined && req.accepts(['application/json', 'text/html']) === 'text/html') {
@@ -206,20 +233,20 @@ export async function createAtlasServer(store: AtlasStore, limits: ServerLimits 
   app.use(
     '/graphql',
     limiter.middleware,
-    express.json({ limit: limits.bodyLimit }),
+    graphqlBodyParser(limits.bodyLimit, MAX_IMAGE_BYTES),
     expressMiddleware(apollo, {
       context: async ({ req }) => createContext(services, { authorization: req.headers.authorization }),
     }),
   );
 
   // Body-parser errors (oversized or malformed JSON) as GraphQL-shaped errors, not HTML stack traces.
-  const onError: ErrorRequestHandler = (err: { type?: string; status?: number; message?: string }, _req, res, next) => {
+  const onError: ErrorRequestHandler = (err: { type?: string; status?: number; message?: string; limitText?: string }, _req, res, next) => {
     if (res.headersSent) return next(err);
     if (err.type === 'entity.too.large') {
       res.status(413).json({
         errors: [
           {
-            message: `request body is larger than the limit of ${limits.bodyLimit}`,
+            message: `request body is larger than ${err.limitText ?? `the limit of ${limits.bodyLimit}`}`,
             extensions: { code: 'PAYLOAD_TOO_LARGE' },
           },
         ],

@@ -4,7 +4,7 @@
  * Env: PORT (default 4000), HOST (default 127.0.0.1), DATABASE_URL, ATLAS_DATA_DIR, ATLAS_SEED.
  */
 import { config } from '../core/config.js';
-import { openAtlas } from '../services/atlas.js';
+import { openAtlas, type AtlasStore } from '../services/atlas.js';
 import { loadSeedIfEmpty } from '../services/seed.js';
 import { createAtlasServer } from './app.js';
 import { restoreSeedCaches } from '../services/default-atlas/startup.js';
@@ -22,28 +22,29 @@ function log(message: string): void {
 }
 
 export async function serve(opts: ServeOptions = {}): Promise<{ url: string; stop: () => Promise<void> }> {
-  const store = await openAtlas({ dataDir: opts.dataDir, databaseUrl: opts.databaseUrl });
+  const where = { dataDir: opts.dataDir, databaseUrl: opts.databaseUrl };
+  // The requests' connection: on a PGlite folder, the folder is hosted by a worker thread and
+  // reached through its socket (db/pglite-host.ts), which commands started beside the server share.
+  const deadline = config().requestTimeoutMs;
+  const store = await openAtlas({ ...where, host: true, ...(deadline ? { statementTimeoutMs: deadline } : {}) });
   let server: Awaited<ReturnType<typeof createAtlasServer>> | undefined;
   try {
-    log(`atlas database: ${store.driver} at ${store.location}`);
+    log(`atlas database: ${store.driver} at ${store.location}${store.hosted ? ' (shared with local commands through its socket)' : ''}`);
     if (opts.seed !== false) {
-      const outcome = await loadSeedIfEmpty(store);
-      if (outcome.loaded) {
-        const s = outcome.summary;
-        log(`loaded the default atlas from ${outcome.path}: ${s.models} models, ${s.runs} runs, ${s.layerResults} layer results`);
-      } else if (outcome.reason === 'no-seed' && (await store.models.isEmpty())) {
-        log(
-          'the atlas is empty and there is no seed snapshot yet. Add content with ' +
-            '`atlas dissect --model <file.onnx> --layers <names> ...`, then `atlas db export-seed` to write seed/atlas.jsonl.gz',
-        );
+      // Start-up writes (seed, caches) take as long as they take: on a connection of their own,
+      // without the requests' deadline, when there can be one (not on a memory:// database).
+      const setup = store.driver === 'postgres' || store.hosted ? await openAtlas(where) : store;
+      try {
+        await startUp(setup);
+      } finally {
+        if (setup !== store) await setup.close();
       }
-      await restoreSeedCaches(store, outcome.path, log);
     }
     server = await createAtlasServer(store);
     const host = opts.host ?? config().host;
     const port = await server.listen(opts.port ?? config().port, host);
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-    log(`listening on ${url}/graphql (query page at ${url}/)`);
+    log(`listening on ${url}/graphql (the explorer at ${url}/)`);
     const running = server;
     return {
       url,
@@ -57,6 +58,21 @@ export async function serve(opts: ServeOptions = {}): Promise<{ url: string; sto
     await store.close();
     throw error;
   }
+}
+
+/** Loads the default atlas into an empty database and restores the caches of its snapshot. */
+async function startUp(store: AtlasStore): Promise<void> {
+  const outcome = await loadSeedIfEmpty(store);
+  if (outcome.loaded) {
+    const s = outcome.summary;
+    log(`loaded the default atlas from ${outcome.path}: ${s.models} models, ${s.runs} runs, ${s.layerResults} layer results`);
+  } else if (outcome.reason === 'no-seed' && (await store.models.isEmpty())) {
+    log(
+      'the atlas is empty and there is no seed snapshot yet. Add content with ' +
+        '`atlas dissect --model <file.onnx> --layers <names> ...`, then `atlas db export-seed` to write seed/atlas.jsonl.gz',
+    );
+  }
+  await restoreSeedCaches(store, outcome.path, log);
 }
 
 /** Runs until SIGINT/SIGTERM, then drains requests and closes the database (releasing its lock). */

@@ -8,12 +8,14 @@
 import DataLoader from 'dataloader';
 import { BadInputError, NotFoundError } from '../core/errors.js';
 import type { AtlasStore } from '../db/atlas-store.js';
-import type { NeuronPage, RunFilter } from '../db/index.js';
+import type { NeuronOrder, NeuronPage, RunFilter, VersionPreference } from '../db/index.js';
 import type { ClipModelRow, ConceptSetRow, LabelRow, LayerInfo, ModelRow, ProbeSetRow, RunRow, TopImageRow } from './records.js';
 import type { NeuronSearchHit } from './search.js';
 
 /** Labels and top images are loaded up to this rank in one batch; callers slice what they show. */
 export const MAX_RANK = 100;
+/** Concepts of a set's sample loaded in one batch; callers slice what they show. */
+export const MAX_SAMPLE = 100;
 
 /** A neuron as the API shows it: its rows, and the run its labels come from. */
 export interface NeuronView {
@@ -39,12 +41,18 @@ export interface LayerQuery {
 
 export interface NeuronsQuery extends LayerQuery {
   first: number;
-  /** Units after this one (a page's last unit). */
-  afterUnit?: number;
+  /** The previous page's last neuron (its unit, and its score when ordering by score). */
+  after?: { unit: number; score?: number };
   labelContains?: string | null;
+  /** Keeps neurons whose label scores at least this. */
+  minScore?: number | null;
+  orderBy?: NeuronOrder;
 }
 
 export interface NeuronsPage {
+  /** The model version and layer the page is of (the version chosen when the query named none). */
+  model: ModelRow;
+  layer: LayerInfo;
   items: NeuronView[];
   hasNextPage: boolean;
   run: RunRow | null;
@@ -54,6 +62,8 @@ export interface NeuronsPage {
 
 export interface RunsQuery {
   modelId?: number;
+  /** Runs of any of these models (the versions of one name). */
+  modelIds?: number[];
   method?: string;
   status?: RunFilter['status'];
   first: number;
@@ -117,6 +127,16 @@ function createLoaders(store: AtlasStore) {
       (r) => String(r.runId),
       String,
     ),
+    conceptSample: groupedBy<number, { conceptSetId: number; text: string }>(
+      (ids) => store.conceptSets.samples(ids, MAX_SAMPLE),
+      (r) => String(r.conceptSetId),
+      String,
+    ),
+    unlabelled: groupedBy<{ runId: number; neuronId: number }, { runId: number; neuronId: number; reason: string }>(
+      (keys) => store.labels.unlabelledFor(keys),
+      rnKey,
+      rnKey,
+    ),
     labels: groupedBy<{ runId: number; neuronId: number }, LabelRow>((keys) => store.labels.labelsFor(keys, MAX_RANK), rnKey, rnKey),
     topImages: groupedBy<{ runId: number; neuronId: number }, TopImageRow>((keys) => store.labels.topImagesFor(keys, MAX_RANK), rnKey, rnKey),
   };
@@ -137,9 +157,13 @@ export class BrowseReads {
     return this.#store.models.list();
   }
 
-  /** A model by name and version; without a version, the most recently added one of that name. */
-  async model(name: string, version?: string | null): Promise<ModelRow> {
-    const model = await this.#store.models.find(name, version);
+  /**
+   * A model by name and version; without a version, the most recently added version with a
+   * complete run (matching `prefer`: a layer it covers, a method, a run), else the most recently
+   * added one of that name.
+   */
+  async model(name: string, version?: string | null, prefer: VersionPreference = {}): Promise<ModelRow> {
+    const model = await this.#store.models.find(name, version, prefer);
     if (model) return model;
     const known = (await this.#store.models.list()).map((m) => `${m.name}@${m.version}`);
     const what = version ? `model ${name} version ${version}` : `model ${name}`;
@@ -162,14 +186,16 @@ export class BrowseReads {
     throw new NotFoundError(`layer ${name} is not in model ${model.name}@${model.version}; its layers: ${known.join(', ') || '(none)'}`);
   }
 
-  /** The one layer named `name` among `models` (versions of one model); BadInputError when several versions have it. */
+  /**
+   * The layer named `name` among `models` (versions of one model): when several versions have it,
+   * the one `model(name)` would choose for that layer (the newest with a complete run covering it).
+   */
   async layerOfVersions(models: ModelRow[], name: string): Promise<LayerInfo> {
     const layers = (await Promise.all(models.map((m) => this.#store.models.findLayer(m.id, name)))).filter((l) => l !== undefined);
     if (layers.length === 0) await this.layer(models[0]!, name); // throws, naming the layers
-    if (layers.length > 1) {
-      throw new BadInputError(`layer ${name} is in ${layers.length} versions of ${models[0]!.name}: pass \`version\``, { argumentName: 'version' });
-    }
-    return layers[0]!;
+    if (layers.length === 1) return layers[0]!;
+    const chosen = await this.model(models[0]!.name, null, { layer: name });
+    return layers.find((l) => l.modelId === chosen.id) ?? layers[0]!;
   }
 
   /** The layers of a model, in model order (batched). */
@@ -180,10 +206,12 @@ export class BrowseReads {
   /** A page of a layer's neurons with their top labels, in unit order, from the run the query names or the layer's default run. */
   async neurons(q: NeuronsQuery): Promise<NeuronsPage> {
     const { model, layer, run } = await this.#modelLayerRun(q);
-    const filter = { layerId: layer.id, runId: run?.id ?? null, labelContains: q.labelContains };
-    // A label filter without any run matches nothing; listing without one shows unlabelled neurons.
-    const page: NeuronPage = await this.#store.labels.neuronPage({ ...filter, first: q.first, ...(q.afterUnit !== undefined ? { afterUnit: q.afterUnit } : {}) });
+    const filter = { layerId: layer.id, runId: run?.id ?? null, labelContains: q.labelContains, minScore: q.minScore, orderBy: q.orderBy ?? 'unit' };
+    // A label filter or score order without any run matches nothing; listing by unit without one shows unlabelled neurons.
+    const page: NeuronPage = await this.#store.labels.neuronPage({ ...filter, first: q.first, ...(q.after ? { after: q.after } : {}) });
     return {
+      model,
+      layer,
       items: page.items.map((n) => ({ ...n, layer, model, run })),
       hasNextPage: page.hasNextPage,
       run,
@@ -197,13 +225,20 @@ export class BrowseReads {
     return { neuronId: neuronId!, unit: q.unit, layer, model, run };
   }
 
+  /** A model version's layer and the run whose labels it shows (`run`, else `method`'s latest, else the default), errors naming what is missing. */
+  layerRun(q: LayerQuery): Promise<{ model: ModelRow; layer: LayerInfo; run: RunRow | null }> {
+    return this.#modelLayerRun(q);
+  }
+
   /**
    * Model, layer (and neuron `unit`) in one round trip, the layer's default run along when no run
    * is named, then the run whose labels are shown; errors in that order.
    */
   async #modelLayerRun(q: LayerQuery & { unit?: number }): Promise<{ model: ModelRow; layer: LayerInfo; neuronId?: number; run: RunRow | null }> {
     const wantDefault = q.run === null || q.run === undefined ? { method: q.method } : undefined;
-    const found = await this.#store.models.findWithLayerNeuron(q.model, q.version, q.layer, q.unit, wantDefault);
+    // Without a version: the newest version with a complete run of the layer (of `method`; `run` itself when named).
+    const runId = q.run !== null && q.run !== undefined && /^\d{1,9}$/.test(q.run) ? Number(q.run) : null;
+    const found = await this.#store.models.findWithLayerNeuron(q.model, q.version, q.layer, q.unit, wantDefault, { method: q.method, run: runId });
     const model = found.model ?? (await this.model(q.model, q.version));
     const layer = found.layer ?? (await this.layer(model, q.layer));
     if (q.unit !== undefined) {
@@ -296,9 +331,32 @@ export class BrowseReads {
     return this.#loaders.conceptSet.load(id);
   }
 
+  /** Concept sets by name, at most `first`. */
+  conceptSets(first: number): Promise<ConceptSetRow[]> {
+    return this.#store.conceptSets.list(first);
+  }
+
+  /** The first concepts of a set, up to MAX_SAMPLE (batched). */
+  async conceptSample(conceptSetId: number): Promise<string[]> {
+    return (await this.#loaders.conceptSample.load(conceptSetId)).map((r) => r.text);
+  }
+
   /** A neuron's labels in a run, by rank, up to MAX_RANK (batched over the request's neurons). */
   labels(runId: number, neuronId: number): Promise<LabelRow[]> {
     return this.#loaders.labels.load({ runId, neuronId });
+  }
+
+  /**
+   * Why a neuron has no label in its run: the reason the run recorded (a dead or degenerate
+   * unit), or, for a run that recorded none, that it holds no label for the unit. Null when it
+   * has a label, or when no run covers its layer.
+   */
+  async unlabelledReason(n: NeuronView): Promise<string | null> {
+    if (!n.run) return null;
+    const key = { runId: n.run.id, neuronId: n.neuronId };
+    const [labels, reasons] = await Promise.all([this.#loaders.labels.load(key), this.#loaders.unlabelled.load(key)]);
+    if (labels.length > 0) return null;
+    return reasons[0]?.reason ?? `the ${n.run.method} run holds no label for this unit`;
   }
 
   /** A neuron's top images in a run, by rank, up to MAX_RANK (batched). */

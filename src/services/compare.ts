@@ -1,13 +1,17 @@
 /**
- * Comparing a layer across two versions of a model: neurons of A matched to neurons of B by
- * activation correlation over a probe set both have (else by unit index when the sizes agree),
- * and the default runs' labels of matched neurons compared as text and as CLIP text embeddings.
- * The arithmetic is compute/compare's.
+ * Comparing a layer's labels between two sides, each a model version's layer with a run (the one
+ * the caller chose: a run id, a method's latest, or the layer's default): two versions, two runs,
+ * or two methods (CLIP-Dissect against imported MILAN or Network Dissection) on one model. Neurons
+ * of A are matched to neurons of B by activation correlation over a probe set both have (each to
+ * itself when both sides are the same layer, else by unit index when the sizes agree), and the
+ * labels of matched neurons are compared as exact text, as normalised text and as CLIP text
+ * embeddings. The arithmetic is compute/compare's.
  */
 import { BadInputError } from '../core/errors.js';
 import { bestCorrelationMatches, cosine, sameLabel } from '../compute/compare/index.js';
+import { sameNormalisedLabel } from '../compute/compare/labels.js';
 import type { AtlasStore } from '../db/atlas-store.js';
-import type { LayerInfo, ModelRow, UnitLabel } from './records.js';
+import type { LayerInfo, ModelRow, RunRow, UnitLabel } from './records.js';
 import type { TextEncoders } from './text-encoders.js';
 
 export interface UnitMatch {
@@ -18,14 +22,25 @@ export interface UnitMatch {
   correlation: number | null;
   labelSimilarity: number | null;
   sameLabel: boolean;
+  /** The labels agree once normalised (case, plural, Broden suffix: see compute/compare/labels). */
+  sameNormalisedLabel: boolean;
+}
+
+/** One side of a comparison: a model version's layer and the run whose labels it shows (null: no run covers it). */
+export interface CompareSide {
+  model: ModelRow;
+  layer: LayerInfo;
+  run: RunRow | null;
 }
 
 export interface Comparison {
-  matchedBy: 'ACTIVATION_CORRELATION' | 'UNIT_INDEX';
+  matchedBy: 'ACTIVATION_CORRELATION' | 'SAME_LAYER' | 'UNIT_INDEX';
   /** The probe set the activations were correlated over. */
   probeSetId: number | null;
   /** Share of matched pairs, both labelled, whose labels agree. */
   agreement: number;
+  /** Share of matched pairs, both labelled, whose labels agree once normalised. */
+  normalisedAgreement: number;
   meanLabelSimilarity: number | null;
   matches: UnitMatch[];
   /** Matched pairs, both labelled, whose labels differ. */
@@ -38,20 +53,25 @@ export class CompareService {
     private readonly encoders: TextEncoders,
   ) {}
 
-  /** Layer `la` of model `a` against layer `lb` of model `b` (the same layer name in both). */
-  async compare(a: ModelRow, la: LayerInfo, b: ModelRow, lb: LayerInfo): Promise<Comparison> {
+  /** Side `sa`'s labels against side `sb`'s. */
+  async compare(sa: CompareSide, sb: CompareSide): Promise<Comparison> {
     const store = this.store;
-    const [runA, runB] = await Promise.all([store.runs.defaultForLayer(la.id), store.runs.defaultForLayer(lb.id)]);
+    const { model: a, layer: la, run: runA } = sa;
+    const { model: b, layer: lb, run: runB } = sb;
     const [labelsA, labelsB] = await Promise.all([
       runA ? store.labels.topLabels(runA.id, la.id) : new Map<number, UnitLabel>(),
       runB ? store.labels.topLabels(runB.id, lb.id) : new Map<number, UnitLabel>(),
     ]);
 
-    const [psA, psB] = await Promise.all([store.embeddings.probeSetsWithActivations(la.id), store.embeddings.probeSetsWithActivations(lb.id)]);
+    const [psA, psB] = la.id === lb.id ? [[], []] : await Promise.all([store.embeddings.probeSetsWithActivations(la.id), store.embeddings.probeSetsWithActivations(lb.id)]);
     const shared = psA.find((p) => psB.includes(p));
     let matchedBy: Comparison['matchedBy'];
     let matches: { unit: number; correlation: number | null }[];
-    if (shared !== undefined) {
+    if (la.id === lb.id) {
+      // Two runs or methods on one layer: each neuron is its own match.
+      matchedBy = 'SAME_LAYER';
+      matches = Array.from({ length: la.units }, (_, u) => ({ unit: u, correlation: 1 }));
+    } else if (shared !== undefined) {
       const [actA, actB] = await Promise.all([store.embeddings.activations(a.id, la.name, shared), store.embeddings.activations(b.id, lb.name, shared)]);
       matchedBy = 'ACTIVATION_CORRELATION';
       matches = bestCorrelationMatches(actA!, actB!);
@@ -95,6 +115,7 @@ export class CompareService {
         correlation: m.correlation,
         labelSimilarity: ea && eb ? cosine(ea, eb) : null,
         sameLabel: sameLabel(la1?.text, lb1?.text),
+        sameNormalisedLabel: sameNormalisedLabel(la1?.text, lb1?.text),
       };
     });
     const labelled = out.filter((m) => m.label !== null && m.matchLabel !== null);
@@ -103,6 +124,7 @@ export class CompareService {
       matchedBy,
       probeSetId: shared ?? null,
       agreement: labelled.length ? labelled.filter((m) => m.sameLabel).length / labelled.length : 0,
+      normalisedAgreement: labelled.length ? labelled.filter((m) => m.sameNormalisedLabel).length / labelled.length : 0,
       meanLabelSimilarity: sims.length ? sims.reduce((s, x) => s + x, 0) / sims.length : null,
       matches: out,
       changed: labelled.filter((m) => !m.sameLabel),

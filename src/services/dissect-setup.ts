@@ -4,14 +4,15 @@
  * concepts, similarity parameters, CLIP and the target network) and their rows in the atlas.
  */
 import { basename, join, resolve } from 'node:path';
-import type { AtlasStore } from '../db/index.js';
+import { ModelGoneError, type AtlasStore } from '../db/index.js';
 import type { RunParameters } from '../core/types.js';
 import { ClipModel, hashText, resolveClip, type Device } from '../compute/clip/index.js';
 import { loadConceptSet, type ConceptSet } from '../compute/concepts/index.js';
 import { TargetModel, type PoolMode } from '../compute/onnx/index.js';
 import { activationKeyOf } from '../compute/pipeline/index.js';
 import { probeSetRecord, resolveProbeSet, type ProbeSet } from '../compute/probes/index.js';
-import { assertSimilarityName, resolveParams, type SimilarityName } from '../compute/similarity/params.js';
+import { resolveParams, type SimilarityName } from '../compute/similarity/params.js';
+import { applyPreset, type PresetName } from '../compute/similarity/presets.js';
 import { loadPreprocessSpec, type PreprocessSpec } from '../compute/preprocess/index.js';
 import '../toyworld/register.js';
 
@@ -23,6 +24,10 @@ export interface InputSpec {
   concepts: string;
   fn?: string;
   params?: Record<string, unknown>;
+  /** Named configuration (compute/similarity/presets): sets fn and params, recorded on the run. */
+  preset?: PresetName;
+  /** Stop at a probe image that cannot be read or decoded instead of skipping it (with a warning). */
+  strict?: boolean;
   pool?: PoolMode;
   device?: Device;
   threads?: number;
@@ -35,20 +40,31 @@ export interface InputSpec {
 export interface CheckedInputs {
   probes: ProbeSet;
   fn: SimilarityName;
+  /** The similarity parameters scored with (the preset's or the reference's defaults completed). */
   params: Record<string, unknown>;
+  /** The parameters recorded on the run: `params` plus the preset asked for, if any. */
+  storedParams: Record<string, unknown>;
+  /** Probe images left out because they cannot be read or decoded (none with `strict`). */
+  skipped: NonNullable<ProbeSet['skipped']>;
   conceptSet: ConceptSet;
   clipSource: Awaited<ReturnType<typeof resolveClip>>;
 }
 
 export async function checkInputs(spec: InputSpec): Promise<CheckedInputs> {
-  const fn = assertSimilarityName(spec.fn ?? 'soft_wpmi');
-  const probes = await resolveProbeSet(spec.probe);
+  const chosen = applyPreset(spec.preset, spec.fn, spec.params);
+  const fn = chosen.fn;
+  const probes = await resolveProbeSet(spec.probe, { strict: spec.strict ?? false });
+  const skipped = probes.skipped ?? [];
+  for (const s of skipped) spec.log(`warning: skipped probe image ${s.path}: ${s.reason}`);
+  if (skipped.length > 0) spec.log(`warning: ${skipped.length} probe image(s) skipped; the probe set holds the other ${probes.items.length} (--strict stops instead)`);
   // Checked (and completed with the reference defaults) before any expensive work.
-  const params = resolveParams(fn, spec.params ?? {}, probes.items.length) as unknown as Record<string, unknown>;
+  const params = resolveParams(fn, chosen.params, probes.items.length) as unknown as Record<string, unknown>;
+  // The preset is recorded with the parameters (runs without one used the reference's defaults).
+  const storedParams = spec.preset === undefined ? params : { ...params, preset: spec.preset };
   const conceptSet = await loadConceptSet(spec.concepts);
   for (const note of conceptSet.notes) spec.log(`note: ${note}`);
   const clipSource = await resolveClip(spec.clip, { cacheDir: join(spec.cacheDir, 'hf'), quiet: spec.quiet });
-  return { probes, fn, params, conceptSet, clipSource };
+  return { probes, fn, params, storedParams, skipped, conceptSet, clipSource };
 }
 
 export interface LoadedModels {
@@ -115,6 +131,8 @@ export interface RegisteredInputs {
   probeSetId: number;
   conceptSetId: number;
   activationKey: string;
+  /** Stores the model and its layers again (a cleanup may delete a model without runs meanwhile); its new id. */
+  storeModel(): Promise<number>;
   runInput: { modelId: number; clipModelId: number; probeSetId: number; conceptSetId: number; parameters: RunParameters };
 }
 
@@ -127,17 +145,21 @@ export async function registerInputs(
 ): Promise<RegisteredInputs> {
   const { clip, target, targetSpec, modelPath } = models;
   const pool: PoolMode = opts.pool ?? 'avg';
-  const modelId = await store.models.upsert({
-    name: opts.name ?? basename(modelPath).replace(/\.onnx$/i, ''),
-    version: opts.version ?? target.fileHash.slice(0, 12),
-    fileHash: target.fileHash,
-    inputSpec: { input: target.input.name, size: [target.input.channels, target.input.height, target.input.width], preprocess: targetSpec },
-    source: modelPath,
-  });
-  await store.models.upsertLayers(
-    modelId,
-    target.layers.map((l) => ({ name: l.name, kind: l.kind, units: l.units })),
-  );
+  const storeModel = async (): Promise<number> => {
+    const id = await store.models.upsert({
+      name: opts.name ?? basename(modelPath).replace(/\.onnx$/i, ''),
+      version: opts.version ?? target.fileHash.slice(0, 12),
+      fileHash: target.fileHash,
+      inputSpec: { input: target.input.name, size: [target.input.channels, target.input.height, target.input.width], preprocess: targetSpec },
+      source: modelPath,
+    });
+    await store.models.upsertLayers(
+      id,
+      target.layers.map((l) => ({ name: l.name, kind: l.kind, units: l.units })),
+    );
+    return id;
+  };
+  const modelId = await storeModel();
   // The name carries a hash of the encoders, so a changed folder never reuses stale embeddings.
   const clipId = await store.clipModels.upsert({ name: `${clip.name}@${clipIdentity(clip)}`, dim: clip.dim, source: clip.source });
   const probeSetId = await store.probeSets.upsert(probeSetRecord(inputs.probes));
@@ -151,12 +173,31 @@ export async function registerInputs(
     probeSetId,
     conceptSetId,
     activationKey,
+    storeModel,
     runInput: {
       modelId,
       clipModelId: clipId,
       probeSetId,
       conceptSetId,
-      parameters: { method: 'clip-dissect', similarity: inputs.fn, params: inputs.params, pool, activationKey, device: opts.device ?? 'cpu' },
+      parameters: { method: 'clip-dissect', similarity: inputs.fn, params: inputs.storedParams, pool, activationKey, device: opts.device ?? 'cpu' },
     },
   };
+}
+
+/**
+ * Creates a run of registered inputs with `begin`. A model without runs may be deleted
+ * (`atlas db cleanup`, `db delete-model`) between its registration and the run: it is stored
+ * again then, and the run created with its new id (returned as `modelId`).
+ */
+export async function beginWithModel<T>(
+  reg: RegisteredInputs,
+  begin: (runInput: RegisteredInputs['runInput']) => Promise<T>,
+): Promise<{ begun: T; modelId: number }> {
+  try {
+    return { begun: await begin(reg.runInput), modelId: reg.modelId };
+  } catch (error) {
+    if (!(error instanceof ModelGoneError)) throw error;
+    const modelId = await reg.storeModel();
+    return { begun: await begin({ ...reg.runInput, modelId }), modelId };
+  }
 }

@@ -15,9 +15,10 @@ import type { LayerResult, Matrix } from '../core/types.js';
 import type { AtlasStore } from '../db/index.js';
 import { hashText, type Device } from '../compute/clip/index.js';
 import type { PoolMode } from '../compute/onnx/index.js';
-import { checkInputs, loadModels, registerInputs, type LoadedModels } from './dissect-setup.js';
+import { beginWithModel, checkInputs, loadModels, registerInputs, type LoadedModels } from './dissect-setup.js';
 import { atlasCacheDir, DecodePool, encodeConcepts, imagePass, scoreLayer, startProgress, topImagesPerUnit, type AfterBatchHook } from '../compute/pipeline/index.js';
-import { assertSimilarityName } from '../compute/similarity/params.js';
+import type { PresetName } from '../compute/similarity/presets.js';
+import { unlabelledUnits, withoutUnlabelled } from '../compute/similarity/unlabelled.js';
 
 export interface DissectOptions {
   model: string;
@@ -29,6 +30,8 @@ export interface DissectOptions {
   version?: string;
   fn?: string;
   params?: Record<string, unknown>;
+  /** Named configuration (compute/similarity/presets): sets fn and params, recorded on the run. */
+  preset?: PresetName;
   pool?: PoolMode;
   batch?: number;
   device?: Device;
@@ -44,6 +47,8 @@ export interface DissectOptions {
   log?: (line: string) => void;
   /** Called after each image batch reaches the checkpoint: lets tests stop a run half-way. */
   afterBatch?: AfterBatchHook;
+  /** Stop at a probe image that cannot be read or decoded instead of skipping it (with a warning). */
+  strict?: boolean;
 }
 
 export interface LayerSummary {
@@ -55,7 +60,10 @@ export interface LayerSummary {
 }
 
 export interface DissectStats {
+  /** Probe images in the set (those that could be read and decoded). */
   images: number;
+  /** Files of the probe folder or list left out because they cannot be read or decoded. */
+  imagesSkipped: number;
   /** Images run through the networks in this invocation (0 when every cache hit). */
   imagesComputed: number;
   /** Images whose results came from an interrupted run's checkpoint. */
@@ -92,7 +100,6 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`--batch must be a positive integer, got ${opts.batch}`);
   const pool: PoolMode = opts.pool ?? 'avg';
   const device: Device = opts.device ?? 'cpu';
-  const fn = assertSimilarityName(opts.fn ?? 'soft_wpmi');
   const topN = opts.topN ?? 5;
   const topImageCount = opts.topImages ?? 10;
   const cacheDir = opts.cacheDir ?? atlasCacheDir();
@@ -103,7 +110,7 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
   let t0 = performance.now();
   const spec = { ...opts, pool, device, cacheDir, quiet, log };
   const inputs = await checkInputs(spec);
-  const { probes, params, conceptSet } = inputs;
+  const { probes, fn, params, conceptSet, skipped } = inputs;
   // Open the atlas while the models load (both take seconds); a failure surfaces when awaited.
   const storeOpening = openStore();
   storeOpening.catch(() => undefined);
@@ -121,19 +128,21 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
     const store = await storeOpening;
     clock('open_store', t0);
     t0 = performance.now();
-    const { modelId, clipId, probeSetId, activationKey, runInput } = await registerInputs(store, inputs, models, {
+    const reg = await registerInputs(store, inputs, models, {
       ...(opts.name ? { name: opts.name } : {}),
       ...(opts.version ? { version: opts.version } : {}),
       pool,
       device,
     });
+    const { clipId, probeSetId, activationKey } = reg;
     clock('store', t0);
 
     // ------------------------------------------------------------------ image pass (cached)
     // The run is claimed before the image pass: an identical command started meanwhile is refused
     // at once (RunBusyError: a live process writes that run) instead of doing the same work twice.
     // Only a run whose process died is resumed.
-    const { runId, resumed: resumable } = await store.runs.beginOrResume(runInput);
+    const { begun, modelId } = await beginWithModel(reg, (runInput) => store.runs.beginOrResume(runInput));
+    const { runId, resumed: resumable } = begun;
     const done = new Set(resumable?.doneLayers ?? []);
     if (resumable) log(`resuming run ${runId}: ${done.size} of ${target.layers.length} layer(s) already written`);
     let imageEmbeddings = await store.embeddings.images(probeSetId, clipId);
@@ -144,6 +153,7 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
     }
     const stats: DissectStats = {
       images: probes.items.length,
+      imagesSkipped: skipped.length,
       imagesComputed: 0,
       imagesFromCheckpoint: 0,
       imageEmbeddingsCached: imageEmbeddings !== undefined,
@@ -210,14 +220,17 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
         if (done.has(layer.name)) {
           labels = [];
         } else {
-          labels = await scoreLayer(fn, imageEmbeddings!, textEmbeddings.matrix, acts, params, topN);
+          // Dead and degenerate units stay unlabelled (the whole layer is still scored: soft_wpmi's prior is over all its units).
+          const unlabelled = unlabelledUnits(acts, fn, params);
+          const kept = withoutUnlabelled(await scoreLayer(fn, imageEmbeddings!, textEmbeddings.matrix, acts, params, topN), topImagesPerUnit(acts, topImageCount), acts, unlabelled);
+          labels = kept.labels;
           clock('similarity', t0);
           t0 = performance.now();
-          await store.runs.writeLayer(runId, { layer: record, labels, topImages: topImagesPerUnit(acts, topImageCount) });
+          await store.runs.writeLayer(runId, { layer: record, labels, topImages: kept.topImages, unlabelled });
           clock('store', t0);
         }
         // Layers written by an earlier, interrupted process have no labels at hand here.
-        summaries.push({ ...record, firstLabels: labels.slice(0, 5).map((l) => conceptSet.concepts[l[0]?.concept ?? -1] ?? '?') });
+        summaries.push({ ...record, firstLabels: labels.slice(0, 5).map((l) => (l[0] ? (conceptSet.concepts[l[0].concept] ?? '?') : '(unlabelled)')) });
         scoreBar.increment();
       }
     } finally {

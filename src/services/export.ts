@@ -9,11 +9,18 @@ import { formatAtlas, type ExportFormat } from '../exporters/formats.js';
 export { EXPORT_FORMATS, assertExportFormat, type ExportFormat } from '../exporters/formats.js';
 export type { ExportSelection } from '../exporters/atlas.js';
 import type { AtlasStore } from '../db/index.js';
+import { optionName } from '../core/errors.js';
 import type { LayerInfo, RunRow } from './records.js';
 
 /** The selection `sel` as text in `format`; checked and formatted whole before anything is written. */
 export async function exportAtlas(store: AtlasStore, format: ExportFormat, sel: ExportSelection): Promise<string> {
-  return formatAtlas(format, await collectExport(store, sel));
+  return formatAtlas(format, await collectExport(store, sel), sel.audience);
+}
+
+/** The selection as a value: the JSON format as the object it writes, the CSV formats as their text. */
+export async function exportValue(store: AtlasStore, format: ExportFormat, sel: ExportSelection): Promise<ExportedAtlas | string> {
+  const atlas = await collectExport(store, sel);
+  return format === 'json' ? atlas : formatAtlas(format, atlas, sel.audience);
 }
 
 /** Reads the labels `sel` names; every name that matches nothing gets an error naming what exists. */
@@ -21,15 +28,15 @@ export async function collectExport(store: AtlasStore, sel: ExportSelection): Pr
   let fixedRun: RunRow | undefined;
   if (sel.run !== undefined) {
     fixedRun = await store.runs.findComplete(sel.run);
-    if (!fixedRun) throw new ExportInputError(`run ${sel.run} does not exist or is not complete (atlas db runs lists the runs)`);
+    if (!fixedRun) throw new ExportInputError(`run ${sel.run} does not exist or is not complete (${sel.audience === 'api' ? 'the dissections query' : 'atlas db runs'} lists the runs)`);
   }
   const model = sel.model
-    ? await store.models.find(sel.model, sel.version)
+    ? await store.models.find(sel.model, sel.version, { method: sel.method ?? null, run: sel.run ?? null, layer: sel.layers?.length === 1 ? sel.layers[0] : null })
     : fixedRun
       ? (await store.models.byIds([fixedRun.modelId]))[0]
       : undefined;
   if (!model) {
-    if (!sel.model) throw new ExportInputError('export needs --model NAME (or --run ID)');
+    if (!sel.model) throw new ExportInputError(`export needs ${optionName(sel.audience ?? 'cli', 'model', '--model NAME')} (or ${optionName(sel.audience ?? 'cli', 'run', '--run ID')})`);
     const known = (await store.models.list()).map((m) => `${m.name}@${m.version}`);
     const what = sel.version ? `${sel.model}@${sel.version}` : sel.model;
     throw new ExportInputError(`model ${what} is not in the atlas; it holds ${known.length ? known.join(', ') : 'no models'}`);
@@ -66,6 +73,7 @@ export async function collectExport(store: AtlasStore, sel: ExportSelection): Pr
     }
     const scored = run.params.scores !== false;
     const neurons = new Map<number, ExportedLabel[]>();
+    const unlabelled = new Map<number, string>();
     for (const row of await store.labels.ofLayer(run.id, layer.id, sel.topN)) {
       let labels = neurons.get(row.unit);
       if (!labels) neurons.set(row.unit, (labels = []));
@@ -77,6 +85,10 @@ export async function collectExport(store: AtlasStore, sel: ExportSelection): Pr
       if (!list) images.set(row.unit, (list = []));
       list.push({ ordinal: row.ordinal, uri: row.uri, activation: row.activation });
     }
+    for (const [unit, reason] of await store.labels.unlabelledOfLayer(run.id, layer.id)) {
+      neurons.set(unit, []);
+      unlabelled.set(unit, reason);
+    }
     layers.push({
       name: layer.name,
       units: layer.units,
@@ -87,7 +99,12 @@ export async function collectExport(store: AtlasStore, sel: ExportSelection): Pr
         finishedAt: run.finishedAt ? new Date(run.finishedAt).toISOString() : null,
         params: run.params,
       },
-      neurons: [...neurons].map(([unit, labels]) => (sel.topImages ? { unit, labels, topImages: images.get(unit) ?? [] } : { unit, labels })),
+      neurons: [...neurons]
+        .sort((x, y) => x[0] - y[0])
+        .map(([unit, labels]) => {
+          const reason = unlabelled.get(unit);
+          return { unit, labels, ...(reason ? { unlabelledReason: reason } : {}), ...(sel.topImages ? { topImages: images.get(unit) ?? [] } : {}) };
+        }),
     });
   }
   if (layers.length === 0) {

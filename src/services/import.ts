@@ -4,7 +4,7 @@
  * checked completely before anything is written, and the write is one transaction. Afterwards
  * the new labels get text embeddings when a CLIP model is configured, so they are searchable.
  */
-import { ConflictError } from '../core/errors.js';
+import { ConflictError, type Audience } from '../core/errors.js';
 import type { AtlasStore } from '../db/atlas-store.js';
 import { ImportConflictError, type ImportOutcome } from '../db/repositories/runs.js';
 import { ImportInputError, MAX_IMPORT_BYTES, parseAtlasCsv, type ImportFormat } from '../importers/index.js';
@@ -21,6 +21,8 @@ export interface ImportInput {
   model: string;
   version: string;
   layer?: string;
+  /** Whose words messages use: GraphQL arguments ('api') or command-line flags ('cli', the default). */
+  audience?: Audience;
 }
 
 export interface ImportResult extends ImportOutcome {
@@ -37,7 +39,7 @@ export async function importAtlas(store: AtlasStore, input: ImportInput): Promis
   for (const [name, value] of [['model', input.model], ['version', input.version]] as const) {
     if (!value.trim()) throw new ImportInputError(`\`${name}\` is blank: give the ${name === 'model' ? 'name of the model' : 'model version'} the labels belong to`, { argumentName: name });
   }
-  const atlas = parseAtlasCsv(input.format, input.csv, input.file, input.layer ? { layer: input.layer } : {});
+  const atlas = parseAtlasCsv(input.format, input.csv, input.file, { ...(input.layer ? { layer: input.layer } : {}), ...(input.audience ? { audience: input.audience } : {}) });
   let outcome: ImportOutcome;
   try {
     outcome = await store.runs.importLabels(atlas, { model: input.model, version: input.version, source: input.file });

@@ -4,11 +4,13 @@
  * function. No model runs; only new concepts are text-encoded (once: they are kept in memory, not
  * stored, so anonymous rescores cannot grow the database).
  */
+import { unlabelledUnits, withoutUnlabelled } from '../compute/similarity/unlabelled.js';
 import { BadInputError } from '../core/errors.js';
 import type { LabelScore, Matrix } from '../core/types.js';
 import { topImagesPerUnit } from '../compute/pipeline/top-images.js';
 import { scoreConcepts } from '../compute/rescore/index.js';
-import { assertSimilarityName, resolveParams, type SimilarityName } from '../compute/similarity/index.js';
+import { DEFAULT_SIMILARITY, resolveParams, type SimilarityName } from '../compute/similarity/index.js';
+import { applyPreset, type PresetName } from '../compute/similarity/presets.js';
 import type { AtlasStore } from '../db/atlas-store.js';
 import type { TextEncoders } from './text-encoders.js';
 
@@ -23,14 +25,18 @@ export interface RescoreInput {
   concepts: string[];
   fn?: string;
   params?: Record<string, unknown>;
+  /** Named configuration: its function and parameters (params override); a stored rescore records it. */
+  preset?: PresetName;
   /** Labels kept per unit (default 5). */
   topN?: number;
 }
 
 export interface RescoredUnit {
   unit: number;
-  label: string;
-  score: number;
+  /** Null for a dead or degenerate unit (see `unlabelledReason`). */
+  label: string | null;
+  score: number | null;
+  unlabelledReason: string | null;
   previousLabel: string | null;
 }
 
@@ -45,11 +51,18 @@ export interface RescoreResult {
   concepts: string[];
   units: RescoredUnit[];
   labels: LabelScore[][];
+  /** Units left without a label, with the reason (their `labels` entry is empty). */
+  unlabelled: Map<number, string>;
   activations: Matrix;
   /** Seconds: load (database reads), encode (new concepts), score. */
   timings: { load: number; encode: number; score: number };
   encoded: number;
 }
+
+/** How to get back what rescoring reads, when an atlas came without it. */
+export const RESTORE_HINT =
+  'an atlas imported from a snapshot without embeddings lacks them: import one exported with them (`atlas db export-seed`), ' +
+  'or run `atlas dissect` on the layer again to compute them';
 
 /** A rescore that cannot be done as asked (GraphQL: BAD_USER_INPUT). */
 export class RescoreInputError extends BadInputError {}
@@ -83,15 +96,24 @@ export class RescoreService {
     private readonly encoders: TextEncoders,
   ) {}
 
+  /** `name@version` of a model, for messages. */
+  private async modelName(modelId: number): Promise<string> {
+    const m = await this.store.models.get(modelId);
+    return m ? `${m.name}@${m.version}` : 'its model';
+  }
+
   async rescoreLayer(input: RescoreInput): Promise<RescoreResult> {
     const store = this.store;
-    const fn = (() => {
+    const chosen = (() => {
       try {
-        return assertSimilarityName(input.fn ?? 'soft_wpmi');
+        // The API's function argument defaults to soft_wpmi: with a preset, that default gives way.
+        const explicitFn = input.preset && input.fn === DEFAULT_SIMILARITY ? undefined : input.fn;
+        return applyPreset(input.preset, explicitFn, input.params);
       } catch (error) {
         throw new RescoreInputError((error as Error).message);
       }
     })();
+    const fn = chosen.fn;
     const concepts = checkConcepts(input.concepts);
     let t0 = performance.now();
     const base = await store.runs.latestWithClip(input.layerId);
@@ -101,27 +123,31 @@ export class RescoreService {
       );
     }
     const clip = await store.clipModels.get(base.clipModelId);
-    if (!clip) throw new RescoreInputError(`CLIP model ${base.clipModelId} of run ${base.id} is not in the atlas`);
+    if (!clip) throw new RescoreInputError(`the CLIP model of the run behind layer ${input.layerName} of ${await this.modelName(input.modelId)} is not in the atlas`);
     // Repeated rescoring of a layer (trying concept lists) reads the stored matrices once.
     const [images, activations, previous] = await Promise.all([
       store.embeddings.cachedImages(base.probeSetId, base.clipModelId, clip.dim),
       store.embeddings.cachedActivations({ id: input.layerId, modelId: input.modelId, name: input.layerName }, base.probeSetId, base.activationKey),
       store.labels.topLabels(base.id, input.layerId),
     ]);
-    if (!images) throw new RescoreInputError(`the atlas holds no image embeddings of probe set ${base.probeSetId} for run ${base.id}`);
-    if (!activations) {
+    if (!images || !activations) {
+      // Named as a person knows them: model, layer, probe set, CLIP model (never internal ids).
+      const where = `layer ${input.layerName} of ${await this.modelName(input.modelId)}`;
+      const probe = `probe set ${(await store.probeSets.byIds([base.probeSetId]))[0]?.name ?? '(unnamed)'}`;
+      const restore = `; ${RESTORE_HINT}`;
+      if (!images) throw new RescoreInputError(`the atlas holds no ${clip.name} image embeddings of ${probe}, which rescoring ${where} needs${restore}`);
       const stored = await store.embeddings.activations(input.modelId, input.layerName, base.probeSetId);
       throw new RescoreInputError(
         stored
-          ? `the stored activations of layer ${input.layerName} over probe set ${base.probeSetId} were computed otherwise than run ${base.id}'s ` +
+          ? `the stored activations of ${where} over ${probe} were computed otherwise than those its latest CLIP-Dissect run labelled ` +
               `(another pool mode, preprocessing or network file: a later dissect of the layer, or one stopped part-way); ` +
-              `run \`atlas dissect\` again with run ${base.id}'s settings to store its activations`
-          : `the atlas holds no activations of layer ${input.layerName} over probe set ${base.probeSetId}`,
+              `run \`atlas dissect\` again with that run's settings to store its activations`
+          : `the atlas holds no activations of ${where} over ${probe}, which rescoring needs${restore}`,
       );
     }
     let params: Record<string, unknown>;
     try {
-      params = resolveParams(fn, input.params ?? {}, images.rows) as unknown as Record<string, unknown>;
+      params = resolveParams(fn, chosen.params, images.rows) as unknown as Record<string, unknown>;
     } catch (error) {
       throw new RescoreInputError((error as Error).message, { argumentName: 'params' });
     }
@@ -134,7 +160,8 @@ export class RescoreService {
     const encode = seconds(t0);
 
     t0 = performance.now();
-    const labels = await scoreConcepts(images, text.matrix, activations, fn, params, input.topN ?? 5);
+    const unlabelled = unlabelledUnits(activations, fn, params);
+    const labels = (await scoreConcepts(images, text.matrix, activations, fn, params, input.topN ?? 5)).map((ls, u) => (unlabelled.has(u) ? [] : ls));
     const scoreTime = seconds(t0);
     // Parameters in range can still meet data they overflow on; such scores are neither shown nor
     // stored (saveRescore writes only after this).
@@ -147,8 +174,9 @@ export class RescoreService {
     }
     const units = labels.map((ls, unit) => ({
       unit,
-      label: concepts[ls[0]!.concept]!,
-      score: ls[0]!.score,
+      label: ls[0] ? concepts[ls[0].concept]! : null,
+      score: ls[0]?.score ?? null,
+      unlabelledReason: unlabelled.get(unit) ?? null,
       previousLabel: previous.get(unit)?.text ?? null,
     }));
     return {
@@ -161,6 +189,7 @@ export class RescoreService {
       concepts,
       units,
       labels,
+      unlabelled,
       activations,
       timings: { load, encode, score: scoreTime },
       encoded: text.encoded,
@@ -187,16 +216,18 @@ export class RescoreService {
       parameters: {
         method: 'clip-dissect',
         similarity: result.fn,
-        params: { ...result.params, rescoredFrom: result.baseRunId },
+        params: { ...result.params, rescoredFrom: result.baseRunId, ...(input.preset ? { preset: input.preset } : {}) },
         ...(result.activationKey ? { activationKey: result.activationKey } : {}),
       },
     });
     try {
       const ordinals = await store.probeSets.ordinals(result.probeSetId);
+      const kept = withoutUnlabelled(result.labels, topImagesPerUnit(result.activations, 10, ordinals), result.activations, result.unlabelled);
       await store.runs.writeLayer(runId, {
         layer: { name: layer.name, kind: layer.kind, units: layer.units },
-        labels: result.labels,
-        topImages: topImagesPerUnit(result.activations, 10, ordinals),
+        labels: kept.labels,
+        topImages: kept.topImages,
+        unlabelled: result.unlabelled,
       });
       await store.runs.complete(runId, result.timings);
     } catch (error) {

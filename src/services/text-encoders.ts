@@ -17,6 +17,7 @@ import type { Matrix } from '../core/types.js';
 import { ClipModel } from '../compute/clip/model.js';
 import { resolveClip } from '../compute/clip/hub.js';
 import { hashText } from '../compute/clip/hash.js';
+import { preprocessImage } from '../compute/preprocess/index.js';
 import { atlasCacheDir } from '../compute/pipeline/cache-dir.js';
 import type { AtlasStore } from '../db/atlas-store.js';
 
@@ -166,6 +167,16 @@ export class TextEncoders {
     }
     this.queryCache.set(key, vec);
     return vec;
+  }
+
+  /**
+   * The CLIP image embedding (unit vector) of an encoded image (PNG, JPEG, WebP), preprocessed as
+   * the CLIP model's image processor says; EncoderUnavailableError when its folder is unavailable.
+   */
+  async image(clipModelId: number, bytes: Uint8Array): Promise<Float32Array> {
+    const clip = await this.encoder(clipModelId);
+    const pixels = await preprocessImage(bytes, clip.preprocess);
+    return (await clip.encodeImages(pixels, 1)).data;
   }
 
   async release(): Promise<void> {

@@ -136,16 +136,21 @@ describe.each(drivers)('hostile requests on %s', (driver) => {
   });
 
   it('bounds pages given through variables as literal ones: the cost limit sees the variables', async () => {
-    const selection = '{ edges { node { labels(first: 100) { text } topImages(first: 100) { uri } } } }';
-    const literal = await gql(`{ neurons(model: "net", layer: "l1", first: 500) ${selection} }`);
+    // 500 neurons x 3 lists of 100 (150,500 entries) fit the limit of 200,000; twice that does not.
+    const selection = '{ edges { node { labels(first: 100) { text } topImages(first: 100) { uri } imagesNear(first: 100) { similarity } } } }';
+    const twice = (first: string) => `a: neurons(model: "net", layer: "l1", first: ${first}) ${selection} b: neurons(model: "net", layer: "l1", first: ${first}) ${selection}`;
+    const literal = await gql(`{ ${twice('500')} }`);
     expect(literal.status).toBe(400);
     expect(literal.body.data ?? null).toBeNull();
-    const viaVariable = await gql(`query($f: Int) { neurons(model: "net", layer: "l1", first: $f) ${selection} }`, { f: 500 });
-    expect(expectBadInput(viaVariable, 'first')).toMatch(/\$f = 500.*cost/);
-    expectBadInput(await gql(`query($f: Int = 500) { neurons(model: "net", layer: "l1", first: $f) ${selection} }`), 'first');
-    // aliases multiply it as they do literals
-    const aliased = await gql(`query($f: Int) { a: neurons(model: "net", layer: "l1", first: $f) { totalCount } b: neurons(model: "net", layer: "l1", first: $f) ${selection} }`, { f: 500 });
-    expectBadInput(aliased, 'first');
+    expect(literal.body.errors?.[0]?.message).toMatch(/cost .* is 301,000, over the limit of 200,000/);
+    const viaVariable = await gql(`query($f: Int) { ${twice('$f')} }`, { f: 500 });
+    expect(expectBadInput(viaVariable, 'first')).toMatch(/\$f = 500.*cost .* is 301,000/);
+    expectBadInput(await gql(`query($f: Int = 500) { ${twice('$f')} }`), 'first');
+    // one page of them is within the limit, through a variable too
+    expect(ok(await gql(`query($f: Int) { neurons(model: "net", layer: "l1", first: $f) ${selection} }`, { f: 500 })).neurons).toBeTruthy();
+    // a list's default `first` counts as the literal would: 100 + 100 x 10 (topNeurons' default) x (1 + 2 x 100) entries
+    const byDefault = await gql('{ searchImages(query: "red", first: 100) { image { topNeurons { neuron { labels(first: 100) { text } topImages(first: 100) { uri } } } } } }');
+    expect(expectBadInput(byDefault, 'first')).toMatch(/cost .* is 201,100/);
     // within the limit, a variable page is served
     const small = ok(await gql(`query($f: Int) { neurons(model: "net", layer: "l1", first: $f) ${selection} }`, { f: 5 }));
     expect((small.neurons as { edges: unknown[] }).edges).toHaveLength(5);

@@ -41,6 +41,19 @@ describe('atlas eval', () => {
       expect(v, key).toBeGreaterThanOrEqual(0);
       expect(v, key).toBeLessThanOrEqual(1);
     }
+    // Truth metrics of the hidden layer: AUROCs in [0, 1], the label's below the ceiling, the shuffled floor near chance.
+    type Truth = { units: number; labelAuroc: number; bestAuroc: number; shuffledAuroc: number; ndDetectors: number };
+    const truth = (out.hiddenTruth as Record<string, { run: Truth; hidden: Truth }>).layer3!;
+    for (const m of [truth.run, truth.hidden]) {
+      expect(m.units).toBe(64);
+      expect(m.labelAuroc).toBeGreaterThanOrEqual(0);
+      expect(m.labelAuroc).toBeLessThanOrEqual(m.bestAuroc + 1e-9);
+      expect(m.bestAuroc).toBeLessThanOrEqual(1);
+      expect(Math.abs(m.shuffledAuroc - 0.5)).toBeLessThan(0.15);
+      expect(m.ndDetectors).toBeGreaterThanOrEqual(0);
+    }
+    // The hidden-layer preset's labels tell more truth than the reference's on the toy ResNet.
+    expect(truth.hidden.labelAuroc).toBeGreaterThan(truth.run.labelAuroc);
     const hidden = out.hiddenAgreement as Record<string, number>;
     expect(Object.keys(hidden)).toEqual(['layer3']);
     expect(hidden.layer3).toBeGreaterThanOrEqual(0);

@@ -12,3 +12,17 @@ export const tinyTarget = join(fixtures, 'tiny-target.onnx');
 export function tempEnv(): Promise<TempAtlas> {
   return tempAtlas('atlas-pipeline-');
 }
+
+/** Writes toy scenes `0..count-1` of `seed` as `size`-px PNG files `scene-NN.png` into `dir`; returns their paths. */
+export async function writeToyPngs(dir: string, count: number, seed: number, size = 64): Promise<string[]> {
+  const { default: sharp } = await import('sharp');
+  const { generateScene, renderScene } = await import('../../src/toyworld/index.js');
+  const paths: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const image = renderScene(generateScene(seed, i), size);
+    const path = join(dir, `scene-${String(i).padStart(2, '0')}.png`);
+    await sharp(Buffer.from(image.rgb), { raw: { width: image.width, height: image.height, channels: 3 } }).png().toFile(path);
+    paths.push(path);
+  }
+  return paths;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Worker } from 'node:worker_threads';
-import { withoutHeapSizes, withoutTsxPreload } from '../../src/compute/worker-entry.js';
+import { withoutHeapSizes, withoutTsxPreload } from '../../src/core/worker-entry.js';
 
 describe('worker threads: flags passed on', () => {
   it("drops the parent's tsx preloads (as `node --import tsx` and tsx's CLI give them) and keeps every other flag", () => {

@@ -52,7 +52,7 @@ describe('decode worker pool', () => {
     try {
       expect(fresh.started).toBe(0);
       expect(Array.from((await fresh.take(fresh.decode(chunk(0), [targetSpec])))[0]!)).toEqual(expected[0]);
-      while (fresh.started < 1) await new Promise((r) => setTimeout(r, 20));
+      await fresh.whenStarted(1);
       // One job for the worker, the rest queued: waiting for the first, this thread decodes the
       // newest queued ones; every job still gets its own images.
       const jobs = [1, 2, 3, 4].map((k) => fresh.decode(chunk(k), [targetSpec]));

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bestCorrelationMatches } from '../../src/compute/compare/index.js';
+import { normaliseLabel } from '../../src/compute/compare/labels.js';
 import { importAtlas } from '../../src/services/import.js';
 import { drivers, openTestAtlas, type TestAtlas } from '../store/helpers.js';
 import { CLASSES, errorCode, ok, startClient, writeQueryAtlas, type Client } from './helpers.js';
@@ -9,13 +10,16 @@ interface Comparison {
   agreement: number;
   meanLabelSimilarity: number | null;
   probeSet: { name: string } | null;
-  matches: { unit: number; label: string; matchUnit: number; matchLabel: string; correlation: number | null; labelSimilarity: number | null; sameLabel: boolean }[];
+  normalisedAgreement: number;
+  aRun: { id: string; method: string } | null;
+  bRun: { id: string; method: string } | null;
+  matches: { unit: number; label: string; matchUnit: number; matchLabel: string; correlation: number | null; labelSimilarity: number | null; sameLabel: boolean; sameNormalisedLabel: boolean }[];
   changed: { unit: number; label: string; matchLabel: string }[];
 }
 
 const COMPARE = `query($a: ModelRef!, $b: ModelRef!, $layer: String!) { compareModels(a: $a, b: $b, layer: $layer) {
-  matchedBy agreement meanLabelSimilarity probeSet { name }
-  matches { unit label matchUnit matchLabel correlation labelSimilarity sameLabel } changed { unit label matchLabel } } }`;
+  matchedBy agreement normalisedAgreement meanLabelSimilarity probeSet { name } aRun { id method } bRun { id method }
+  matches { unit label matchUnit matchLabel correlation labelSimilarity sameLabel sameNormalisedLabel } changed { unit label matchLabel } } }`;
 
 describe('Pearson matching', () => {
   it('matches each column of A to the most correlated column of B', () => {
@@ -37,14 +41,25 @@ describe('Pearson matching', () => {
   });
 });
 
+describe('label normalisation', () => {
+  it('folds case, plurals, Broden suffixes and separators', () => {
+    expect(['Dogs', 'dog-s', ' DOG ', 'airport_terminal-s', 'Skies', 'red-c', 'glasses', 'striped', 'x-ray', 'traffic lights'].map(normaliseLabel)).toEqual(
+      ['dog', 'dog', 'dog', 'airport terminal', 'sky', 'red', 'glass', 'striped', 'x ray', 'traffic light'],
+    );
+  });
+});
+
 describe.each(drivers)('compareModels over HTTP on %s', (driver) => {
   let atlas: TestAtlas;
   let client: Client;
+  /** net@1's two clip-dissect runs on l1: placeholder labels, then class labels. */
+  let placeholderRun: number;
+  let classRun: number;
 
   beforeAll(async () => {
     atlas = await openTestAtlas(driver);
     // v1: unit u fires for class unitClass[u]; v2 the same classes on permuted units, with other noise.
-    await writeQueryAtlas(atlas.store, { version: '1', unitClass: [0, 1, 2, 3, 4, 5], seed: 1 });
+    placeholderRun = (await writeQueryAtlas(atlas.store, { version: '1', unitClass: [0, 1, 2, 3, 4, 5], seed: 1 })).runId;
     const v2 = await writeQueryAtlas(atlas.store, { version: '2', unitClass: [3, 4, 5, 0, 1, 2], seed: 2 });
     // v2's l1 gets class labels; one of them "wrong" (unit 0 fires for dog but is called tree).
     const { id: conceptSetId } = await atlas.store.conceptSets.upsert({ name: 'classes', concepts: CLASSES });
@@ -64,6 +79,7 @@ describe.each(drivers)('compareModels over HTTP on %s', (driver) => {
       topImages: [0, 1, 2, 3, 4, 5].map(() => []),
     });
     await atlas.store.runs.complete(run1);
+    classRun = run1;
     client = await startClient(atlas.store);
   });
   afterAll(async () => {
@@ -105,5 +121,48 @@ describe.each(drivers)('compareModels over HTTP on %s', (driver) => {
     expect(errorCode(bad)).toBe('BAD_USER_INPUT');
     expect(bad.body.errors![0]!.message).toMatch(/has 2 units in imp@a and 3 in imp@c/);
     expect(errorCode(await client.gql(COMPARE, { a: { name: 'imp', version: 'a' }, b: { name: 'net', version: '1' }, layer: 'zz' }))).toBe('NOT_FOUND');
+  });
+
+  it('compares two methods on one model (each neuron with itself), with agreement after normalising labels', async () => {
+    // Network Dissection's Broden names for net@1's l1 (units from 1): suffixes, plurals, case; unit 5 differs.
+    await importAtlas(atlas.store, {
+      format: 'netdissect',
+      csv: 'unit,category,label,score\n1,color,red-c,0.1\n2,object,Greens,0.1\n3,color,blue-c,0.1\n4,object,dogs,0.1\n5,object,car,0.1\n6,object,trees,0.1\n',
+      file: 'nd.csv',
+      model: 'net',
+      version: '1',
+      layer: 'l1',
+    });
+    const c = ok(
+      await client.gql(COMPARE, { a: { name: 'net', version: '1', method: 'clip-dissect' }, b: { name: 'net', version: '1', method: 'netdissect' }, layer: 'l1' }),
+    ).compareModels as Comparison;
+    expect(c.matchedBy).toBe('SAME_LAYER');
+    expect([c.aRun!.method, c.bRun!.method]).toEqual(['clip-dissect', 'netdissect']);
+    expect(c.aRun!.id).toBe(String(classRun));
+    expect(c.matches.map((m) => [m.unit, m.matchUnit, m.correlation])).toEqual([0, 1, 2, 3, 4, 5].map((u) => [u, u, 1]));
+    expect(c.matches.map((m) => m.matchLabel)).toEqual(['red-c', 'Greens', 'blue-c', 'dogs', 'car', 'trees']);
+    expect(c.agreement).toBe(0);
+    expect(c.matches.map((m) => m.sameNormalisedLabel)).toEqual([true, true, true, true, false, true]);
+    expect(c.normalisedAgreement).toBeCloseTo(5 / 6, 10);
+    // The imported labels are embedded with the clip-dissect run's CLIP model for the label similarity.
+    expect(c.meanLabelSimilarity).not.toBeNull();
+    c.matches.forEach((m) => expect(m.labelSimilarity).not.toBeNull());
+  });
+
+  it('compares two runs named by id, and names what does not fit', async () => {
+    const c = ok(
+      await client.gql(COMPARE, { a: { name: 'net', version: '1', run: String(placeholderRun) }, b: { name: 'net', version: '1', run: String(classRun) }, layer: 'l1' }),
+    ).compareModels as Comparison;
+    expect(c.matchedBy).toBe('SAME_LAYER');
+    expect([c.aRun!.id, c.bRun!.id]).toEqual([String(placeholderRun), String(classRun)]);
+    expect(c.matches.map((m) => [m.label, m.matchLabel])).toEqual(CLASSES.map((k, u) => [`placeholder-${u}`, k]));
+    expect([c.agreement, c.normalisedAgreement]).toEqual([0, 0]);
+    // A run of another version, and a method without a run, are refused naming them.
+    const other = await client.gql(COMPARE, { a: { name: 'net', version: '2', run: String(classRun) }, b: { name: 'net', version: '1' }, layer: 'l1' });
+    expect(errorCode(other)).toBe('NOT_FOUND');
+    expect(other.body.errors![0]!.message).toMatch(new RegExp(`no complete run ${classRun} on model net@2`));
+    const milan = await client.gql(COMPARE, { a: { name: 'net', version: '2', method: 'milan' }, b: { name: 'net', version: '1' }, layer: 'l1' });
+    expect(errorCode(milan)).toBe('NOT_FOUND');
+    expect(milan.body.errors![0]!.message).toMatch(/no complete milan run covers layer l1 of net@2/);
   });
 });

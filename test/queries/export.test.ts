@@ -54,8 +54,8 @@ describe('atlas export (CLI)', () => {
       expect(res.stdout).toBe('');
       expect(res.stderr).toMatch(message);
     };
-    await fail(['--model', 'r18', '--format', 'netdissect'], /a netdissect file holds one layer, and this export has 2 \(conv1, layer2\): pass --layer/);
-    await fail(['--model', 'r18', '--method', 'milan'], /layer conv1 comes from run \d+ \(milan\), which has no scores; the clip-dissect format needs one: export it as milan or json/);
+    await fail(['--model', 'r18', '--format', 'netdissect'], /a netdissect file holds one layer, and this export has 2 \(conv1, layer2\): name one in --layer/);
+    await fail(['--model', 'r18', '--method', 'milan'], /the labels of layer conv1 come from a milan run, which has no scores; the clip-dissect format needs one: export it as milan or json/);
     await fail(['--model', 'r19'], /model r19 is not in the atlas; it holds r18@places/);
     await fail(['--model', 'r18', '--layer', 'layer9'], /r18@places has no layer layer9; its layers: conv1, layer2/);
     await fail(['--model', 'r18', '--method', 'netdissect'], /r18@places has no layer with labels from a complete netdissect run/);
@@ -135,7 +135,8 @@ describe.each(drivers)('export of dissect runs on %s', (driver) => {
     expect(ok(imported).importAtlas).toEqual({ labels: 9 });
     expect(ok(await served.client.gql(query, { model: 'toy-copy' })).exportAtlas).toBe(text);
 
-    const json = JSON.parse(ok(await served.client.gql(query, { model: 'toy', format: 'JSON', layers: ['fc'], topN: 3 })).exportAtlas as string) as {
+    // JSON comes as a JSON value, not as a string holding JSON
+    const json = ok(await served.client.gql(query, { model: 'toy', format: 'JSON', layers: ['fc'], topN: 3 })).exportAtlas as {
       layers: { name: string; neurons: { labels: unknown[] }[] }[];
     };
     expect(json.layers.map((l) => [l.name, l.neurons.length, l.neurons[0]!.labels.length])).toEqual([['fc', 3, 3]]);
@@ -146,12 +147,12 @@ describe.each(drivers)('export of dissect runs on %s', (driver) => {
       expect(res.body.errors![0]!.message).toMatch(message);
     };
     await bad({ model: 'nope' }, /model nope is not in the atlas; it holds toy@1, toy-copy@1/);
-    await bad({ format: 'NETDISSECT' }, /a netdissect file holds one layer, and this export has 2 \(conv1, fc\): pass --layer/);
+    await bad({ format: 'NETDISSECT' }, /a netdissect file holds one layer, and this export has 2 \(conv1, fc\): name one in `layers`/);
     await bad({ layers: ['fc', 'layer9'] }, /toy@1 has no layer layer9; its layers: conv1, fc/);
     await bad({ topN: 21, format: 'JSON' }, /`topN` must be 1 to 20, got 21/);
     await bad({ run: 'x1' }, /`run` must be a run id, got "x1"/);
     await bad({ topImages: 3 }, /`topImages` needs format JSON/);
-    const imgs = JSON.parse(ok(await served.client.gql(query, { model: 'toy', format: 'JSON', layers: ['conv1'], topN: 1, topImages: 4 })).exportAtlas as string) as {
+    const imgs = ok(await served.client.gql(query, { model: 'toy', format: 'JSON', layers: ['conv1'], topN: 1, topImages: 4 })).exportAtlas as {
       layers: { neurons: { topImages: { ordinal: number }[] }[] }[];
     };
     expect(imgs.layers[0]!.neurons[5]!.topImages.map((i) => i.ordinal)).toEqual([5, 6, 7, 8]);

@@ -204,7 +204,7 @@ describe.each(drivers)('importAtlas over HTTP on %s', (driver) => {
     const csv = read('small_netdissect_layer3.csv');
     const noLayer = await served.client.gql(mutation, { format: 'NETDISSECT', csv, model: 'nd', version: '1' }, auth);
     expect(errorCode(noLayer)).toBe('BAD_USER_INPUT');
-    expect(noLayer.body.errors![0]!.message).toMatch(/holds one layer: pass --layer/);
+    expect(noLayer.body.errors![0]!.message).toMatch(/holds one layer: pass `layer`/);
     const done = ok(await served.client.gql(mutation, { format: 'NETDISSECT', csv, model: 'nd', version: '1', layer: 'layer3' }, auth));
     expect(done.importAtlas).toMatchObject({ labels: 3, layers: [{ name: 'layer3', units: 4, labelled: 3, created: true }] });
     const n = ok(await served.client.gql('{ neuron(model: "nd", layer: "layer3", unit: 3) { label score run { method } } }'));

@@ -129,7 +129,7 @@ describe.each(drivers)('rescore over HTTP on %s', (driver) => {
     const after = ok(await served.client.gql(query, { concepts, params: { top_k: 5 }, layer: 'l1' })).rescore as RescoreData;
     expect(after.units.map((u) => u.label)).toEqual(q.unitClass.map((_, u) => CLASSES[q.unitClass[(u + 1) % k]!]));
   });
-  it('refuses activations computed otherwise than the run it rescores, naming the run', async () => {
+  it('refuses activations computed otherwise than the run it rescores, naming the layer and probe set', async () => {
     // A run whose activations were computed with key A; the stored ones were since replaced by
     // another way of computing them (a later dissect with another pool mode, stopped part-way).
     const { store } = served.atlas;
@@ -150,7 +150,9 @@ describe.each(drivers)('rescore over HTTP on %s', (driver) => {
     await store.embeddings.putActivations(q.modelId, 'l1', q.probeSetId, q.acts, 'key-max');
     const refused = await served.client.gql(query, { concepts, params: { top_k: 5 }, layer: 'l1' });
     expect(errorCode(refused)).toBe('BAD_USER_INPUT');
-    expect(refused.body.errors![0]!.message).toMatch(new RegExp(`computed otherwise than run ${runId}'s .*atlas dissect`));
+    expect(refused.body.errors![0]!.message).toMatch(/activations of layer l1 of net@1 over probe set probe were computed otherwise than those its latest CLIP-Dissect run labelled .*atlas dissect/);
+    // names what a person knows, never internal ids
+    expect(refused.body.errors![0]!.message).not.toMatch(/run \d|probe set \d/);
     // with the run's own activations back, it rescores
     await store.embeddings.putActivations(q.modelId, 'l1', q.probeSetId, q.acts, 'key-avg');
     const rescored = ok(await served.client.gql(query, { concepts, params: { top_k: 5 }, layer: 'l1' })).rescore as RescoreData;

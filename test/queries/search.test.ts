@@ -113,7 +113,10 @@ describe.each(drivers)('semantic search over HTTP on %s', (driver) => {
     expect(many.body.errors![0]!.message).toBe('`first` must be at most 100, got 101');
     expect(errorCode(await client.gql(SEARCH, { q: 'dog', layer: 'l1' }))).toBe('BAD_USER_INPUT');
     expect(errorCode(await client.gql(SEARCH, { q: 'dog', model: 'nope' }))).toBe('NOT_FOUND');
-    expect(errorCode(await client.gql(SEARCH, { q: 'dog', model: 'net', layer: 'l1' }))).toBe('BAD_USER_INPUT'); // two versions
+    // two versions have l1: without `version`, the newest with a complete run of it is searched
+    const newest = ok(await client.gql(SEARCH, { q: 'dog', model: 'net', layer: 'l1' })).searchNeurons as Hit[];
+    expect(newest.length).toBeGreaterThan(0);
+    expect(new Set(newest.map((h) => h.neuron.model.version)).size).toBe(1);
     expect(errorCode(await client.gql(SEARCH, { q: 'dog', minScore: 2 }))).toBe('BAD_USER_INPUT');
     // Query text is a parameter, never SQL: quotes and SQL survive as plain text.
     const sqlish = ok(await client.gql(SEARCH, { q: "dog'); DROP TABLE neurons; --", first: 1 })).searchNeurons as Hit[];
@@ -148,9 +151,13 @@ describe.each(drivers)('semantic search over HTTP on %s', (driver) => {
   });
 
   it('finds probe images by text, images near a neuron, and the neurons an image drives', async () => {
-    const images = ok(await client.gql('{ searchImages(query: "green", first: 5, probeSet: "probe") { similarity image { ordinal uri probeSet { name } } } }'))
-      .searchImages as { similarity: number; image: { ordinal: number; uri: string; probeSet: { name: string } } }[];
+    const images = ok(await client.gql('{ searchImages(query: "green", first: 5, probeSet: "probe") { similarity image { ordinal uri url thumbnailUrl probeSet { id name } } } }'))
+      .searchImages as { similarity: number; image: { ordinal: number; uri: string; url: string; thumbnailUrl: string; probeSet: { id: string; name: string } } }[];
     expect(images).toHaveLength(5);
+    for (const { image } of images) {
+      expect(image.url).toBe(`/images/${image.probeSet.id}/${image.ordinal}`);
+      expect(image.thumbnailUrl).toBe(`/images/${image.probeSet.id}/${image.ordinal}?size=128`);
+    }
     expect(images.every((i) => i.image.uri.includes('/green-') && i.image.probeSet.name === 'probe')).toBe(true);
     expect(images[0]!.similarity).toBeGreaterThan(0.9);
     expect(errorCode(await client.gql('{ searchImages(query: "x", probeSet: "missing") { similarity } }'))).toBe('NOT_FOUND');
@@ -182,6 +189,8 @@ describe.each(drivers)('semantic search over HTTP on %s', (driver) => {
       otherClient = await startClient(other.store);
       const res = await otherClient.gql(SEARCH, { q: 'dog' });
       expect(errorCode(res)).toBe('ENCODER_UNAVAILABLE');
+      // a dependency that is not there: 503, not a 200 carrying an error
+      expect(res.status).toBe(503);
       expect(res.body.errors![0]!.message).toMatch(/text encoder of CLIP model .* is unavailable: folder \/nonexistent\/clip not found; set ATLAS_CLIP/);
       // ATLAS_CLIP stands in for the missing folder.
       config().clip = tinyClipDir;

@@ -23,7 +23,7 @@ describe('a PGlite atlas folder belongs to one process', () => {
       );
       expect(error).toBeInstanceOf(AtlasLockedError);
       expect((error as Error).message).toMatch(
-        new RegExp(`the atlas at .*atlas is open in another process \\(pid ${child.proc.pid}\\): stop the server or set DATABASE_URL`),
+        new RegExp(`the atlas at .*atlas is open in another process \\(pid ${child.proc.pid}\\), which does not share it`),
       );
       // The CLI reports the same, with a failing exit code.
       const cli = await atlas(['db', '--data-dir', dataDir, 'runs']);

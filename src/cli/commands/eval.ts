@@ -14,9 +14,24 @@ import { exportCaches } from '../../services/default-atlas/caches.js';
 import { CACHES_FILE } from '../../services/default-atlas/startup.js';
 import { dirname, join } from 'node:path';
 import { cliIo } from '../io.js';
+import { plantedBenchmark, type PlantedResult } from '../../services/evaluate/planted.js';
 
 
 
+
+interface EvalFlags {
+  run?: string;
+  all?: boolean;
+  quiet?: boolean;
+  json?: boolean;
+  planted?: boolean;
+  model: string;
+  layer: string;
+  seed: string;
+  seeds: string;
+  images: string;
+  concepts: string;
+}
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
@@ -35,13 +50,48 @@ function table(result: EvalResult): string {
   for (const u of result.finalUnits) {
     lines.push(`  ${String(u.unit).padEnd(5)} ${u.className.padEnd(13)} ${u.label.padEnd(17)} ${u.labelClassNames.padEnd(18)} ${u.cosine.toFixed(3)}`);
   }
-  lines.push('', 'hidden layers: agreement with Network Dissection (same rank-0 label)');
+  const truth = Object.entries(result.hiddenTruth);
+  if (truth.length > 0) {
+    lines.push(
+      '',
+      'hidden layers: truth of the labels (AUROC of the label\'s concept over the probe images; 0.5 for labels that are no toy word)',
+      `  ${'layer'.padEnd(34)} ${'labels'.padEnd(7)} ${'AUROC'.padStart(6)} ${'lift@100'.padStart(8)} ${'ceiling'.padStart(7)} ${'shuffled'.padStart(8)} ${'toy'.padStart(4)} ${'ND detectors agree'.padStart(19)}`,
+    );
+    for (const [layer, t] of truth) {
+      for (const [which, m] of [['run', t.run], ['hidden', t.hidden]] as const) {
+        const nd = m.ndDetectors === undefined ? '-' : `${pct(m.ndAgreement ?? 0)} of ${m.ndDetectors}`;
+        lines.push(
+          `  ${(which === 'run' ? layer : '').padEnd(34)} ${which.padEnd(7)} ${m.labelAuroc.toFixed(3).padStart(6)} ${m.liftTop100.toFixed(2).padStart(8)} ${m.bestAuroc.toFixed(3).padStart(7)} ${m.shuffledAuroc.toFixed(3).padStart(8)} ${String(m.toyLabelled).padStart(4)} ${nd.padStart(19)}`,
+        );
+      }
+    }
+  }
+  lines.push('', 'hidden layers: agreement with Network Dissection over all units (same rank-0 label)');
   for (const [layer, d] of Object.entries(result.hiddenDetail)) {
     lines.push(
       `  ${layer.padEnd(34)} ${pct(d.share).padStart(6)}  (${d.agree}/${d.units}; ${d.toyLabelled} units have a toy-word label, ` +
         `${pct(d.shareOfToyLabelled)} of them agree; netdissect run ${d.netdissectRunId})`,
     );
   }
+  return `${lines.join('\n')}\n`;
+}
+
+const fixed = (x: number) => x.toFixed(3);
+
+function plantedTable(result: PlantedResult): string {
+  const lines = [
+    `planted units in ${result.model} ${result.layer}: seeds ${result.seeds.join(', ')}, ${result.images} images each, ${result.concepts} concepts (${result.seconds.toFixed(1)} s)`,
+    '',
+    `  ${'method'.padEnd(22)} ${'preset'.padEnd(10)} ${'kind'.padEnd(8)} ${'noise'.padStart(5)} ${'units'.padStart(5)} ${'top1'.padStart(6)} ${'top5'.padStart(6)} ${'chance'.padStart(8)}`,
+  ];
+  for (const r of result.rows) {
+    lines.push(
+      `  ${r.method.padEnd(22)} ${r.preset.padEnd(10)} ${r.kind.padEnd(8)} ${String(r.noise).padStart(5)} ${String(r.units).padStart(5)} ${fixed(r.top1).padStart(6)} ${fixed(r.top5).padStart(6)} ${r.chance.toPrecision(2).padStart(8)}`,
+    );
+  }
+  const rec = result.recommended;
+  const at1 = rec.rows.find((r) => r.kind === 'image' && r.noise === 1);
+  lines.push('', `recommended for hidden layers (--preset hidden): ${rec.method} ${JSON.stringify(rec.params)}${at1 ? `; image-level units at noise 1: top-1 ${fixed(at1.top1)}` : ''}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -94,12 +144,35 @@ export function register(program: Command): void {
     .description('score a CLIP-Dissect run of a toy model against the toy world\'s ground truth (default: the default atlas\'s resnet-v1 run)')
     .option('--run <id>', 'run to score (see `atlas db runs`)')
     .option('--all', 'score the latest clip-dissect run of every default-atlas model')
+    .option('--planted', 'planted-neuron benchmark: synthetic units with known truth inserted into a real layer, labelled by every method (no atlas needed)')
+    .option('--model <name>', 'with --planted: toy model (models/toy/NAME.onnx)', 'resnet-v1')
+    .option('--layer <name>', 'with --planted: layer to plant units into', 'layer4')
+    .option('--seed <n>', 'with --planted: first of the three seeds (each its own probe set and draws)', '1')
+    .option('--seeds <n>', 'with --planted: how many seeds', '3')
+    .option('--images <n>', 'with --planted: probe images per seed', '1000')
+    .option('--concepts <set>', 'with --planted: concept set', 'builtin:toy+common-10k')
     .option('--data-dir <dir>', 'PGlite data folder (default: ATLAS_DATA_DIR or .atlas)')
     .option('--database-url <url>', 'Postgres server (default: DATABASE_URL)')
     .option('--quiet', 'no progress bars')
     .option('--json', 'print one JSON object (with --all: an array)')
-    .action(async (flags: StoreFlags & { run?: string; all?: boolean; quiet?: boolean; json?: boolean }) => {
+    .action(async (flags: StoreFlags & EvalFlags) => {
       if (flags.run !== undefined && flags.all) throw new Error('--run and --all exclude each other');
+      if (flags.planted) {
+        if (flags.run !== undefined || flags.all) throw new Error('--planted scores synthetic units; it takes no --run or --all');
+        const seed = Number(flags.seed);
+        if (!Number.isSafeInteger(seed) || seed < 0) throw new Error(`--seed must be a non-negative integer, got ${flags.seed}`);
+        const result = await plantedBenchmark({
+          model: flags.model,
+          layer: flags.layer,
+          seed,
+          seeds: positiveInt('--seeds', flags.seeds)!,
+          images: positiveInt('--images', flags.images)!,
+          concepts: flags.concepts,
+          ...(flags.quiet || flags.json ? {} : { log: (line: string) => cliIo().stderr.write(`${line}\n`) }),
+        });
+        cliIo().stdout.write(flags.json ? `${JSON.stringify(result)}\n` : plantedTable(result));
+        return;
+      }
       const runId = positiveInt('--run', flags.run);
       const opts = { quiet: flags.quiet ?? Boolean(flags.json) };
       await withStore(flags, async (store) => {
@@ -134,7 +207,8 @@ export function register(program: Command): void {
         let exported: string | undefined;
         if (flags.export) {
           exported = typeof flags.export === 'string' ? flags.export : defaultSeedPath;
-          await exportSeed(store, exported);
+          // The default atlas's embeddings travel in caches.bin.gz (activations are recomputed): the snapshot stays labels only.
+          await exportSeed(store, exported, { labelsOnly: true });
           await exportCaches(store, join(dirname(exported), CACHES_FILE));
         }
         cliIo().stdout.write(

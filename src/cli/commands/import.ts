@@ -8,8 +8,9 @@ import { openAtlas } from '../../services/atlas.js';
 import { IMPORT_FORMATS, ImportService } from '../../services/import.js';
 import { TextEncoders } from '../../services/text-encoders.js';
 import { cliIo } from '../io.js';
+import { storeLocation, type StoreFlags } from '../options.js';
 
-interface ImportOptions {
+interface ImportOptions extends StoreFlags {
   format: string;
   model: string;
   version: string;
@@ -27,10 +28,12 @@ export function register(program: Command): void {
     .requiredOption('--version <version>', 'target model version (created when absent)')
     .option('--layer <layer>', 'layer name (Network Dissection: default from a file name ending in _<layer>.csv; others: import only this layer)')
     .option('--json', 'print the outcome as JSON')
+    .option('--data-dir <dir>', 'PGlite data folder (default: ATLAS_DATA_DIR or .atlas); shared with `atlas serve` while it serves it')
+    .option('--database-url <url>', 'Postgres server (default: DATABASE_URL)')
     .action(async (file: string, options: ImportOptions) => {
       if (!existsSync(file)) throw new Error(`${file}: file not found`);
       const csv = readFileSync(file, 'utf8');
-      const store = await openAtlas();
+      const store = await openAtlas(storeLocation(options));
       const encoders = new TextEncoders(store);
       try {
         const imports = new ImportService(store, encoders);

@@ -99,7 +99,7 @@ export const commandModules: readonly CommandModule[] = [
       {
         name: 'serve',
         term: 'serve [options]',
-        summary: 'serve the atlas over GraphQL at /graphql (query page at /, readiness at /healthz)',
+        summary: 'serve the atlas over GraphQL at /graphql (the explorer at /, readiness at /healthz)',
       },
     ],
     load: () => import('./serve.js'),

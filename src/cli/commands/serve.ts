@@ -6,7 +6,7 @@ import { serveUntilSignalled } from '../../server/main.js';
 export function register(program: Command): void {
   program
     .command('serve')
-    .description('serve the atlas over GraphQL at /graphql (query page at /, readiness at /healthz)')
+    .description('serve the atlas over GraphQL at /graphql (the explorer at /, readiness at /healthz)')
     .option('-p, --port <port>', 'port (default: PORT or 4000)')
     .option('--host <host>', 'interface to bind (default: HOST or 127.0.0.1)')
     .option('--data-dir <dir>', 'PGlite data folder (default: ATLAS_DATA_DIR or .atlas)')

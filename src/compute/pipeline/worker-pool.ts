@@ -2,7 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import type { ProbeSource } from '../probes/index.js';
 import { READY, decodeBatch, type DecodeReply, type DecodeRequest, type DecodeWorkerData } from './decode-batch.js';
 import type { PreprocessSpec } from '../preprocess/index.js';
-import { startWorker } from '../worker-entry.js';
+import { startWorker } from '../../core/worker-entry.js';
 
 /** One batch handed to the pool: its result, once some thread has decoded it. */
 export interface DecodeJob {
@@ -37,14 +37,18 @@ export class DecodePool {
   /** Why each dead worker died (an uncaught error or an early exit). */
   private readonly dead = new Map<number, string>();
   private closing = false;
+  /** Callers of whenStarted(), woken as workers report ready. */
+  private startWaiters: { count: number; resolve: () => void }[] = [];
 
   constructor(size: number, workerData: DecodeWorkerData = {}) {
     for (let w = 0; w < Math.max(1, size); w++) {
       // esm: the worker awaits its renderers at the top level and imports them by URL.
       const worker = startWorker(import.meta.url, 'decode-worker', { workerData, esm: true });
       worker.on('message', (reply: DecodeReply | typeof READY) => {
-        if (reply === READY) this.ready[w] = true;
-        else this.settle(w, reply);
+        if (reply === READY) {
+          this.ready[w] = true;
+          this.wakeStartWaiters();
+        } else this.settle(w, reply);
         this.dispatch();
       });
       worker.on('error', (error) => this.failWorker(w, error.message));
@@ -64,6 +68,18 @@ export class DecodePool {
   /** Workers that have started and take batches. */
   get started(): number {
     return this.ready.filter((r, w) => r && !this.dead.has(w)).length;
+  }
+
+  /** Resolves once `count` workers have started (for callers that want warm workers). */
+  whenStarted(count = this.workers.length): Promise<void> {
+    if (this.started >= count) return Promise.resolve();
+    return new Promise((resolve) => this.startWaiters.push({ count, resolve }));
+  }
+
+  private wakeStartWaiters(): void {
+    const started = this.started;
+    for (const waiter of this.startWaiters.filter((w) => w.count <= started)) waiter.resolve();
+    this.startWaiters = this.startWaiters.filter((w) => w.count > started);
   }
 
   /** Queue `sources` for preprocessing once per spec (one tensor per spec, images back to back). */

@@ -27,6 +27,14 @@ export interface ProbeSet {
   /** sha256 over the images' bytes (files) or over the generator recipe (generated sets). */
   contentHash: string;
   items: ProbeItem[];
+  /** Files of a folder or list left out because they cannot be read or decoded (not in `items`). */
+  skipped?: SkippedImage[];
+}
+
+/** A probe image left out of its set, and why. */
+export interface SkippedImage {
+  path: string;
+  reason: string;
 }
 
 export function probeSetRecord(set: ProbeSet): ProbeSetRecord {

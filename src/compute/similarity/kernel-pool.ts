@@ -4,7 +4,7 @@
  * a thread held for one group of neurons of the onnx engine (AccumulatorWorker).
  */
 import type { Worker } from 'node:worker_threads';
-import { startWorker } from '../worker-entry.js';
+import { startWorker } from '../../core/worker-entry.js';
 import type { FileRows, KernelSpec, SimdPlace } from './kernel.js';
 import type { KernelReply, KernelRequest } from './kernel-protocol.js';
 

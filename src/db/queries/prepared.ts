@@ -5,7 +5,7 @@
  */
 import type { SQL } from 'drizzle-orm';
 import pg from 'pg';
-import type { AtlasDb } from '../connection.js';
+import { isSharedSession, type AtlasDb } from '../connection.js';
 
 interface DrizzleInternals {
   $client?: unknown;
@@ -33,7 +33,8 @@ function nameOf(text: string): string {
 export async function executePrepared(db: AtlasDb, query: SQL): Promise<unknown[]> {
   const internals = db as unknown as DrizzleInternals;
   const client = internals.$client;
-  if (client instanceof pg.Pool) {
+  // A hosted PGlite is one session for every connection: a name prepared by one would clash with another's.
+  if (client instanceof pg.Pool && !isSharedSession(db)) {
     const { sql: text, params } = internals.dialect.sqlToQuery(query);
     // Keeps the statement log (debugging, N+1 tests) complete.
     internals.session?.logger?.logQuery(text, params);

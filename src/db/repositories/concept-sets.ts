@@ -1,6 +1,6 @@
 /** Concept sets: ordered lists of concept texts (each text stored once, in concepts). */
 import { createHash } from 'node:crypto';
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, lt } from 'drizzle-orm';
 import type { ConceptSetRecord } from '../../core/types.js';
 import { chunks } from '../codec.js';
 import type { AtlasDb } from '../connection.js';
@@ -62,6 +62,22 @@ export class ConceptSetsRepository {
       .where(eq(t.conceptSetMembers.conceptSetId, conceptSetId))
       .orderBy(asc(t.conceptSetMembers.position));
     return { name: set.name, concepts: rows.map((r) => r.text), conceptIds: rows.map((r) => r.id) };
+  }
+
+  /** Concept sets by name (then id), at most `first`. */
+  async list(first: number): Promise<ConceptSetRow[]> {
+    return this.db.select().from(t.conceptSets).orderBy(asc(t.conceptSets.name), asc(t.conceptSets.id)).limit(first);
+  }
+
+  /** The first `first` concepts of each set, in the set's order. */
+  async samples(conceptSetIds: readonly number[], first: number): Promise<{ conceptSetId: number; text: string }[]> {
+    if (conceptSetIds.length === 0 || first <= 0) return [];
+    return this.db
+      .select({ conceptSetId: t.conceptSetMembers.conceptSetId, text: t.concepts.text })
+      .from(t.conceptSetMembers)
+      .innerJoin(t.concepts, eq(t.concepts.id, t.conceptSetMembers.conceptId))
+      .where(and(inArray(t.conceptSetMembers.conceptSetId, [...conceptSetIds]), lt(t.conceptSetMembers.position, first)))
+      .orderBy(asc(t.conceptSetMembers.conceptSetId), asc(t.conceptSetMembers.position));
   }
 
   async byIds(ids: readonly number[]): Promise<ConceptSetRow[]> {

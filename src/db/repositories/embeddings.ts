@@ -250,4 +250,53 @@ export class EmbeddingsRepository {
       WHERE a.layer_id = ${layerId} GROUP BY a.probe_set_id, p.size HAVING count(*) = p.size ORDER BY a.probe_set_id DESC`);
     return typedRows(res, (r) => r.num('id'));
   }
+
+  /** The key a layer's stored activations over a probe set were computed with ('' when unknown; undefined when none are stored). */
+  async activationKeyOf(layerId: number, probeSetId: number): Promise<string | undefined> {
+    const res = await this.db.execute(sql`
+      SELECT activation_key AS key FROM activations WHERE layer_id = ${layerId} AND probe_set_id = ${probeSetId} LIMIT 1`);
+    return firstRow(res, (r) => r.str('key'));
+  }
+
+  /**
+   * What the complete CLIP-Dissect-style runs (those with a CLIP model and a probe set) lack of
+   * what rescoring, search and comparison read: per run, whether its probe set has every image
+   * embedding under its CLIP model, the layers without activations of every probe image, and how
+   * many of its labels have no text embedding.
+   */
+  async runCoverage(): Promise<RunCoverage[]> {
+    const res = await this.db.execute(sql`
+      SELECT r.id, m.name AS model, m.version, cm.name AS clip, cm.source AS "clipSource", ps.name AS probe,
+        ((SELECT count(*) FROM image_embeddings ie WHERE ie.clip_model_id = r.clip_model_id AND ie.probe_set_id = r.probe_set_id) = ps.size)::int AS images,
+        COALESCE((SELECT array_agg(l.name ORDER BY l.position) FROM run_layers rl JOIN layers l ON l.id = rl.layer_id
+          WHERE rl.run_id = r.id AND (SELECT count(*) FROM activations a WHERE a.layer_id = l.id AND a.probe_set_id = r.probe_set_id) < ps.size), '{}'::text[]) AS "layersWithout",
+        (SELECT count(DISTINCT nl.concept_id) FROM neuron_labels nl WHERE nl.run_id = r.id AND nl.rank = 0
+          AND NOT EXISTS (SELECT 1 FROM concept_embeddings ce WHERE ce.clip_model_id = r.clip_model_id AND ce.concept_id = nl.concept_id))::int AS "labelsWithout"
+      FROM dissection_runs r JOIN target_models m ON m.id = r.model_id JOIN clip_models cm ON cm.id = r.clip_model_id
+      JOIN probe_sets ps ON ps.id = r.probe_set_id
+      WHERE r.status = 'complete' ORDER BY m.name, m.version, r.id`);
+    return typedRows(res, (r) => ({
+      runId: r.num('id'),
+      model: `${r.str('model')}@${r.str('version')}`,
+      clipModel: r.str('clip'),
+      clipSource: r.strOrNull('clipSource'),
+      probeSet: r.str('probe'),
+      imageEmbeddings: r.num('images') === 1,
+      layersWithoutActivations: r.strings('layersWithout'),
+      labelsWithoutEmbeddings: r.num('labelsWithout'),
+    }));
+  }
+}
+
+/** What one complete run lacks of what rescoring, search and comparison read (see runCoverage). */
+export interface RunCoverage {
+  runId: number;
+  /** `name@version` */
+  model: string;
+  clipModel: string;
+  clipSource: string | null;
+  probeSet: string;
+  imageEmbeddings: boolean;
+  layersWithoutActivations: string[];
+  labelsWithoutEmbeddings: number;
 }

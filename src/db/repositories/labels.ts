@@ -38,6 +38,29 @@ function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/** Which neurons of a layer a page lists, and in which order. */
+export interface NeuronFilter {
+  layerId: number;
+  runId: number | null;
+  labelContains?: string | null;
+  minScore?: number | null;
+  orderBy?: NeuronOrder;
+}
+
+export type NeuronOrder = 'unit' | 'score_desc' | 'score_asc';
+
+export interface NeuronPageQuery extends NeuronFilter {
+  first: number;
+  /** The last neuron of the previous page (its score too when ordering by score). */
+  after?: { unit: number; score?: number };
+}
+
+function labelFilters(opts: NeuronFilter) {
+  const contains = opts.labelContains ? sql`AND nl.text ILIKE ${containsPattern(opts.labelContains)}` : sql``;
+  const min = opts.minScore !== null && opts.minScore !== undefined ? sql`AND nl.score >= ${opts.minScore}::float8` : sql``;
+  return sql`${contains} ${min}`;
+}
+
 const neuronItem = (r: Row): NeuronListItem => ({
   neuronId: r.num('neuronId'),
   unit: r.num('unit'),
@@ -154,40 +177,74 @@ export class LabelsRepository {
   }
 
   /**
-   * One page of a layer's neurons by unit, with the rank-0 label of `runId` (if any);
-   * `labelContains` keeps neurons whose label contains the text (case-insensitive).
+   * One page of a layer's neurons with the rank-0 label of `runId` (if any), by unit or by that
+   * label's score; `labelContains` keeps neurons whose label contains the text (case-insensitive),
+   * `minScore` those whose score is at least that. Ordering by score, or either filter, keeps
+   * labelled neurons only.
    */
-  async neuronPage(opts: { layerId: number; runId: number | null; first: number; afterUnit?: number; labelContains?: string | null }): Promise<NeuronPage> {
-    const after = opts.afterUnit !== undefined ? sql`AND n.unit > ${opts.afterUnit}` : sql``;
+  async neuronPage(opts: NeuronPageQuery): Promise<NeuronPage> {
     const runId = opts.runId ?? -1;
-    // Without a label filter: take the page of neurons first, then look up each one's label, so
-    // the plan never depends on the size of the run.
-    const res = opts.labelContains
-      ? await this.db.execute(sql`
+    const order = opts.orderBy ?? 'unit';
+    const limit = opts.first + 1;
+    let res;
+    if (order === 'unit' && !opts.labelContains && (opts.minScore === null || opts.minScore === undefined)) {
+      // Unfiltered by unit: take the page of neurons first, then look up each one's label, so the
+      // plan never depends on the size of the run.
+      const after = opts.after ? sql`AND n.unit > ${opts.after.unit}` : sql``;
+      res = await this.db.execute(sql`
           SELECT n.id AS "neuronId", n.unit AS unit, nl.text AS label, nl.score AS score
-          FROM neurons n
-          JOIN neuron_labels nl ON nl.neuron_id = n.id AND nl.run_id = ${runId} AND nl.rank = 0
-          WHERE n.layer_id = ${opts.layerId} ${after} AND nl.text ILIKE ${containsPattern(opts.labelContains)}
-          ORDER BY n.unit
-          LIMIT ${opts.first + 1}`)
-      : await this.db.execute(sql`
-          SELECT n.id AS "neuronId", n.unit AS unit, nl.text AS label, nl.score AS score
-          FROM (SELECT id, unit FROM neurons n WHERE n.layer_id = ${opts.layerId} ${after} ORDER BY unit LIMIT ${opts.first + 1}) n
+          FROM (SELECT id, unit FROM neurons n WHERE n.layer_id = ${opts.layerId} ${after} ORDER BY unit LIMIT ${limit}) n
           LEFT JOIN LATERAL (
             SELECT text, score FROM neuron_labels WHERE run_id = ${runId} AND neuron_id = n.id AND rank = 0
           ) nl ON true
           ORDER BY n.unit`);
+    } else {
+      const a = opts.after;
+      const after = !a
+        ? sql``
+        : order === 'unit'
+          ? sql`AND n.unit > ${a.unit}`
+          : order === 'score_desc'
+            ? sql`AND (nl.score < ${a.score ?? 0}::float8 OR (nl.score = ${a.score ?? 0}::float8 AND n.unit > ${a.unit}))`
+            : sql`AND (nl.score > ${a.score ?? 0}::float8 OR (nl.score = ${a.score ?? 0}::float8 AND n.unit > ${a.unit}))`;
+      const orderSql = order === 'unit' ? sql`n.unit` : order === 'score_desc' ? sql`nl.score DESC, n.unit` : sql`nl.score ASC, n.unit`;
+      res = await this.db.execute(sql`
+          SELECT n.id AS "neuronId", n.unit AS unit, nl.text AS label, nl.score AS score
+          FROM neurons n
+          JOIN neuron_labels nl ON nl.neuron_id = n.id AND nl.run_id = ${runId} AND nl.rank = 0
+          WHERE n.layer_id = ${opts.layerId} ${labelFilters(opts)} ${after}
+          ORDER BY ${orderSql}
+          LIMIT ${limit}`);
+    }
     const rows = typedRows(res, neuronItem);
     return { items: rows.slice(0, opts.first), hasNextPage: rows.length > opts.first };
   }
 
+  /** Why neurons have no label in runs, for (run, neuron) pairs; pairs with a label (or unknown) are left out. */
+  async unlabelledFor(keys: readonly { runId: number; neuronId: number }[]): Promise<{ runId: number; neuronId: number; reason: string }[]> {
+    if (keys.length === 0) return [];
+    const res = await this.db.execute(sql`
+      SELECT u.run_id AS "runId", u.neuron_id AS "neuronId", u.reason FROM unlabelled_neurons u
+      JOIN unnest(${sql.param(keys.map((k) => k.runId))}::int[], ${sql.param(keys.map((k) => k.neuronId))}::int[]) AS k(run_id, neuron_id)
+        ON u.run_id = k.run_id AND u.neuron_id = k.neuron_id`);
+    return typedRows(res, (r) => ({ runId: r.num('runId'), neuronId: r.num('neuronId'), reason: r.str('reason') }));
+  }
+
+  /** The unlabelled units of a layer in a run, with their reasons (unit -> reason). */
+  async unlabelledOfLayer(runId: number, layerId: number): Promise<Map<number, string>> {
+    const res = await this.db.execute(sql`
+      SELECT n.unit, u.reason FROM unlabelled_neurons u JOIN neurons n ON n.id = u.neuron_id
+      WHERE u.run_id = ${runId} AND n.layer_id = ${layerId}`);
+    return new Map(typedRows(res, (r) => [r.num('unit'), r.str('reason')] as const));
+  }
+
   /** How many neurons a layer has (whose rank-0 label in `runId` contains `labelContains`, when given). */
-  async countNeurons(opts: { layerId: number; runId: number | null; labelContains?: string | null }): Promise<number> {
-    const res = opts.labelContains
+  async countNeurons(opts: NeuronFilter): Promise<number> {
+    const res = opts.labelContains || (opts.minScore !== null && opts.minScore !== undefined) || (opts.orderBy ?? 'unit') !== 'unit'
       ? await this.db.execute(sql`
           SELECT count(*)::int AS n FROM neurons n
           JOIN neuron_labels nl ON nl.neuron_id = n.id AND nl.run_id = ${opts.runId ?? -1} AND nl.rank = 0
-          WHERE n.layer_id = ${opts.layerId} AND nl.text ILIKE ${containsPattern(opts.labelContains)}`)
+          WHERE n.layer_id = ${opts.layerId} ${labelFilters(opts)}`)
       : await this.db.execute(sql`SELECT count(*)::int AS n FROM neurons WHERE layer_id = ${opts.layerId}`);
     return firstRow(res, (r) => r.num('n')) ?? 0;
   }

@@ -1,5 +1,5 @@
 /** Target models with their layers and neurons. */
-import { and, asc, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
 import type { LayerRecord, TargetModelRecord } from '../../core/types.js';
 import type { AtlasDb } from '../connection.js';
 import { typedRows } from '../rows.js';
@@ -9,6 +9,26 @@ import type { RunRow } from './runs.js';
 
 export type ModelRow = typeof t.targetModels.$inferSelect;
 export type { LayerInfo };
+
+/** Which versions of a model a lookup without a version prefers (see ModelsRepository.find). */
+export interface VersionPreference {
+  /** A complete run covering the layer of this name. */
+  layer?: string | null;
+  /** A complete run of this method. */
+  method?: string | null;
+  /** This complete run (an id). */
+  run?: number | null;
+}
+
+/** Whether the model `modelId` (an SQL expression) has a complete run matching `prefer`. */
+function hasCompleteRun(modelId: SQL, prefer: VersionPreference): SQL {
+  const layer = prefer.layer
+    ? sql`AND EXISTS (SELECT 1 FROM run_layers rl JOIN layers l ON l.id = rl.layer_id WHERE rl.run_id = r.id AND l.name = ${prefer.layer})`
+    : sql``;
+  const method = prefer.method ? sql`AND r.method = ${prefer.method}` : sql``;
+  const run = prefer.run !== undefined && prefer.run !== null ? sql`AND r.id = ${prefer.run}` : sql``;
+  return sql`EXISTS (SELECT 1 FROM dissection_runs r WHERE r.model_id = ${modelId} AND r.status = 'complete' ${layer} ${method} ${run})`;
+}
 
 export class ModelsRepository {
   constructor(private readonly db: AtlasDb) {}
@@ -42,17 +62,46 @@ export class ModelsRepository {
     return row;
   }
 
-  /** A model by name and version; without a version, the most recently added one of that name. */
-  async find(name: string, version?: string | null): Promise<ModelRow | undefined> {
+  /**
+   * A model by name and version. Without a version: the most recently added version that has a
+   * complete run (covering `prefer.layer` when given, of `prefer.method`, or run `prefer.run`),
+   * else the most recently added one of that name.
+   */
+  async find(name: string, version?: string | null, prefer: VersionPreference = {}): Promise<ModelRow | undefined> {
     const conds = [eq(t.targetModels.name, name)];
     if (version) conds.push(eq(t.targetModels.version, version));
     const [row] = await this.db
       .select()
       .from(t.targetModels)
       .where(and(...conds))
-      .orderBy(desc(t.targetModels.createdAt), desc(t.targetModels.id))
+      .orderBy(...(version ? [] : [desc(hasCompleteRun(sql`${t.targetModels.id}`, prefer))]), desc(t.targetModels.createdAt), desc(t.targetModels.id))
       .limit(1);
     return row;
+  }
+
+  /** Deletes a model with its layers, neurons and activations; refused (undefined) while any run of it exists. */
+  async deleteIfNoRuns(id: number): Promise<{ deleted: boolean; runs: { id: number; method: string; status: string }[] }> {
+    return this.db.transaction(async (tx) => {
+      // Locks the model row: a run begun meanwhile waits on its foreign key, then finds the model gone.
+      const [model] = await tx.select({ id: t.targetModels.id }).from(t.targetModels).where(eq(t.targetModels.id, id)).for('update');
+      if (!model) return { deleted: false, runs: [] };
+      const runs = await tx
+        .select({ id: t.dissectionRuns.id, method: t.dissectionRuns.method, status: t.dissectionRuns.status })
+        .from(t.dissectionRuns)
+        .where(eq(t.dissectionRuns.modelId, id))
+        .orderBy(asc(t.dissectionRuns.id));
+      if (runs.length > 0) return { deleted: false, runs };
+      await tx.delete(t.targetModels).where(eq(t.targetModels.id, id));
+      return { deleted: true, runs: [] };
+    });
+  }
+
+  /** Deletes every model that has no run at all (with its layers, neurons and activations); returns them. */
+  async deleteModelsWithoutRuns(): Promise<{ name: string; version: string }[]> {
+    const res = await this.db.execute(sql`
+      DELETE FROM target_models m WHERE NOT EXISTS (SELECT 1 FROM dissection_runs r WHERE r.model_id = m.id)
+      RETURNING m.name, m.version`);
+    return typedRows(res, (r) => ({ name: r.str('name'), version: r.str('version') })).sort((a, b) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version));
   }
 
   /**
@@ -65,6 +114,8 @@ export class ModelsRepository {
     layerName: string,
     unit?: number,
     defaultRun?: { method?: string | null },
+    /** Without a version, which versions come first (see `find`). */
+    preference: Omit<VersionPreference, 'layer'> = {},
   ): Promise<{ model?: ModelRow; layer?: LayerInfo; neuronId?: number; defaultRun?: RunRow | null }> {
     const conds = [eq(t.targetModels.name, name)];
     if (version) conds.push(eq(t.targetModels.version, version));
@@ -82,7 +133,7 @@ export class ModelsRepository {
       .leftJoin(t.layers, and(eq(t.layers.modelId, t.targetModels.id), eq(t.layers.name, layerName)))
       .leftJoin(t.neurons, and(eq(t.neurons.layerId, t.layers.id), eq(t.neurons.unit, unit ?? -1)))
       .where(and(...conds))
-      .orderBy(desc(t.targetModels.createdAt), desc(t.targetModels.id))
+      .orderBy(...(version ? [] : [desc(hasCompleteRun(sql`${t.targetModels.id}`, { layer: layerName, ...preference }))]), desc(t.targetModels.createdAt), desc(t.targetModels.id))
       .limit(1);
     return {
       model: row?.model,

@@ -90,6 +90,15 @@ export class ProbeSetsRepository {
       .orderBy(asc(t.probeImages.ordinal));
   }
 
+  /** The uri of one member image of a probe set; undefined when the set has no such ordinal. */
+  async imageUri(probeSetId: number, ordinal: number): Promise<string | undefined> {
+    const [row] = await this.db
+      .select({ uri: t.probeImages.uri })
+      .from(t.probeImages)
+      .where(and(eq(t.probeImages.probeSetId, probeSetId), eq(t.probeImages.ordinal, ordinal)));
+    return row?.uri;
+  }
+
   /** Ordinals of a probe set, ascending: row i of every per-image matrix is ordinals[i]. */
   async ordinals(probeSetId: number): Promise<number[]> {
     const rows = await this.db

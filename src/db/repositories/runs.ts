@@ -50,11 +50,14 @@ export interface CleanupOptions {
 
 export interface RunFilter {
   modelId?: number;
+  modelIds?: number[];
   method?: string;
   status?: t.RunStatus;
   first?: number;
 }
 
+/** begin: the run's model is gone (deleted by a cleanup or deleteModel since it was looked up). */
+export class ModelGoneError extends Error {}
 /** delete: no run has that id. */
 export class RunNotFoundError extends Error {}
 /** delete: the run is still being written. */
@@ -132,7 +135,7 @@ export class RunsRepository {
     const p = input.parameters;
     if (!p?.method) throw new Error('beginRun: parameters.method is required');
     const [model] = await tx.select({ id: t.targetModels.id }).from(t.targetModels).where(eq(t.targetModels.id, input.modelId));
-    if (!model) throw new Error(`beginRun: target model ${input.modelId} is not in the atlas`);
+    if (!model) throw new ModelGoneError(`beginRun: target model ${input.modelId} is not in the atlas`);
     const [row] = await tx
       .insert(t.dissectionRuns)
       .values({
@@ -271,6 +274,14 @@ export class RunsRepository {
       // whatever the layer's size, and the concept text is joined in SQL rather than sent.
       const label = { neuron: [] as number[], rank: [] as number[], concept: [] as number[], score: [] as number[] };
       const image = { neuron: [] as number[], rank: [] as number[], ordinal: [] as number[], activation: [] as number[] };
+      const unlabelled = { neuron: [] as number[], reason: [] as string[] };
+      for (const [unit, reason] of result.unlabelled ?? []) {
+        const nid = neuronId.get(unit);
+        if (nid === undefined) throw new Error(`layer ${layer.name}: unlabelled unit ${unit} is not in the layer`);
+        if (result.labels[unit]!.length > 0) throw new Error(`layer ${layer.name} unit ${unit}: labels for a unit left unlabelled`);
+        unlabelled.neuron.push(nid);
+        unlabelled.reason.push(reason);
+      }
       for (let unit = 0; unit < layer.units; unit++) {
         const nid = neuronId.get(unit);
         if (nid === undefined) throw new Error(`layer ${layer.name}: neuron ${unit} is missing`);
@@ -308,6 +319,15 @@ export class RunsRepository {
         await tx
           .delete(t.neuronTopImages)
           .where(and(eq(t.neuronTopImages.runId, runId), sql`${t.neuronTopImages.neuronId} = ${idList}`));
+        await tx
+          .delete(t.unlabelledNeurons)
+          .where(and(eq(t.unlabelledNeurons.runId, runId), sql`${t.unlabelledNeurons.neuronId} = ${idList}`));
+      }
+      if (unlabelled.neuron.length > 0) {
+        await tx.execute(sql`
+          INSERT INTO unlabelled_neurons (run_id, neuron_id, reason)
+          SELECT ${runId}, u.neuron_id, u.reason
+          FROM unnest(${sql.param(unlabelled.neuron)}::int[], ${sql.param(unlabelled.reason)}::text[]) AS u(neuron_id, reason)`);
       }
       for (let start = 0; start < label.neuron.length; start += UNNEST_BATCH) {
         const end = start + UNNEST_BATCH;
@@ -477,15 +497,21 @@ export class RunsRepository {
 
   // ---------------------------------------------------------------- reads
 
-  /** Every run with its status (for the CLI; the GraphQL API only shows complete ones). */
-  async listAll(): Promise<RunRow[]> {
-    return this.db.select().from(t.dissectionRuns).orderBy(asc(t.dissectionRuns.id));
+  /** Every run with its status and its model's name and version (for the CLI; the GraphQL API only shows complete ones). */
+  async listAll(): Promise<(RunRow & { modelName: string; modelVersion: string })[]> {
+    const rows = await this.db
+      .select({ run: t.dissectionRuns, modelName: t.targetModels.name, modelVersion: t.targetModels.version })
+      .from(t.dissectionRuns)
+      .innerJoin(t.targetModels, eq(t.targetModels.id, t.dissectionRuns.modelId))
+      .orderBy(asc(t.dissectionRuns.id));
+    return rows.map((r) => ({ ...r.run, modelName: r.modelName, modelVersion: r.modelVersion }));
   }
 
   /** Runs of one status (complete by default), newest first. */
   async list(filter: RunFilter = {}): Promise<RunRow[]> {
     const conds = [eq(t.dissectionRuns.status, filter.status ?? 'complete')];
     if (filter.modelId !== undefined) conds.push(eq(t.dissectionRuns.modelId, filter.modelId));
+    if (filter.modelIds !== undefined) conds.push(inArray(t.dissectionRuns.modelId, filter.modelIds.length ? filter.modelIds : [-1]));
     if (filter.method) conds.push(eq(t.dissectionRuns.method, filter.method));
     return this.db
       .select()

@@ -255,7 +255,7 @@ async function nearestNeuronsWithFingerprint(
   // The fingerprint row always comes back (LEFT JOIN), hits or not.
   const query = sql`
     SELECT fp.n AS "fpN", fp.m AS "fpM", h.*
-    FROM (SELECT count(*)::int AS n, coalesce(max(id), 0)::int AS m FROM dissection_runs WHERE status = 'complete') fp
+    FROM (SELECT count(*)::int AS n, coalesce(sum(id), 0)::float8 AS m FROM dissection_runs WHERE status = 'complete') fp
     LEFT JOIN (${nearest}) h ON true
     ORDER BY h.dist, h."neuronId"`;
   // With default settings (unfiltered) there is no transaction: a prepared statement on Postgres.

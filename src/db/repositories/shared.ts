@@ -96,10 +96,10 @@ export function groupByRun(keys: readonly { runId: number; neuronId: number }[])
   return byRun;
 }
 
-/** Changes whenever a run completes or is deleted. */
+/** Changes whenever a run completes or is deleted (count and sum of ids: a deletion and a completion together still move the sum). */
 export async function runsFingerprint(q: Queryable): Promise<string> {
   const res = await q.execute(
-    sql`SELECT count(*)::int AS n, coalesce(max(id), 0)::int AS m FROM dissection_runs WHERE status = 'complete'`,
+    sql`SELECT count(*)::int AS n, coalesce(sum(id), 0)::float8 AS m FROM dissection_runs WHERE status = 'complete'`,
   );
   const row = firstRow(res, (r) => `${r.num('n')}:${r.num('m')}`);
   if (row === undefined) throw new Error('runs fingerprint: no row');

@@ -4,9 +4,11 @@
  */
 import type { Resolvers, RunStatus, SimilarityFunction } from '../../generated/graphql.js';
 import { assertExportFormat } from '../../services/export.js';
+import { imageUrl, thumbnailUrl } from '../../services/image-urls.js';
 import { MAX_IMPORT_BYTES } from '../../services/import.js';
 import type { LayerInfo, ModelRow, NeuronSearchFilter, RunRow } from '../../services/records.js';
 import type { RescoreResult } from '../../services/rescore.js';
+import type { PresetName } from '../../services/similarity-names.js';
 import type { AtlasContext } from '../context.js';
 import { badInput, coded, notFound } from '../errors.js';
 import { pageSize } from '../lookup.js';
@@ -55,8 +57,12 @@ function checkParams(params: unknown): Record<string, unknown> | undefined {
   return params as Record<string, unknown>;
 }
 
-async function rescoreArgs(ctx: AtlasContext, args: { model: string; version?: string | null; layer: string; concepts: string[]; function?: string | null; params?: unknown }) {
-  const model = await ctx.browse.model(args.model, args.version);
+async function rescoreArgs(
+  ctx: AtlasContext,
+  args: { model: string; version?: string | null; layer: string; concepts: string[]; function?: string | null; params?: unknown; preset?: string | null },
+) {
+  // Without a version: the newest with a complete run covering the layer.
+  const model = await ctx.browse.model(args.model, args.version, { layer: args.layer });
   const layer = await ctx.browse.layer(model, args.layer);
   return {
     model,
@@ -68,6 +74,7 @@ async function rescoreArgs(ctx: AtlasContext, args: { model: string; version?: s
       concepts: args.concepts,
       fn: args.function ?? 'soft_wpmi',
       params: checkParams(args.params),
+      ...(args.preset ? { preset: args.preset as PresetName } : {}),
     },
   };
 }
@@ -86,6 +93,7 @@ export const queryResolvers: Resolvers = {
     COS_SIMILARITY_CUBED: 'cos_similarity_cubed',
     RANK_REORDER: 'rank_reorder',
   },
+  Preset: { REFERENCE: 'reference', HIDDEN: 'hidden', FINAL: 'final' },
   ImportFormat: { CLIP_DISSECT: 'clip-dissect', MILAN: 'milan', NETDISSECT: 'netdissect' },
   ExportFormat: { CLIP_DISSECT: 'clip-dissect', MILAN: 'milan', NETDISSECT: 'netdissect', JSON: 'json' },
 
@@ -126,14 +134,16 @@ export const queryResolvers: Resolvers = {
     compareModels: (_p, args, ctx) =>
       coded(async () => {
         const services = ctx.services;
-        const a = await ctx.browse.model(args.a.name, args.a.version);
-        const b = await ctx.browse.model(args.b.name, args.b.version);
-        const la = await ctx.browse.layer(a, args.layer);
-        const lb = await ctx.browse.layer(b, args.layer);
-        const { probeSetId, ...comparison } = await services.compare.compare(a, la, b, lb);
+        const side = (ref: typeof args.a) =>
+          ctx.browse.layerRun({ model: ref.name, version: ref.version, layer: args.layer, run: ref.run, method: ref.method });
+        const a = await side(args.a);
+        const b = await side(args.b);
+        const { probeSetId, ...comparison } = await services.compare.compare(a, b);
         return {
-          a,
-          b,
+          a: a.model,
+          b: b.model,
+          aRun: a.run,
+          bRun: b.run,
           layer: args.layer,
           ...comparison,
           probeSet: probeSetId === null ? null : ((await ctx.browse.probeSet(probeSetId)) ?? null),
@@ -161,6 +171,7 @@ export const queryResolvers: Resolvers = {
           ...(args.layers?.length ? { layers: args.layers } : {}),
           topN: format === 'json' ? topN : 1,
           ...(topImages > 0 ? { topImages } : {}),
+          audience: 'api',
         });
       }),
   },
@@ -201,6 +212,7 @@ export const queryResolvers: Resolvers = {
           model: args.model,
           version: args.version,
           ...(args.layer ? { layer: args.layer } : {}),
+          audience: 'api',
         });
         const embedded = await services.imports.embedLabelsIfConfigured();
         const model = await ctx.browse.modelById(result.modelId);
@@ -228,6 +240,8 @@ export const queryResolvers: Resolvers = {
   },
 
   ProbeImage: {
+    url: (p) => imageUrl(p.probeSetId, p.ordinal, p.uri),
+    thumbnailUrl: (p) => thumbnailUrl(p.probeSetId, p.ordinal, p.uri),
     probeSet: async (p, _a, ctx) => {
       const set = await ctx.browse.probeSet(p.probeSetId);
       if (!set) throw notFound(`probe set ${p.probeSetId} is missing`);

@@ -19,6 +19,10 @@ import type { RunLayer } from '../../db/repositories/runs.js';
 import { ClipModel } from '../../compute/clip/index.js';
 import { dissect } from '../dissect.js';
 import { assertSimilarityName, factoredConcepts, score } from '../../compute/similarity/index.js';
+import { PRESETS, similarityParamsOf } from '../../compute/similarity/presets.js';
+import { generateScene, parseToySpec } from '../../toyworld/index.js';
+import { presenceMatrix } from '../../toyworld/truth.js';
+import { layerTruth, type LayerTruth } from './layer-truth.js';
 import { readToyModelSidecar, TOY_FINAL_LAYER, TOY_VOCABULARY } from '../../toyworld/index.js';
 import { NETDISSECT_METHOD, runNetDissect } from './netdissect-run.js';
 import { repoRoot, resolveSource } from '../paths.js';
@@ -66,6 +70,11 @@ export interface EvalResult {
   /** Layer -> share of units whose label agrees with Network Dissection. */
   hiddenAgreement: Record<string, number>;
   hiddenDetail: Record<string, HiddenLayerAgreement>;
+  /**
+   * Layer -> truth metrics of the run's labels (`run`) and of the labels the hidden-layer preset
+   * gives from the same stored data (`hidden`); absent for layers without stored activations.
+   */
+  hiddenTruth: Record<string, { run: LayerTruth; hidden: LayerTruth }>;
   finalUnits: FinalUnit[];
 }
 
@@ -154,7 +163,7 @@ async function classNameLabels(
   opts: EvalOptions,
 ): Promise<string[]> {
   const fn = assertSimilarityName(run.similarity ?? 'soft_wpmi');
-  const params = (run.params ?? {}) as Record<string, unknown>;
+  const params = similarityParamsOf(fn, (run.params ?? {}) as Record<string, unknown>);
   const clipModelId = run.clipModelId!;
   const images = run.probeSetId === null ? undefined : await store.embeddings.images(run.probeSetId, clipModelId);
   const acts = run.probeSetId === null ? undefined : await store.embeddings.activations(run.modelId, finalLayer.name, run.probeSetId, run.activationKey);
@@ -308,6 +317,8 @@ export async function evaluateRun(store: AtlasStore, runId: number, opts: EvalOp
     };
   }
 
+  const hiddenTruth = await truthOfLayers(store, run, hidden, ndRuns);
+
   return {
     runId,
     model: { name: model.name, version: model.version },
@@ -320,8 +331,56 @@ export async function evaluateRun(store: AtlasStore, runId: number, opts: EvalOp
     meanLabelCosine: finalUnits.reduce((s, u) => s + u.cosine, 0) / finalUnits.length,
     hiddenAgreement,
     hiddenDetail,
+    hiddenTruth,
     finalUnits,
   };
+}
+
+/** Truth metrics of every hidden layer with stored activations over a toy probe set. */
+async function truthOfLayers(
+  store: AtlasStore,
+  run: RunRow,
+  layers: RunLayer[],
+  ndRuns: Map<string, number>,
+): Promise<Record<string, { run: LayerTruth; hidden: LayerTruth }>> {
+  const out: Record<string, { run: LayerTruth; hidden: LayerTruth }> = {};
+  const spec = await toyProbeSpec(store, run.probeSetId);
+  if (!spec || run.probeSetId === null || run.clipModelId === null || layers.length === 0) return out;
+  const { count, seed } = parseToySpec(spec);
+  const scenes = Array.from({ length: count }, (_, i) => generateScene(seed, i));
+  const concepts = [...TOY_VOCABULARY];
+  const presence = { n: count, concepts, data: presenceMatrix(scenes, concepts) };
+  const images = await store.embeddings.images(run.probeSetId, run.clipModelId);
+  const conceptSet = run.conceptSetId === null ? undefined : await store.conceptSets.get(run.conceptSetId);
+  let conceptMatrix: ReturnType<typeof factoredConcepts> | undefined;
+  for (const l of layers) {
+    const acts = await store.embeddings.activations(run.modelId, l.name, run.probeSetId, run.activationKey);
+    if (!acts || acts.rows !== count) continue;
+    const own = await labelsOf(store, run.id, l.id);
+    const labels = Array.from({ length: l.units }, (_, u) => own.get(u) ?? '');
+    const ndRun = ndRuns.get(l.name);
+    let nd: { text: string; iou: number }[] | undefined;
+    if (ndRun !== undefined) {
+      const texts = await labelsOf(store, ndRun, l.id);
+      const scores = new Map<number, number>();
+      for (const row of (await store.labels.layerResult(ndRun, l.id)).labels) if (!scores.has(row.unit)) scores.set(row.unit, row.score);
+      nd = Array.from({ length: l.units }, (_, u) => ({ text: (texts.get(u) ?? '').toLowerCase(), iou: scores.get(u) ?? 0 }));
+    }
+    // The hidden-layer preset's labels from the same stored embeddings and activations.
+    let hiddenLabels = labels;
+    if (images && conceptSet) {
+      const names = conceptSet.concepts;
+      if (!conceptMatrix) {
+        const text = await textEmbeddings(store, run.clipModelId, names);
+        conceptMatrix = factoredConcepts(images, matrixOf(names.map((c) => text.get(c)!)), { normalise: true });
+      }
+      const hidden = PRESETS.hidden;
+      const result = await score(hidden.fn!, conceptMatrix, acts, hidden.params, { topN: 1 });
+      hiddenLabels = result.labels.map((r) => names[r[0]!.concept]!);
+    }
+    out[l.name] = { run: layerTruth(acts, presence, labels, nd), hidden: layerTruth(acts, presence, hiddenLabels, nd) };
+  }
+  return out;
 }
 
 /** The run `atlas eval` scores without `--run`: the default atlas's run of toy ResNet v1. */

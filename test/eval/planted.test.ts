@@ -1,0 +1,64 @@
+/**
+ * `atlas eval --planted` through the command line (in process), on a small setting: 200 images,
+ * the 33 toy words as concepts, one seed. The benchmark needs no atlas.
+ */
+import { describe, expect, it } from 'vitest';
+import { atlas } from '../support/cli.js';
+
+interface Row {
+  method: string;
+  preset: string;
+  kind: string;
+  noise: number;
+  units: number;
+  top1: number;
+  top5: number;
+  chance: number;
+  chanceTop5: number;
+}
+
+const SMALL = ['eval', '--planted', '--images', '200', '--concepts', 'builtin:toy', '--seeds', '1', '--json'];
+
+describe('atlas eval --planted', () => {
+  it('scores every method on every kind of planted unit, deterministically, and names its recommendation', async () => {
+    const [a, b] = [await atlas(SMALL), await atlas(SMALL)];
+    expect(a.code, a.stderr).toBe(0);
+    expect(b.code, b.stderr).toBe(0);
+    const first = JSON.parse(a.stdout) as { rows: Row[]; recommended: { method: string; preset: string; rows: Row[] }; seeds: number[]; seconds: number };
+    const second = JSON.parse(b.stdout) as typeof first;
+    expect({ ...first, seconds: 0 }).toEqual({ ...second, seconds: 0 });
+    expect(first.seeds).toEqual([1]);
+
+    const methods = new Set(first.rows.map((r) => `${r.method}/${r.preset}`));
+    for (const m of ['soft_wpmi/reference', 'soft_wpmi/final', 'wpmi/reference', 'cos_similarity/reference', 'cos_similarity_cubed/reference', 'rank_reorder/reference', 'netdissect/reference']) {
+      expect(methods, m).toContain(m);
+    }
+    for (const kind of ['image', 'spatial', 'and', 'or']) {
+      expect(new Set(first.rows.filter((r) => r.kind === kind && r.method === 'soft_wpmi').map((r) => r.noise))).toEqual(new Set([0, 0.5, 1, 2]));
+    }
+    // Network Dissection is scored on the spatial units only, whose maps come from the masks.
+    expect(new Set(first.rows.filter((r) => r.method === 'netdissect').map((r) => r.kind))).toEqual(new Set(['spatial']));
+    for (const r of first.rows) {
+      expect(r.top5, `${r.method} ${r.kind}`).toBeGreaterThanOrEqual(r.top1);
+      expect(r.chance).toBeGreaterThan(0);
+      expect(r.chance).toBeLessThan(0.1);
+    }
+    // A noiseless image-level unit is found far above chance by the recommended configuration.
+    const clean = first.recommended.rows.find((r) => r.kind === 'image' && r.noise === 0)!;
+    expect(first.recommended.preset).toBe('hidden');
+    expect(clean.top1).toBeGreaterThanOrEqual(0.9);
+    expect(clean.units).toBe(33);
+    // and noise hurts: at noise 2 soft_wpmi's reference setting finds fewer.
+    const sw = (noise: number) => first.rows.find((r) => r.method === 'soft_wpmi' && r.preset === 'reference' && r.kind === 'image' && r.noise === noise)!.top1;
+    expect(sw(2)).toBeLessThan(sw(0));
+  });
+
+  it('names the toy models when asked for another, and refuses too few images', async () => {
+    const r = await atlas(['eval', '--planted', '--model', 'nope', '--json']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/--model nope: not a toy model; expected one of .*resnet-v1/);
+    const few = await atlas(['eval', '--planted', '--images', '50']);
+    expect(few.code).not.toBe(0);
+    expect(few.stderr).toMatch(/--images must be at least 200/);
+  });
+});

@@ -1,0 +1,59 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/db/index.js';
+import { databaseOf } from '../../src/db/inspect.js';
+import { atlas } from '../support/cli.js';
+import { tempAtlas } from '../support/temp-atlas.js';
+import { tinyClip, tinyTarget, writeToyPngs } from './helpers.js';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function dissectArgs(probe: string, extra: string[] = []): string[] {
+  return ['dissect', '--model', tinyTarget, '--layers', 'layer2,fc', '--clip', tinyClip, '--probe', probe, '--concepts', 'builtin:toy', '--name', 'tiny', '--version', 'v1', '--quiet', '--params', '{"top_k":3}', ...extra];
+}
+
+describe('atlas dissect on a probe folder with unreadable images', () => {
+  it('skips them with a warning naming each and a count in the summary, and stores a run without them; --strict stops instead', async () => {
+    const { dir, env } = await tempAtlas('atlas-probe-skip-');
+    dirs.push(dir);
+    const probe = join(dir, 'probe');
+    mkdirSync(probe);
+    const good = await writeToyPngs(probe, 6, 11);
+    // Random bytes with an image name, and a PNG cut in half (its header reads, its pixels do not).
+    writeFileSync(join(probe, 'broken.png'), Buffer.from('this is not an image at all'));
+    writeFileSync(join(probe, 'scene-03b.png'), readFileSync(good[3]!).subarray(0, 200));
+
+    const strict = await atlas(dissectArgs(probe, ['--strict']), env);
+    expect(strict.code).not.toBe(0);
+    expect(strict.stderr).toMatch(/probe image \S*broken\.png: cannot decode it/);
+    expect(strict.stderr).not.toMatch(/at .*\.ts:\d+/);
+
+    const res = await atlas(dissectArgs(probe), env);
+    expect(res.code).toBe(0);
+    expect(res.stderr).toMatch(/warning: skipped probe image \S*broken\.png: cannot decode it/);
+    expect(res.stderr).toMatch(/warning: skipped probe image \S*scene-03b\.png: cannot decode it/);
+    expect(res.stderr).toMatch(/2 probe image\(s\) skipped; the probe set holds the other 6/);
+    expect(res.stdout).toMatch(/probe images: 6, 2 unreadable skipped/);
+
+    // The stored set, embeddings, activations and top images hold only the six good images, in order.
+    const store = await openStore({ dataDir: env.ATLAS_DATA_DIR });
+    try {
+      const db = databaseOf(store);
+      const sets = (await db.execute(`SELECT id, size FROM probe_sets`)).rows as { id: number; size: number }[];
+      expect(sets).toHaveLength(1);
+      expect(sets[0]!.size).toBe(6);
+      const images = (await db.execute(`SELECT ordinal, uri FROM probe_images ORDER BY ordinal`)).rows as { ordinal: number; uri: string }[];
+      expect(images.map((i) => [i.ordinal, i.uri])).toEqual(good.map((p, i) => [i, p]));
+      const counts = (await db.execute(`SELECT (SELECT count(*)::int FROM image_embeddings) AS e, (SELECT count(*)::int FROM activations) AS a,
+        (SELECT max(ordinal)::int FROM activations) AS m`)).rows[0] as { e: number; a: number; m: number };
+      expect(counts).toEqual({ e: 6, a: 12, m: 5 });
+      const tops = (await db.execute(`SELECT max(ordinal)::int AS m FROM neuron_top_images`)).rows[0] as { m: number };
+      expect(tops.m).toBeLessThanOrEqual(5);
+      expect((await store.runs.list()).length).toBe(1);
+    } finally {
+      await store.close();
+    }
+  });
+});
