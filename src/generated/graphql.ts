@@ -1051,12 +1051,16 @@ export type StartDissectionInput = {
   name?: InputMaybe<Scalars['String']['input']>;
   /** Similarity parameters. */
   params?: InputMaybe<Scalars['JSON']['input']>;
+  /** A named configuration, as for `atlas dissect --preset`: sets the function and parameters (`params` still override them); recorded on the run. */
+  preset?: InputMaybe<Preset>;
   /** Probe images: a folder, a list file or toy:N:SEED. */
   probe: Scalars['String']['input'];
   /** Images per shard job (rounded up to whole batches of 32). */
   shardSize?: InputMaybe<Scalars['Int']['input']>;
   /** Seconds a worker may hold a job before another one retries it. */
   shardTimeout?: InputMaybe<Scalars['Int']['input']>;
+  /** Stop at a probe image that cannot be read or decoded instead of leaving it out of the probe set. */
+  strict?: InputMaybe<Scalars['Boolean']['input']>;
   /** Model version in the atlas (default: the start of the file hash). */
   version?: InputMaybe<Scalars['String']['input']>;
 };

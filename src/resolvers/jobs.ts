@@ -3,6 +3,7 @@
  * the API's resolver map by src/resolvers/index.ts.
  */
 import type { Resolvers, RunStatus } from '../generated/graphql.js';
+import type { PresetName } from '../services/similarity-names.js';
 import type { AtlasContext } from './context.js';
 import { badInput, coded, notFound } from './errors.js';
 import { requireApiKey } from './queries/auth.js';
@@ -43,7 +44,10 @@ export const jobResolvers: Resolvers = {
           concepts: checkText('concepts', input.concepts),
           ...(input.name ? { name: input.name } : {}),
           ...(input.version ? { version: input.version } : {}),
-          fn: input.function ?? 'soft_wpmi',
+          // The function argument defaults to soft_wpmi: with a preset, that default gives way (as for rescore).
+          ...(input.preset && (input.function ?? 'soft_wpmi') === 'soft_wpmi' ? {} : { fn: input.function ?? 'soft_wpmi' }),
+          ...(input.preset ? { preset: input.preset as unknown as PresetName } : {}),
+          strict: input.strict ?? false,
           params: (input.params as Record<string, unknown> | null | undefined) ?? {},
           shardSize,
           shardTimeout,

@@ -21,6 +21,7 @@ import type { AtlasStore } from '../db/index.js';
 import { QUEUES, type JobQueue, type QueuedJob, type ScoreJobData, type ShardJobData } from '../db/job-queue.js';
 import type { Device } from '../compute/clip/index.js';
 import { atlasCacheDir, DecodePool, encodeConcepts, imagePass, scoreLayer, topImagesPerUnit, type AfterBatchHook } from '../compute/pipeline/index.js';
+import { unlabelledUnits, withoutUnlabelled } from '../compute/similarity/unlabelled.js';
 import { checkInputs, clipIdentity, loadModels, type CheckedInputs, type LoadedModels } from './dissect-setup.js';
 import { conceptsHash, type QueuedSpec } from './queued-dissections.js';
 
@@ -87,7 +88,7 @@ export class DissectionWorker {
 
   /** The models and inputs of a spec, loaded once per process and checked against the submitted hashes. */
   private pipeline(spec: QueuedSpec): Promise<Pipeline> {
-    const key = JSON.stringify([spec.model, spec.layers, spec.clip, spec.probe, spec.concepts, spec.pool, spec.fn, spec.params]);
+    const key = JSON.stringify([spec.model, spec.layers, spec.clip, spec.probe, spec.concepts, spec.pool, spec.fn, spec.params, spec.strict ?? false]);
     let p = this.pipelines.get(key);
     if (!p) {
       p = this.load(spec);
@@ -106,6 +107,7 @@ export class DissectionWorker {
       concepts: spec.concepts,
       fn: spec.fn,
       params: spec.params,
+      strict: spec.strict ?? false,
       pool: spec.pool,
       device: this.opts.device,
       ...(this.opts.threads ? { threads: this.opts.threads } : {}),
@@ -219,12 +221,16 @@ export class DissectionWorker {
       put: (concepts: string[], m: Matrix) => this.store.embeddings.putConcepts(spec.clipId, concepts, m),
     };
     const text = await encodeConcepts(textCache, models.clip, inputs.conceptSet.concepts, true, () => undefined);
-    const labels = await scoreLayer(inputs.fn, images, text.matrix, acts, spec.params, spec.topN);
+    // Dead and degenerate units stay unlabelled, as in `atlas dissect` (the whole layer is still scored).
+    const unlabelled = unlabelledUnits(acts, inputs.fn, inputs.params);
+    const scored = await scoreLayer(inputs.fn, images, text.matrix, acts, inputs.params, spec.topN);
+    const kept = withoutUnlabelled(scored, topImagesPerUnit(acts, spec.topImages), acts, unlabelled);
     try {
       await this.store.runs.writeLayer(runId, {
         layer: { name: layer.name, kind: layer.kind, units: layer.units },
-        labels,
-        topImages: topImagesPerUnit(acts, spec.topImages),
+        labels: kept.labels,
+        topImages: kept.topImages,
+        unlabelled,
       });
     } catch (error) {
       if (!(await this.spec(runId))) return; // cancelled meanwhile

@@ -4,13 +4,14 @@
  * (`dissection-worker.ts`) on any machine that reaches the database and the files.
  */
 import { isAbsolute, resolve } from 'node:path';
-import { QueueUnavailableError, type AtlasStore } from '../db/index.js';
+import { ModelGoneError, QueueUnavailableError, type AtlasStore } from '../db/index.js';
 import { QUEUES, type JobQueue } from '../db/job-queue.js';
 import { hashText, type Device } from '../compute/clip/index.js';
 import type { PoolMode } from '../compute/onnx/index.js';
+import type { PresetName } from '../compute/similarity/presets.js';
 import { atlasCacheDir } from '../compute/pipeline/index.js';
 import { BadInputError, NotFoundError } from '../core/errors.js';
-import { checkInputs, clipIdentity, loadModels, registerInputs } from './dissect-setup.js';
+import { checkInputs, clipIdentity, loadModels, registerInputs, type CheckedInputs, type LoadedModels } from './dissect-setup.js';
 
 /** What a worker needs to compute a queued run, stored with it. */
 export interface QueuedSpec {
@@ -24,7 +25,10 @@ export interface QueuedSpec {
   concepts: string;
   conceptsHash: string;
   fn: string;
+  /** The similarity parameters scored with (a preset's already applied; the run records the preset). */
   params: Record<string, unknown>;
+  /** Whether the submission stopped at unreadable probe images (workers then resolve the set alike). */
+  strict: boolean;
   pool: PoolMode;
   batch: number;
   topN: number;
@@ -50,6 +54,10 @@ export interface SubmitOptions {
   version?: string;
   fn?: string;
   params?: Record<string, unknown>;
+  /** Named configuration (compute/similarity/presets): sets fn and params, recorded on the run. */
+  preset?: PresetName;
+  /** Stop at a probe image that cannot be read or decoded instead of skipping it (with a warning). */
+  strict?: boolean;
   pool?: PoolMode;
   batch?: number;
   device?: Device;
@@ -128,8 +136,8 @@ export class QueuedDissections {
     const queue = await this.jobQueue(); // refuses the embedded database before any work
     const pool: PoolMode = opts.pool ?? 'avg';
     const spec = { ...opts, pool, cacheDir: opts.cacheDir ?? atlasCacheDir(), quiet: true, log };
-    let inputs: Awaited<ReturnType<typeof checkInputs>>;
-    let models: Awaited<ReturnType<typeof loadModels>>;
+    let inputs: CheckedInputs;
+    let models: LoadedModels;
     try {
       inputs = await checkInputs(spec);
       models = await loadModels(spec, inputs.clipSource);
@@ -139,65 +147,84 @@ export class QueuedDissections {
       throw new BadInputError((error as Error).message, { cause: error });
     }
     try {
-      const { clip, target } = models;
-      const reg = await registerInputs(this.store, inputs, models, {
-        ...(opts.name ? { name: opts.name } : {}),
-        ...(opts.version ? { version: opts.version } : {}),
-        pool,
-        ...(opts.device ? { device: opts.device } : {}),
-      });
-      const images = inputs.probes.items.length;
-      const computeClip = (await this.store.embeddings.images(reg.probeSetId, reg.clipId)) === undefined;
-      let computeTarget = false;
-      for (const layer of target.layers) {
-        const cached = await this.store.embeddings.activations(reg.modelId, layer.name, reg.probeSetId, reg.activationKey);
-        if (!cached || cached.cols !== layer.units) computeTarget = true;
+      try {
+        return await this.queueRun(queue, opts, inputs, models, { batch, shardSize, expireInSeconds, retryLimit, pool, log });
+      } catch (error) {
+        // A cleanup deleted the model (and its cached activations) since it was registered: once more from there.
+        if (!(error instanceof ModelGoneError)) throw error;
+        return await this.queueRun(queue, opts, inputs, models, { batch, shardSize, expireInSeconds, retryLimit, pool, log });
       }
-      const shards: { start: number; stop: number }[] = [];
-      if (computeClip || computeTarget) for (let s = 0; s < images; s += shardSize) shards.push({ start: s, stop: Math.min(images, s + shardSize) });
-      const queued: QueuedSpec = {
-        model: portable(opts.model),
-        modelHash: target.fileHash,
-        layers: target.layers.map((l) => l.name),
-        clip: portable(opts.clip),
-        clipIdentity: clipIdentity(clip),
-        probe: portable(opts.probe),
-        probeHash: inputs.probes.contentHash,
-        concepts: portable(opts.concepts),
-        conceptsHash: conceptsHash(inputs.conceptSet.concepts),
-        fn: inputs.fn,
-        params: inputs.params,
-        pool,
-        batch,
-        topN: opts.topN ?? 5,
-        topImages: opts.topImages ?? 10,
-        computeClip,
-        computeLayers: computeTarget ? target.layers.map((l) => l.name) : [],
-        modelId: reg.modelId,
-        clipId: reg.clipId,
-        probeSetId: reg.probeSetId,
-        activationKey: reg.activationKey,
-        expireInSeconds,
-        retryLimit,
-      };
-      const runId = await this.store.dissectionJobs.create({
-        ...reg.runInput,
-        spec: queued as unknown as Record<string, unknown>,
-        images,
-        layersTotal: target.layers.length,
-        shards,
-      });
-      const settings = { expireInSeconds, retryLimit };
-      if (shards.length > 0) {
-        await this.store.dissectionJobs.addJobs(runId, QUEUES.shard, await queue.sendShards(runId, shards.map((_, i) => i), settings));
-      } else {
-        await this.store.dissectionJobs.addJobs(runId, QUEUES.score, await queue.sendScores(runId, queued.layers, settings));
-      }
-      log(`queued run ${runId}: ${images} images in ${shards.length} shard(s) of up to ${shardSize}, ${target.layers.length} layer(s) to score`);
-      return { runId, images, shardsTotal: shards.length };
     } finally {
       await models.release();
     }
+  }
+
+  /** Registers checked inputs, creates the run and queues its first jobs. */
+  private async queueRun(
+    queue: JobQueue,
+    opts: SubmitOptions,
+    inputs: CheckedInputs,
+    models: LoadedModels,
+    settings: { batch: number; shardSize: number; expireInSeconds: number; retryLimit: number; pool: PoolMode; log: (line: string) => void },
+  ): Promise<Submitted> {
+    const { batch, shardSize, expireInSeconds, retryLimit, pool, log } = settings;
+    const { clip, target } = models;
+    const reg = await registerInputs(this.store, inputs, models, {
+      ...(opts.name ? { name: opts.name } : {}),
+      ...(opts.version ? { version: opts.version } : {}),
+      pool,
+      ...(opts.device ? { device: opts.device } : {}),
+    });
+    const images = inputs.probes.items.length;
+    const computeClip = (await this.store.embeddings.images(reg.probeSetId, reg.clipId)) === undefined;
+    let computeTarget = false;
+    for (const layer of target.layers) {
+      const cached = await this.store.embeddings.activations(reg.modelId, layer.name, reg.probeSetId, reg.activationKey);
+      if (!cached || cached.cols !== layer.units) computeTarget = true;
+    }
+    const shards: { start: number; stop: number }[] = [];
+    if (computeClip || computeTarget) for (let s = 0; s < images; s += shardSize) shards.push({ start: s, stop: Math.min(images, s + shardSize) });
+    const queued: QueuedSpec = {
+      model: portable(opts.model),
+      modelHash: target.fileHash,
+      layers: target.layers.map((l) => l.name),
+      clip: portable(opts.clip),
+      clipIdentity: clipIdentity(clip),
+      probe: portable(opts.probe),
+      probeHash: inputs.probes.contentHash,
+      concepts: portable(opts.concepts),
+      conceptsHash: conceptsHash(inputs.conceptSet.concepts),
+      fn: inputs.fn,
+      params: inputs.params,
+      strict: opts.strict ?? false,
+      pool,
+      batch,
+      topN: opts.topN ?? 5,
+      topImages: opts.topImages ?? 10,
+      computeClip,
+      computeLayers: computeTarget ? target.layers.map((l) => l.name) : [],
+      modelId: reg.modelId,
+      clipId: reg.clipId,
+      probeSetId: reg.probeSetId,
+      activationKey: reg.activationKey,
+      expireInSeconds,
+      retryLimit,
+    };
+    const runId = await this.store.dissectionJobs.create({
+      ...reg.runInput,
+      spec: queued as unknown as Record<string, unknown>,
+      images,
+      layersTotal: target.layers.length,
+      shards,
+    });
+    const jobSettings = { expireInSeconds, retryLimit };
+    if (shards.length > 0) {
+      await this.store.dissectionJobs.addJobs(runId, QUEUES.shard, await queue.sendShards(runId, shards.map((_, i) => i), jobSettings));
+    } else {
+      await this.store.dissectionJobs.addJobs(runId, QUEUES.score, await queue.sendScores(runId, queued.layers, jobSettings));
+    }
+    log(`queued run ${runId}: ${images} images in ${shards.length} shard(s) of up to ${shardSize}, ${target.layers.length} layer(s) to score`);
+    return { runId, images, shardsTotal: shards.length };
   }
 
   /** The run row of a queued run in any state (undefined for other runs). */

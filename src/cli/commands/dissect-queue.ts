@@ -3,6 +3,7 @@ import cliProgress from 'cli-progress';
 import { openAtlas, resolveTarget } from '../../services/atlas.js';
 import { QueuedDissections, type DissectionView, type SubmitOptions } from '../../services/queued-dissections.js';
 import { cliIo } from '../io.js';
+import type { StoreFlags } from '../options.js';
 
 export interface QueueFlags {
   shardSize: number;
@@ -19,16 +20,16 @@ function line(view: DissectionView): string {
   return `run ${view.id} ${view.status.toLowerCase()}: ${p.shardsDone}/${p.shardsTotal} shards, ${p.imagesPerSecond.toFixed(1)} img/s, ${p.layersDone}/${p.layersTotal} layers scored, ${view.workers.length} worker(s)`;
 }
 
-export async function submitAndWatch(options: SubmitOptions & { quiet?: boolean }, flags: QueueFlags): Promise<void> {
+export async function submitAndWatch(options: SubmitOptions & { quiet?: boolean }, where: StoreFlags, flags: QueueFlags): Promise<void> {
   const out = cliIo().stdout;
   // Refused before opening anything: the embedded database has no queue that workers reach.
-  if (resolveTarget().driver !== 'postgres') {
+  if (resolveTarget(where).driver !== 'postgres') {
     throw new Error(
       'queued dissections need a Postgres server that every worker reaches (DATABASE_URL); the embedded database belongs ' +
         'to one process: run `atlas dissect` without --queue',
     );
   }
-  const store = await openAtlas();
+  const store = await openAtlas(where);
   const runs = new QueuedDissections(store);
   try {
     const submitted = await runs.submit({

@@ -115,7 +115,7 @@ export function register(program: Command): void {
         ...haltForTests(config().testHaltAfterImages),
       };
       if (flags.queue) {
-        await submitAndWatch(options, {
+        await submitAndWatch(options, storeLocation(flags), {
           shardSize: positiveInt('--shard-size', flags.shardSize)!,
           shardTimeout: positiveInt('--shard-timeout', flags.shardTimeout)!,
           retries: nonNegativeInt('--retries', flags.retries ?? '3'),

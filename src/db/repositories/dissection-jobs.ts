@@ -15,6 +15,7 @@ import { assertMatrix, rowBytes, rowVectorText } from '../codec.js';
 import { firstRow, typedRows } from '../rows.js';
 import * as t from '../schema.js';
 import { requireLayer } from './shared.js';
+import { ModelGoneError } from './runs.js';
 
 export interface QueuedRunInput {
   modelId: number;
@@ -71,6 +72,9 @@ export class DissectionJobsRepository {
   async create(input: QueuedRunInput): Promise<number> {
     const p = input.parameters;
     return this.db.transaction(async (tx) => {
+      // A cleanup may have deleted the model (it had no runs) since it was registered.
+      const [model] = await tx.select({ id: t.targetModels.id }).from(t.targetModels).where(eq(t.targetModels.id, input.modelId));
+      if (!model) throw new ModelGoneError(`queued run: target model ${input.modelId} is not in the atlas`);
       const [row] = await tx
         .insert(t.dissectionRuns)
         .values({
