@@ -7,8 +7,8 @@
  * The default atlas is loaded once into --data (default bench/out/web-atlas; a fresh folder takes
  * a minute or two, then it is reused). Measured from navigation start, in the browser:
  * - `/`: until the model list is shown;
- * - a neuron page (`/neurons/resnet-v1/toy/layer4/7`): until its labels and all its images (top
- *   images, images near its label: 20) have loaded with pixels;
+ * - a neuron page (`/neurons/resnet-v1/toy/layer4/7`): until its labels and its 20 images (the 10
+ *   top-activating images and their heatmaps) have loaded with pixels;
  * cold: a fresh browser context (empty HTTP cache), the first one right after the server started
  * (nothing rendered yet), then `--runs` more (server caches warm); warm: reloads in the same
  * context. Baseline beside them: a page of plain `<img>` tags of the same 20 image URLs in a fresh
@@ -92,7 +92,7 @@ async function timeLoad(page: Page, path: string, ready: () => number | false): 
 // Run in the page (serialized by Playwright): the time the view became ready, or false.
 const homeReady = (): number | false => (document.querySelector('.model-list a') !== null ? performance.now() : false);
 const neuronReady = (): number | false => {
-  const images = [...document.querySelectorAll('main img')];
+  const images = [...document.querySelectorAll('ol.images img')];
   const done = document.querySelector('table.labels') !== null && images.length >= 20 && images.every((i) => i.complete && i.naturalWidth > 0);
   return done ? performance.now() : false;
 };

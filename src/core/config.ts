@@ -46,8 +46,9 @@ export interface AtlasConfig {
   /** ATLAS_SEED: snapshot loaded into an empty atlas; unset, the repository's seed/atlas.jsonl.gz. */
   seed: string | undefined;
   /**
-   * ATLAS_REQUEST_TIMEOUT_MS: longest a database statement of the server may take (Postgres:
-   * statement_timeout; the embedded database: the server stops waiting); 0 turns it off.
+   * ATLAS_REQUEST_TIMEOUT_MS: longest a GraphQL request, and each database statement of the
+   * server, may take (Postgres: statement_timeout; the embedded database: the server stops
+   * waiting); 0 turns it off.
    */
   requestTimeoutMs: number;
   /** ATLAS_TEST_HALT_AFTER_IMAGES: test hook, `atlas dissect` stops itself once this many images are checkpointed. */
@@ -196,7 +197,7 @@ export function loadConfig(env: Environment = process.env): AtlasConfig {
     maxInFlight: get('ATLAS_MAX_IN_FLIGHT', requestCount) ?? 64,
     pgPool: get('ATLAS_PG_POOL', poolSize),
     port: get('PORT', portNumber) ?? 4000,
-    requestTimeoutMs: get('ATLAS_REQUEST_TIMEOUT_MS', milliseconds) ?? 10_000,
+    requestTimeoutMs: get('ATLAS_REQUEST_TIMEOUT_MS', milliseconds) ?? 5_000,
     seed: get('ATLAS_SEED'),
     testHaltAfterImages: get('ATLAS_TEST_HALT_AFTER_IMAGES', imageCount),
     wasmRelaxedSimd: get('ATLAS_WASM_RELAXED_SIMD', onOff) ?? true,

@@ -1,7 +1,7 @@
 /**
  * The worker thread that hosts an embedded atlas (see pglite-host.ts): it owns the PGlite of one
- * data folder and serves it over a Unix socket with the Postgres wire protocol (pglite-socket's
- * connection handler, with turns taken per exchange by PgliteSessions). Its messages to the
+ * data folder and serves it over a Unix socket with the Postgres wire protocol (messages cut by
+ * pglite-wire.ts, turns taken per exchange by pglite-sessions.ts). Its messages to the
  * starting thread: `{ ready: true }` once listening, `{ error }` if opening failed, `{ stopped:
  * true }` after a `'stop'` request closed everything.
  */
@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite/vector';
-import { PGLiteSocketHandler } from '@electric-sql/pglite-socket';
 import { sessionSettingsSql } from './hnsw-settings.js';
 import { PgliteSessions } from './pglite-sessions.js';
+import { serveConnection } from './pglite-wire.js';
 
 export interface HostWorkerData {
   /** The PGlite data folder, or `memory://`. */
@@ -36,9 +36,7 @@ async function main(): Promise<void> {
   const server = createServer((socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
-    // The handler only calls enqueue, clearQueueForHandler and clearTransactionIfNeeded.
-    const handler = new PGLiteSocketHandler({ queryQueue: sessions as never, closeOnDetach: true });
-    handler.attach(socket).catch(() => socket.destroy());
+    serveConnection(socket, sessions);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -13,8 +13,9 @@
  * leaves a transaction block open; other connections' messages wait in order. A connection that
  * goes away mid-exchange or mid-transaction lets go (its transaction rolled back).
  *
- * It stands in for pglite-socket's own query queue behind pglite-socket's connection handler
- * (same three methods), so that the socket framing stays the package's.
+ * The design is pglite-socket's (0.1.x, read for this): a queue of messages per connection in
+ * front of one PGlite, `runExclusive` + `execProtocolRawStream` per message; the unit of turns is
+ * what differs.
  */
 import type { PGlite } from '@electric-sql/pglite';
 

@@ -63,6 +63,7 @@ export type ConceptSimilarity = {
   __typename?: 'ConceptSimilarity';
   /** Cosine similarity of the CLIP embeddings of the image and the concept. */
   similarity: Scalars['Float']['output'];
+  /** The concept's text. */
   text: Scalars['String']['output'];
 };
 
@@ -985,6 +986,11 @@ export type Rescore = {
   timings: Scalars['JSON']['output'];
   /** Every unit of the layer with its new label, by unit. */
   units: Array<RescoredUnit>;
+  /**
+   * Concepts left out because the CLIP tokenizer knows none of their words: each would embed as the
+   * unknown token, the same vector for all of them, so none can be a label.
+   */
+  unknownConcepts: Array<Scalars['String']['output']>;
 };
 
 /** One unit's new label. */
@@ -1106,6 +1112,7 @@ export type UnitActivation = {
   label?: Maybe<Scalars['String']['output']>;
   /** That label's score. */
   score?: Maybe<Scalars['Float']['output']>;
+  /** The unit index in its layer, from 0. */
   unit: Scalars['Int']['output'];
 };
 
@@ -1585,6 +1592,7 @@ export type RescoreResolvers<ContextType = AtlasContext, ParentType extends Reso
   params?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   timings?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   units?: Resolver<Array<ResolversTypes['RescoredUnit']>, ParentType, ContextType>;
+  unknownConcepts?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type RescoredUnitResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['RescoredUnit'] = ResolversParentTypes['RescoredUnit']> = ResolversObject<{

@@ -102,10 +102,11 @@ export function checkOperationInput(document: DocumentNode, variables: Readonly<
 
 /**
  * Root fields that each cost a large share of a request's time (compareModels reads and matches
- * two layers' labels and embeddings, ~0.4 s on the embedded database): at most this many per
- * request, so that aliases cannot multiply one into a request that holds the database for seconds.
+ * two layers' labels and embeddings, ~0.4 s on the embedded database; imageActivations runs a
+ * model on the one image a request may carry): at most this many per request, so that aliases
+ * cannot multiply one into a request that holds the database (or the CPU) for seconds.
  */
-export const EXPENSIVE_ROOT_FIELDS: Readonly<Record<string, number>> = { compareModels: 2 };
+export const EXPENSIVE_ROOT_FIELDS: Readonly<Record<string, number>> = { compareModels: 2, imageActivations: 1 };
 
 /**
  * The answer keys (alias, else name) per expensive root field of the operation, fragments

@@ -1,7 +1,7 @@
 /**
  * The HTTP server: Apollo Server 5 on express 5 at /graphql, the explorer (a single-page app) at /,
- * the offline query page at GET /graphql for browsers, /healthz for readiness. Limits: request body
- * size (express.json; an imageActivations image may come beyond it, see body.ts),
+ * GraphiQL at GET /graphql for browsers, probe images and heatmaps, /healthz for readiness. Limits:
+ * request body size (express.json; an imageActivations image may come beyond it, see body.ts),
  * query depth/cost/aliases/tokens (graphql-armor), page sizes (resolvers), GraphQL requests in
  * flight (503 with Retry-After beyond them).
  */
@@ -30,7 +30,7 @@ import { checkExpensiveFields, checkOperationInput, noSubscriptions } from '../r
 import { answerSize, answerSizeError, MAX_ANSWER_ENTRIES } from '../resolvers/answer-size.js';
 import { corsMiddleware } from './cors.js';
 import { explorerRouter } from './explorer.js';
-import { idePage } from './ide.js';
+import { graphiqlAssets, sendGraphiql } from './graphiql.js';
 import { imageRoutes } from './images.js';
 import { inFlightLimiter } from './in-flight.js';
 import { graphqlBodyParser } from './body.js';
@@ -57,6 +57,8 @@ export interface ServerLimits {
   maxTokens: number;
   /** GraphQL requests served at once; more are answered 503 with Retry-After. */
   maxInFlight: number;
+  /** A GraphQL request not answered after this many ms is answered 503 REQUEST_TIMEOUT (0: never). */
+  requestTimeoutMs: number;
 }
 
 export const defaultLimits = (): ServerLimits => ({
@@ -68,7 +70,10 @@ export const defaultLimits = (): ServerLimits => ({
   maxAliases: 15,
   maxTokens: 2000,
   maxInFlight: config().maxInFlight,
+  requestTimeoutMs: config().requestTimeoutMs,
 });
+
+const TIMEOUT_MESSAGE = 'the request took longer than the server allows and was stopped; try again, or ask for less (smaller pages, fewer fields)';
 
 /** Longest /healthz waits for the database before answering that it is busy. */
 const HEALTH_WAIT_MS = 250;
@@ -185,8 +190,7 @@ export async function createAtlasServer(store: AtlasStore, limits: ServerLimits 
       if (formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return formatted;
       const cause = unwrapResolverError(error);
       if (isDeadlineExceeded(cause)) {
-        const message = 'the request took longer than the server allows and was stopped; try again, or ask for less (smaller pages, fewer fields)';
-        return { message, ...(formatted.path ? { path: formatted.path } : {}), extensions: { code: 'REQUEST_TIMEOUT' } };
+        return { message: TIMEOUT_MESSAGE, ...(formatted.path ? { path: formatted.path } : {}), extensions: { code: 'REQUEST_TIMEOUT' } };
       }
       process.stderr.write(`atlas: internal error${formatted.path ? ` at ${formatted.path.join('.')}` : ''}: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}\n`);
       return { message: 'internal server error', ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}), extensions: { code: 'INTERNAL_SERVER_ERROR' } };
@@ -220,24 +224,35 @@ export async function createAtlasServer(store: AtlasStore, limits: ServerLimits 
   );
   // The explorer at `/` and its views' paths (static files; no GraphQL slot is taken).
   app.use(explorerRouter());
+  app.use(graphiqlAssets());
   app.get('/graphql', (req, res, next) => {
-    // A browser visiting /graphql gets the query page; GET queries (?query=) go to Apollo.
+    // A browser visiting /graphql gets GraphiQL; GET queries (?query=) go to Apollo.
     if (req.query.query === undefined && req.accepts(['application/json', 'text/html']) === 'text/html') {
-      res.type('html').send(idePage('/graphql'));
+      sendGraphiql(res);
       return;
     }
     next();
   });
   // Load shedding before the body is read: a refused request costs no parsing. /healthz is exempt.
   const limiter = inFlightLimiter(limits.maxInFlight);
-  app.use(
-    '/graphql',
-    limiter.middleware,
-    graphqlBodyParser(limits.bodyLimit, MAX_IMAGE_BYTES),
-    expressMiddleware(apollo, {
-      context: async ({ req }) => createContext(services, { authorization: req.headers.authorization }),
-    }),
-  );
+  const graphqlHandler = expressMiddleware(apollo, {
+    context: async ({ req }) => createContext(services, { authorization: req.headers.authorization }),
+  });
+  app.use('/graphql', limiter.middleware, graphqlBodyParser(limits.bodyLimit, MAX_IMAGE_BYTES), (req, res, next) => {
+    const work = Promise.resolve(graphqlHandler(req, res, next));
+    (res.locals as { work?: Promise<unknown> }).work = work;
+    if (!limits.requestTimeoutMs) return work;
+    // The request's deadline, whatever it waits on (statements have their own, db/connection.ts):
+    // its client gets 503 REQUEST_TIMEOUT now, and what Apollo writes later goes nowhere.
+    const timer = setTimeout(() => {
+      if (res.headersSent) return;
+      res.set('Retry-After', '1');
+      res.status(503).json({ errors: [{ message: TIMEOUT_MESSAGE, extensions: { code: 'REQUEST_TIMEOUT' } }] });
+      const ignore = (() => res) as never;
+      Object.assign(res, { setHeader: ignore, set: ignore, status: ignore, send: ignore, json: ignore, end: ignore, write: () => true });
+    }, limits.requestTimeoutMs);
+    return work.finally(() => clearTimeout(timer));
+  });
 
   // Body-parser errors (oversized or malformed JSON) as GraphQL-shaped errors, not HTML stack traces.
   const onError: ErrorRequestHandler = (err: { type?: string; status?: number; message?: string; limitText?: string }, _req, res, next) => {

@@ -1,60 +1,12 @@
 /**
  * A small self-contained GraphQL query page (no CDN, works offline): query and variables boxes,
- * a Run button (Ctrl/Cmd+Enter), example queries, and the response. Served at GET / and at
- * GET /graphql when a browser asks for HTML.
+ * a Run button (Ctrl/Cmd+Enter), example queries, and the response. Served at GET /graphql to
+ * browsers while GraphiQL (web/graphiql) is not built.
  */
 
-/**
- * The page's example queries. They name what the default atlas holds (models `resnet-v1`,
- * `resnet-v2`, `vit`, version `toy`), so each one answers on a fresh `npm start`; a test runs
- * every one against the default atlas's snapshot.
- */
-export const EXAMPLES: Record<string, { query: string; variables: string }> = {
-  'Models and layers': {
-    query: `query Models {
-  models { name version layers { name kind units } }
-}`,
-    variables: '{}',
-  },
-  'Neurons of a layer': {
-    query: `query Neurons($model: String!, $layer: String!, $after: String) {
-  neurons(model: $model, layer: $layer, first: 20, after: $after) {
-    totalCount
-    pageInfo { hasNextPage endCursor }
-    edges { node { unit label score } }
-    run { id method }
-  }
-}`,
-    variables: '{ "model": "resnet-v1", "layer": "layer4" }',
-  },
-  'One neuron': {
-    query: `query Neuron($model: String!, $layer: String!, $unit: Int!) {
-  neuron(model: $model, layer: $layer, unit: $unit) {
-    id label score
-    labels(first: 5) { rank text score }
-    topImages(first: 5) { ordinal uri activation }
-    run { id method similarity finishedAt }
-  }
-}`,
-    variables: '{ "model": "resnet-v1", "layer": "fc", "unit": 3 }',
-  },
-  'Network Dissection labels': {
-    query: `query NetDissect($model: String!, $layer: String!) {
-  neurons(model: $model, layer: $layer, method: "netdissect", first: 10) {
-    edges { node { unit label score } }
-    run { id method similarity }
-  }
-}`,
-    variables: '{ "model": "resnet-v1", "layer": "layer2" }',
-  },
-  'Dissection runs': {
-    query: `query Runs {
-  dissections { id method similarity params status timings startedAt finishedAt
-    model { name version } clipModel { name dim } probeSet { name size } conceptSet { name size } layers }
-}`,
-    variables: '{}',
-  },
-};
+import { EXAMPLES } from './ide-examples.js';
+
+export { EXAMPLES };
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

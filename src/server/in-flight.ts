@@ -24,11 +24,18 @@ export function inFlightLimiter(limit: number, retryAfterSeconds = 1): InFlightL
     }
     inFlight++;
     let released = false;
-    // 'close' follows 'finish', and comes alone when the client goes away first.
-    res.once('close', () => {
+    const release = (): void => {
       if (released) return;
       released = true;
       inFlight--;
+    };
+    // 'close' follows 'finish', and comes alone when the client goes away first. A request
+    // answered at its deadline while its work goes on (app.ts) keeps its slot until that work
+    // ends: the slots count the work the server is doing, not the answers it owes.
+    res.once('close', () => {
+      const work = (res.locals as { work?: Promise<unknown> }).work;
+      if (work) work.then(release, release);
+      else release();
     });
     next();
   };

@@ -46,7 +46,10 @@ export interface CheckedInputs {
   storedParams: Record<string, unknown>;
   /** Probe images left out because they cannot be read or decoded (none with `strict`). */
   skipped: NonNullable<ProbeSet['skipped']>;
+  /** The concepts to score: without those the CLIP tokenizer cannot read, once `loadModels` has run. */
   conceptSet: ConceptSet;
+  /** Concepts dropped because the CLIP tokenizer knows none of their words (set by `loadModels`). */
+  unknownConcepts: string[];
   clipSource: Awaited<ReturnType<typeof resolveClip>>;
 }
 
@@ -64,7 +67,7 @@ export async function checkInputs(spec: InputSpec): Promise<CheckedInputs> {
   const conceptSet = await loadConceptSet(spec.concepts);
   for (const note of conceptSet.notes) spec.log(`note: ${note}`);
   const clipSource = await resolveClip(spec.clip, { cacheDir: join(spec.cacheDir, 'hf'), quiet: spec.quiet });
-  return { probes, fn, params, storedParams, skipped, conceptSet, clipSource };
+  return { probes, fn, params, storedParams, skipped, conceptSet, unknownConcepts: [], clipSource };
 }
 
 export interface LoadedModels {
@@ -75,8 +78,13 @@ export interface LoadedModels {
   release(): Promise<void>;
 }
 
-/** Loads CLIP and the target network (with the named layers exposed) and checks their preprocessing. */
-export async function loadModels(spec: InputSpec, clipSource: CheckedInputs['clipSource']): Promise<LoadedModels> {
+/**
+ * Loads CLIP and the target network (with the named layers exposed) and checks their preprocessing.
+ * Drops from `inputs.conceptSet` the concepts CLIP's tokenizer cannot read (listed in
+ * `inputs.unknownConcepts`, with a warning).
+ */
+export async function loadModels(spec: InputSpec, inputs: CheckedInputs): Promise<LoadedModels> {
+  const clipSource = inputs.clipSource;
   const device: Device = spec.device ?? 'cpu';
   let clip: ClipModel | undefined;
   let target: TargetModel | undefined;
@@ -87,6 +95,7 @@ export async function loadModels(spec: InputSpec, clipSource: CheckedInputs['cli
       ...(clipSource.name ? { name: clipSource.name } : {}),
       source: clipSource.source,
     });
+    dropUnreadableConcepts(inputs, clip, spec);
     const modelPath = resolve(spec.model);
     const { spec: targetSpec, source: specSource } = await loadPreprocessSpec(modelPath);
     target = await TargetModel.load(modelPath, {
@@ -117,6 +126,25 @@ export async function loadModels(spec: InputSpec, clipSource: CheckedInputs['cli
     await clip?.release().catch(() => undefined);
     await target?.release().catch(() => undefined);
     throw error;
+  }
+}
+
+/**
+ * A concept whose words are all unknown to the tokenizer embeds as the unknown token: every such
+ * concept would share one vector, so none of them can be told apart. They are dropped.
+ */
+function dropUnreadableConcepts(inputs: CheckedInputs, clip: ClipModel, spec: InputSpec): void {
+  const conceptSet = inputs.conceptSet;
+  const unknownConcepts = conceptSet.concepts.filter((c) => clip.tokenizer.unreadable(c));
+  if (unknownConcepts.length === conceptSet.concepts.length) {
+    throw new Error(`--concepts ${spec.concepts}: the CLIP tokenizer knows none of the words of any concept (e.g. ${unknownConcepts.slice(0, 3).join(', ')})`);
+  }
+  inputs.unknownConcepts = unknownConcepts;
+  if (unknownConcepts.length > 0) {
+    const shown = unknownConcepts.slice(0, 20).join(', ');
+    spec.log(`warning: ${unknownConcepts.length} concept(s) dropped, the CLIP tokenizer knows none of their words: ${shown}${unknownConcepts.length > 20 ? ', ...' : ''}`);
+    const dropped = new Set(unknownConcepts);
+    inputs.conceptSet = { ...conceptSet, concepts: conceptSet.concepts.filter((c) => !dropped.has(c)) };
   }
 }
 

@@ -77,6 +77,8 @@ export interface DissectStats {
 
 export interface DissectResult {
   runId: number;
+  /** Concepts dropped because the CLIP tokenizer knows none of their words (never a label). */
+  unknownConcepts: string[];
   layers: LayerSummary[];
   stats: DissectStats;
   /** Seconds per stage. */
@@ -110,7 +112,7 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
   let t0 = performance.now();
   const spec = { ...opts, pool, device, cacheDir, quiet, log };
   const inputs = await checkInputs(spec);
-  const { probes, fn, params, conceptSet, skipped } = inputs;
+  const { probes, fn, params, skipped } = inputs;
   // Open the atlas while the models load (both take seconds); a failure surfaces when awaited.
   const storeOpening = openStore();
   storeOpening.catch(() => undefined);
@@ -120,8 +122,10 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
     // Start the decode workers first: they load their modules (~0.4 s) while the models load.
     const first = probes.items[0]?.source;
     decoder = new DecodePool(opts.workers ?? defaultWorkers(), { preload: first?.kind === 'generated' ? [first.renderer] : [] });
-    models = await loadModels(spec, inputs.clipSource);
+    models = await loadModels(spec, inputs);
     const { clip, target, targetSpec } = models;
+    // Without the concepts CLIP cannot read (dropped while loading it).
+    const { conceptSet, unknownConcepts } = inputs;
     clock('load', t0);
     // ------------------------------------------------------------------ register in the store
     t0 = performance.now();
@@ -251,7 +255,7 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
     }
     // On failure the run stays 'running' (invisible) and this process lets go of it when it closes
     // the store; a rerun with the same inputs resumes it.
-    return { runId, layers: summaries, stats, timings };
+    return { runId, unknownConcepts, layers: summaries, stats, timings };
   } finally {
     // Settled before returning, so that the caller can close the store it opened.
     await storeOpening.catch(() => undefined);

@@ -119,10 +119,11 @@ export class DissectionWorker {
     const differs = (what: string, location: string, theirs: string, ours: string) =>
       new Error(`this worker's ${what} (${location}) is not the one the run was submitted with (content hash ${ours.slice(0, 12)}, expected ${theirs.slice(0, 12)}); give every worker the same files`);
     if (inputs.probes.contentHash !== spec.probeHash) throw differs('probe set', spec.probe, spec.probeHash, inputs.probes.contentHash);
-    const ourConcepts = conceptsHash(inputs.conceptSet.concepts);
-    if (ourConcepts !== spec.conceptsHash) throw differs('concept set', spec.concepts, spec.conceptsHash, ourConcepts);
-    const models = await loadModels(input, inputs.clipSource);
+    const models = await loadModels(input, inputs);
     try {
+      // Compared without the concepts CLIP cannot read (dropped while loading it), as submitted.
+      const ourConcepts = conceptsHash(inputs.conceptSet.concepts);
+      if (ourConcepts !== spec.conceptsHash) throw differs('concept set', spec.concepts, spec.conceptsHash, ourConcepts);
       if (models.target.fileHash !== spec.modelHash) throw differs('model file', spec.model, spec.modelHash, models.target.fileHash);
       const clip = clipIdentity(models.clip);
       if (clip !== spec.clipIdentity) throw differs('CLIP model', spec.clip, spec.clipIdentity, clip);

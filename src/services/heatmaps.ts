@@ -17,11 +17,13 @@ import type { AtlasStore } from '../db/atlas-store.js';
 import { upsampleBilinear } from '../toyworld/index.js';
 import { imageSourceOf, renderToy } from './image-sources.js';
 import { resolveSource } from './paths.js';
-import { pngOf, type EncodedImage, etagOf } from './probe-images.js';
+import { etagOf, pngOf, TOY_FULL_SIZE, type EncodedImage } from './probe-images.js';
 import type { LayerInfo, ModelRow } from './records.js';
 
 /** Side of a heatmap when `size` is not given. */
 export const HEATMAP_SIZE = 256;
+/** Largest overlay drawn in JavaScript (bigger sizes are scaled up by sharp). */
+const DRAWN_SIZE = 256;
 
 /** A unit's activation map on one image, as the network computed it (height x width). */
 export interface ActivationMap {
@@ -33,6 +35,16 @@ export interface ActivationMap {
 interface LoadedLayer {
   model: TargetModel;
   spec: PreprocessSpec;
+  /** Runs using the session now; an evicted session is released when the last one ends. */
+  users: number;
+  evicted: boolean;
+  released?: Promise<void>;
+}
+
+/** Releases an evicted session once no run uses it (once only). */
+function releaseWhenIdle(layer: LoadedLayer): Promise<void> {
+  if (layer.evicted && layer.users === 0) layer.released ??= layer.model.release().catch(() => undefined);
+  return layer.released ?? Promise.resolve();
 }
 
 export class HeatmapService {
@@ -40,7 +52,13 @@ export class HeatmapService {
   readonly #verified = new Map<string, Promise<boolean>>();
   readonly #sessions = new LRUCache<string, Promise<LoadedLayer>>({
     max: 4,
-    dispose: (loading) => void loading.then((l) => l.model.release()).catch(() => undefined),
+    dispose: (loading) =>
+      void loading
+        .then((l) => {
+          l.evicted = true;
+          void releaseWhenIdle(l);
+        })
+        .catch(() => undefined),
   });
   readonly #images = new LRUCache<string, EncodedImage>({ maxSize: 32 << 20, sizeCalculation: (v) => v.bytes.length + 100 });
   readonly #pending = new Map<string, Promise<EncodedImage>>();
@@ -95,7 +113,14 @@ export class HeatmapService {
   async release(): Promise<void> {
     const loading = [...this.#sessions.values()];
     this.#sessions.clear();
-    await Promise.all(loading.map((l) => l.then((x) => x.model.release()).catch(() => undefined)));
+    await Promise.all(
+      loading.map((l) =>
+        l.then((x) => {
+          x.evicted = true;
+          return releaseWhenIdle(x);
+        }).catch(() => undefined),
+      ),
+    );
   }
 
   async #target(layerId: number, unit: number): Promise<{ model: ModelRow; layer: LayerInfo; path: string }> {
@@ -130,7 +155,7 @@ export class HeatmapService {
       loading = (async () => {
         const spec = specOf(model) ?? (await loadPreprocessSpec(path)).spec;
         const target = await TargetModel.load(path, { layers: [layer.name], inputSize: spec.crop, threads: 1 });
-        return { model: target, spec };
+        return { model: target, spec, users: 0, evicted: false };
       })();
       loading.catch(() => this.#sessions.delete(key));
       this.#sessions.set(key, loading);
@@ -139,11 +164,20 @@ export class HeatmapService {
   }
 
   async #map(target: { model: ModelRow; layer: LayerInfo; path: string }, unit: number, image: { raw?: RawImage; toy?: { seed: number; index: number } }): Promise<ActivationMap> {
-    const { model: net, spec } = await this.#layer(target.model, target.layer, target.path);
+    const loaded = await this.#layer(target.model, target.layer, target.path);
+    const { model: net, spec } = loaded;
     // Toy scenes are drawn at the model's resize size, as the dissection fed them.
     const input = image.toy ? renderToy(image.toy, spec.resize) : image.raw!;
     const tensor = await preprocessImage(input, spec);
-    const raw = (await this.#runs(() => net.runRaw(tensor, 1))).get(net.layers[0]!.name)!;
+    loaded.users++;
+    let outputs;
+    try {
+      outputs = await this.#runs(() => net.runRaw(tensor, 1));
+    } finally {
+      loaded.users--;
+      void releaseWhenIdle(loaded);
+    }
+    const raw = outputs.get(net.layers[0]!.name)!;
     const [, , height, width] = raw.dims as [number, number, number, number];
     if (raw.dims.length !== 4) throw new NotFoundError(`layer ${target.layer.name} is not spatial: it has no heatmaps`);
     const plane = height * width;
@@ -154,9 +188,15 @@ export class HeatmapService {
     const image = await this.#pixels(probeSetId, ordinal);
     const map = await this.#map(target, unit, image);
     const { spec } = await this.#layer(target.model, target.layer, target.path);
-    const base = await modelView(image, spec, size);
-    const heat = upsampleBilinear(normaliseMap(map.values), map.height, map.width, size);
-    const bytes = await pngOf(overlayHeatmap(base, heat));
+    // The overlay is computed on the event loop at 256 px at most; sharp scales larger ones up.
+    const drawn = Math.min(size, DRAWN_SIZE);
+    const base = await modelView(image, spec, drawn);
+    const heat = upsampleBilinear(normaliseMap(map.values), map.height, map.width, drawn);
+    const overlay = overlayHeatmap(base, heat);
+    const bytes =
+      drawn === size
+        ? await pngOf(overlay)
+        : await sharp(overlay.rgb, { raw: { width: drawn, height: drawn, channels: 3 } }).resize(size, size, { kernel: 'lanczos3' }).png().toBuffer();
     return { bytes, type: 'image/png', etag: etagOf(bytes) };
   }
 }
@@ -174,7 +214,7 @@ function specOf(model: ModelRow): PreprocessSpec | undefined {
 
 /** What the model saw (the centre crop after resizing), at size x size, as RGB. */
 async function modelView(image: { raw?: RawImage; toy?: { seed: number; index: number } }, spec: PreprocessSpec, size: number): Promise<RawImage> {
-  const full = image.toy ? renderToy(image.toy, Math.max(size, Math.round((size * spec.resize) / spec.crop))) : image.raw!;
+  const full = image.toy ? renderToy(image.toy, Math.min(2 * TOY_FULL_SIZE, Math.max(size, Math.round((size * spec.resize) / spec.crop)))) : image.raw!;
   const side = Math.max(1, Math.round((spec.crop * Math.min(full.width, full.height)) / spec.resize));
   const left = Math.max(0, Math.floor((full.width - side) / 2));
   const top = Math.max(0, Math.floor((full.height - side) / 2));

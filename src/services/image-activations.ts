@@ -104,6 +104,9 @@ export class ImageActivationsService {
     },
   });
 
+  /** Concept texts and their CLIP text embeddings per (CLIP model, concept set): sets of 10,000 concepts take a while to read. */
+  readonly #conceptMatrices = new LRUCache<string, Promise<{ texts: string[]; data: Float32Array }>>({ max: 4 });
+
   constructor(
     private readonly store: AtlasStore,
     private readonly encoders: TextEncoders,
@@ -196,13 +199,13 @@ export class ImageActivationsService {
     const clipModelId = run.clipModelId!;
     try {
       const clip = await this.encoders.clipRow(clipModelId);
-      const set = await this.store.conceptSets.get(run.conceptSetId!);
-      if (!clip || !set || set.concepts.length === 0) return { clipModelId: null, concepts: null, conceptsUnavailable: 'the run has no concept set' };
+      if (!clip) return { clipModelId: null, concepts: null, conceptsUnavailable: 'the run has no CLIP model' };
+      const concepts = await this.#concepts(clipModelId, clip.dim, run.conceptSetId!);
+      if (concepts.texts.length === 0) return { clipModelId: null, concepts: null, conceptsUnavailable: 'the run has no concept set' };
       const vec = await this.encoders.image(clipModelId, image);
-      const texts = await this.encoders.concepts(clipModelId, set.concepts, clip.dim, { persist: false });
-      const sims = set.concepts.map((text, i) => {
+      const sims = concepts.texts.map((text, i) => {
         let s = 0;
-        for (let d = 0; d < clip.dim; d++) s += vec[d]! * texts.matrix.data[i * clip.dim + d]!;
+        for (let d = 0; d < clip.dim; d++) s += vec[d]! * concepts.data[i * clip.dim + d]!;
         return { text, similarity: s };
       });
       sims.sort((a, b) => b.similarity - a.similarity);
@@ -211,6 +214,23 @@ export class ImageActivationsService {
       if (error instanceof EncoderUnavailableError) return { clipModelId: null, concepts: null, conceptsUnavailable: error.message };
       throw error;
     }
+  }
+
+  /** A concept set's texts and text embeddings (unit rows) under a CLIP model, kept for the next image. */
+  #concepts(clipModelId: number, dim: number, conceptSetId: number): Promise<{ texts: string[]; data: Float32Array }> {
+    const key = `${clipModelId}:${conceptSetId}`;
+    let p = this.#conceptMatrices.get(key);
+    if (!p) {
+      p = (async () => {
+        const set = await this.store.conceptSets.get(conceptSetId);
+        if (!set) return { texts: [], data: new Float32Array(0) };
+        const { matrix } = await this.encoders.concepts(clipModelId, set.concepts, dim, { persist: false });
+        return { texts: set.concepts, data: matrix.data };
+      })();
+      this.#conceptMatrices.set(key, p);
+      p.catch(() => this.#conceptMatrices.delete(key));
+    }
+    return p;
   }
 
   /** Releases the loaded target models. */

@@ -80,7 +80,13 @@ export class ProbeImageService {
     if (source.kind === 'remote') throw new NotFoundError(`image ${ordinal} of probe set ${probeSetId} is remote: load it from its uri`);
     if (source.kind === 'toy') {
       const px = size ?? TOY_FULL_SIZE;
-      return this.#cached(`toy:${source.seed}/${source.index}@${px}`, async () => encoded(await pngOf(renderToy(source, px)), 'image/png'));
+      return this.#cached(`toy:${source.seed}/${source.index}@${px}`, async () => {
+        // Drawing runs on the event loop: past TOY_FULL_SIZE sharp scales the drawing up (on its threads).
+        const drawn = renderToy(source, Math.min(px, TOY_FULL_SIZE));
+        if (drawn.width === px) return encoded(await pngOf(drawn), 'image/png');
+        const raw = { width: drawn.width, height: drawn.height, channels: 3 as const };
+        return encoded(await sharp(drawn.rgb, { raw }).resize(px, px, { kernel: 'lanczos3' }).png().toBuffer(), 'image/png');
+      });
     }
     const info = await stat(source.path).catch(() => undefined);
     if (!info?.isFile()) throw new NotFoundError(`image ${ordinal} of probe set ${probeSetId} is no longer on disk`);

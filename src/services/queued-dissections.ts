@@ -140,7 +140,7 @@ export class QueuedDissections {
     let models: LoadedModels;
     try {
       inputs = await checkInputs(spec);
-      models = await loadModels(spec, inputs.clipSource);
+      models = await loadModels(spec, inputs);
     } catch (error) {
       // Every failure here is about the inputs named (a file, a layer, a parameter).
       if (error instanceof BadInputError || error instanceof NotFoundError) throw error;

@@ -49,6 +49,8 @@ export interface RescoreResult {
   fn: SimilarityName;
   params: Record<string, unknown>;
   concepts: string[];
+  /** Concepts dropped because the CLIP tokenizer knows none of their words. */
+  unknownConcepts: string[];
   units: RescoredUnit[];
   labels: LabelScore[][];
   /** Units left without a label, with the reason (their `labels` entry is empty). */
@@ -114,7 +116,7 @@ export class RescoreService {
       }
     })();
     const fn = chosen.fn;
-    const concepts = checkConcepts(input.concepts);
+    const readable = checkConcepts(input.concepts);
     let t0 = performance.now();
     const base = await store.runs.latestWithClip(input.layerId);
     if (!base) {
@@ -153,6 +155,16 @@ export class RescoreService {
     }
     const load = seconds(t0);
 
+    // Concepts whose words the CLIP tokenizer does not know all embed alike: dropped, never a label.
+    const unknownConcepts = await this.encoders.unreadable(base.clipModelId, readable);
+    if (unknownConcepts.length === readable.length) {
+      throw new RescoreInputError(`the CLIP tokenizer knows none of the words of any concept (e.g. ${unknownConcepts.slice(0, 3).join(', ')})`, {
+        argumentName: 'concepts',
+      });
+    }
+    const dropped = new Set(unknownConcepts);
+    const concepts = readable.filter((c) => !dropped.has(c));
+
     t0 = performance.now();
     // A rescore is a read anyone may make: its new concepts are kept in memory, not stored
     // (saveRescore stores the run's concepts; search embeds them when it indexes the run).
@@ -187,6 +199,7 @@ export class RescoreService {
       fn,
       params,
       concepts,
+      unknownConcepts,
       units,
       labels,
       unlabelled,

@@ -85,6 +85,21 @@ export class TextEncoders {
     }
   }
 
+  /**
+   * The concepts whose words are all unknown to the tokenizer of a CLIP model in the atlas; none
+   * when its encoder cannot be loaded (then every concept must already be cached to be scored).
+   */
+  async unreadable(clipModelId: number, concepts: readonly string[]): Promise<string[]> {
+    let clip: ClipModel;
+    try {
+      clip = await this.encoder(clipModelId);
+    } catch (error) {
+      if (error instanceof EncoderUnavailableError) return [];
+      throw error;
+    }
+    return concepts.filter((c) => clip.tokenizer.unreadable(c));
+  }
+
   /** The loaded encoder of a CLIP model in the atlas. */
   private encoder(clipModelId: number): Promise<ClipModel> {
     let p = this.models.get(clipModelId);

@@ -88,8 +88,8 @@ describe.each(drivers)('request deadline (%s)', (driver) => {
       const answer = graphql(url, '{ models { name } }');
       const health = await fetch(`${url}/healthz`);
       expect(health.status).toBe(200);
+      // Answered while the database is still held (the blocker lets go only after this test's checks).
       expect(await health.json()).toMatchObject({ status: 'ok', database: 'busy' });
-      expect(Date.now() - started).toBeLessThan(DEADLINE_MS + 1000);
       const { status, retryAfter, body } = await answer;
       expect(body.errors?.[0]?.extensions.code).toBe('REQUEST_TIMEOUT');
       expect(body.errors?.[0]?.message).toMatch(/took longer than the server allows/);

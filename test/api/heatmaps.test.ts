@@ -84,6 +84,8 @@ describe.each(drivers)('activation heatmaps over HTTP on %s', (driver) => {
     expect(await sharp(bytes).metadata()).toMatchObject({ format: 'png', width: 256, height: 256 });
     const small = await fetch(`${base}${first!.heatmapUrl}?size=64`);
     expect(await sharp(Buffer.from(await small.arrayBuffer())).metadata()).toMatchObject({ width: 64, height: 64 });
+    const large = await fetch(`${base}${first!.heatmapUrl}?size=600`);
+    expect(await sharp(Buffer.from(await large.arrayBuffer())).metadata()).toMatchObject({ format: 'png', width: 600, height: 600 });
     const revalidated = await fetch(`${base}${first!.heatmapUrl}`, { headers: { 'if-none-match': res.headers.get('etag')! } });
     expect(revalidated.status).toBe(304);
     // Another image, or another unit on the same image, is another map.

@@ -11,6 +11,7 @@ import { createInterface } from 'node:readline';
 import { createGunzip, createGzip } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultSeedPath, importSeed } from '../../src/db/seed.js';
+import { restoreCaches } from '../../src/services/default-atlas/caches.js';
 import { EXAMPLES } from '../../src/server/ide.js';
 import { openTestAtlas, type TestAtlas } from '../store/helpers.js';
 import { startClient, type Client } from '../queries/helpers.js';
@@ -57,6 +58,9 @@ describe('the query page examples', () => {
     const summary = await importSeed(atlas.store, seed);
     expect(summary.models).toBe(3);
     expect(summary.runs).toBeGreaterThan(0);
+    // As `npm start` does: image and concept embeddings, and the kept model's activations.
+    const restored = await restoreCaches(atlas.store, { quiet: true, log: () => undefined });
+    expect(restored.restored).toBe(true);
     client = await startClient(atlas.store);
   });
   afterAll(async () => {

@@ -135,6 +135,7 @@ describe.each(drivers)('probe images over HTTP on %s', (driver) => {
       expect(await res.text()).toMatch(/size must be a whole number of pixels from 16 to 1024/);
     }
     expect((await imageAt(served.client.url, `${top!.url}?size=16`)).meta).toMatchObject({ width: 16, height: 16 });
+    expect((await imageAt(served.client.url, `${top!.url}?size=1024`)).meta).toMatchObject({ format: 'png', width: 1024, height: 1024 });
   });
 
   it('answers 404 for unknown sets and ordinals, traversal attempts and non-numeric paths; never a file that is not a member', async () => {

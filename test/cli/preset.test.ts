@@ -3,7 +3,8 @@
  * is recorded on the run; without one the reference's defaults stay (through the command line, on
  * a temp atlas and a small toy probe set).
  */
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { atlas } from '../support/cli.js';
 import { tempAtlas } from '../support/temp-atlas.js';
@@ -38,7 +39,16 @@ describe('atlas dissect --preset', () => {
     expect(hidden.similarity).toBe('cos_similarity');
     expect(hidden.params).toMatchObject({ preset: 'hidden' });
 
-    expect((await dissect('plain', [])).code).toBe(0);
+    // Concepts the toy CLIP's tokenizer cannot read (all their words unknown) are dropped with a warning, never a label.
+    const withUnknown = join(dir, 'with-unknown.txt');
+    writeFileSync(withUnknown, `${readFileSync(concepts, 'utf8')}zebra\nxylophone\nred zebra\n`);
+    const plainRun = await atlas(
+      ['dissect', '--model', toyModel('resnet-v1'), '--layers', 'fc', '--clip', toyClip, '--probe', 'toy:200:7', '--concepts', withUnknown, '--name', 'plain', '--version', 'v', '--quiet', '--json'],
+      env,
+    );
+    expect(plainRun.code, plainRun.stderr).toBe(0);
+    expect((JSON.parse(plainRun.stdout) as { unknownConcepts: string[] }).unknownConcepts).toEqual(['squared', 'zebra', 'xylophone']);
+    expect(plainRun.stderr).toMatch(/warning: 3 concept\(s\) dropped, the CLIP tokenizer knows none of their words: squared, zebra, xylophone/);
     const plain = await runOf('plain');
     expect(plain.similarity).toBe('soft_wpmi');
     expect(plain.params).toMatchObject({ a: 10, lam: 1, top_k: 100 });

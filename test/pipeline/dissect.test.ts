@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ClipModel } from '../../src/compute/clip/index.js';
 import type { DissectResult } from '../../src/services/dissect.js';
 import { TargetModel } from '../../src/compute/onnx/index.js';
+import { unlabelledUnits } from '../../src/compute/similarity/unlabelled.js';
 import { loadPreprocessSpec, preprocessImage } from '../../src/compute/preprocess/index.js';
 import { openStore, type AtlasStore } from '../../src/db/index.js';
 import { generateScene, renderScene, TOY_VOCABULARY } from '../../src/toyworld/index.js';
@@ -94,9 +95,32 @@ describe('atlas dissect (PGlite in a temp folder)', () => {
       const labels = await rows(store, `SELECT l.name, count(*)::int AS n, count(DISTINCT nl.neuron_id)::int AS units
         FROM neuron_labels nl JOIN neurons n ON n.id = nl.neuron_id JOIN layers l ON l.id = n.layer_id
         WHERE nl.run_id = ${run1.runId} GROUP BY l.name ORDER BY l.name`);
-      expect(labels).toEqual(Object.entries(UNITS).sort().map(([name, units]) => ({ name, n: units * 5, units })));
+      // Dead and degenerate units (fewer than top_k of the 120 images above their lowest value) get no label.
+      const run = runs[0]!;
+      const unlabelled: Record<string, number[]> = {};
+      let expectedTops = 0;
+      for (const name of Object.keys(UNITS)) {
+        const acts = (await store.embeddings.activations(run.modelId, name, run.probeSetId!))!;
+        const reasons = unlabelledUnits(acts, 'soft_wpmi', run.params);
+        unlabelled[name] = [...reasons.keys()];
+        for (let u = 0; u < acts.cols; u++) {
+          const column = Array.from({ length: acts.rows }, (_, i) => acts.data[i * acts.cols + u]!);
+          const lowest = Math.min(...column);
+          expectedTops += reasons.has(u) ? Math.min(10, column.filter((v) => v > lowest).length) : 10;
+        }
+      }
+      expect(Object.values(unlabelled).flat().length).toBeGreaterThan(0); // this model has some
+      expect(labels).toEqual(
+        Object.entries(UNITS)
+          .sort()
+          .map(([name, units]) => ({ name, n: (units - unlabelled[name]!.length) * 5, units: units - unlabelled[name]!.length })),
+      );
+      const stored = await rows(store, `SELECT l.name, n.unit, u.reason FROM unlabelled_neurons u JOIN neurons n ON n.id = u.neuron_id
+        JOIN layers l ON l.id = n.layer_id WHERE u.run_id = ${run1.runId} ORDER BY l.name, n.unit`);
+      expect(stored.map((r) => [r.name, r.unit])).toEqual(Object.entries(unlabelled).sort().flatMap(([name, units]) => units.map((u) => [name, u])));
+      expect(stored.every((r) => /^(dead|degenerate) unit: /.test(String(r.reason)))).toBe(true);
       const tops = await rows(store, `SELECT count(*)::int AS n, max(rank)::int AS r FROM neuron_top_images WHERE run_id = ${run1.runId}`);
-      expect(tops[0]).toEqual({ n: 34 * 10, r: 9 });
+      expect(tops[0]).toEqual({ n: expectedTops, r: 9 });
       // The rank-0 label of conv1 unit 0 is what the summary printed.
       const unit0 = await rows(store, `SELECT nl.text FROM neuron_labels nl JOIN neurons n ON n.id = nl.neuron_id
         JOIN layers l ON l.id = n.layer_id WHERE nl.run_id = ${run1.runId} AND l.name = 'conv1' AND n.unit = 0 AND nl.rank = 0`);

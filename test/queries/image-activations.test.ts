@@ -100,6 +100,10 @@ describe.each(drivers)('imageActivations over HTTP on %s', (driver) => {
       expect([errorCode(res), res.status], JSON.stringify(vars).slice(0, 80)).toEqual([code, status]);
       expect(res.body.errors![0]!.message).toMatch(message);
     }
+    // One image per request: aliases cannot multiply the work.
+    const twice = await served.client.gql(`query($i: String!) { a: imageActivations(image: $i, model: "tiny") { model { name } } b: imageActivations(image: $i, model: "tiny") { model { name } } }`, { i: b64(pngs[0]!) });
+    expect(errorCode(twice)).toBe('BAD_USER_INPUT');
+    expect(twice.body.errors![0]!.message).toMatch(/at most 1 `imageActivations`/);
     // A model dissected from a file that has gone since: MODEL_UNAVAILABLE without the path.
     const store = served.atlas.store;
     const tiny = (await store.models.find('tiny', 'v1'))!;

@@ -14,11 +14,13 @@ describe.each(drivers)('presets over HTTP on %s', (driver) => {
     q = await writeQueryAtlas(store);
   });
   const query = `query($preset: Preset, $fn: SimilarityFunction, $params: JSON) {
-    rescore(model: "net", layer: "l1", concepts: ${JSON.stringify(CLASSES)}, preset: $preset, function: $fn, params: $params) { function params units { label } } }`;
+    rescore(model: "net", layer: "l1", concepts: ${JSON.stringify(CLASSES)}, preset: $preset, function: $fn, params: $params) { function params unknownConcepts units { label } } }`;
 
   it('rescore takes the preset\'s function and parameters; params override them; another function is refused', async () => {
     const final = ok(await served.client.gql(query, { preset: 'FINAL' })).rescore as { function: string; params: Record<string, number>; units: { label: string }[] };
     expect(final.function).toBe('SOFT_WPMI');
+    // a byte-level BPE tokenizer reads every word
+    expect((final as unknown as { unknownConcepts: string[] }).unknownConcepts).toEqual([]);
     expect(final.params).toMatchObject({ a: 2, lam: 0.6, top_k: 28 });
     const overridden = ok(await served.client.gql(query, { preset: 'FINAL', params: { top_k: 5 } })).rescore as typeof final;
     expect(overridden.params).toMatchObject({ a: 2, lam: 0.6, top_k: 5 });

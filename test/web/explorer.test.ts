@@ -57,7 +57,9 @@ describe('the explorer in Chromium', () => {
       if (message.type() === 'error') problems.push(`console error on ${message.page()?.url()}: ${message.text()}`);
     });
     context.on('weberror', (error) => problems.push(`uncaught: ${error.error().message}`));
-  });
+    // Loading the default atlas into a fresh folder (seed, embeddings, activations recomputed) is
+    // most of this: about a minute on a quiet 2-core machine, several on a busy one.
+  }, 420_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -152,12 +154,13 @@ describe('the explorer in Chromium', () => {
     await textOf(page.getByRole('heading', { level: 1 }), 'layer4 · unit 7');
     await page.locator('table.labels tbody tr').first().waitFor();
     expect(await page.locator('table.labels tbody tr').count()).toBeGreaterThan(1);
-    expect(await imagesLoaded(page, 'ol.images img.thumb')).toBeGreaterThanOrEqual(10);
+    expect(await imagesLoaded(page, 'ol.images img.thumb')).toBeGreaterThanOrEqual(20);
+    expect(await page.locator('ol.images img[src^="/heatmaps/"]').count()).toBeGreaterThanOrEqual(10);
     await page.locator('table.runs tbody tr').first().waitFor();
     await expect.poll(() => page.locator('table.runs').textContent()).not.toContain('…');
     await page.locator('ul.neighbours li a').first().waitFor();
     await imagesLoaded(page, 'ul.images img.thumb');
-    expect(await imagesLoaded(page, 'main img')).toBeGreaterThanOrEqual(20);
+    expect(await imagesLoaded(page, 'main img')).toBeGreaterThanOrEqual(30);
     await checkPage(page);
     // A neighbour's link opens its page without a reload.
     await page.locator('ul.neighbours li a').first().click();

@@ -17,6 +17,6 @@ export default defineConfig({
   },
   server: {
     // `npm run dev:explorer` with `npm start` running: the API and images from the real server.
-    proxy: { '/graphql': 'http://127.0.0.1:4000', '/images': 'http://127.0.0.1:4000' },
+    proxy: { '/graphql': 'http://127.0.0.1:4000', '/images': 'http://127.0.0.1:4000', '/heatmaps': 'http://127.0.0.1:4000' },
   },
 });

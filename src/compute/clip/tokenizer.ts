@@ -18,6 +18,9 @@ export class TextTokenizer {
   private readonly tokenizer: Tokenizer;
   readonly padId: number;
   private readonly eosId: number | undefined;
+  /** The unknown-word token, when the vocabulary has one (WordLevel and WordPiece do, byte-level BPE does not need one). */
+  private readonly unkId: number | undefined;
+  private readonly specialIds: Set<number>;
 
   constructor(
     tokenizerJson: Record<string, unknown>,
@@ -37,6 +40,21 @@ export class TextTokenizer {
     this.padId = pad ?? 0;
     const eosName = name(config.eos_token);
     this.eosId = eosName === undefined ? undefined : this.tokenizer.token_to_id(eosName);
+    const unkName = name(config.unk_token);
+    this.unkId = unkName === undefined ? undefined : this.tokenizer.token_to_id(unkName);
+    const added = Array.isArray(tokenizerJson.added_tokens) ? (tokenizerJson.added_tokens as { id?: number; special?: boolean }[]) : [];
+    this.specialIds = new Set(added.filter((t) => t.special && typeof t.id === 'number').map((t) => t.id!));
+    if (this.unkId !== undefined) this.specialIds.delete(this.unkId);
+  }
+
+  /**
+   * Whether every word of `text` is unknown to the vocabulary: the encoder then sees only the
+   * unknown token, and every such text gets the same embedding (a CLIP cannot read it).
+   */
+  unreadable(text: string): boolean {
+    if (this.unkId === undefined) return false;
+    const ids = (this.tokenizer.encode(text).ids as number[]).filter((id) => !this.specialIds.has(id));
+    return ids.length > 0 && ids.every((id) => id === this.unkId);
   }
 
   encodeOne(text: string): number[] {

@@ -46,6 +46,7 @@ function rescoreParent(model: ModelRow, layer: LayerInfo, baseRun: RunRow, r: Re
     params: r.params,
     baseRun,
     encodedConcepts: r.encoded,
+    unknownConcepts: r.unknownConcepts,
     timings: r.timings,
     units: r.units,
   };

@@ -84,6 +84,7 @@ export const NeuronQuery = graphql(`
         uri
         url
         thumbnailUrl
+        heatmapUrl
         activation
       }
     }

@@ -62,7 +62,7 @@ export function startRouter(): void {
     const anchor = (event.target as Element | null)?.closest?.('a');
     if (!anchor || anchor.target || anchor.hasAttribute('download')) return;
     const url = new URL(anchor.href, location.href);
-    if (url.origin !== location.origin || url.pathname.startsWith('/graphql') || url.pathname.startsWith('/images')) return;
+    if (url.origin !== location.origin || url.pathname.startsWith('/graphql') || url.pathname.startsWith('/images') || url.pathname.startsWith('/heatmaps')) return;
     // In-page anchors (the skip link) are the browser's to follow.
     if (url.hash && url.pathname === location.pathname && url.search === location.search) return;
     event.preventDefault();

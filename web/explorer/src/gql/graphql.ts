@@ -81,7 +81,7 @@ export type NeuronQueryVariables = Exact<{
 }>;
 
 
-export type NeuronQuery = { neuron: { id: string, unit: number, label: string | null, score: number | null, layer: { name: string, kind: LayerKind, units: number }, model: { name: string, version: string, dissections: Array<{ id: string, method: string, layers: Array<string>, finishedAt: string | null }> }, run: { id: string, method: string, similarity: string | null, finishedAt: string | null } | null, labels: Array<{ rank: number, text: string, score: number }>, topImages: Array<{ rank: number, ordinal: number, uri: string | null, url: string | null, thumbnailUrl: string | null, activation: number }> } | null };
+export type NeuronQuery = { neuron: { id: string, unit: number, label: string | null, score: number | null, layer: { name: string, kind: LayerKind, units: number }, model: { name: string, version: string, dissections: Array<{ id: string, method: string, layers: Array<string>, finishedAt: string | null }> }, run: { id: string, method: string, similarity: string | null, finishedAt: string | null } | null, labels: Array<{ rank: number, text: string, score: number }>, topImages: Array<{ rank: number, ordinal: number, uri: string | null, url: string | null, thumbnailUrl: string | null, heatmapUrl: string | null, activation: number }> } | null };
 
 export type NeuronNearQueryVariables = Exact<{
   model: string;
@@ -279,6 +279,7 @@ export const NeuronDocument = new TypedDocumentString(`
       uri
       url
       thumbnailUrl
+      heatmapUrl
       activation
     }
   }

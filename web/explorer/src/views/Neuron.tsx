@@ -4,7 +4,7 @@
  * every run that labelled its layer, probe images near its label, and its neighbours (neurons of
  * the model whose labels mean something close).
  */
-import { Await, Empty, ErrorMessage, Heading, Thumb, formatNumber, useTitle, type ImageRef } from '../components';
+import { Await, Empty, ErrorMessage, Heading, Thumb, formatNumber, useTitle } from '../components';
 import type { NeuronQuery as NeuronResult } from '../gql/graphql';
 import { NeuronNearQuery, NeuronQuery, RunLabelQuery, SearchNeuronsQuery } from '../queries';
 import { href, neuronPath, useLocation } from '../router';
@@ -84,7 +84,7 @@ function NeuronDetails({ neuron, run }: { neuron: NeuronData; run: string | null
             {neuron.topImages.map((image) => (
               <li key={image.rank}>
                 <Thumb image={image} size={112} />
-                {(image as ImageRef).heatmapUrl ? <Thumb image={image} size={112} heatmap /> : null}
+                {image.heatmapUrl ? <Thumb image={image} size={112} heatmap /> : null}
                 <span class="caption">
                   #{image.rank + 1} · act. {formatNumber(image.activation)}
                 </span>
