@@ -10,6 +10,13 @@ export function positiveInt(flag: string, value: string | undefined): number | u
   return n;
 }
 
+/** A non-negative integer flag; the error names the flag. */
+export function nonNegativeInt(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} must be a whole number, 0 or more, got ${value}`);
+  return n;
+}
+
 /** A flag holding a JSON object such as `--params '{"top_k":20}'`; `{}` when absent. */
 export function jsonObject(flag: string, text: string | undefined): Record<string, unknown> {
   if (text === undefined) return {};

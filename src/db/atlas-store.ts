@@ -9,6 +9,8 @@ import { openConnection, type Connection, type DriverName, type OpenOptions } fr
 import { runMigrations } from './migrate.js';
 import { registerHandle } from './inspect.js';
 import { ClipModelsRepository } from './repositories/clip-models.js';
+import { DissectionJobsRepository } from './repositories/dissection-jobs.js';
+import { JobQueue } from './job-queue.js';
 import { ConceptSetsRepository } from './repositories/concept-sets.js';
 import { EmbeddingsRepository } from './repositories/embeddings.js';
 import { LabelsRepository } from './repositories/labels.js';
@@ -22,6 +24,9 @@ export interface StoreOptions extends OpenOptions {
   /** Apply pending migrations on open (default true). */
   migrate?: boolean;
 }
+
+/** A queue was asked of an atlas on the embedded database. */
+export class QueueUnavailableError extends Error {}
 
 export class AtlasStore {
   readonly driver: DriverName;
@@ -44,6 +49,8 @@ export class AtlasStore {
   readonly search: SearchRepository;
   /** Facts about the atlas itself (seed loaded, caches restored). */
   readonly meta: MetaRepository;
+  /** Queued dissections: their shards, job ids and progress (Postgres only in practice). */
+  readonly dissectionJobs: DissectionJobsRepository;
   private closed = false;
 
   constructor(private readonly conn: Connection) {
@@ -60,7 +67,22 @@ export class AtlasStore {
     this.embeddings = new EmbeddingsRepository(db, conn.driver, this.clipModels, this.probeSets);
     this.search = new SearchRepository(db);
     this.meta = new MetaRepository(db);
+    this.dissectionJobs = new DissectionJobsRepository(db);
     registerHandle(this, db);
+  }
+
+  /**
+   * The job queue on this atlas's Postgres server (not started). On PGlite there is none: the
+   * embedded database belongs to one process, and workers on other machines cannot reach it.
+   */
+  jobQueue(options: { supervise?: boolean; maintenanceSeconds?: number } = {}): JobQueue {
+    if (this.conn.driver !== 'postgres' || !this.conn.connectionString) {
+      throw new QueueUnavailableError(
+        'queued dissections need a Postgres server that every worker reaches (DATABASE_URL or --database-url); ' +
+          'the embedded database belongs to one process: run `atlas dissect` without --queue',
+      );
+    }
+    return new JobQueue(this.conn.connectionString, options);
   }
 
   async close(): Promise<void> {

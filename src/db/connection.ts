@@ -62,6 +62,8 @@ export interface Connection {
   client: 'pglite' | 'node-postgres';
   /** Data folder (PGlite) or the URL without password (Postgres), for messages. */
   location: string;
+  /** The Postgres connection string (the job queue opens its own pool); absent on PGlite. */
+  connectionString?: string;
   /** This process hosts the PGlite folder for others (see pglite-host.ts). */
   hosted?: boolean;
   /** Who writes each running run, and whether it is still alive (see run-owners.ts). */
@@ -190,6 +192,7 @@ export async function openConnection(opts: OpenOptions = {}): Promise<Connection
       driver,
       client: 'node-postgres',
       location: redactLocation(target),
+      connectionString: target,
       owners,
       close: async () => {
         await owners.releaseAll();

@@ -1,5 +1,5 @@
 /** The atlas data-access layer: open a store, then read and write through its repositories. */
-export { openStore, AtlasStore } from './atlas-store.js';
+export { openStore, AtlasStore, QueueUnavailableError } from './atlas-store.js';
 export type { StoreOptions } from './atlas-store.js';
 export type { ModelRow, LayerInfo, VersionPreference } from './repositories/models.js';
 export type { ClipModelRow } from './repositories/clip-models.js';

@@ -44,6 +44,12 @@ export class Row {
     return this.value(key) === null ? null : this.str(key);
   }
 
+  bool(key: string): boolean {
+    const v = this.value(key);
+    if (typeof v !== 'boolean') throw new RowError(`column ${key}: expected a boolean, got ${v === null ? 'null' : typeof v}`);
+    return v;
+  }
+
   /** A timestamp (node-postgres parses them, PGlite too; text is accepted as well). */
   date(key: string): Date {
     const v = this.value(key);

@@ -21,6 +21,7 @@
  * index, so the cast never sees a wrong length. The dimension check on write lives in the store.
  */
 import {
+  boolean,
   customType,
   doublePrecision,
   foreignKey,
@@ -416,4 +417,59 @@ export const neuronSearchLayers = pgTable(
       .references(() => dissectionRuns.id, { onDelete: 'cascade' }),
   },
   (t) => [primaryKey({ columns: [t.clipModelId, t.layerId] })],
+);
+
+/**
+ * A dissection submitted to the job queue (`atlas dissect --queue`, `startDissection`): its run
+ * stays 'running' (invisible) until the last layer is scored. `spec` holds what workers need to
+ * compute it: the file locations and their content hashes, the layers, what the image pass must
+ * compute (only what the caches lacked at submission) and the scoring settings.
+ */
+export const queuedDissections = pgTable('queued_dissections', {
+  runId: integer('run_id')
+    .primaryKey()
+    .references(() => dissectionRuns.id, { onDelete: 'cascade' }),
+  spec: jsonb('spec').$type<Record<string, unknown>>().notNull(),
+  images: integer('images').notNull(),
+  shardsTotal: integer('shards_total').notNull(),
+  layersTotal: integer('layers_total').notNull(),
+  submittedAt: timestamp('submitted_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * One shard of a queued dissection: a range [start, stop) of the probe set's images. `done`
+ * flips in the transaction that writes the shard's embeddings and activations, so a shard killed
+ * half-way leaves nothing that counts.
+ */
+export const dissectionShards = pgTable(
+  'dissection_shards',
+  {
+    runId: integer('run_id')
+      .notNull()
+      .references(() => queuedDissections.runId, { onDelete: 'cascade' }),
+    shard: integer('shard').notNull(),
+    start: integer('start').notNull(),
+    stop: integer('stop').notNull(),
+    /** The worker that last took the shard ("pid N on host H, cpu"). */
+    worker: text('worker'),
+    attempts: integer('attempts').notNull().default(0),
+    done: boolean('done').notNull().default(false),
+    error: text('error'),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.shard] })],
+);
+
+/** The queue's job ids of a queued dissection, by queue name: what cancelling it cancels. */
+export const dissectionJobs = pgTable(
+  'dissection_jobs',
+  {
+    runId: integer('run_id')
+      .notNull()
+      .references(() => queuedDissections.runId, { onDelete: 'cascade' }),
+    queue: text('queue').notNull(),
+    jobId: text('job_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.queue, t.jobId] })],
 );

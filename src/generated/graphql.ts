@@ -19,6 +19,15 @@ export type Scalars = {
   JSON: { input: unknown; output: unknown; }
 };
 
+/** A cancelled queued dissection. */
+export type CancelledDissection = {
+  __typename?: 'CancelledDissection';
+  /** The run's id. */
+  id: Scalars['ID']['output'];
+  /** Its status when cancelled. */
+  status: RunStatus;
+};
+
 /** A CLIP model (image and text encoders) used to embed probe images, concepts and search queries. */
 export type ClipModel = {
   __typename?: 'ClipModel';
@@ -109,6 +118,8 @@ export type Dissection = {
   preset: Preset;
   /** The probe images the activations were computed on; null for imports without images. */
   probeSet?: Maybe<ProbeSet>;
+  /** Progress of a queued dissection; null for runs made in one process. */
+  progress?: Maybe<DissectionProgress>;
   /** The similarity function of a clip-dissect run (`soft_wpmi`, `wpmi`, `cos_similarity`, `cos_similarity_cubed`, `rank_reorder`); null for imports. */
   similarity?: Maybe<Scalars['String']['output']>;
   /** When the run started. */
@@ -117,6 +128,40 @@ export type Dissection = {
   status: RunStatus;
   /** Seconds per phase, as the engine recorded them. */
   timings?: Maybe<Scalars['JSON']['output']>;
+  /** Workers that took shards of a queued dissection (empty for runs made in one process). */
+  workers: Array<DissectionWorker>;
+};
+
+/** How far a queued dissection has come. */
+export type DissectionProgress = {
+  __typename?: 'DissectionProgress';
+  /** Probe images of the run. */
+  images: Scalars['Int']['output'];
+  /** Probe images in the written shards. */
+  imagesDone: Scalars['Int']['output'];
+  /** Images per second over the shards so far (all workers together). */
+  imagesPerSecond: Scalars['Float']['output'];
+  /** Layers scored. */
+  layersDone: Scalars['Int']['output'];
+  /** Layers of the run. */
+  layersTotal: Scalars['Int']['output'];
+  /** Shards written. */
+  shardsDone: Scalars['Int']['output'];
+  /** Shards of the run (0 when every embedding and activation was cached already). */
+  shardsTotal: Scalars['Int']['output'];
+  /** Where the run is: QUEUED (no shard taken yet), RUNNING (shards), SCORING, COMPLETE or FAILED. */
+  stage: Scalars['String']['output'];
+};
+
+/** A worker that took shards of a queued dissection. */
+export type DissectionWorker = {
+  __typename?: 'DissectionWorker';
+  /** Whether it holds a shard not yet written (a worker that died shows until its shard expires). */
+  active: Scalars['Boolean']['output'];
+  /** Which process: pid, host and device. */
+  name: Scalars['String']['output'];
+  /** Shards it wrote. */
+  shardsDone: Scalars['Int']['output'];
 };
 
 /** Formats `exportAtlas` writes. */
@@ -338,6 +383,11 @@ export type ModelRef = {
 export type Mutation = {
   __typename?: 'Mutation';
   /**
+   * Cancels a queued dissection that is not complete: its jobs stop and its partial rows are removed.
+   * NOT_FOUND when no queued run has that id.
+   */
+  cancelDissection: CancelledDissection;
+  /**
    * Deletes a model version with its layers, neurons and stored activations. Refused
    * (BAD_USER_INPUT) while any run of it exists: delete them first (`deleteRun`). Without
    * `version`, the model's only version (BAD_USER_INPUT naming the versions when it has several).
@@ -355,6 +405,19 @@ export type Mutation = {
   importAtlas: ImportResult;
   /** Runs `rescore` and stores it as a new complete clip-dissect run. */
   saveRescore: SavedRescore;
+  /**
+   * Submits a dissection to the job queue instead of running it: the probe set is split into shards,
+   * which `atlas worker` processes compute; once every shard is in, each layer is scored and the run
+   * completes. Needs a Postgres server (BAD_USER_INPUT on the embedded database), the API key, and the
+   * files at these locations on the server as on every worker (content hashes are checked).
+   */
+  startDissection: Dissection;
+};
+
+
+/** Changes to the atlas; each needs `Authorization: Bearer <ATLAS_API_KEY>`. */
+export type MutationCancelDissectionArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -391,6 +454,12 @@ export type MutationSaveRescoreArgs = {
   params?: InputMaybe<Scalars['JSON']['input']>;
   preset?: InputMaybe<Preset>;
   version?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** Changes to the atlas; each needs `Authorization: Bearer <ATLAS_API_KEY>`. */
+export type MutationStartDissectionArgs = {
+  input: StartDissectionInput;
 };
 
 /** One unit of a layer, with what the selected run says it responds to. */
@@ -675,7 +744,10 @@ export type Query = {
   compareModels: ModelComparison;
   /** Concept sets of the atlas (what runs labelled with), by name, with their size and a few members. */
   conceptSets: Array<ConceptSet>;
-  /** One complete run by id. */
+  /**
+   * One complete run by id; also a queued run (`startDissection`, `atlas dissect --queue`) while it
+   * runs or after it failed, with its `progress` and `workers` (its labels appear when it completes).
+   */
   dissection?: Maybe<Dissection>;
   /**
    * Dissection runs, newest first (complete ones unless `status` says otherwise; running ones are
@@ -969,6 +1041,36 @@ export enum SimilarityFunction {
   Wpmi = 'wpmi'
 }
 
+/** What `startDissection` runs (the options of `atlas dissect`). */
+export type StartDissectionInput = {
+  /** CLIP in the Hugging Face ONNX layout: a folder or hf:ORG/NAME. */
+  clip: Scalars['String']['input'];
+  /** Concept file or builtin:NAME. */
+  concepts: Scalars['String']['input'];
+  /** Similarity function. */
+  function?: InputMaybe<SimilarityFunction>;
+  /** Module paths of the layers to label. */
+  layers: Array<Scalars['String']['input']>;
+  /** Target network (.onnx), as a path every worker reaches. */
+  model: Scalars['String']['input'];
+  /** Model name in the atlas (default: the file name). */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Similarity parameters. */
+  params?: InputMaybe<Scalars['JSON']['input']>;
+  /** A named configuration, as for `atlas dissect --preset`: sets the function and parameters (`params` still override them); recorded on the run. */
+  preset?: InputMaybe<Preset>;
+  /** Probe images: a folder, a list file or toy:N:SEED. */
+  probe: Scalars['String']['input'];
+  /** Images per shard job (rounded up to whole batches of 32). */
+  shardSize?: InputMaybe<Scalars['Int']['input']>;
+  /** Seconds a worker may hold a job before another one retries it. */
+  shardTimeout?: InputMaybe<Scalars['Int']['input']>;
+  /** Stop at a probe image that cannot be read or decoded instead of leaving it out of the probe set. */
+  strict?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Model version in the atlas (default: the start of the file hash). */
+  version?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** A probe image among those that activate a neuron most, in one run. */
 export type TopImage = {
   __typename?: 'TopImage';
@@ -1089,6 +1191,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CancelledDissection: ResolverTypeWrapper<CancelledDissection>;
   ClipModel: ResolverTypeWrapper<ClipModelParent>;
   ConceptSet: ResolverTypeWrapper<ConceptSetParent>;
   ConceptSimilarity: ResolverTypeWrapper<ConceptSimilarity>;
@@ -1096,6 +1199,8 @@ export type ResolversTypes = ResolversObject<{
   DeletedModel: ResolverTypeWrapper<DeletedModel>;
   DeletedRun: ResolverTypeWrapper<DeletedRun>;
   Dissection: ResolverTypeWrapper<DissectionParent>;
+  DissectionProgress: ResolverTypeWrapper<DissectionProgress>;
+  DissectionWorker: ResolverTypeWrapper<DissectionWorker>;
   ExportFormat: null;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   HistogramBin: ResolverTypeWrapper<HistogramBin>;
@@ -1134,6 +1239,7 @@ export type ResolversTypes = ResolversObject<{
   RunStatus: null;
   SavedRescore: ResolverTypeWrapper<Omit<SavedRescore, 'rescore' | 'run'> & { rescore: ResolversTypes['Rescore'], run: ResolversTypes['Dissection'] }>;
   SimilarityFunction: null;
+  StartDissectionInput: StartDissectionInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   TopImage: ResolverTypeWrapper<TopImage>;
   UnitActivation: ResolverTypeWrapper<UnitActivation>;
@@ -1142,6 +1248,7 @@ export type ResolversTypes = ResolversObject<{
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   Boolean: Scalars['Boolean']['output'];
+  CancelledDissection: CancelledDissection;
   ClipModel: ClipModelParent;
   ConceptSet: ConceptSetParent;
   ConceptSimilarity: ConceptSimilarity;
@@ -1149,6 +1256,8 @@ export type ResolversParentTypes = ResolversObject<{
   DeletedModel: DeletedModel;
   DeletedRun: DeletedRun;
   Dissection: DissectionParent;
+  DissectionProgress: DissectionProgress;
+  DissectionWorker: DissectionWorker;
   Float: Scalars['Float']['output'];
   HistogramBin: HistogramBin;
   ID: Scalars['ID']['output'];
@@ -1180,9 +1289,15 @@ export type ResolversParentTypes = ResolversObject<{
   Rescore: Omit<Rescore, 'baseRun' | 'layer' | 'model'> & { baseRun: ResolversParentTypes['Dissection'], layer: ResolversParentTypes['Layer'], model: ResolversParentTypes['Model'] };
   RescoredUnit: RescoredUnit;
   SavedRescore: Omit<SavedRescore, 'rescore' | 'run'> & { rescore: ResolversParentTypes['Rescore'], run: ResolversParentTypes['Dissection'] };
+  StartDissectionInput: StartDissectionInput;
   String: Scalars['String']['output'];
   TopImage: TopImage;
   UnitActivation: UnitActivation;
+}>;
+
+export type CancelledDissectionResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['CancelledDissection'] = ResolversParentTypes['CancelledDissection']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['RunStatus'], ParentType, ContextType>;
 }>;
 
 export type ClipModelResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['ClipModel'] = ResolversParentTypes['ClipModel']> = ResolversObject<{
@@ -1233,10 +1348,29 @@ export type DissectionResolvers<ContextType = AtlasContext, ParentType extends R
   pool?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   preset?: Resolver<ResolversTypes['Preset'], ParentType, ContextType>;
   probeSet?: Resolver<Maybe<ResolversTypes['ProbeSet']>, ParentType, ContextType>;
+  progress?: Resolver<Maybe<ResolversTypes['DissectionProgress']>, ParentType, ContextType>;
   similarity?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['RunStatus'], ParentType, ContextType>;
   timings?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  workers?: Resolver<Array<ResolversTypes['DissectionWorker']>, ParentType, ContextType>;
+}>;
+
+export type DissectionProgressResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['DissectionProgress'] = ResolversParentTypes['DissectionProgress']> = ResolversObject<{
+  images?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  imagesDone?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  imagesPerSecond?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  layersDone?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  layersTotal?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  shardsDone?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  shardsTotal?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  stage?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type DissectionWorkerResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['DissectionWorker'] = ResolversParentTypes['DissectionWorker']> = ResolversObject<{
+  active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  shardsDone?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type ExportFormatResolvers = { CLIP_DISSECT: 'clip-dissect', JSON: 'json', MILAN: 'milan', NETDISSECT: 'netdissect' };
@@ -1333,10 +1467,12 @@ export type ModelComparisonResolvers<ContextType = AtlasContext, ParentType exte
 }>;
 
 export type MutationResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  cancelDissection?: Resolver<ResolversTypes['CancelledDissection'], ParentType, ContextType, RequireFields<MutationCancelDissectionArgs, 'id'>>;
   deleteModel?: Resolver<ResolversTypes['DeletedModel'], ParentType, ContextType, RequireFields<MutationDeleteModelArgs, 'name'>>;
   deleteRun?: Resolver<ResolversTypes['DeletedRun'], ParentType, ContextType, RequireFields<MutationDeleteRunArgs, 'id'>>;
   importAtlas?: Resolver<ResolversTypes['ImportResult'], ParentType, ContextType, RequireFields<MutationImportAtlasArgs, 'csv' | 'format' | 'model' | 'version'>>;
   saveRescore?: Resolver<ResolversTypes['SavedRescore'], ParentType, ContextType, RequireFields<MutationSaveRescoreArgs, 'concepts' | 'function' | 'layer' | 'model'>>;
+  startDissection?: Resolver<ResolversTypes['Dissection'], ParentType, ContextType, RequireFields<MutationStartDissectionArgs, 'input'>>;
 }>;
 
 export type NeuronResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['Neuron'] = ResolversParentTypes['Neuron']> = ResolversObject<{
@@ -1494,6 +1630,7 @@ export type UnitActivationResolvers<ContextType = AtlasContext, ParentType exten
 }>;
 
 export type Resolvers<ContextType = AtlasContext> = ResolversObject<{
+  CancelledDissection?: CancelledDissectionResolvers<ContextType>;
   ClipModel?: ClipModelResolvers<ContextType>;
   ConceptSet?: ConceptSetResolvers<ContextType>;
   ConceptSimilarity?: ConceptSimilarityResolvers<ContextType>;
@@ -1501,6 +1638,8 @@ export type Resolvers<ContextType = AtlasContext> = ResolversObject<{
   DeletedModel?: DeletedModelResolvers<ContextType>;
   DeletedRun?: DeletedRunResolvers<ContextType>;
   Dissection?: DissectionResolvers<ContextType>;
+  DissectionProgress?: DissectionProgressResolvers<ContextType>;
+  DissectionWorker?: DissectionWorkerResolvers<ContextType>;
   ExportFormat?: ExportFormatResolvers;
   HistogramBin?: HistogramBinResolvers<ContextType>;
   ImageActivations?: ImageActivationsResolvers<ContextType>;

@@ -10,6 +10,7 @@ import { imageSourceOf } from '../services/image-sources.js';
 import type { AtlasContext } from './context.js';
 import type { NeuronConnectionParent, NeuronParent } from './parents.js';
 import { mergeResolvers, queryResolvers } from './queries/index.js';
+import { jobResolvers } from './jobs.js';
 import { statsResolvers } from './stats.js';
 import { activationResolvers } from './activations.js';
 import { listingResolvers } from './listing.js';
@@ -83,8 +84,8 @@ export const resolvers: Resolvers = {
 
     dissection: async (_p, args, ctx) => {
       if (!/^\d{1,9}$/.test(args.id)) throw badInput(`\`id\` must be a run id, got ${JSON.stringify(args.id)}`, 'id');
-      const run = await ctx.browse.run(Number(args.id));
-      if (!run) throw notFound(`no complete run has id ${args.id}`);
+      const run = (await ctx.browse.run(Number(args.id))) ?? (await ctx.services.dissections.runRow(Number(args.id)));
+      if (!run) throw notFound(`no complete or queued run has id ${args.id}`);
       return run;
     },
   },
@@ -167,6 +168,8 @@ export const resolvers: Resolvers = {
 
 // Search, rescoring, comparison and imports (src/schema/queries.graphql).
 mergeResolvers(resolvers, queryResolvers);
+// Queued dissections: startDissection, cancelDissection, progress and workers (src/schema/jobs.graphql).
+mergeResolvers(resolvers, jobResolvers);
 // Per-neuron activation statistics (src/schema/stats.graphql).
 mergeResolvers(resolvers, statsResolvers);
 // A stored model run on an uploaded image (src/schema/activations.graphql).

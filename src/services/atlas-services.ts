@@ -10,6 +10,7 @@ import { exportValue } from './export.js';
 import { HeatmapService } from './heatmaps.js';
 import { ImageActivationsService } from './image-activations.js';
 import { ImportService } from './import.js';
+import { QueuedDissections } from './queued-dissections.js';
 import { ModelsService } from './models.js';
 import { ProbeImageService } from './probe-images.js';
 import { NeuronStatsService } from './neuron-stats.js';
@@ -27,6 +28,8 @@ export interface AtlasServices {
   readonly compare: CompareService;
   readonly imports: ImportService;
   readonly runs: RunsService;
+  /** Dissections on the job queue: submit, progress, cancel (Postgres only). */
+  readonly dissections: QueuedDissections;
   readonly models: ModelsService;
   /** Probe images for the image routes (rendered or read, encoded, cached). */
   readonly images: ProbeImageService;
@@ -38,12 +41,13 @@ export interface AtlasServices {
   readonly heatmaps: HeatmapService;
   /** A model's labels: the JSON format as a value, the CSV formats as text. */
   readonly exportAtlas: (format: Parameters<typeof exportValue>[1], sel: Parameters<typeof exportValue>[2]) => ReturnType<typeof exportValue>;
-  /** Releases the loaded text encoders, target models and model sessions (the store stays open: its opener closes it). */
+  /** Releases the loaded text encoders, target models, model sessions and the job queue's connections (the store stays open: its opener closes it). */
   release(): Promise<void>;
 }
 
 export function createServices(store: AtlasStore): AtlasServices {
   const encoders = new TextEncoders(store);
+  const dissections = new QueuedDissections(store);
   const heatmaps = new HeatmapService(store);
   const imageActivations = new ImageActivationsService(store, encoders);
   return {
@@ -54,6 +58,7 @@ export function createServices(store: AtlasStore): AtlasServices {
     compare: new CompareService(store, encoders),
     imports: new ImportService(store, encoders),
     runs: new RunsService(store),
+    dissections,
     models: new ModelsService(store),
     images: new ProbeImageService(store),
     imageActivations,
@@ -61,7 +66,7 @@ export function createServices(store: AtlasStore): AtlasServices {
     heatmaps,
     exportAtlas: (format, sel) => exportValue(store, format, sel),
     release: async () => {
-      await Promise.all([encoders.release(), heatmaps.release(), imageActivations.release()]);
+      await Promise.all([dissections.close(), encoders.release(), heatmaps.release(), imageActivations.release()]);
     },
   };
 }

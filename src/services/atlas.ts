@@ -3,8 +3,9 @@
  * and each CLI command), which open it once, build the services they need on it and close it.
  */
 import { openStore, type AtlasStore, type StoreOptions } from '../db/atlas-store.js';
+import { resolveTarget } from '../db/connection.js';
 
-export { openStore as openAtlas, type AtlasStore, type StoreOptions };
+export { openStore as openAtlas, resolveTarget, type AtlasStore, type StoreOptions };
 
 /** Where the atlas is: flags of the CLI, else ATLAS_DATA_DIR / DATABASE_URL. */
 export interface AtlasLocation {

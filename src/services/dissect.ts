@@ -10,19 +10,15 @@
  * image pass checkpoints to disk after each batch, and the run stays invisible until complete.
  */
 import { availableParallelism } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { LayerResult, Matrix } from '../core/types.js';
-import { ClipModel, hashText, resolveClip, type Device } from '../compute/clip/index.js';
-import { loadConceptSet } from '../compute/concepts/index.js';
-import { TargetModel, type PoolMode } from '../compute/onnx/index.js';
-import { activationKeyOf, atlasCacheDir, DecodePool, encodeConcepts, imagePass, scoreLayer, startProgress, topImagesPerUnit, type AfterBatchHook } from '../compute/pipeline/index.js';
-import { probeSetRecord, resolveProbeSet } from '../compute/probes/index.js';
-import { resolveParams } from '../compute/similarity/params.js';
-import { applyPreset, type PresetName } from '../compute/similarity/presets.js';
-import { ModelGoneError, type AtlasStore } from '../db/index.js';
+import type { AtlasStore } from '../db/index.js';
+import { hashText, type Device } from '../compute/clip/index.js';
+import type { PoolMode } from '../compute/onnx/index.js';
+import { beginWithModel, checkInputs, loadModels, registerInputs, type LoadedModels } from './dissect-setup.js';
+import { atlasCacheDir, DecodePool, encodeConcepts, imagePass, scoreLayer, startProgress, topImagesPerUnit, type AfterBatchHook } from '../compute/pipeline/index.js';
+import type { PresetName } from '../compute/similarity/presets.js';
 import { unlabelledUnits, withoutUnlabelled } from '../compute/similarity/unlabelled.js';
-import { loadPreprocessSpec } from '../compute/preprocess/index.js';
-import '../toyworld/register.js';
 
 export interface DissectOptions {
   model: string;
@@ -106,8 +102,6 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`--batch must be a positive integer, got ${opts.batch}`);
   const pool: PoolMode = opts.pool ?? 'avg';
   const device: Device = opts.device ?? 'cpu';
-  const chosen = applyPreset(opts.preset, opts.fn, opts.params);
-  const fn = chosen.fn;
   const topN = opts.topN ?? 5;
   const topImageCount = opts.topImages ?? 10;
   const cacheDir = opts.cacheDir ?? atlasCacheDir();
@@ -116,110 +110,42 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
 
   // ------------------------------------------------------------------ inputs
   let t0 = performance.now();
-  const probes = await resolveProbeSet(opts.probe, { strict: opts.strict ?? false });
-  const skipped = probes.skipped ?? [];
-  for (const s of skipped) log(`warning: skipped probe image ${s.path}: ${s.reason}`);
-  if (skipped.length > 0) log(`warning: ${skipped.length} probe image(s) skipped; the probe set holds the other ${probes.items.length} (--strict stops instead)`);
-  // Checked (and completed with the reference defaults) before any expensive work.
-  const params = resolveParams(fn, chosen.params, probes.items.length) as unknown as Record<string, unknown>;
-  // The preset is recorded with the parameters (runs without one used the reference's defaults).
-  const storedParams = opts.preset === undefined ? params : { ...params, preset: opts.preset };
-  let conceptSet = await loadConceptSet(opts.concepts);
-  for (const note of conceptSet.notes) log(`note: ${note}`);
-  const clipSource = await resolveClip(opts.clip, { cacheDir: join(cacheDir, 'hf'), quiet });
+  const spec = { ...opts, pool, device, cacheDir, quiet, log };
+  const inputs = await checkInputs(spec);
+  const { probes, fn, params, skipped } = inputs;
   // Open the atlas while the models load (both take seconds); a failure surfaces when awaited.
   const storeOpening = openStore();
   storeOpening.catch(() => undefined);
-  let clip: ClipModel | undefined;
-  let unknownConcepts: string[];
-  let target: TargetModel | undefined;
+  let models: LoadedModels | undefined;
   let decoder: DecodePool | undefined;
   try {
     // Start the decode workers first: they load their modules (~0.4 s) while the models load.
     const first = probes.items[0]?.source;
     decoder = new DecodePool(opts.workers ?? defaultWorkers(), { preload: first?.kind === 'generated' ? [first.renderer] : [] });
-    clip = await ClipModel.load(clipSource.folder, {
-      device,
-      ...(opts.threads ? { threads: opts.threads } : {}),
-      ...(clipSource.name ? { name: clipSource.name } : {}),
-      source: clipSource.source,
-    });
-    // A concept whose words are all unknown to the tokenizer embeds as the unknown token: every
-    // such concept would share one vector, so none of them can be told apart. They are dropped.
-    const loadedClip = clip;
-    unknownConcepts = conceptSet.concepts.filter((c) => loadedClip.tokenizer.unreadable(c));
-    if (unknownConcepts.length === conceptSet.concepts.length) {
-      throw new Error(`--concepts ${opts.concepts}: the CLIP tokenizer knows none of the words of any concept (e.g. ${unknownConcepts.slice(0, 3).join(', ')})`);
-    }
-    if (unknownConcepts.length > 0) {
-      const shown = unknownConcepts.slice(0, 20).join(', ');
-      log(`warning: ${unknownConcepts.length} concept(s) dropped, the CLIP tokenizer knows none of their words: ${shown}${unknownConcepts.length > 20 ? ', ...' : ''}`);
-      const dropped = new Set(unknownConcepts);
-      conceptSet = { ...conceptSet, concepts: conceptSet.concepts.filter((c) => !dropped.has(c)) };
-    }
-    const modelPath = resolve(opts.model);
-    const { spec: targetSpec, source: specSource } = await loadPreprocessSpec(modelPath);
-    target = await TargetModel.load(modelPath, {
-      layers: opts.layers,
-      pool,
-      device,
-      inputSize: targetSpec.crop,
-      ...(opts.threads ? { threads: opts.threads } : {}),
-    });
-    if (target.input.height !== targetSpec.crop || target.input.width !== targetSpec.crop) {
-      throw new Error(
-        `${modelPath} takes ${target.input.height}x${target.input.width} images but its preprocessing (${specSource}) crops to ` +
-          `${targetSpec.crop}x${targetSpec.crop}; put the right crop in ${modelPath.replace(/\.onnx$/i, '')}.json`,
-      );
-    }
+    models = await loadModels(spec, inputs);
+    const { clip, target, targetSpec } = models;
+    // Without the concepts CLIP cannot read (dropped while loading it).
+    const { conceptSet, unknownConcepts } = inputs;
     clock('load', t0);
     // ------------------------------------------------------------------ register in the store
     t0 = performance.now();
     const store = await storeOpening;
     clock('open_store', t0);
     t0 = performance.now();
-    const modelName = opts.name ?? basename(modelPath).replace(/\.onnx$/i, '');
-    const modelVersion = opts.version ?? target.fileHash.slice(0, 12);
-    const net = target;
-    const storeModel = async (): Promise<number> => {
-      const id = await store.models.upsert({
-        name: modelName,
-        version: modelVersion,
-        fileHash: net.fileHash,
-        inputSpec: { input: net.input.name, size: [net.input.channels, net.input.height, net.input.width], preprocess: targetSpec },
-        source: modelPath,
-      });
-      await store.models.upsertLayers(id, net.layers.map((l) => ({ name: l.name, kind: l.kind, units: l.units })));
-      return id;
-    };
-    let modelId = await storeModel();
-    // The name carries a hash of the encoders, so a changed folder never reuses stale embeddings.
-    const clipIdentity = hashText(clip.imageKey, clip.textKey).slice(0, 8);
-    const clipId = await store.clipModels.upsert({ name: `${clip.name}@${clipIdentity}`, dim: clip.dim, source: clip.source });
-    const probeSetId = await store.probeSets.upsert(probeSetRecord(probes));
-    const { id: conceptSetId } = await store.conceptSets.upsert({ name: conceptSet.name, concepts: conceptSet.concepts });
+    const reg = await registerInputs(store, inputs, models, {
+      ...(opts.name ? { name: opts.name } : {}),
+      ...(opts.version ? { version: opts.version } : {}),
+      pool,
+      device,
+    });
+    const { clipId, probeSetId, activationKey } = reg;
     clock('store', t0);
 
     // ------------------------------------------------------------------ image pass (cached)
-    // What activations depend on besides the probe set: stored with them, so that another pool
-    // mode, preprocessing or network file recomputes instead of reusing.
-    const activationKey = activationKeyOf(target.fileHash, targetSpec, pool);
-    const runInput = {
-      modelId,
-      clipModelId: clipId,
-      probeSetId,
-      conceptSetId,
-      parameters: { method: 'clip-dissect', similarity: fn, params: storedParams, pool, activationKey, device },
-    };
     // The run is claimed before the image pass: an identical command started meanwhile is refused
     // at once (RunBusyError: a live process writes that run) instead of doing the same work twice.
     // Only a run whose process died is resumed.
-    // A model without runs may be deleted (`atlas db cleanup`) before this run exists: stored again then.
-    const begun = await store.runs.beginOrResume(runInput).catch(async (error: unknown) => {
-      if (!(error instanceof ModelGoneError)) throw error;
-      modelId = await storeModel();
-      return store.runs.beginOrResume({ ...runInput, modelId });
-    });
+    const { begun, modelId } = await beginWithModel(reg, (runInput) => store.runs.beginOrResume(runInput));
     const { runId, resumed: resumable } = begun;
     const done = new Set(resumable?.doneLayers ?? []);
     if (resumable) log(`resuming run ${runId}: ${done.size} of ${target.layers.length} layer(s) already written`);
@@ -334,7 +260,6 @@ export async function dissect(openStore: () => Promise<AtlasStore>, opts: Dissec
     // Settled before returning, so that the caller can close the store it opened.
     await storeOpening.catch(() => undefined);
     await decoder?.close().catch(() => undefined);
-    await clip?.release().catch(() => undefined);
-    await target?.release().catch(() => undefined);
+    await models?.release();
   }
 }

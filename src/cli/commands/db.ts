@@ -73,6 +73,23 @@ export function register(program: Command): void {
       say(`deleted run ${run.id} (${run.method}, ${run.status})`);
     });
 
+  db.command('cancel')
+    .description('cancel a queued dissection (atlas dissect --queue): its jobs stop and its partial rows are removed')
+    .argument('<run>', 'run id (atlas db runs lists them)')
+    .action(async (id: string) => {
+      const runId = positiveInt('run id', id)!;
+      const run = await withStore(common(), async (store) => {
+        const { QueuedDissections } = await import('../../services/queued-dissections.js');
+        const queued = new QueuedDissections(store);
+        try {
+          return await queued.cancel(runId);
+        } finally {
+          await queued.close();
+        }
+      });
+      say(`cancelled run ${run.id} (was ${run.status}); its jobs are stopped and its partial rows removed`);
+    });
+
   db.command('delete-model')
     .description('delete a model version with its layers, neurons and activations, once all its runs are deleted')
     .argument('<name>', 'model name (atlas db runs lists them)')

@@ -1,11 +1,13 @@
 /** `atlas dissect`: label every unit of the chosen layers with CLIP-Dissect and store the run. */
 import type { Command } from 'commander';
 import { openAtlas, type AtlasStore } from '../../services/atlas.js';
-import { dissect, type DissectOptions, type DissectResult } from '../../services/dissect.js';
+import { dissect, type DissectResult } from '../../services/dissect.js';
 import { config } from '../../core/config.js';
-import { jsonObject, positiveInt, storeLocation, type StoreFlags } from '../options.js';
+import { jsonObject, nonNegativeInt, positiveInt, storeLocation, type StoreFlags } from '../options.js';
 import { assertPresetName, PRESET_NAMES } from '../../services/similarity-names.js';
 import { cliIo } from '../io.js';
+import { haltForTests } from './test-hooks.js';
+import { submitAndWatch } from './dissect-queue.js';
 
 interface DissectFlags extends StoreFlags {
   model: string;
@@ -28,6 +30,11 @@ interface DissectFlags extends StoreFlags {
   quiet?: boolean;
   json?: boolean;
   strict?: boolean;
+  queue?: boolean;
+  wait: boolean;
+  shardSize?: string;
+  shardTimeout?: string;
+  retries?: string;
 }
 
 
@@ -45,23 +52,6 @@ function summary(result: DissectResult): string {
     .join(', ');
   lines.push(`  timings: ${t}`);
   return `${lines.join('\n')}\n`;
-}
-
-/**
- * Test hook for the resume tests, which kill the process half-way: with
- * ATLAS_TEST_HALT_AFTER_IMAGES=N the first batch that brings the image pass to N images is
- * committed to the checkpoint, a line saying how many images it holds goes to stderr, and the
- * process stops itself (SIGSTOP) until the test kills it. The kill then lands at a known point.
- */
-function haltForTests(at: number | undefined): Pick<DissectOptions, 'afterBatch'> {
-  if (at === undefined) return {};
-  return {
-    afterBatch: ({ done, commit }) => {
-      if (done < at) return;
-      process.stderr.write(`atlas: test halt with ${commit()} images in the checkpoint\n`);
-      process.kill(process.pid, 'SIGSTOP');
-    },
-  };
 }
 
 export function register(program: Command): void {
@@ -90,6 +80,11 @@ export function register(program: Command): void {
     .option('--strict', 'stop at a probe image that cannot be read or decoded (default: skip it with a warning)')
     .option('--quiet', 'no progress bars')
     .option('--json', 'print the result as JSON on stdout')
+    .option('--queue', 'submit the run to the job queue for `atlas worker` processes instead of running it here (Postgres only)')
+    .option('--no-wait', 'with --queue: print the run id and return at once instead of showing its progress')
+    .option('--shard-size <n>', 'with --queue: images per shard job (rounded up to whole batches)', '1000')
+    .option('--shard-timeout <seconds>', 'with --queue: seconds a worker may hold a job before another one retries it', '900')
+    .option('--retries <n>', 'with --queue: retries of a failed or expired job', '3')
     .action(async (flags: DissectFlags) => {
       if (flags.pool !== 'avg' && flags.pool !== 'max') throw new Error(`--pool must be avg or max, got ${flags.pool}`);
       if (flags.device !== 'cpu' && flags.device !== 'cuda') throw new Error(`--device must be cpu or cuda, got ${flags.device}`);
@@ -119,6 +114,17 @@ export function register(program: Command): void {
         ...(threads ? { threads } : {}),
         ...haltForTests(config().testHaltAfterImages),
       };
+      if (flags.queue) {
+        await submitAndWatch(options, storeLocation(flags), {
+          shardSize: positiveInt('--shard-size', flags.shardSize)!,
+          shardTimeout: positiveInt('--shard-timeout', flags.shardTimeout)!,
+          retries: nonNegativeInt('--retries', flags.retries ?? '3'),
+          wait: flags.wait,
+          json: flags.json ?? false,
+        });
+        return;
+      }
+      if (!flags.wait) throw new Error('--no-wait goes with --queue');
       let store: AtlasStore | undefined;
       try {
         const result = await dissect(async () => (store = await openAtlas(storeLocation(flags))), options);

@@ -105,6 +105,16 @@ export const commandModules: readonly CommandModule[] = [
     load: () => import('./serve.js'),
   },
   {
+    commands: [
+      {
+        name: 'worker',
+        term: 'worker [options]',
+        summary: 'do the jobs of queued dissections (atlas dissect --queue) from the Postgres job queue until stopped',
+      },
+    ],
+    load: () => import('./worker.js'),
+  },
+  {
     commands: [{ name: 'toyworld', term: 'toyworld', summary: 'the toy world: generated images with known ground truth' }],
     load: () => import('./toyworld.js'),
   },

@@ -408,6 +408,7 @@ export class RunsRepository {
     const res = await db.execute(sql`
       SELECT id, started_at FROM dissection_runs
       WHERE status = 'running' AND model_id = ${input.modelId}
+        AND NOT EXISTS (SELECT 1 FROM queued_dissections q WHERE q.run_id = dissection_runs.id)
         AND ${eqOrNull(sql.raw('clip_model_id'), input.clipModelId)}
         AND ${eqOrNull(sql.raw('probe_set_id'), input.probeSetId)}
         AND ${eqOrNull(sql.raw('concept_set_id'), input.conceptSetId)}
@@ -437,7 +438,11 @@ export class RunsRepository {
    */
   async cleanupIncomplete(opts: CleanupOptions = {}): Promise<number> {
     const statuses: t.RunStatus[] = opts.includeFailed ? ['running', 'failed'] : ['running'];
-    const conds = [inArray(t.dissectionRuns.status, statuses)];
+    // Queued runs have no owning process (workers write them): `atlas db cancel` removes those.
+    const conds = [
+      inArray(t.dissectionRuns.status, statuses),
+      sql`NOT EXISTS (SELECT 1 FROM queued_dissections q WHERE q.run_id = ${t.dissectionRuns.id})`,
+    ];
     if (opts.startedBefore) conds.push(sql`${t.dissectionRuns.startedAt} < ${opts.startedBefore.toISOString()}`);
     const candidates = await this.db
       .select({ id: t.dissectionRuns.id, status: t.dissectionRuns.status })
