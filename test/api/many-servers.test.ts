@@ -76,7 +76,8 @@ describe.skipIf(!process.env.DATABASE_URL)('two servers on one Postgres database
       expect(a.data!.model.version).toBe('v2');
       // Browse without a version: the newest with a complete run. Search: every version of the
       // model; v2 has the same network, so each of its labels ties with a v1 twin among the hits.
-      expect(a.data!.dissections).toEqual([{ id: v2Run }]);
+      // dissections(model:) lists the runs of every version, newest first.
+      expect(a.data!.dissections).toEqual([{ id: v2Run }, { id: v1Run }]);
       expect(runsOf(a)).toEqual([v1Run, v2Run].sort());
     }
   });
