@@ -23,7 +23,8 @@ import { atlas, spawnAtlas, type SpawnedCli } from '../support/cli.js';
 import { drivers, endSessionsOf, openTestAtlas, repoRoot, type TestAtlas } from './helpers.js';
 
 const seed = Number(process.env.ATLAS_TEST_CRASH_SEED ?? 17);
-const KILLS = 20;
+/** At least 20 kills per run of the suite, shared by the drivers it runs on (ATLAS_TEST_CRASH_KILLS: per driver). */
+const KILLS = Number(process.env.ATLAS_TEST_CRASH_KILLS ?? Math.ceil(20 / drivers.length));
 const preload = join(repoRoot, 'test/support/halt-at-write.mjs');
 
 /** mulberry32: a small seeded generator, the same sequence for the same seed everywhere. */
