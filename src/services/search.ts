@@ -79,13 +79,20 @@ export class SearchService {
     private readonly encoders: TextEncoders,
   ) {}
 
-  /** The CLIP model for a scope: that of its runs, else ATLAS_CLIP's. */
+  /**
+   * The CLIP model for a scope: that of its runs, else ATLAS_CLIP's, else (a scope whose runs are
+   * all imported) the atlas's, as for the images near an imported label.
+   */
   private async clipOf(scope: NeuronSearchFilter & { probeSetId?: number }, fingerprint?: string): Promise<ClipRow> {
     const key = fingerprint === undefined ? undefined : `${fingerprint}|${JSON.stringify(scope)}`;
     const hit = key === undefined ? undefined : this.clipOfScope.get(key);
     if (hit) return hit;
     const id = await this.store.search.clipModelOfScope(scope);
-    const row = id !== undefined ? await this.encoders.clipRow(id) : await this.encoders.configured();
+    let row = id !== undefined ? await this.encoders.clipRow(id) : await this.encoders.configured();
+    if (!row && id === undefined && Object.values(scope).some((v) => v !== undefined)) {
+      const atlasClip = await this.store.search.clipModelOfScope({});
+      if (atlasClip !== undefined) row = await this.encoders.clipRow(atlasClip);
+    }
     if (!row) throw new EncoderUnavailableError('no CLIP model to search with: no CLIP-Dissect run covers this scope and ATLAS_CLIP is not set');
     if (key !== undefined) this.clipOfScope.set(key, row);
     return row;

@@ -133,6 +133,11 @@ describe.each(drivers)('semantic search over HTTP on %s', (driver) => {
     const hits = ok(await client.gql(SEARCH, { q: 'zebra stripes', first: 1 })).searchNeurons as Hit[];
     expect(hits[0]!.neuron).toMatchObject({ model: { name: 'other' }, layer: { name: 'fc' }, unit: 0, label: 'zebra stripes' });
     expect(hits[0]!.similarity).toBeCloseTo(1, 5);
+    // Without ATLAS_CLIP, a search scoped to the imported model (no CLIP of its own) uses the
+    // atlas's CLIP model, as the images near its labels do, instead of answering ENCODER_UNAVAILABLE.
+    config().clip = undefined;
+    const scoped = ok(await client.gql(SEARCH, { q: 'zebra stripes', first: 1, model: 'other' })).searchNeurons as Hit[];
+    expect(scoped[0]!.neuron).toMatchObject({ model: { name: 'other' }, unit: 0, label: 'zebra stripes' });
 
     // A newer clip-dissect run on v1's l1 replaces placeholder labels with "tree".
     const { id: conceptSetId } = await atlas.store.conceptSets.upsert({ name: 'classes', concepts: CLASSES });

@@ -16,8 +16,8 @@ export const ModelsQuery = graphql(`
 `);
 
 export const LayerNeuronsQuery = graphql(`
-  query LayerNeurons($model: String!, $version: String, $layer: String!, $first: Int, $after: String, $labelContains: String, $run: ID, $images: Int) {
-    neurons(model: $model, version: $version, layer: $layer, first: $first, after: $after, labelContains: $labelContains, run: $run) {
+  query LayerNeurons($model: String!, $version: String, $layer: String!, $first: Int, $after: String, $labelContains: String, $run: ID, $images: Int, $orderBy: NeuronOrder) {
+    neurons(model: $model, version: $version, layer: $layer, first: $first, after: $after, labelContains: $labelContains, run: $run, orderBy: $orderBy) {
       totalCount
       pageInfo {
         hasNextPage

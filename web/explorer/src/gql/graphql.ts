@@ -38,6 +38,15 @@ export type ModelRef = {
   version?: string | null | undefined;
 };
 
+/** How `neurons` orders a layer's neurons. */
+export type NeuronOrder =
+  /** By the label's score, worst first (ties by unit). */
+  | 'SCORE_ASC'
+  /** By the label's score, best first (ties by unit). */
+  | 'SCORE_DESC'
+  /** By unit number. */
+  | 'UNIT';
+
 /** CLIP-Dissect's similarity functions between a neuron's activations and a concept's CLIP similarities over the probe images. */
 export type SimilarityFunction =
   /** Cosine between the activation column and the concept's column over all images: -1 to 1. No parameters. */
@@ -65,6 +74,7 @@ export type LayerNeuronsQueryVariables = Exact<{
   labelContains?: string | null | undefined;
   run?: string | number | null | undefined;
   images?: number | null | undefined;
+  orderBy?: NeuronOrder | null | undefined;
 }>;
 
 
@@ -204,7 +214,7 @@ export const ModelsDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<ModelsQuery, ModelsQueryVariables>;
 export const LayerNeuronsDocument = new TypedDocumentString(`
-    query LayerNeurons($model: String!, $version: String, $layer: String!, $first: Int, $after: String, $labelContains: String, $run: ID, $images: Int) {
+    query LayerNeurons($model: String!, $version: String, $layer: String!, $first: Int, $after: String, $labelContains: String, $run: ID, $images: Int, $orderBy: NeuronOrder) {
   neurons(
     model: $model
     version: $version
@@ -213,6 +223,7 @@ export const LayerNeuronsDocument = new TypedDocumentString(`
     after: $after
     labelContains: $labelContains
     run: $run
+    orderBy: $orderBy
   ) {
     totalCount
     pageInfo {

@@ -117,7 +117,8 @@ function NeuronGrid({ model, version, layer }: { model: string; version: string;
     try {
       const data = await request(
         LayerNeuronsQuery,
-        { model, version, layer, first: PAGE, after, labelContains: filter || null, run: run ?? null, images: 5 },
+        // Sorted by the server, so "best first" holds over the whole layer, not just the loaded page.
+        { model, version, layer, first: PAGE, after, labelContains: filter || null, run: run ?? null, images: 5, orderBy: sort === 'score' ? 'SCORE_DESC' : 'UNIT' },
         { signal },
       );
       const page = data.neurons;
@@ -140,9 +141,9 @@ function NeuronGrid({ model, version, layer }: { model: string; version: string;
     setState({ status: 'loading', neurons: [], total: 0, endCursor: null, hasNext: false, run: null });
     void load(null, [], abort.signal);
     return () => abort.abort();
-  }, [model, version, layer, filter, run]);
+  }, [model, version, layer, filter, run, sort]);
 
-  const neurons = sort === 'score' ? [...state.neurons].sort((a, b) => (b.score ?? -Infinity) - (a.score ?? -Infinity)) : state.neurons;
+  const neurons = state.neurons;
   return (
     <>
       <form
@@ -174,7 +175,7 @@ function NeuronGrid({ model, version, layer }: { model: string; version: string;
             {state.total} neuron{state.total === 1 ? '' : 's'}
             {filter ? ` whose label contains “${filter}”` : ''}
             {state.run ? ` · labels from run ${state.run.id} (${state.run.method})` : ' · no run has labelled this layer'}
-            {sort === 'score' && state.hasNext ? ` · sorted among the ${state.neurons.length} loaded` : ''}
+            {sort === 'score' ? ' · labelled neurons, best score first' : ''}
           </p>
           {neurons.length === 0 ? (
             <Empty>No neuron matches{filter ? ` “${filter}”` : ''}.</Empty>
