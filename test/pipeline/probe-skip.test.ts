@@ -5,6 +5,7 @@ import { openStore } from '../../src/db/index.js';
 import { databaseOf } from '../../src/db/inspect.js';
 import { atlas } from '../support/cli.js';
 import { tempAtlas } from '../support/temp-atlas.js';
+import { drivers, freshPostgresDatabase } from '../store/helpers.js';
 import { tinyClip, tinyTarget, writeToyPngs } from './helpers.js';
 
 const dirs: string[] = [];
@@ -14,10 +15,15 @@ function dissectArgs(probe: string, extra: string[] = []): string[] {
   return ['dissect', '--model', tinyTarget, '--layers', 'layer2,fc', '--clip', tinyClip, '--probe', probe, '--concepts', 'builtin:toy', '--name', 'tiny', '--version', 'v1', '--quiet', '--params', '{"top_k":3}', ...extra];
 }
 
-describe('atlas dissect on a probe folder with unreadable images', () => {
-  it('skips them with a warning naming each and a count in the summary, and stores a run without them; --strict stops instead', async () => {
-    const { dir, env } = await tempAtlas('atlas-probe-skip-');
+describe.each(drivers)('atlas dissect on a probe folder with unreadable images on %s', (driver) => {
+  it('skips them with a warning naming each and a count in the summary, and stores a run without them; --strict stops instead', async ({ onTestFinished }) => {
+    const temp = await tempAtlas('atlas-probe-skip-');
+    const dir = temp.dir;
     dirs.push(dir);
+    // The CLI's environment: the PGlite folder, or a fresh database on the Postgres server.
+    const server = driver === 'postgres' ? await freshPostgresDatabase() : undefined;
+    if (server) onTestFinished(() => server.drop());
+    const env: Record<string, string> = server ? { ATLAS_CACHE_DIR: temp.env.ATLAS_CACHE_DIR, DATABASE_URL: server.url } : { ...temp.env, DATABASE_URL: '' };
     const probe = join(dir, 'probe');
     mkdirSync(probe);
     const good = await writeToyPngs(probe, 6, 11);
@@ -38,7 +44,7 @@ describe('atlas dissect on a probe folder with unreadable images', () => {
     expect(res.stdout).toMatch(/probe images: 6, 2 unreadable skipped/);
 
     // The stored set, embeddings, activations and top images hold only the six good images, in order.
-    const store = await openStore({ dataDir: env.ATLAS_DATA_DIR });
+    const store = await openStore(server ? { databaseUrl: server.url } : { dataDir: temp.env.ATLAS_DATA_DIR });
     try {
       const db = databaseOf(store);
       const sets = (await db.execute(`SELECT id, size FROM probe_sets`)).rows as { id: number; size: number }[];
