@@ -110,7 +110,9 @@ describe('the explorer in Chromium', () => {
     const images = page.locator(selector);
     await expect.poll(() => images.count(), { timeout: 20_000 }).toBeGreaterThan(0);
     await page.waitForFunction(
-      ([sel, n]) => [...document.querySelectorAll(sel)].slice(0, n).every((img) => img.complete),
+      // A lazy image whose load has not started yet also reads as complete (no source, width 0):
+      // wait for each to have a source and be done with it.
+      ([sel, n]) => [...document.querySelectorAll(sel)].slice(0, n).every((img) => img.complete && img.currentSrc !== ''),
       [selector, limit] as const,
       { timeout: 20_000 },
     );
@@ -196,8 +198,9 @@ describe('the explorer in Chromium', () => {
     await page.locator('table.pairs tbody tr').first().waitFor();
     await imagesLoaded(page, 'table.pairs img.thumb', 6);
     await page.getByLabel('Only changed labels').check();
+    // The table re-renders after the checkbox changes: wait until every row left is a changed one.
     const rows = page.locator('table.pairs tbody tr');
-    expect(await rows.count()).toBe(await page.locator('table.pairs tbody tr.changed').count());
+    await expect.poll(async () => (await rows.count()) - (await page.locator('table.pairs tbody tr.changed').count()), { timeout: 30_000 }).toBe(0);
     await checkPage(page);
     const narrow = await open('/compare?a=resnet-v1%40toy&b=resnet-v2%40toy&layer=layer4', 360);
     await narrow.locator('table.pairs tbody tr').first().waitFor();
