@@ -6,12 +6,12 @@
 import { isAbsolute, resolve } from 'node:path';
 import { ModelGoneError, QueueUnavailableError, type AtlasStore } from '../db/index.js';
 import { QUEUES, type JobQueue } from '../db/job-queue.js';
-import { hashText, type Device } from '../compute/clip/index.js';
+import { hashText } from '../compute/clip/index.js';
 import type { PoolMode } from '../compute/onnx/index.js';
-import type { PresetName } from '../compute/similarity/presets.js';
 import { atlasCacheDir } from '../compute/pipeline/index.js';
 import { BadInputError, NotFoundError } from '../core/errors.js';
 import { checkInputs, clipIdentity, loadModels, registerInputs, type CheckedInputs, type LoadedModels } from './dissect-setup.js';
+import type { DissectOptions } from './dissect.js';
 
 /** What a worker needs to compute a queued run, stored with it. */
 export interface QueuedSpec {
@@ -44,33 +44,18 @@ export interface QueuedSpec {
   retryLimit: number;
 }
 
-export interface SubmitOptions {
-  model: string;
-  layers: string[];
-  clip: string;
-  probe: string;
-  concepts: string;
-  name?: string;
-  version?: string;
-  fn?: string;
-  params?: Record<string, unknown>;
-  /** Named configuration (compute/similarity/presets): sets fn and params, recorded on the run. */
-  preset?: PresetName;
-  /** Stop at a probe image that cannot be read or decoded instead of skipping it (with a warning). */
-  strict?: boolean;
-  pool?: PoolMode;
-  batch?: number;
-  device?: Device;
-  topN?: number;
-  topImages?: number;
+/** What a queued dissection takes: a dissection's inputs and settings, and how to shard it. */
+export interface SubmitOptions
+  extends Pick<
+    DissectOptions,
+    'model' | 'layers' | 'clip' | 'probe' | 'concepts' | 'name' | 'version' | 'fn' | 'params' | 'preset' | 'strict' | 'pool' | 'batch' | 'device' | 'topN' | 'topImages' | 'cacheDir' | 'log'
+  > {
   /** Images per shard (rounded up to whole batches; default 1,000). */
   shardSize?: number;
   /** Seconds a worker may hold a job before it is retried elsewhere (default 900). */
   shardTimeout?: number;
   /** Retries of a job after its first attempt (default 3). */
   retries?: number;
-  cacheDir?: string;
-  log?: (line: string) => void;
 }
 
 export interface Submitted {

@@ -15,7 +15,7 @@ import { assertMatrix, rowBytes, rowVectorText } from '../codec.js';
 import { firstRow, typedRows } from '../rows.js';
 import * as t from '../schema.js';
 import { requireLayer } from './shared.js';
-import { ModelGoneError } from './runs.js';
+import { ModelGoneError, runningRunValues } from './runs.js';
 
 export interface QueuedRunInput {
   modelId: number;
@@ -70,26 +70,13 @@ export class DissectionJobsRepository {
    * transaction. No process owns it: workers write it, and `cancel` removes it.
    */
   async create(input: QueuedRunInput): Promise<number> {
-    const p = input.parameters;
     return this.db.transaction(async (tx) => {
       // A cleanup may have deleted the model (it had no runs) since it was registered.
       const [model] = await tx.select({ id: t.targetModels.id }).from(t.targetModels).where(eq(t.targetModels.id, input.modelId));
       if (!model) throw new ModelGoneError(`queued run: target model ${input.modelId} is not in the atlas`);
       const [row] = await tx
         .insert(t.dissectionRuns)
-        .values({
-          modelId: input.modelId,
-          clipModelId: input.clipModelId,
-          probeSetId: input.probeSetId,
-          conceptSetId: input.conceptSetId,
-          method: p.method,
-          similarity: p.similarity ?? null,
-          params: p.params ?? {},
-          pool: p.pool ?? null,
-          activationKey: p.activationKey ?? null,
-          device: p.device ?? null,
-          status: 'running',
-        })
+        .values(runningRunValues(input))
         .returning({ id: t.dissectionRuns.id });
       const runId = row!.id;
       await tx.insert(t.queuedDissections).values({

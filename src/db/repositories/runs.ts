@@ -34,6 +34,27 @@ export interface BeginRunInput {
   parameters: RunParameters;
 }
 
+/**
+ * The row of a new running run (its inputs and parameters; status 'running'), for both ways a run
+ * begins: in process (`begin`) and on the job queue (`DissectionJobsRepository.create`).
+ */
+export function runningRunValues(input: BeginRunInput): typeof t.dissectionRuns.$inferInsert {
+  const p = input.parameters;
+  return {
+    modelId: input.modelId,
+    clipModelId: input.clipModelId ?? null,
+    probeSetId: input.probeSetId ?? null,
+    conceptSetId: input.conceptSetId ?? null,
+    method: p.method,
+    similarity: p.similarity ?? null,
+    params: p.params ?? {},
+    pool: p.pool ?? null,
+    activationKey: p.activationKey ?? null,
+    device: p.device ?? null,
+    status: 'running',
+  };
+}
+
 export interface ResumableRun {
   runId: number;
   /** Layers whose results the run already holds (skip them when resuming). */
@@ -138,19 +159,7 @@ export class RunsRepository {
     if (!model) throw new ModelGoneError(`beginRun: target model ${input.modelId} is not in the atlas`);
     const [row] = await tx
       .insert(t.dissectionRuns)
-      .values({
-        modelId: input.modelId,
-        clipModelId: input.clipModelId ?? null,
-        probeSetId: input.probeSetId ?? null,
-        conceptSetId: input.conceptSetId ?? null,
-        method: p.method,
-        similarity: p.similarity ?? null,
-        params: p.params ?? {},
-        pool: p.pool ?? null,
-        activationKey: p.activationKey ?? null,
-        device: p.device ?? null,
-        status: 'running',
-      })
+      .values(runningRunValues(input))
       .returning({ id: t.dissectionRuns.id });
     const runId = row!.id;
     if (!(await this.owners.claim(runId))) throw new Error(`run ${runId} was claimed by another process before it was created`);
