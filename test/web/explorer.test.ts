@@ -1,13 +1,16 @@
 /**
  * The explorer in a real browser (Debian's Chromium driven by playwright-core) against the compiled
- * server on a fresh data folder with the default atlas: every view and its deep link, images and
+ * server on a fresh data folder with the default atlas (its two ResNets): every view and its deep link, images and
  * heatmaps that load, keyboard use, a 360 px wide screen, no request to any other host, no console
  * errors, and no serious or critical accessibility violations (axe).
  */
 import { AxeBuilder } from '@axe-core/playwright';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { seedOfModels } from '../support/seed-subset.js';
 import { notBuilt, startBuiltServer, type StartedServer } from './server.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -15,6 +18,8 @@ const API_KEY = 'explorer-test-key';
 const NEURON = '/neurons/resnet-v1/toy/layer4/7';
 
 const hasChromium = existsSync(CHROMIUM);
+/** The models the views below open (compare needs two): the rest of the default atlas is left out, as loading it is most of this file's time. */
+const MODELS = ['resnet-v1', 'resnet-v2'];
 
 // The few browser globals the page-side callbacks use (this project's TypeScript has no DOM types).
 interface PageImage {
@@ -34,13 +39,16 @@ describe('the explorer in Chromium', () => {
   let context: BrowserContext;
   /** Problems seen by any page: requests elsewhere, console errors, uncaught exceptions. */
   const problems: string[] = [];
+  const seedDir = mkdtempSync(join(tmpdir(), 'atlas-explorer-seed-'));
 
   beforeAll(async () => {
     if (!hasChromium) return;
     const missing = notBuilt();
     if (missing) throw new Error(missing);
+    const seed = join(seedDir, 'atlas.jsonl.gz');
+    await seedOfModels(seed, MODELS);
     [server, browser] = await Promise.all([
-      startBuiltServer({ ATLAS_API_KEY: API_KEY }),
+      startBuiltServer({ ATLAS_API_KEY: API_KEY, ATLAS_SEED: seed }),
       chromium.launch({
         executablePath: CHROMIUM,
         // launch() gives the browser a fresh temporary profile (user data dir) of its own.
@@ -57,13 +65,14 @@ describe('the explorer in Chromium', () => {
       if (message.type() === 'error') problems.push(`console error on ${message.page()?.url()}: ${message.text()}`);
     });
     context.on('weberror', (error) => problems.push(`uncaught: ${error.error().message}`));
-    // Loading the default atlas into a fresh folder (seed, embeddings, activations recomputed) is
-    // most of this: about a minute on a quiet 2-core machine, several on a busy one.
+    // Loading the default atlas's two models into a fresh folder (seed, embeddings, activations
+    // recomputed) is most of this.
   }, 420_000);
 
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
+    rmSync(seedDir, { recursive: true, force: true });
   });
 
   beforeEach((ctx) => {
