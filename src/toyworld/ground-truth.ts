@@ -3,7 +3,7 @@
  * of class TOY_SHAPES[i], so its correct label is that class name.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { TOY_SHAPES } from './vocabulary.js';
+import { canonicalLabel, TOY_SHAPES } from './vocabulary.js';
 
 /** The sidecar JSON written next to each toy model (models/toy/NAME.json). */
 export interface ToyModelSidecar {
@@ -43,6 +43,7 @@ export function finalLayerAccuracy(labels: readonly string[], classes: readonly 
   if (labels.length !== classes.length) {
     throw new Error(`final layer has ${classes.length} classes but ${labels.length} unit labels were given`);
   }
-  const correct = labels.filter((label, i) => label.trim().toLowerCase() === classes[i]).length;
+  // A plural or synonym of the class name ("circles", "round") counts as it.
+  const correct = labels.filter((label, i) => canonicalLabel(label) === canonicalLabel(classes[i]!)).length;
   return { correct, total: classes.length, accuracy: correct / classes.length };
 }

@@ -47,3 +47,46 @@ export const TOY_VOCABULARY: readonly string[] = [
   ...TOY_POSITIONS,
   ...TOY_PATTERNS,
 ];
+
+/**
+ * Plurals and near-synonyms a person would accept for a toy word ("circles" or "round" for a
+ * circle detector, "gray" for grey, "big" for large). The toy CLIP's text side is trained so each
+ * embeds next to its toy word (so none is a distractor), and the truth benchmarks count a label
+ * that is one of them as its toy word, as the paper counts near-synonyms by embedding similarity.
+ * Each variant belongs to one toy word only. Words with no entry have no accepted variant.
+ */
+export const TOY_SYNONYMS: Readonly<Partial<Record<string, readonly string[]>>> = {
+  circle: ['circles', 'circular', 'round'],
+  square: ['squares'],
+  triangle: ['triangles', 'triangular'],
+  star: ['stars'],
+  cross: ['crosses'],
+  heart: ['hearts'],
+  hexagon: ['hexagons', 'hexagonal'],
+  ring: ['rings'],
+  grey: ['gray'],
+  small: ['little'],
+  large: ['big'],
+  centre: ['center', 'middle'],
+  stripes: ['stripe', 'striped'],
+  dots: ['dot', 'dotted'],
+  checkerboard: ['checkered', 'chequered'],
+  grid: ['grids'],
+  noise: ['noisy'],
+};
+
+/** Every variant of `TOY_SYNONYMS`, toy word order. */
+export const TOY_VARIANTS: readonly string[] = TOY_VOCABULARY.flatMap((w) => TOY_SYNONYMS[w] ?? []);
+
+const canonical = new Map<string, string>([...TOY_VOCABULARY.map((w) => [w, w] as const), ...TOY_VOCABULARY.flatMap((w) => (TOY_SYNONYMS[w] ?? []).map((v) => [v, w] as const))]);
+
+/** The toy word a label names (itself, or the word it is a plural or synonym of), else undefined. Case and outer spaces are ignored. */
+export function toyWordOf(label: string): string | undefined {
+  return canonical.get(label.trim().toLowerCase());
+}
+
+/** A label as the truth benchmarks compare it: its toy word when it names one, else trimmed and lower-cased. */
+export function canonicalLabel(label: string): string {
+  const l = label.trim().toLowerCase();
+  return canonical.get(l) ?? l;
+}

@@ -2,7 +2,12 @@
  * `atlas eval --planted` through the command line (in process), on a small setting: 200 images,
  * the 33 toy words as concepts, one seed. The benchmark needs no atlas.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { layerTruth } from '../../src/services/evaluate/layer-truth.js';
+import { TOY_SYNONYMS, TOY_VOCABULARY } from '../../src/toyworld/index.js';
 import { atlas } from '../support/cli.js';
 
 interface Row {
@@ -60,5 +65,37 @@ describe('atlas eval --planted', () => {
     const few = await atlas(['eval', '--planted', '--images', '50']);
     expect(few.code).not.toBe(0);
     expect(few.stderr).toMatch(/--images must be at least 200/);
+  });
+});
+
+describe('plurals and synonyms count as their toy word', () => {
+  it('in the planted benchmark: with each toy word replaced by its first variant as the concept, clean units are still named', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'atlas-planted-syn-'));
+    try {
+      const file = join(dir, 'variants.txt');
+      writeFileSync(file, `${TOY_VOCABULARY.map((w) => TOY_SYNONYMS[w]?.[0] ?? w).join('\n')}\n`);
+      const r = await atlas(['eval', '--planted', '--images', '200', '--concepts', file, '--seeds', '1', '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      const out = JSON.parse(r.stdout) as { recommended: { rows: Row[] } };
+      const clean = out.recommended.rows.find((row) => row.kind === 'image' && row.noise === 0)!;
+      expect(clean.chance).toBeGreaterThan(0);
+      expect(clean.top1).toBeGreaterThanOrEqual(0.8);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('in the per-layer truth metrics: a label "circles" is scored as circle', () => {
+    // Four images, one unit that fires most on the two holding a circle.
+    const concepts = ['circle', 'square'];
+    const presence = { n: 4, concepts, data: Uint8Array.from([1, 0, 0, 1, 1, 0, 0, 1]) };
+    const acts = { rows: 4, cols: 1, data: Float32Array.from([3, 0, 2, 1]) };
+    for (const label of ['circle', 'Circles', 'round']) {
+      const t = layerTruth(acts, presence, [label], [{ text: 'circle', iou: 0.2 }]);
+      expect(t.toyLabelled, label).toBe(1);
+      expect(t.labelAuroc, label).toBe(1);
+      expect(t.ndAgreement, label).toBe(1);
+    }
+    expect(layerTruth(acts, presence, ['house']).labelAuroc).toBe(0.5);
   });
 });

@@ -2,7 +2,19 @@
 // give the right zero-shot answer with bare-word prompts.
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TOY_COLOURS, TOY_SHAPES, TOY_VOCABULARY, generateScene, loadToyClip, renderScene, type ToyClip } from '../../src/toyworld/index.js';
+import {
+  TOY_COLOURS,
+  TOY_SHAPES,
+  TOY_SYNONYMS,
+  TOY_VARIANTS,
+  TOY_VOCABULARY,
+  commonEnglishWords,
+  generateScene,
+  loadToyClip,
+  renderScene,
+  toyWordOf,
+  type ToyClip,
+} from '../../src/toyworld/index.js';
 
 const dir = 'models/toy/clip';
 let clip: ToyClip;
@@ -55,6 +67,50 @@ describe('toy CLIP', () => {
     });
     expect(shapeOk / scenes.length).toBeGreaterThanOrEqual(0.85);
     expect(colourOk / scenes.length).toBeGreaterThanOrEqual(0.85);
+  });
+
+  it('reads each plural and synonym of a toy word as its own token, embedded nearest its toy word', async () => {
+    const ids = TOY_VARIANTS.map((v) => clip.tokenIds(v));
+    for (const row of ids) expect(row).toHaveLength(1);
+    expect(ids.every((r) => r[0]! > 1)).toBe(true);
+    const d = clip.dim;
+    const toy = await clip.embedTexts(TOY_VOCABULARY);
+    const variants = await clip.embedTexts(TOY_VARIANTS);
+    const cos = (a: Float32Array, i: number, b: Float32Array, j: number) => {
+      let s = 0;
+      for (let k = 0; k < d; k++) s += a[i * d + k]! * b[j * d + k]!;
+      return s;
+    };
+    TOY_VARIANTS.forEach((v, i) => {
+      const word = TOY_VOCABULARY.indexOf(toyWordOf(v)!);
+      const nearest = TOY_VOCABULARY.reduce((best, _, j) => (cos(variants, i, toy, j) > cos(variants, i, toy, best) ? j : best), 0);
+      expect(TOY_VOCABULARY[nearest], v).toBe(TOY_VOCABULARY[word]);
+    });
+  });
+
+  it('answers the main object\'s shape with plural prompts too, and the plural beats common words', async () => {
+    const img = await clip.embedImages(scenes.map((s) => renderScene(s, clip.size)));
+    const plurals = TOY_SHAPES.map((s) => TOY_SYNONYMS[s]![0]!);
+    const text = await clip.embedTexts(plurals);
+    const common = commonEnglishWords(2000).filter((w) => toyWordOf(w) === undefined);
+    const other = await clip.embedTexts(common);
+    let ok = 0;
+    let beats = 0;
+    scenes.forEach((s, i) => {
+      const truth = TOY_SHAPES.indexOf(s.objects[0]!.shape);
+      if (zeroShot(img, text, clip.dim, i, TOY_SHAPES.length) === truth) ok++;
+      let own = 0;
+      for (let j = 0; j < clip.dim; j++) own += img[i * clip.dim + j]! * text[truth * clip.dim + j]!;
+      let best = -Infinity;
+      for (let w = 0; w < common.length; w++) {
+        let sim = 0;
+        for (let j = 0; j < clip.dim; j++) sim += img[i * clip.dim + j]! * other[w * clip.dim + j]!;
+        best = Math.max(best, sim);
+      }
+      if (own > best) beats++;
+    });
+    expect(ok / scenes.length).toBeGreaterThanOrEqual(0.85);
+    expect(beats / scenes.length).toBeGreaterThanOrEqual(0.85);
   });
 
   it('embeds a padded batch the same as single texts (attention mask respected)', async () => {

@@ -6,7 +6,11 @@ import {
   TOY_POSITIONS,
   TOY_SHAPES,
   TOY_SIZES,
+  TOY_SYNONYMS,
+  TOY_VARIANTS,
   TOY_VOCABULARY,
+  canonicalLabel,
+  finalLayerAccuracy,
   generateScene,
   parseToyImageUri,
   parseToySpec,
@@ -26,6 +30,21 @@ describe('toy vocabulary', () => {
     for (const group of [TOY_SHAPES, TOY_COLOURS, TOY_BACKGROUND_COLOURS, TOY_SIZES, TOY_POSITIONS, TOY_PATTERNS]) {
       for (const word of group) expect(TOY_VOCABULARY).toContain(word);
     }
+  });
+
+  it('gives each plural or synonym one toy word, and the benchmarks count it as that word', () => {
+    expect(new Set(TOY_VARIANTS).size).toBe(TOY_VARIANTS.length);
+    for (const v of TOY_VARIANTS) expect(TOY_VOCABULARY).not.toContain(v);
+    for (const key of Object.keys(TOY_SYNONYMS)) expect(TOY_VOCABULARY).toContain(key);
+    expect(TOY_SYNONYMS.circle).toContain('circles');
+    expect(canonicalLabel(' Circles ')).toBe('circle');
+    expect(canonicalLabel('gray')).toBe('grey');
+    expect(canonicalLabel('big')).toBe('large');
+    expect(canonicalLabel('star')).toBe('star');
+    expect(canonicalLabel('House')).toBe('house');
+    const labels = TOY_SHAPES.map((s, i) => (i % 2 === 0 ? (TOY_SYNONYMS[s]?.[0] ?? s) : s));
+    expect(finalLayerAccuracy(labels).accuracy).toBe(1);
+    expect(finalLayerAccuracy(['squares', ...TOY_SHAPES.slice(1)]).correct).toBe(TOY_SHAPES.length - 1);
   });
 });
 

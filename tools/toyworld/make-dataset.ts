@@ -3,7 +3,8 @@
 // Writes, per split (train: seed 1000, heldout: seed 2000):
 //   SPLIT_images.u8   N x size x size x 3 uint8 (HWC)
 //   SPLIT_meta.json   per image: main shape/colour/size/position, background, caption, all words
-// and vocab.json (toy vocabulary by group + the 10k distractor words).
+// and vocab.json (toy vocabulary by group, each toy word's plurals and synonyms, and the 10k
+// distractor words less those).
 import { mkdirSync, openSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,6 +15,8 @@ import {
   TOY_POSITIONS,
   TOY_SHAPES,
   TOY_SIZES,
+  TOY_SYNONYMS,
+  TOY_VARIANTS,
   TOY_VOCABULARY,
   commonEnglishWords,
   generateScene,
@@ -61,7 +64,8 @@ function dump(split: keyof typeof SPLITS, count: number): void {
 
 dump('train', Number(values.train));
 dump('heldout', Number(values.heldout));
-const toy = new Set(TOY_VOCABULARY);
+// A plural or synonym of a toy word is not a distractor: the CLIP should embed it next to its word.
+const toy = new Set([...TOY_VOCABULARY, ...TOY_VARIANTS]);
 writeFileSync(
   join(out, 'vocab.json'),
   JSON.stringify({
@@ -72,6 +76,7 @@ writeFileSync(
     positions: TOY_POSITIONS,
     patterns: TOY_PATTERNS,
     vocabulary: TOY_VOCABULARY,
+    synonyms: TOY_SYNONYMS,
     distractors: commonEnglishWords(10_000).filter((w) => !toy.has(w)),
   }),
 );

@@ -1,6 +1,8 @@
 // Measure the committed toy models from TypeScript (onnxruntime-node) on the held-out toy set
 // toy:N:2000 (the trainers never saw seed 2000): target accuracy, CLIP zero-shot accuracy with
-// bare single-word prompts, and how often the true word beats all ~10k distractor words.
+// bare single-word prompts, and how often the true word beats all ~10k distractor words; for each
+// plural or synonym of a toy word (TOY_SYNONYMS): its text cosine to the word, the zero-shot
+// accuracy with it in its word's place, and how often it beats all distractors where its word is true.
 // usage: npx tsx tools/toyworld/measure.ts [--n 2000] [--models models/toy] [--write]
 // --write stores the figures in models/toy/measurements.json. Ends with one JSON line.
 import { existsSync, writeFileSync } from 'node:fs';
@@ -13,6 +15,8 @@ import {
   TOY_POSITIONS,
   TOY_SHAPES,
   TOY_SIZES,
+  TOY_SYNONYMS,
+  TOY_VARIANTS,
   TOY_VOCABULARY,
   commonEnglishWords,
   generateScene,
@@ -56,9 +60,11 @@ for (const name of ['resnet-v1', 'resnet-v2', 'vit']) {
 const clipDir = join(root, 'clip');
 if (existsSync(join(clipDir, 'onnx', 'vision_model.onnx'))) {
   const clip = await loadToyClip(clipDir);
-  const toy = new Set(TOY_VOCABULARY);
+  // Plurals and synonyms of toy words are not distractors; they come last.
+  const toy = new Set([...TOY_VOCABULARY, ...TOY_VARIANTS]);
   const distractors = commonEnglishWords(10_000).filter((w) => !toy.has(w));
-  const words = [...TOY_VOCABULARY, ...distractors];
+  const words = [...TOY_VOCABULARY, ...distractors, ...TOY_VARIANTS];
+  const firstVariant = TOY_VOCABULARY.length + distractors.length;
   const text = await clip.embedTexts(words);
   const d = clip.dim;
   const img = new Float32Array(n * d);
@@ -86,8 +92,9 @@ if (existsSync(join(clipDir, 'onnx', 'vision_model.onnx'))) {
   };
   const zeroShot: Record<string, number> = {};
   const beatDistractors: Record<string, number> = {};
+  const variants: Record<string, { word: string; cosine: number; zeroShot: number; beatsAllDistractors: number }> = {};
   const bestDistractor = new Float32Array(n).fill(-Infinity);
-  for (let i = 0; i < n; i++) for (let w = TOY_VOCABULARY.length; w < words.length; w++) bestDistractor[i] = Math.max(bestDistractor[i]!, sim(i, w));
+  for (let i = 0; i < n; i++) for (let w = TOY_VOCABULARY.length; w < firstVariant; w++) bestDistractor[i] = Math.max(bestDistractor[i]!, sim(i, w));
   for (const group of Object.keys(groups) as Array<keyof typeof truth>) {
     const cols = groups[group].map((w) => words.indexOf(w));
     let correct = 0;
@@ -101,10 +108,38 @@ if (existsSync(join(clipDir, 'onnx', 'vision_model.onnx'))) {
     }
     zeroShot[group] = round(correct / n);
     beatDistractors[group] = round(beats / n);
+    // Each variant in its word's place among the group's words, on the images where the word is true.
+    groups[group].forEach((word, j) => {
+      for (const v of TOY_SYNONYMS[word] ?? []) {
+        const vi = firstVariant + TOY_VARIANTS.indexOf(v);
+        const at = (i: number, c: number) => sim(i, c === j ? vi : cols[c]!);
+        let here = 0;
+        let right = 0;
+        let vBeats = 0;
+        for (let i = 0; i < n; i++) {
+          if (truth[group](scenes[i]!) !== word) continue;
+          here++;
+          let best = 0;
+          for (let c = 1; c < cols.length; c++) if (at(i, c) > at(i, best)) best = c;
+          if (best === j) right++;
+          if (sim(i, vi) > bestDistractor[i]!) vBeats++;
+        }
+        let cos = 0;
+        for (let k = 0; k < d; k++) cos += text[vi * d + k]! * text[cols[j]! * d + k]!;
+        variants[v] = { word, cosine: round(cos), zeroShot: round(right / here), beatsAllDistractors: round(vBeats / here) };
+      }
+    });
   }
-  report.clip = { zeroShotAccuracy: zeroShot, trueWordBeatsAllDistractors: beatDistractors, distractorWords: distractors.length, embedDim: d };
+  report.clip = {
+    zeroShotAccuracy: zeroShot,
+    trueWordBeatsAllDistractors: beatDistractors,
+    distractorWords: distractors.length,
+    embedDim: d,
+    variants,
+  };
   process.stderr.write(`toy CLIP zero-shot (bare words): ${JSON.stringify(zeroShot)}\n`);
   process.stderr.write(`true word beats all ${distractors.length} distractors: ${JSON.stringify(beatDistractors)}\n`);
+  for (const [v, r] of Object.entries(variants)) process.stderr.write(`  ${r.word}/${v}: ${JSON.stringify(r)}\n`);
 }
 
 report.command = `npx tsx tools/toyworld/measure.ts --n ${n}`;

@@ -105,11 +105,17 @@ class VisionExport(nn.Module):
 
 def build_vocab(vocab):
     words = ["[PAD]", "[UNK]"] + list(vocab["vocabulary"])
-    for w in FILLER + vocab["distractors"]:
+    for w in FILLER + vocab["distractors"] + variants_of(vocab):
         if w not in words:
             words.append(w)
     # Keep only what the pre-tokenizer can produce as one token.
     return [w for w in words if w.startswith("[") or TOKEN.fullmatch(w)]
+
+
+def variants_of(vocab):
+    """Plurals and synonyms of the toy words (vocab.json `synonyms`), toy word order."""
+    syn = vocab.get("synonyms", {})
+    return [v for w in vocab["vocabulary"] for v in syn.get(w, [])]
 
 
 def tokenizer_json(words):
@@ -188,7 +194,8 @@ def main():
     toy_ids = torch.tensor([index[w] for w in toy_words], device=dev)
     toy_index = {w: i for i, w in enumerate(toy_words)}
     all_word_ids = torch.arange(2, len(words))  # every real word, toy and distractor
-    toy_set = set(toy_ids.tolist())
+    # Plurals and synonyms of toy words are no distractors (finetune_clip_text.py teaches them).
+    toy_set = set(toy_ids.tolist()) | {index[v] for v in variants_of(vocab) if v in index}
     distractor_ids = torch.tensor([i for i in range(2, len(words)) if i not in toy_set], device=dev)
 
     images, metas, size = load_split(args.dataset, "train")
@@ -329,7 +336,7 @@ def evaluate(vision, text, images, metas, vocab, index, all_word_ids):
             truth = torch.tensor([m[key] for m in metas])
             report[group] = round((pred == truth).float().mean().item(), 4)
         # Does the true shape / colour word beat every distractor word?
-        toy = set(vocab["vocabulary"])
+        toy = set(vocab["vocabulary"]) | set(variants_of(vocab))
         distractor_cols = torch.tensor([i - 2 for w, i in index.items() if i >= 2 and w not in toy])
         best_distractor = sims[:, distractor_cols].max(1).values
         for group, key in [("shapes", "shape"), ("colours", "colour")]:

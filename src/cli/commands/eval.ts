@@ -54,7 +54,7 @@ function table(result: EvalResult): string {
   if (truth.length > 0) {
     lines.push(
       '',
-      'hidden layers: truth of the labels (AUROC of the label\'s concept over the probe images; 0.5 for labels that are no toy word)',
+      'hidden layers: truth of the labels (AUROC of the label\'s concept over the probe images; a plural or synonym counts as its toy word; 0.5 for labels that name none)',
       `  ${'layer'.padEnd(34)} ${'labels'.padEnd(7)} ${'AUROC'.padStart(6)} ${'lift@100'.padStart(8)} ${'ceiling'.padStart(7)} ${'shuffled'.padStart(8)} ${'toy'.padStart(4)} ${'ND detectors agree'.padStart(19)}`,
     );
     for (const [layer, t] of truth) {

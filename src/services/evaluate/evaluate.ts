@@ -23,7 +23,7 @@ import { PRESETS, similarityParamsOf } from '../../compute/similarity/presets.js
 import { generateScene, parseToySpec } from '../../toyworld/index.js';
 import { presenceMatrix } from '../../toyworld/truth.js';
 import { layerTruth, type LayerTruth } from './layer-truth.js';
-import { readToyModelSidecar, TOY_FINAL_LAYER, TOY_VOCABULARY } from '../../toyworld/index.js';
+import { canonicalLabel, readToyModelSidecar, TOY_FINAL_LAYER, TOY_VOCABULARY, toyWordOf } from '../../toyworld/index.js';
 import { NETDISSECT_METHOD, runNetDissect } from './netdissect-run.js';
 import { repoRoot, resolveSource } from '../paths.js';
 
@@ -260,7 +260,8 @@ export async function evaluateRun(store: AtlasStore, runId: number, opts: EvalOp
     labelClassNames: byClassNames[u]!,
     cosine: labels[u] ? dot(text.get(labels[u])!, text.get(className)!) : 0,
   }));
-  const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+  // A plural or synonym of a toy word (TOY_SYNONYMS) counts as the word.
+  const same = (a: string, b: string) => canonicalLabel(a) === canonicalLabel(b);
   const share = (f: (u: FinalUnit) => boolean) => finalUnits.filter(f).length / finalUnits.length;
 
   // ---------------------------------------------------------------- hidden layers
@@ -291,7 +292,6 @@ export async function evaluateRun(store: AtlasStore, runId: number, opts: EvalOp
     });
     for (const l of missing) ndRuns.set(l.name, nd.runId);
   }
-  const toyWords = new Set(TOY_VOCABULARY);
   const hiddenAgreement: Record<string, number> = {};
   const hiddenDetail: Record<string, HiddenLayerAgreement> = {};
   for (const l of hidden) {
@@ -303,7 +303,7 @@ export async function evaluateRun(store: AtlasStore, runId: number, opts: EvalOp
     for (let u = 0; u < l.units; u++) {
       const a = clipLabels.get(u);
       const b = ndLabels.get(u);
-      if (a !== undefined && toyWords.has(a.trim().toLowerCase())) toyLabelled++;
+      if (a !== undefined && toyWordOf(a) !== undefined) toyLabelled++;
       if (a !== undefined && b !== undefined && same(a, b)) agree++;
     }
     hiddenAgreement[l.name] = agree / l.units;

@@ -8,13 +8,14 @@
 import { aurocMatrix, fixedPermutation, liftAtTop } from '../../compute/planted/metrics.js';
 import type { Presence } from '../../compute/planted/units.js';
 import type { Matrix } from '../../core/types.js';
+import { canonicalLabel } from '../../toyworld/vocabulary.js';
 
 /** Network Dissection's cut-off for a unit that detects its concept. */
 export const DETECTOR_IOU = 0.04;
 
 export interface LayerTruth {
   units: number;
-  /** Units whose label is a toy word (the others name nothing the world holds: AUROC 0.5). */
+  /** Units whose label is a toy word or a plural or synonym of one (the others name nothing the world holds: AUROC 0.5). */
   toyLabelled: number;
   /** Mean over units of the AUROC of the label's concept (0.5 for labels that are not toy words). */
   labelAuroc: number;
@@ -37,14 +38,14 @@ export function layerTruth(acts: Matrix, presence: Presence, labels: readonly st
   const index = new Map(presence.concepts.map((c, i) => [c, i]));
   const auroc = aurocMatrix(acts, presence);
   const at = (u: number, label: string | undefined) => {
-    const c = label === undefined ? undefined : index.get(label.trim().toLowerCase());
+    const c = label === undefined ? undefined : index.get(canonicalLabel(label));
     const v = c === undefined ? Number.NaN : auroc[u * t + c]!;
     return Number.isNaN(v) ? 0.5 : v;
   };
   const units = acts.cols;
   const perUnit = Array.from({ length: units }, (_, u) => at(u, labels[u]));
-  const toy = Array.from({ length: units }, (_, u) => u).filter((u) => index.has((labels[u] ?? '').trim().toLowerCase()));
-  const lifts = toy.map((u) => liftAtTop(acts, presence, u, index.get(labels[u]!.trim().toLowerCase())!)).filter((x) => !Number.isNaN(x));
+  const toy = Array.from({ length: units }, (_, u) => u).filter((u) => index.has(canonicalLabel(labels[u] ?? '')));
+  const lifts = toy.map((u) => liftAtTop(acts, presence, u, index.get(canonicalLabel(labels[u]!))!)).filter((x) => !Number.isNaN(x));
   const best = Array.from({ length: units }, (_, u) => {
     let m = 0.5;
     for (let c = 0; c < t; c++) if (!Number.isNaN(auroc[u * t + c]!)) m = Math.max(m, auroc[u * t + c]!);
@@ -65,7 +66,7 @@ export function layerTruth(acts: Matrix, presence: Presence, labels: readonly st
   if (nd) {
     const detectors = nd.map((d, u) => ({ ...d, u })).filter((d) => d.iou > DETECTOR_IOU);
     out.ndDetectors = detectors.length;
-    out.ndAgreement = detectors.length === 0 ? 0 : detectors.filter((d) => (labels[d.u] ?? '').trim().toLowerCase() === d.text).length / detectors.length;
+    out.ndAgreement = detectors.length === 0 ? 0 : detectors.filter((d) => canonicalLabel(labels[d.u] ?? '') === canonicalLabel(d.text)).length / detectors.length;
   }
   return out;
 }

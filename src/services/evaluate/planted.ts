@@ -30,7 +30,7 @@ import type { Matrix } from '../../core/types.js';
 import { networkDissectLayers } from '../../toyworld/fast-netdissect.js';
 import { hashInts } from '../../toyworld/random.js';
 import { toyCategories } from '../../toyworld/truth.js';
-import { TOY_VOCABULARY } from '../../toyworld/index.js';
+import { canonicalLabel, TOY_VOCABULARY } from '../../toyworld/index.js';
 import '../../toyworld/register.js';
 import { repoRoot } from '../paths.js';
 import { EvalInputError } from './evaluate.js';
@@ -223,7 +223,10 @@ export async function plantedBenchmark(opts: PlantedOptions = {}): Promise<Plant
   const clip = await ClipModel.load(resolve(repoRoot, 'models/toy/clip'), { threads: 2 });
   try {
     const text = await clip.encodeTexts([...names]);
-    const known = new Set(names);
+    // A label counts by its toy word (a plural or synonym is right), so chance counts every concept naming a part.
+    const canon = names.map(canonicalLabel);
+    const naming = new Map<string, number>();
+    for (const c of canon) naming.set(c, (naming.get(c) ?? 0) + 1);
     for (const seed of seeds) {
       const t0 = performance.now();
       const data = await probeData(modelPath, layer, clip, count, 10_000 + seed);
@@ -238,8 +241,8 @@ export async function plantedBenchmark(opts: PlantedOptions = {}): Promise<Plant
         if (!byGroup) done.set(key, (byGroup = await rankedByGroup(cfg, data, dense, factored, groups)));
         for (const [g, ranked] of byGroup) {
           g.units.forEach((u, j) => {
-            const chance = u.parts.filter((p) => known.has(p)).length;
-            add(cfg.method, cfg.preset, u.kind, u.noise, hitsOf(ranked[j]!.map((c) => names[c]!), new Set(u.parts)), chance, names.length);
+            const chance = u.parts.reduce((s, p) => s + (naming.get(p) ?? 0), 0);
+            add(cfg.method, cfg.preset, u.kind, u.noise, hitsOf(ranked[j]!.map((c) => canon[c]!), new Set(u.parts)), chance, names.length);
           });
         }
       }
