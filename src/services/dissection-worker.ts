@@ -101,6 +101,8 @@ export class DissectionWorker {
   private async load(spec: QueuedSpec): Promise<Pipeline> {
     const input = {
       model: spec.model,
+      // A URL's copy with this hash is used as is; the server serving another file is refused.
+      modelHash: spec.modelHash,
       layers: spec.layers,
       clip: spec.clip,
       probe: spec.probe,

@@ -6,7 +6,10 @@
  * Postgres only (the queue lives there): without DATABASE_URL these tests skip and say why;
  * on PGlite `--queue` is refused with a clear error, which is checked on every run.
  */
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -21,6 +24,7 @@ import { tempAtlas } from '../support/temp-atlas.js';
 const url = process.env.DATABASE_URL;
 const SKIP = 'needs a Postgres server: set DATABASE_URL (queued dissections and their workers share one)';
 const MODEL = ['--model', 'models/toy/resnet-v1.onnx', '--layers', 'layer4,fc', '--clip', 'models/toy/clip', '--concepts', 'builtin:toy'];
+const PROBE = ['--probe', 'toy:256:11'];
 const WORKER = ['worker', '--poll', '0.5', '--expiry-check', '1', '--workers', '1', '--threads', '1'];
 const HALTED = /test halt with \d+ images/;
 
@@ -58,6 +62,19 @@ describe('queued dissections', () => {
   let cacheDir = '';
   const children: SpawnedCli[] = [];
   const env = () => ({ DATABASE_URL: db!.url, ATLAS_CACHE_DIR: cacheDir });
+  let reference: Promise<unknown> | undefined;
+  /** The labels of the one-process run of MODEL and PROBE, on an atlas of its own (computed once). */
+  const referenceLabels = (): Promise<unknown> =>
+    (reference ??= (async () => {
+      const own = await tempAtlas('atlas-queue-ref-');
+      try {
+        const one = await atlas(['dissect', ...MODEL, ...PROBE, '--name', 'toyq', '--quiet'], own.env);
+        expect(one.code, one.stderr).toBe(0);
+        return await labelsOf(own.env, 'toyq');
+      } finally {
+        rmSync(own.dir, { recursive: true, force: true });
+      }
+    })());
 
   beforeAll(async () => {
     if (!url) return;
@@ -93,15 +110,9 @@ describe('queued dissections', () => {
 
   it('three workers, one SIGKILLed mid-shard: the shard is retried elsewhere and the labels equal a one-process run', async (ctx) => {
     if (!url) ctx.skip(SKIP);
-    const probe = ['--probe', 'toy:256:11'];
-    // The one-process run of the same inputs, on an atlas of its own.
-    const reference = await tempAtlas('atlas-queue-ref-');
     try {
-      const one = await atlas(['dissect', ...MODEL, ...probe, '--name', 'toyq', '--quiet'], reference.env);
-      expect(one.code, one.stderr).toBe(0);
-      const expected = await labelsOf(reference.env, 'toyq');
-
-      const submitted = await atlas(['dissect', '--queue', '--no-wait', '--json', ...MODEL, ...probe, '--name', 'toyq', '--shard-size', '64', '--shard-timeout', '8'], env());
+      const expected = await referenceLabels();
+      const submitted = await atlas(['dissect', '--queue', '--no-wait', '--json', ...MODEL, ...PROBE, '--name', 'toyq', '--shard-size', '64', '--shard-timeout', '8'], env());
       expect(submitted.code, submitted.stderr).toBe(0);
       const { runId, shardsTotal } = JSON.parse(submitted.stdout) as { runId: number; shardsTotal: number };
       expect(shardsTotal).toBe(4);
@@ -146,7 +157,48 @@ describe('queued dissections', () => {
       // Stopped whatever happened: a worker left running would take the next test's jobs.
       for (const c of children) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
       await Promise.all(children.map((c) => c.done));
-      rmSync(reference.dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('one worker with --concurrency 2 runs two shards at once, and the labels equal a one-process run', async (ctx) => {
+    if (!url) ctx.skip(SKIP);
+    // A database of its own: the first test's caches would leave nothing to compute.
+    const other = await freshPostgresDatabase();
+    const otherEnv = { DATABASE_URL: other.url, ATLAS_CACHE_DIR: cacheDir };
+    try {
+      const expected = await referenceLabels();
+      const submitted = await atlas(['dissect', '--queue', '--no-wait', '--json', ...MODEL, ...PROBE, '--name', 'toyq', '--shard-size', '64'], otherEnv);
+      expect(submitted.code, submitted.stderr).toBe(0);
+      const { runId } = JSON.parse(submitted.stdout) as { runId: number };
+      const worker = spawnAtlas([...WORKER, '--concurrency', '2'], otherEnv);
+      children.push(worker);
+      const otherSql = new pg.Client({ connectionString: other.url });
+      await otherSql.connect();
+      try {
+        await until('the run to complete', async () => {
+          const res = await otherSql.query(`SELECT status FROM dissection_runs WHERE id = $1`, [runId]);
+          return res.rows[0]?.status === 'complete' ? true : undefined;
+        });
+        // Every shard by this one process, and some of them at the same time.
+        const shards = (await otherSql.query(`SELECT worker, started_at, finished_at FROM dissection_shards WHERE run_id = $1 ORDER BY shard`, [runId])).rows as {
+          worker: string;
+          started_at: Date;
+          finished_at: Date;
+        }[];
+        expect(shards).toHaveLength(4);
+        expect(new Set(shards.map((r) => r.worker))).toEqual(new Set([expect.stringContaining(`pid ${worker.child.pid} `)]));
+        const overlapping = shards.some((a, i) => shards.some((b, j) => i !== j && a.started_at < b.finished_at && b.started_at < a.finished_at));
+        expect(overlapping).toBe(true);
+      } finally {
+        await otherSql.end();
+      }
+      expect(await labelsOf(otherEnv, 'toyq')).toEqual(expected);
+      worker.child.kill('SIGINT');
+      expect((await worker.done).code).toBe(0);
+    } finally {
+      for (const c of children) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
+      await Promise.all(children.map((c) => c.done));
+      await other.drop();
     }
   }, 120_000);
 
@@ -215,6 +267,69 @@ describe('queued dissections', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it('a model file given as an http URL: workers download it by content hash; a server that changed its file after the submission fails the run, naming it', async (ctx) => {
+    if (!url) ctx.skip(SKIP);
+    // A web server for the model file and its preprocessing, whose file the test swaps.
+    const served = new Map<string, Buffer>([
+      ['/models/net.onnx', readFileSync('models/toy/resnet-v1.onnx')],
+      ['/models/net.json', readFileSync('models/toy/resnet-v1.json')],
+    ]);
+    const server = createServer((req, res) => {
+      const body = served.get(req.url ?? '');
+      res.writeHead(body ? 200 : 404).end(body);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // Each worker on a machine of its own: its own cache folder.
+    const caches = [mkdtempSync(join(tmpdir(), 'atlas-queue-w1-')), mkdtempSync(join(tmpdir(), 'atlas-queue-w2-'))];
+    const args = (probe: string, name: string) =>
+      ['dissect', '--queue', '--no-wait', '--json', '--model', `${base}/models/net.onnx`, '--layers', 'fc', '--clip', 'models/toy/clip', '--concepts', 'builtin:toy', '--probe', probe, '--name', name, '--retries', '0'];
+    const status = async (runId: number) =>
+      (await sql!.query(`SELECT status, probe_set_id FROM dissection_runs WHERE id = $1`, [runId])).rows[0] as { status: string; probe_set_id: number } | undefined;
+    try {
+      const unreachable = await atlas(['dissect', '--queue', '--model', 'http://127.0.0.1:9/net.onnx', '--layers', 'fc', '--clip', 'models/toy/clip', '--concepts', 'builtin:toy', '--probe', 'toy:128:15'], env());
+      expect(unreachable.code).toBe(1);
+      expect(unreachable.stderr).toMatch(/cannot download the model file http:\/\/127\.0\.0\.1:9\/net\.onnx: the server cannot be reached/);
+
+      const first = await atlas(args('toy:128:15', 'neturl'), env());
+      expect(first.code, first.stderr).toBe(0);
+      const a = JSON.parse(first.stdout) as { runId: number };
+      const worker = spawnAtlas(WORKER, { ...env(), ATLAS_CACHE_DIR: caches[0]! });
+      children.push(worker);
+      await until('the run to complete', async () => ((await status(a.runId))?.status === 'complete' ? true : undefined));
+      const hash = createHash('sha256').update(served.get('/models/net.onnx')!).digest('hex');
+      expect(readdirSync(join(caches[0]!, 'files', hash)).sort()).toEqual(['net.json', 'net.onnx']);
+      const source = await sql!.query(`SELECT m.source FROM dissection_runs r JOIN target_models m ON m.id = r.model_id WHERE r.id = $1`, [a.runId]);
+      expect(source.rows[0].source).toBe(`${base}/models/net.onnx`);
+      worker.child.kill('SIGINT');
+      expect((await worker.done).code).toBe(0);
+
+      // Submitted with the first file; the server serves another before a fresh worker downloads it.
+      const second = await atlas(args('toy:128:16', 'neturl'), env());
+      expect(second.code, second.stderr).toBe(0);
+      const b = JSON.parse(second.stdout) as { runId: number };
+      served.set('/models/net.onnx', readFileSync('models/toy/resnet-v2.onnx'));
+      const fresh = spawnAtlas(WORKER, { ...env(), ATLAS_CACHE_DIR: caches[1]! });
+      children.push(fresh);
+      const failed = await until('the run to fail', async () => {
+        const view = ok(await client!.gql(`query($id: ID!) { dissection(id: $id) { status error } }`, { id: String(b.runId) })).dissection as { status: string; error: string | null };
+        return view.status === 'FAILED' ? view : undefined;
+      });
+      expect(failed.error).toContain(`the model file ${base}/models/net.onnx is not the one the run was submitted with`);
+      const probeSet = (await status(b.runId))!.probe_set_id;
+      const rows = await sql!.query(`SELECT count(*)::int AS n FROM activations WHERE probe_set_id = $1`, [probeSet]);
+      expect(rows.rows[0].n).toBe(0);
+      expect(readdirSync(join(caches[1]!, 'files')).filter((f) => !f.startsWith('incoming-'))).not.toContain(hash);
+      fresh.child.kill('SIGINT');
+      expect((await fresh.done).code).toBe(0);
+    } finally {
+      for (const c of children) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
+      await Promise.all(children.map((c) => c.done));
+      server.close();
+      for (const dir of caches) rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
 
   it('startDissection and cancelDissection over GraphQL, with the API key', async (ctx) => {
     if (!url) ctx.skip(SKIP);
