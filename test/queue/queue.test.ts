@@ -7,12 +7,13 @@
  * on PGlite `--queue` is refused with a clear error, which is checked on every run.
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type AtlasStore } from '../../src/db/index.js';
 import { config } from '../../src/core/config.js';
@@ -350,6 +351,48 @@ describe('queued dissections', () => {
       expect(errorCode(await client!.gql(`mutation { cancelDissection(id: "${run.id}") { id } }`, {}, auth))).toBe('NOT_FOUND');
     } finally {
       config().apiKey = undefined;
+    }
+  }, 60_000);
+
+  it('startDissection over GraphQL takes the preset, strict and the settings of `atlas dissect`: strict refuses an unreadable probe image, the run records the preset', async (ctx) => {
+    if (!url) ctx.skip(SKIP);
+    config().apiKey = 'k';
+    const dir = mkdtempSync(join(tmpdir(), 'atlas-queue-probe-'));
+    try {
+      for (let i = 0; i < 12; i++) {
+        const noise = Buffer.from(Array.from({ length: 32 * 32 * 3 }, (_, j) => (j * (i + 7) * 2654435761) % 251));
+        await sharp(noise, { raw: { width: 32, height: 32, channels: 3 } }).png().toFile(join(dir, `img${String(i).padStart(2, '0')}.png`));
+      }
+      writeFileSync(join(dir, 'broken.jpg'), 'not a jpeg');
+      const auth = { authorization: 'Bearer k' };
+      const START = `mutation($input: StartDissectionInput!) { startDissection(input: $input) { id status preset similarity params pool progress { images shardsTotal } } }`;
+      const input = { model: 'models/toy/resnet-v1.onnx', layers: ['fc'], clip: 'models/toy/clip', probe: dir, concepts: 'builtin:toy', name: 'toyp', preset: 'HIDDEN', pool: 'max', topN: 2, batch: 4, shardSize: 8 };
+      const strict = await client!.gql(START, { input: { ...input, strict: true } }, auth);
+      expect(errorCode(strict)).toBe('BAD_USER_INPUT');
+      expect(strict.body.errors?.[0]?.message).toMatch(/broken\.jpg: cannot decode it/);
+      expect(errorCode(await client!.gql(START, { input: { ...input, pool: 'sum' } }, auth))).toBe('BAD_USER_INPUT');
+
+      const started = ok(await client!.gql(START, { input }, auth)).startDissection as { id: string; preset: string; similarity: string; params: Record<string, unknown>; pool: string; progress: { images: number; shardsTotal: number } };
+      // The unreadable image is left out; shards are whole batches of 4.
+      expect(started).toMatchObject({ preset: 'HIDDEN', similarity: 'cos_similarity', pool: 'max', progress: { images: 12, shardsTotal: 2 } });
+      expect(started.params.preset).toBe('hidden');
+      const worker = spawnAtlas(WORKER, env());
+      children.push(worker);
+      const done = await until('the run to complete', async () => {
+        const view = ok(await client!.gql(`query($id: ID!) { dissection(id: $id) { status preset pool error } }`, { id: started.id })).dissection as { status: string };
+        return view.status === 'COMPLETE' || view.status === 'FAILED' ? view : undefined;
+      });
+      expect(done).toEqual({ status: 'COMPLETE', preset: 'HIDDEN', pool: 'max', error: null });
+      const ranks = await sql!.query(`SELECT max(rank)::int AS top, count(DISTINCT neuron_id)::int AS units FROM neuron_labels WHERE run_id = $1`, [Number(started.id)]);
+      expect(ranks.rows[0]).toMatchObject({ top: 1 });
+      expect(ranks.rows[0].units).toBeGreaterThan(0);
+      worker.child.kill('SIGINT');
+      expect((await worker.done).code).toBe(0);
+    } finally {
+      config().apiKey = undefined;
+      for (const c of children) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
+      await Promise.all(children.map((c) => c.done));
+      rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
 });
