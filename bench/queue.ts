@@ -26,6 +26,7 @@ const images = Number(flag('images', '2048'));
 const shardSize = Number(flag('shard-size', '256'));
 const batch = Number(flag('batch', '32'));
 const log = (line: string) => process.stderr.write(`${line}\n`);
+const verbose = args.includes('--verbose');
 
 const inputs = {
   model: join(repoRoot, 'models/toy/resnet-v1.onnx'),
@@ -49,6 +50,7 @@ async function oneProcess(url: string, cacheDir: string): Promise<Timing> {
     const t0 = performance.now();
     const result = await dissect(async () => store, { ...inputs, cacheDir, quiet: true, log: () => undefined });
     const seconds = (performance.now() - t0) / 1000;
+    if (verbose) log(`    one process timings: ${JSON.stringify(result.timings)}`);
     return { imgS: images / seconds, imagePassImgS: images / result.timings.image_pass!, seconds };
   } finally {
     await store.close();
@@ -66,6 +68,8 @@ function startWorker(url: string, cacheDir: string): { proc: ChildProcess; ready
     proc.stderr!.on('data', (d: Buffer) => {
       err += d.toString();
       if (/waiting for jobs/.test(err)) resolve();
+      // The workers' timing lines (models, image pass, write per shard) with --verbose.
+      if (verbose) for (const l of d.toString().split('\n')) if (l.trim()) log(`    [worker ${proc.pid}] ${l}`);
     });
     proc.on('exit', (code) => reject(new Error(`worker exited (${code}) before it was ready:\n${err}`)));
   });
@@ -80,6 +84,7 @@ async function queued(url: string, cacheDir: string, workers: number): Promise<T
     await Promise.all(procs.map((p) => p.ready));
     const t0 = performance.now();
     const { runId } = await runs.submit({ ...inputs, shardSize, cacheDir });
+    if (verbose) log(`    submission ${((performance.now() - t0) / 1000).toFixed(2)} s`);
     for (;;) {
       const view = await runs.view(runId);
       if (!view || view.status === 'FAILED') throw new Error(`run ${runId} failed: ${view?.error ?? 'cancelled'}`);
