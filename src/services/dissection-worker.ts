@@ -178,6 +178,7 @@ export class DissectionWorker {
     try {
       const t0 = performance.now();
       const { inputs, models, decoder } = await this.pipeline(spec);
+      const loaded = performance.now();
       release = await this.passes.take();
       const t1 = performance.now();
       this.opts.log(`run ${runId}: shard ${shard} (images ${range.start}-${range.stop - 1}): image pass started`);
@@ -213,7 +214,7 @@ export class DissectionWorker {
       const s = (a: number, b: number) => ((b - a) / 1000).toFixed(2);
       this.opts.log(
         `run ${runId}: shard ${shard} (images ${range.start}-${range.stop - 1}) ${written ? 'written' : 'dropped: the run was cancelled'} ` +
-          `(models ${s(t0, t1)} s, image pass ${s(t1, t2)} s, write ${s(t2, performance.now())} s)`,
+          `(models ${s(t0, loaded)} s, waiting for a pass ${s(loaded, t1)} s, image pass ${s(t1, t2)} s, write ${s(t2, performance.now())} s)`,
       );
       if (written?.allDone) await this.queueScoring(runId, spec);
     } catch (error) {
