@@ -5,8 +5,8 @@
  * it), and refuses a server that now serves another file.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
@@ -106,6 +106,65 @@ export async function fetchToCache(location: string, opts: FetchOptions): Promis
       }
     }
     return { path: join(folder, name), sha256 };
+  } finally {
+    rmSync(incoming, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A probe list served over http(s) (one image per line, relative to the list's URL or absolute
+ * below its folder), mirrored into `<cacheDir>/probes/<sha256>/` with the same layout, so the
+ * probe set's content hash (over relative paths and bytes) is the same on every machine. The
+ * folder is named by the hash of what was downloaded: a server whose images changed makes another
+ * folder (and another probe set hash, which a worker checks against the submitted one), and no
+ * process ever finds the files it reads replaced. Returns the local list file.
+ */
+export async function mirrorProbeList(location: string, cacheDir: string): Promise<string> {
+  const listUrl = new URL(location);
+  const base = new URL('.', listUrl);
+  const response = await get(listUrl.href, 'probe list');
+  if (!response.ok) throw new Error(`cannot download the probe list ${listUrl.href}: the server answered ${response.status} ${response.statusText}`.trim());
+  const lines = (await response.text())
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
+  const entries = lines.map((line) => {
+    const url = new URL(line, base);
+    if (url.origin !== base.origin || !url.pathname.startsWith(base.pathname) || url.search) {
+      throw new Error(`probe list ${listUrl.href}: ${line} is not a file beside or below the list on its server`);
+    }
+    return { url: url.href, relative: decodeURIComponent(url.pathname.slice(base.pathname.length)) };
+  });
+  const probes = join(cacheDir, 'probes');
+  const incoming = join(probes, `incoming-${randomUUID()}`);
+  mkdirSync(incoming, { recursive: true });
+  try {
+    const hashes = new Array<string>(entries.length).fill('missing');
+    const PARALLEL = 8;
+    for (let start = 0; start < entries.length; start += PARALLEL) {
+      await Promise.all(
+        entries.slice(start, start + PARALLEL).map(async (e, i) => {
+          const res = await get(e.url, 'probe image');
+          // A missing image is left out of the set as one that cannot be read (or stops --strict).
+          if (!res.ok) return;
+          const target = join(incoming, ...e.relative.split('/'));
+          mkdirSync(dirname(target), { recursive: true });
+          hashes[start + i] = await save(res, target);
+        }),
+      );
+    }
+    writeFileSync(join(incoming, 'probes.txt'), `${entries.map((e) => e.relative).join('\n')}\n`);
+    const identity = createHash('sha256');
+    for (const [i, e] of entries.entries()) identity.update(e.relative).update('\0').update(hashes[i]!).update('\0');
+    const folder = join(probes, identity.digest('hex'));
+    if (!existsSync(folder)) {
+      try {
+        renameSync(incoming, folder);
+      } catch (error) {
+        if (!existsSync(folder)) throw error;
+      }
+    }
+    return join(folder, 'probes.txt');
   } finally {
     rmSync(incoming, { recursive: true, force: true });
   }

@@ -14,7 +14,7 @@ import { probeSetRecord, resolveProbeSet, type ProbeSet } from '../compute/probe
 import { resolveParams, type SimilarityName } from '../compute/similarity/params.js';
 import { applyPreset, type PresetName } from '../compute/similarity/presets.js';
 import { loadPreprocessSpec, sidecarPath, type PreprocessSpec } from '../compute/preprocess/index.js';
-import { fetchToCache, isUrl } from '../compute/remote-files.js';
+import { fetchToCache, isUrl, mirrorProbeList } from '../compute/remote-files.js';
 import '../toyworld/register.js';
 
 export interface InputSpec {
@@ -60,7 +60,9 @@ export interface CheckedInputs {
 export async function checkInputs(spec: InputSpec): Promise<CheckedInputs> {
   const chosen = applyPreset(spec.preset, spec.fn, spec.params);
   const fn = chosen.fn;
-  const probes = await resolveProbeSet(spec.probe, { strict: spec.strict ?? false });
+  // A probe list served over http(s) is mirrored here first (its images by the same relative paths).
+  const probeLocation = isUrl(spec.probe) ? await mirrorProbeList(spec.probe, spec.cacheDir) : spec.probe;
+  const probes = await resolveProbeSet(probeLocation, { strict: spec.strict ?? false });
   const skipped = probes.skipped ?? [];
   for (const s of skipped) spec.log(`warning: skipped probe image ${s.path}: ${s.reason}`);
   if (skipped.length > 0) spec.log(`warning: ${skipped.length} probe image(s) skipped; the probe set holds the other ${probes.items.length} (--strict stops instead)`);

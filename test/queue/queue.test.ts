@@ -37,6 +37,18 @@ async function labelsOf(env: Record<string, string>, model: string): Promise<unk
   return parsed.layers.map((l) => ({ name: l.name, neurons: l.neurons }));
 }
 
+/** `n` small PNGs of fixed noise (img00.png, ...) in `dir`. */
+async function noiseImages(dir: string, n: number): Promise<string[]> {
+  const names: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const noise = Buffer.from(Array.from({ length: 32 * 32 * 3 }, (_, j) => (j * (i + 7) * 2654435761) % 251));
+    const name = `img${String(i).padStart(2, '0')}.png`;
+    await sharp(noise, { raw: { width: 32, height: 32, channels: 3 } }).png().toFile(join(dir, name));
+    names.push(name);
+  }
+  return names;
+}
+
 async function until<T>(what: string, probe: () => Promise<T | undefined>, deadlineMs = 60_000): Promise<T> {
   const end = Date.now() + deadlineMs;
   for (;;) {
@@ -272,7 +284,7 @@ describe('queued dissections', () => {
     }
   }, 60_000);
 
-  it('a model file given as an http URL: workers download it by content hash; a server that changed its file after the submission fails the run, naming it', async (ctx) => {
+  it('a model file and a probe list given as http URLs: workers download them by content hash; a server that changed its file after the submission fails the run, naming it', async (ctx) => {
     if (!url) ctx.skip(SKIP);
     // A web server for the model file and its preprocessing, whose file the test swaps.
     const served = new Map<string, Buffer>([
@@ -287,6 +299,11 @@ describe('queued dissections', () => {
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     // Each worker on a machine of its own: its own cache folder.
     const caches = [mkdtempSync(join(tmpdir(), 'atlas-queue-w1-')), mkdtempSync(join(tmpdir(), 'atlas-queue-w2-'))];
+    // The probe images too: a list file and the images below its folder.
+    const images = mkdtempSync(join(tmpdir(), 'atlas-queue-img-'));
+    const names = await noiseImages(images, 12);
+    for (const n of names) served.set(`/probes/set/${n}`, readFileSync(join(images, n)));
+    served.set('/probes/list.txt', Buffer.from(names.map((n) => `set/${n}`).join('\n')));
     const args = (probe: string, name: string) =>
       ['dissect', '--queue', '--no-wait', '--json', '--model', `${base}/models/net.onnx`, '--layers', 'fc', '--clip', 'models/toy/clip', '--concepts', 'builtin:toy', '--probe', probe, '--name', name, '--retries', '0'];
     const status = async (runId: number) =>
@@ -296,7 +313,7 @@ describe('queued dissections', () => {
       expect(unreachable.code).toBe(1);
       expect(unreachable.stderr).toMatch(/cannot download the model file http:\/\/127\.0\.0\.1:9\/net\.onnx: the server cannot be reached/);
 
-      const first = await atlas(args('toy:128:15', 'neturl'), env());
+      const first = await atlas([...args(`${base}/probes/list.txt`, 'neturl'), '--preset', 'hidden'], env());
       expect(first.code, first.stderr).toBe(0);
       const a = JSON.parse(first.stdout) as { runId: number };
       const worker = spawnAtlas(WORKER, { ...env(), ATLAS_CACHE_DIR: caches[0]! });
@@ -306,6 +323,12 @@ describe('queued dissections', () => {
       expect(readdirSync(join(caches[0]!, 'files', hash)).sort()).toEqual(['net.json', 'net.onnx']);
       const source = await sql!.query(`SELECT m.source FROM dissection_runs r JOIN target_models m ON m.id = r.model_id WHERE r.id = $1`, [a.runId]);
       expect(source.rows[0].source).toBe(`${base}/models/net.onnx`);
+      // Every served image is in the probe set, under the list's relative paths, mirrored into the worker's cache folder.
+      const probeImages = await sql!.query(`SELECT count(*)::int AS n FROM probe_images WHERE probe_set_id = $1`, [(await status(a.runId))!.probe_set_id]);
+      expect(probeImages.rows[0].n).toBe(12);
+      const mirrors = readdirSync(join(caches[0]!, 'probes'));
+      expect(mirrors).toHaveLength(1);
+      expect(readdirSync(join(caches[0]!, 'probes', mirrors[0]!, 'set'))).toEqual(names);
       worker.child.kill('SIGINT');
       expect((await worker.done).code).toBe(0);
 
@@ -331,7 +354,7 @@ describe('queued dissections', () => {
       for (const c of children) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
       await Promise.all(children.map((c) => c.done));
       server.close();
-      for (const dir of caches) rmSync(dir, { recursive: true, force: true });
+      for (const dir of [...caches, images]) rmSync(dir, { recursive: true, force: true });
     }
   }, 90_000);
 
@@ -362,10 +385,7 @@ describe('queued dissections', () => {
     config().apiKey = 'k';
     const dir = mkdtempSync(join(tmpdir(), 'atlas-queue-probe-'));
     try {
-      for (let i = 0; i < 12; i++) {
-        const noise = Buffer.from(Array.from({ length: 32 * 32 * 3 }, (_, j) => (j * (i + 7) * 2654435761) % 251));
-        await sharp(noise, { raw: { width: 32, height: 32, channels: 3 } }).png().toFile(join(dir, `img${String(i).padStart(2, '0')}.png`));
-      }
+      await noiseImages(dir, 12);
       writeFileSync(join(dir, 'broken.jpg'), 'not a jpeg');
       const auth = { authorization: 'Bearer k' };
       const START = `mutation($input: StartDissectionInput!) { startDissection(input: $input) { id status preset similarity params pool progress { images shardsTotal } } }`;
