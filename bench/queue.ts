@@ -1,4 +1,4 @@
-// `npm run bench -- queue [--images N] [--shard-size S] [--batch B]`
+// `npm run bench -- queue [--images N] [--shard-size S] [--batch B] [--rounds R] [--verbose]`
 //
 // Images per second of a queued dissection (`atlas dissect --queue` done by 1 and by 2
 // `atlas worker` processes) against the one-process `atlas dissect` of the same inputs, each on a
@@ -10,7 +10,7 @@
 // cores: the figure to read is then the queue's overhead (goal: at most 10%).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../src/db/index.js';
 import { dissect } from '../src/services/dissect.js';
@@ -25,7 +25,9 @@ const flag = (name: string, fallback: string): string => {
 const images = Number(flag('images', '2048'));
 const shardSize = Number(flag('shard-size', '256'));
 const batch = Number(flag('batch', '32'));
+const rounds = Number(flag('rounds', '3'));
 const log = (line: string) => process.stderr.write(`${line}\n`);
+const verbose = args.includes('--verbose');
 
 const inputs = {
   model: join(repoRoot, 'models/toy/resnet-v1.onnx'),
@@ -49,14 +51,18 @@ async function oneProcess(url: string, cacheDir: string): Promise<Timing> {
     const t0 = performance.now();
     const result = await dissect(async () => store, { ...inputs, cacheDir, quiet: true, log: () => undefined });
     const seconds = (performance.now() - t0) / 1000;
+    if (verbose) log(`    one process timings: ${JSON.stringify(result.timings)}`);
     return { imgS: images / seconds, imagePassImgS: images / result.timings.image_pass!, seconds };
   } finally {
     await store.close();
   }
 }
 
-function startWorker(url: string, cacheDir: string): { proc: ChildProcess; ready: Promise<void> } {
-  const proc = spawn(process.execPath, [join(repoRoot, 'bin/atlas.js'), 'worker', '--poll', '0.5', '--expiry-check', '5'], {
+function startWorker(url: string, cacheDir: string, workers: number): { proc: ChildProcess; ready: Promise<void> } {
+  // Workers on one machine share its cores: each gets its part for inference and decoding, as
+  // the one process gets them all.
+  const share = String(Math.max(1, Math.floor(availableParallelism() / workers)));
+  const proc = spawn(process.execPath, [join(repoRoot, 'bin/atlas.js'), 'worker', '--poll', '2', '--expiry-check', '5', '--threads', share], {
     cwd: repoRoot,
     env: { ...process.env, DATABASE_URL: url, ATLAS_CACHE_DIR: cacheDir },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -66,6 +72,8 @@ function startWorker(url: string, cacheDir: string): { proc: ChildProcess; ready
     proc.stderr!.on('data', (d: Buffer) => {
       err += d.toString();
       if (/waiting for jobs/.test(err)) resolve();
+      // The workers' timing lines (models, image pass, write per shard) with --verbose.
+      if (verbose) for (const l of d.toString().split('\n')) if (l.trim()) log(`    [worker ${proc.pid}] ${l}`);
     });
     proc.on('exit', (code) => reject(new Error(`worker exited (${code}) before it was ready:\n${err}`)));
   });
@@ -73,13 +81,14 @@ function startWorker(url: string, cacheDir: string): { proc: ChildProcess; ready
 }
 
 async function queued(url: string, cacheDir: string, workers: number): Promise<Timing> {
-  const procs = Array.from({ length: workers }, () => startWorker(url, cacheDir));
+  const procs = Array.from({ length: workers }, () => startWorker(url, cacheDir, workers));
   const store = await openStore({ databaseUrl: url });
   const runs = new QueuedDissections(store);
   try {
     await Promise.all(procs.map((p) => p.ready));
     const t0 = performance.now();
     const { runId } = await runs.submit({ ...inputs, shardSize, cacheDir });
+    if (verbose) log(`    submission ${((performance.now() - t0) / 1000).toFixed(2)} s`);
     for (;;) {
       const view = await runs.view(runId);
       if (!view || view.status === 'FAILED') throw new Error(`run ${runId} failed: ${view?.error ?? 'cancelled'}`);
@@ -114,30 +123,45 @@ if (!process.env.DATABASE_URL) {
   process.exit(2);
 }
 assertBuilt(repoRoot);
-log(`queue bench: ${images} toy images, layers ${inputs.layers.join(',')}, shards of ${shardSize}, batch ${batch}, ${availableParallelism()} cores`);
-const one = await measure('one', oneProcess);
-log(`  one process: ${one.imgS.toFixed(1)} img/s end to end (${one.seconds.toFixed(1)} s), image pass ${one.imagePassImgS.toFixed(1)} img/s`);
-const q1 = await measure('w1', (url, dir) => queued(url, dir, 1));
-log(`  1 worker:    ${q1.imgS.toFixed(1)} img/s end to end (${q1.seconds.toFixed(1)} s), shards ${q1.imagePassImgS.toFixed(1)} img/s`);
-const q2 = await measure('w2', (url, dir) => queued(url, dir, 2));
-log(`  2 workers:   ${q2.imgS.toFixed(1)} img/s end to end (${q2.seconds.toFixed(1)} s), shards ${q2.imagePassImgS.toFixed(1)} img/s`);
+log(`queue bench: ${images} toy images, layers ${inputs.layers.join(',')}, shards of ${shardSize}, batch ${batch}, ${availableParallelism()} cores, ${rounds} round(s), load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+// Rounds of the three side by side: the machine's load drifts, so each round's ratios compare
+// measurements taken within a minute of each other, and the median round is reported.
+const results: { one: Timing; q1: Timing; q2: Timing }[] = [];
+for (let r = 0; r < rounds; r++) {
+  const one = await measure('one', oneProcess);
+  log(`  one process: ${one.imgS.toFixed(1)} img/s end to end (${one.seconds.toFixed(1)} s), image pass ${one.imagePassImgS.toFixed(1)} img/s`);
+  const q1 = await measure('w1', (url, dir) => queued(url, dir, 1));
+  log(`  1 worker:    ${q1.imgS.toFixed(1)} img/s end to end (${q1.seconds.toFixed(1)} s), shards ${q1.imagePassImgS.toFixed(1)} img/s; ratio ${(q1.imgS / one.imgS).toFixed(3)}`);
+  const q2 = await measure('w2', (url, dir) => queued(url, dir, 2));
+  log(`  2 workers:   ${q2.imgS.toFixed(1)} img/s end to end (${q2.seconds.toFixed(1)} s), shards ${q2.imagePassImgS.toFixed(1)} img/s; ratio ${(q2.imgS / one.imgS).toFixed(3)}`);
+  results.push({ one, q1, q2 });
+}
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+const med = (f: (r: (typeof results)[number]) => number) => median(results.map(f));
 const round = (x: number, d = 3) => Number(x.toFixed(d));
 process.stdout.write(
   `${JSON.stringify({
     bench: 'queue',
     cores: availableParallelism(),
     cpu: cpus()[0]?.model ?? 'unknown',
+    load_after: round(loadavg()[0]!, 2),
     images,
     shard_size: shardSize,
     batch,
-    one_process_img_s: round(one.imgS, 1),
-    worker1_img_s: round(q1.imgS, 1),
-    worker2_img_s: round(q2.imgS, 1),
-    worker1_ratio: round(q1.imgS / one.imgS),
-    worker2_ratio: round(q2.imgS / one.imgS),
-    worker1_overhead: round(1 - q1.imgS / one.imgS),
-    one_process_image_pass_img_s: round(one.imagePassImgS, 1),
-    worker1_shards_img_s: round(q1.imagePassImgS, 1),
-    worker2_shards_img_s: round(q2.imagePassImgS, 1),
+    rounds,
+    one_process_img_s: round(med((r) => r.one.imgS), 1),
+    worker1_img_s: round(med((r) => r.q1.imgS), 1),
+    worker2_img_s: round(med((r) => r.q2.imgS), 1),
+    worker1_ratio: round(med((r) => r.q1.imgS / r.one.imgS)),
+    worker2_ratio: round(med((r) => r.q2.imgS / r.one.imgS)),
+    worker1_ratios: results.map((r) => round(r.q1.imgS / r.one.imgS)),
+    worker2_ratios: results.map((r) => round(r.q2.imgS / r.one.imgS)),
+    one_process_image_pass_img_s: round(med((r) => r.one.imagePassImgS), 1),
+    worker1_shards_img_s: round(med((r) => r.q1.imagePassImgS), 1),
+    worker2_shards_img_s: round(med((r) => r.q2.imagePassImgS), 1),
   })}\n`,
 );

@@ -14,6 +14,13 @@ import { RUN_LOCK_SPACE } from './run-owners.js';
 /** Second key of the advisory lock that serialises setting up the queue (with RUN_LOCK_SPACE). */
 const SETUP_LOCK = -1;
 
+/**
+ * The channel on which new jobs are announced (payload: the queue's name). pg-boss 10 only polls;
+ * workers listening here fetch at once instead of at their next poll, so a submission or the
+ * last shard's scoring jobs start without waiting out an idle worker's poll interval.
+ */
+const WAKE_CHANNEL = 'atlas_jobs';
+
 export const QUEUES = {
   /** One job per shard: image embeddings and activations of a range of the probe set. */
   shard: 'atlas-dissect-shard',
@@ -56,6 +63,10 @@ export interface WorkOptions {
 
 export class JobQueue {
   private boss: PgBoss | undefined;
+  /** pg-boss worker ids of this process, per queue (woken when jobs arrive). */
+  private readonly workers = new Map<QueueName, string[]>();
+  /** The session listening for new jobs (workers only). */
+  private listener: pg.Client | undefined;
 
   constructor(
     private readonly connectionString: string,
@@ -122,6 +133,7 @@ export class JobQueue {
       deadLetter: QUEUES.failed,
     }));
     await this.started().insert(jobs);
+    await this.announce(QUEUES.shard);
     return jobs.map((j) => j.id);
   }
 
@@ -137,15 +149,48 @@ export class JobQueue {
       });
       if (id) ids.push(id);
     }
+    if (ids.length > 0) await this.announce(QUEUES.score);
     return ids;
+  }
+
+  /** Tells listening workers (this process's at once) that `queue` has new jobs. */
+  private async announce(queue: QueueName): Promise<void> {
+    this.wake(queue);
+    await this.started().getDb().executeSql('SELECT pg_notify($1, $2)', [WAKE_CHANNEL, queue]).catch(() => undefined);
+  }
+
+  private wake(queue: string): void {
+    for (const id of this.workers.get(queue as QueueName) ?? []) this.boss?.notifyWorker(id);
+  }
+
+  /** Listens for jobs other processes queue (a worker's idle polls then only back this up). */
+  private async listen(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.connectionString });
+    client.on('error', () => undefined); // polling goes on without it
+    client.on('notification', (msg) => this.wake(msg.payload ?? ''));
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${WAKE_CHANNEL}`);
+      this.listener = client;
+    } catch {
+      await client.end().catch(() => undefined);
+    }
   }
 
   /** Runs `handler` on the queue's jobs, `concurrency` at a time; a throw fails the attempt (the queue retries it). */
   async work<T extends object>(queue: QueueName, options: WorkOptions, handler: (job: QueuedJob<T>) => Promise<void>): Promise<void> {
+    if (!this.listener) await this.listen();
     for (let i = 0; i < options.concurrency; i++) {
-      await this.started().work<T>(queue, { batchSize: 1, pollingIntervalSeconds: options.pollSeconds }, async (jobs) => {
-        for (const job of jobs) await handler({ id: job.id, data: job.data });
+      let self = '';
+      self = await this.started().work<T>(queue, { batchSize: 1, pollingIntervalSeconds: options.pollSeconds }, async (jobs) => {
+        try {
+          for (const job of jobs) await handler({ id: job.id, data: job.data });
+        } finally {
+          // A job was there, so more may be: fetch again at once instead of after the poll interval.
+          this.boss?.notifyWorker(self);
+        }
       });
+      this.workers.set(queue, [...(this.workers.get(queue) ?? []), self]);
     }
   }
 
@@ -158,6 +203,10 @@ export class JobQueue {
   async stop(options: { graceful?: boolean; timeoutMs?: number } = {}): Promise<void> {
     const boss = this.boss;
     this.boss = undefined;
+    this.workers.clear();
+    const listener = this.listener;
+    this.listener = undefined;
+    await listener?.end().catch(() => undefined);
     await boss?.stop({ graceful: options.graceful ?? false, wait: true, close: true, timeout: options.timeoutMs ?? 30_000 });
   }
 }

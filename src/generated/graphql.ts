@@ -1043,6 +1043,8 @@ export enum SimilarityFunction {
 
 /** What `startDissection` runs (the options of `atlas dissect`). */
 export type StartDissectionInput = {
+  /** Images per inference batch (shards are whole batches). */
+  batch?: InputMaybe<Scalars['Int']['input']>;
   /** CLIP in the Hugging Face ONNX layout: a folder or hf:ORG/NAME. */
   clip: Scalars['String']['input'];
   /** Concept file or builtin:NAME. */
@@ -1051,22 +1053,30 @@ export type StartDissectionInput = {
   function?: InputMaybe<SimilarityFunction>;
   /** Module paths of the layers to label. */
   layers: Array<Scalars['String']['input']>;
-  /** Target network (.onnx), as a path every worker reaches. */
+  /** Target network (.onnx): a path every worker reaches, or an http(s) URL (workers download it and check its content hash). */
   model: Scalars['String']['input'];
   /** Model name in the atlas (default: the file name). */
   name?: InputMaybe<Scalars['String']['input']>;
   /** Similarity parameters. */
   params?: InputMaybe<Scalars['JSON']['input']>;
+  /** Spatial pooling of conv layers: `avg` or `max`. */
+  pool?: InputMaybe<Scalars['String']['input']>;
   /** A named configuration, as for `atlas dissect --preset`: sets the function and parameters (`params` still override them); recorded on the run. */
   preset?: InputMaybe<Preset>;
   /** Probe images: a folder, a list file or toy:N:SEED. */
   probe: Scalars['String']['input'];
-  /** Images per shard job (rounded up to whole batches of 32). */
+  /** Retries of a failed or expired job before the run fails. */
+  retries?: InputMaybe<Scalars['Int']['input']>;
+  /** Images per shard job (rounded up to whole batches). */
   shardSize?: InputMaybe<Scalars['Int']['input']>;
   /** Seconds a worker may hold a job before another one retries it. */
   shardTimeout?: InputMaybe<Scalars['Int']['input']>;
   /** Stop at a probe image that cannot be read or decoded instead of leaving it out of the probe set. */
   strict?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Most activating images stored per unit. */
+  topImages?: InputMaybe<Scalars['Int']['input']>;
+  /** Labels stored per unit. */
+  topN?: InputMaybe<Scalars['Int']['input']>;
   /** Model version in the atlas (default: the start of the file hash). */
   version?: InputMaybe<Scalars['String']['input']>;
 };

@@ -35,6 +35,13 @@ export const jobResolvers: Resolvers = {
         if (!Number.isInteger(shardSize) || shardSize < 1) throw badInput('`shardSize` must be a positive integer', 'shardSize');
         const shardTimeout = input.shardTimeout ?? 900;
         if (!Number.isInteger(shardTimeout) || shardTimeout < 1) throw badInput('`shardTimeout` must be a positive number of seconds', 'shardTimeout');
+        const count = (name: 'retries' | 'batch' | 'topN' | 'topImages', fallback: number, min: number, max: number): number => {
+          const n = input[name] ?? fallback;
+          if (!Number.isInteger(n) || n < min || n > max) throw badInput(`\`${name}\` must be an integer from ${min} to ${max}`, name);
+          return n;
+        };
+        const pool = input.pool ?? 'avg';
+        if (pool !== 'avg' && pool !== 'max') throw badInput('`pool` must be avg or max', 'pool');
         if (input.params != null && (typeof input.params !== 'object' || Array.isArray(input.params))) throw badInput('`params` must be a JSON object', 'params');
         const submitted = await ctx.services.dissections.submit({
           model: checkText('model', input.model),
@@ -49,8 +56,13 @@ export const jobResolvers: Resolvers = {
           ...(input.preset ? { preset: input.preset as unknown as PresetName } : {}),
           strict: input.strict ?? false,
           params: (input.params as Record<string, unknown> | null | undefined) ?? {},
+          pool,
+          batch: count('batch', 32, 1, 1024),
+          topN: count('topN', 5, 1, 100),
+          topImages: count('topImages', 10, 1, 100),
           shardSize,
           shardTimeout,
+          retries: count('retries', 3, 0, 100),
         });
         const run = await ctx.services.dissections.runRow(submitted.runId);
         if (!run) throw notFound(`run ${submitted.runId} was cancelled`);

@@ -13,11 +13,15 @@ import { activationKeyOf } from '../compute/pipeline/index.js';
 import { probeSetRecord, resolveProbeSet, type ProbeSet } from '../compute/probes/index.js';
 import { resolveParams, type SimilarityName } from '../compute/similarity/params.js';
 import { applyPreset, type PresetName } from '../compute/similarity/presets.js';
-import { loadPreprocessSpec, type PreprocessSpec } from '../compute/preprocess/index.js';
+import { loadPreprocessSpec, sidecarPath, type PreprocessSpec } from '../compute/preprocess/index.js';
+import { fetchToCache, isUrl, mirrorProbeList } from '../compute/remote-files.js';
 import '../toyworld/register.js';
 
 export interface InputSpec {
+  /** A path or an http(s) URL (downloaded into `cacheDir`, with its `.json` preprocessing beside it if served). */
   model: string;
+  /** SHA-256 the model file must have (a queued run's workers): a URL's cached copy is used, another served file refused. */
+  modelHash?: string;
   layers: string[];
   clip: string;
   probe: string;
@@ -56,7 +60,9 @@ export interface CheckedInputs {
 export async function checkInputs(spec: InputSpec): Promise<CheckedInputs> {
   const chosen = applyPreset(spec.preset, spec.fn, spec.params);
   const fn = chosen.fn;
-  const probes = await resolveProbeSet(spec.probe, { strict: spec.strict ?? false });
+  // A probe list served over http(s) is mirrored here first (its images by the same relative paths).
+  const probeLocation = isUrl(spec.probe) ? await mirrorProbeList(spec.probe, spec.cacheDir) : spec.probe;
+  const probes = await resolveProbeSet(probeLocation, { strict: spec.strict ?? false });
   const skipped = probes.skipped ?? [];
   for (const s of skipped) spec.log(`warning: skipped probe image ${s.path}: ${s.reason}`);
   if (skipped.length > 0) spec.log(`warning: ${skipped.length} probe image(s) skipped; the probe set holds the other ${probes.items.length} (--strict stops instead)`);
@@ -74,7 +80,10 @@ export interface LoadedModels {
   clip: ClipModel;
   target: TargetModel;
   targetSpec: PreprocessSpec;
+  /** The local file (a URL's copy in the cache folder). */
   modelPath: string;
+  /** Where the model was given: its URL, or the absolute path. */
+  modelSource: string;
   release(): Promise<void>;
 }
 
@@ -96,7 +105,8 @@ export async function loadModels(spec: InputSpec, inputs: CheckedInputs): Promis
       source: clipSource.source,
     });
     dropUnreadableConcepts(inputs, clip, spec);
-    const modelPath = resolve(spec.model);
+    const modelPath = await localModelFile(spec);
+    const modelSource = isUrl(spec.model) ? spec.model : modelPath;
     const { spec: targetSpec, source: specSource } = await loadPreprocessSpec(modelPath);
     target = await TargetModel.load(modelPath, {
       layers: spec.layers,
@@ -107,8 +117,8 @@ export async function loadModels(spec: InputSpec, inputs: CheckedInputs): Promis
     });
     if (target.input.height !== targetSpec.crop || target.input.width !== targetSpec.crop) {
       throw new Error(
-        `${modelPath} takes ${target.input.height}x${target.input.width} images but its preprocessing (${specSource}) crops to ` +
-          `${targetSpec.crop}x${targetSpec.crop}; put the right crop in ${modelPath.replace(/\.onnx$/i, '')}.json`,
+        `${modelSource} takes ${target.input.height}x${target.input.width} images but its preprocessing (${specSource}) crops to ` +
+          `${targetSpec.crop}x${targetSpec.crop}; put the right crop in ${sidecarPath(modelSource)}`,
       );
     }
     const loaded = { clip, target };
@@ -117,6 +127,7 @@ export async function loadModels(spec: InputSpec, inputs: CheckedInputs): Promis
       target,
       targetSpec,
       modelPath,
+      modelSource,
       release: async () => {
         await loaded.clip.release().catch(() => undefined);
         await loaded.target.release().catch(() => undefined);
@@ -127,6 +138,18 @@ export async function loadModels(spec: InputSpec, inputs: CheckedInputs): Promis
     await target?.release().catch(() => undefined);
     throw error;
   }
+}
+
+/** The model file on this machine: the path given, or a URL's download (its cached copy when the hash is known). */
+async function localModelFile(spec: InputSpec): Promise<string> {
+  if (!isUrl(spec.model)) return resolve(spec.model);
+  const fetched = await fetchToCache(spec.model, {
+    cacheDir: spec.cacheDir,
+    what: 'model file',
+    ...(spec.modelHash ? { expectedSha256: spec.modelHash } : {}),
+    companions: (name) => [basename(sidecarPath(name))],
+  });
+  return fetched.path;
 }
 
 /**
@@ -171,15 +194,15 @@ export async function registerInputs(
   models: LoadedModels,
   opts: { name?: string; version?: string; pool?: PoolMode; device?: Device },
 ): Promise<RegisteredInputs> {
-  const { clip, target, targetSpec, modelPath } = models;
+  const { clip, target, targetSpec, modelSource } = models;
   const pool: PoolMode = opts.pool ?? 'avg';
   const storeModel = async (): Promise<number> => {
     const id = await store.models.upsert({
-      name: opts.name ?? basename(modelPath).replace(/\.onnx$/i, ''),
+      name: opts.name ?? basename(isUrl(modelSource) ? new URL(modelSource).pathname : modelSource).replace(/\.onnx$/i, ''),
       version: opts.version ?? target.fileHash.slice(0, 12),
       fileHash: target.fileHash,
       inputSpec: { input: target.input.name, size: [target.input.channels, target.input.height, target.input.width], preprocess: targetSpec },
-      source: modelPath,
+      source: modelSource,
     });
     await store.models.upsertLayers(
       id,

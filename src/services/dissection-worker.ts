@@ -46,12 +46,36 @@ interface Pipeline {
   decoder: DecodePool;
 }
 
+/** At most `n` holders at a time; the others wait their turn in order. */
+class Slots {
+  private waiting: (() => void)[] = [];
+  constructor(private free: number) {}
+  async take(): Promise<() => void> {
+    if (this.free > 0) this.free--;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    let given = false;
+    return () => {
+      if (given) return;
+      given = true;
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free++;
+    };
+  }
+}
+
 export class DissectionWorker {
   readonly name: string;
+  /** Image passes running at once (`concurrency`); one more shard job is held, so its pass starts while another shard's rows are written. */
+  private readonly passes: Slots;
+  /** The image embeddings of the run last scored here (every layer's scoring job reads the same). */
+  private embeddings: { key: string; matrix: Promise<Matrix | undefined> } | undefined;
   private readonly pipelines = new Map<string, Promise<Pipeline>>();
   private readonly cacheDir: string;
-  /** Images of the shards this process finished (the test hook counts across shards). */
-  private imagesDone = 0;
+  /** Images of the shards whose image pass this process finished (the test hook counts across shards). */
+  private imagesPassed = 0;
+  /** Shard writes in flight (the test hook lets them commit before it stops the process). */
+  private readonly writing = new Set<Promise<unknown>>();
 
   constructor(
     private readonly store: AtlasStore,
@@ -59,12 +83,13 @@ export class DissectionWorker {
     private readonly opts: WorkerOptions,
   ) {
     this.cacheDir = opts.cacheDir ?? atlasCacheDir();
+    this.passes = new Slots(opts.concurrency);
     this.name = `pid ${process.pid} on host ${hostname()} (${opts.device})`;
   }
 
   async start(): Promise<void> {
     const work = { concurrency: this.opts.concurrency, pollSeconds: this.opts.pollSeconds };
-    await this.queue.work<ShardJobData>(QUEUES.shard, work, (job) => this.shard(job));
+    await this.queue.work<ShardJobData>(QUEUES.shard, { ...work, concurrency: work.concurrency + 1 }, (job) => this.shard(job));
     await this.queue.work<ScoreJobData>(QUEUES.score, work, (job) => this.score(job));
     await this.queue.work<ShardJobData | ScoreJobData>(QUEUES.failed, { concurrency: 1, pollSeconds: this.opts.pollSeconds }, (job) => this.failed(job));
     this.opts.log(`worker ${this.name}: waiting for jobs (concurrency ${this.opts.concurrency})`);
@@ -101,6 +126,8 @@ export class DissectionWorker {
   private async load(spec: QueuedSpec): Promise<Pipeline> {
     const input = {
       model: spec.model,
+      // A URL's copy with this hash is used as is; the server serving another file is refused.
+      modelHash: spec.modelHash,
       layers: spec.layers,
       clip: spec.clip,
       probe: spec.probe,
@@ -147,10 +174,14 @@ export class DissectionWorker {
       return;
     }
     const checkpointDir = join(this.cacheDir, 'checkpoints', `shard-${job.id}`);
+    let release = (): void => undefined;
     try {
       const t0 = performance.now();
       const { inputs, models, decoder } = await this.pipeline(spec);
+      const loaded = performance.now();
+      release = await this.passes.take();
       const t1 = performance.now();
+      this.opts.log(`run ${runId}: shard ${shard} (images ${range.start}-${range.stop - 1}): image pass started`);
       const probes = { ...inputs.probes, items: inputs.probes.items.slice(range.start, range.stop) };
       const computeTarget = spec.computeLayers.length > 0;
       const result = await imagePass({
@@ -167,22 +198,27 @@ export class DissectionWorker {
         ...(this.opts.afterBatch ? { afterBatch: this.afterBatch(this.opts.afterBatch) } : {}),
       });
       const t2 = performance.now();
+      this.imagesPassed += range.stop - range.start;
+      release(); // the next shard's image pass runs while these rows are written
+      this.opts.log(`run ${runId}: shard ${shard}: image pass done, writing`);
       const layers: { modelId: number; layer: string; matrix: Matrix; activationKey: string }[] = [];
       for (const [layer, matrix] of result.activations) layers.push({ modelId: spec.modelId, layer, matrix, activationKey: spec.activationKey });
-      const written = await this.store.dissectionJobs.writeShard(runId, shard, {
+      const writing = this.store.dissectionJobs.writeShard(runId, shard, {
         probeSetId: spec.probeSetId,
         ...(result.imageEmbeddings ? { clip: { clipModelId: spec.clipId, matrix: result.imageEmbeddings } } : {}),
         layers,
       });
+      this.writing.add(writing);
+      const written = await writing.finally(() => this.writing.delete(writing));
       result.checkpoint.remove();
-      this.imagesDone += range.stop - range.start;
       const s = (a: number, b: number) => ((b - a) / 1000).toFixed(2);
       this.opts.log(
         `run ${runId}: shard ${shard} (images ${range.start}-${range.stop - 1}) ${written ? 'written' : 'dropped: the run was cancelled'} ` +
-          `(models ${s(t0, t1)} s, image pass ${s(t1, t2)} s, write ${s(t2, performance.now())} s)`,
+          `(models ${s(t0, loaded)} s, waiting for a pass ${s(loaded, t1)} s, image pass ${s(t1, t2)} s, write ${s(t2, performance.now())} s)`,
       );
       if (written?.allDone) await this.queueScoring(runId, spec);
     } catch (error) {
+      release();
       rmSync(checkpointDir, { recursive: true, force: true });
       const message = (error as Error).message;
       this.opts.log(`run ${runId}: shard ${shard} failed: ${message}`);
@@ -191,10 +227,13 @@ export class DissectionWorker {
     }
   }
 
-  /** The hook with `done` counted over every shard this process computed. */
+  /** The hook with `done` counted over every shard this process computed; earlier shards' writes commit first. */
   private afterBatch(hook: AfterBatchHook): AfterBatchHook {
-    const before = this.imagesDone;
-    return (batch) => hook({ ...batch, done: before + batch.done });
+    const before = this.imagesPassed;
+    return async (batch) => {
+      await Promise.allSettled([...this.writing]);
+      return hook({ ...batch, done: before + batch.done });
+    };
   }
 
   private async queueScoringWhenDone(runId: number, spec: QueuedSpec): Promise<void> {
@@ -214,7 +253,14 @@ export class DissectionWorker {
     const { inputs, models } = await this.pipeline(spec);
     const layer = models.target.layers.find((l) => l.name === layerName);
     if (!layer) throw new Error(`run ${runId}: the model has no layer ${layerName}`);
-    const images = await this.store.embeddings.images(spec.probeSetId, spec.clipId);
+    const key = `${runId}:${spec.probeSetId}:${spec.clipId}`;
+    if (this.embeddings?.key !== key) this.embeddings = { key, matrix: this.store.embeddings.images(spec.probeSetId, spec.clipId) };
+    const cached = this.embeddings;
+    const images = await cached.matrix.catch((error: unknown) => {
+      if (this.embeddings === cached) this.embeddings = undefined;
+      throw error;
+    });
+    if (!images && this.embeddings === cached) this.embeddings = undefined;
     const acts = await this.store.embeddings.activations(spec.modelId, layerName, spec.probeSetId, spec.activationKey);
     if (!images || !acts) throw new Error(`run ${runId}: the image embeddings or activations of ${layerName} are not all in yet`);
     const textCache = {
