@@ -14,7 +14,7 @@ import { probeSetRecord, resolveProbeSet, type ProbeSet } from '../compute/probe
 import { resolveParams, type SimilarityName } from '../compute/similarity/params.js';
 import { applyPreset, type PresetName } from '../compute/similarity/presets.js';
 import { loadPreprocessSpec, sidecarPath, type PreprocessSpec } from '../compute/preprocess/index.js';
-import { fetchToCache, isUrl, mirrorProbeList } from '../compute/remote-files.js';
+import { fetchToCache, isUrl, mirrorProbeList } from './remote-files.js';
 import '../toyworld/register.js';
 
 export interface InputSpec {
