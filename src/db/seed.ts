@@ -133,7 +133,8 @@ export async function exportSeed(store: AtlasStore, path: string, opts: ExportSe
       for (const row of written.labels) {
         const concept = positions.get(row.conceptId);
         if (concept === undefined) throw new Error(`run ${r.id}: concept ${row.conceptId} is not in its concept set`);
-        labels[row.unit]!.push({ concept, score: row.score });
+        // confidence: absent for labels stored without one (snapshots from before it load the same way)
+        labels[row.unit]!.push({ concept, score: row.score, ...(row.confidence === null ? {} : { confidence: row.confidence }) });
       }
       for (const row of written.topImages) topImages[row.unit]!.push({ ordinal: row.ordinal, activation: row.activation });
       const result: LayerResult = { layer: { name: layer.name, kind: layer.kind, units: layer.units }, labels, topImages };
