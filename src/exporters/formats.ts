@@ -6,8 +6,9 @@
  * - netdissect: `unit,category,label,score,confidence`, one layer, units from 1 (category left
  *   empty: the atlas does not keep Broden's categories);
  * - json: `{ model, version, layers: [{ name, units, run, neurons: [{ unit, labels, topImages? }] }] }`.
- * The CSV formats hold each neuron's best label only; `confidence` (0 to 1) is an extra column the
- * other tools ignore and `atlas import` reads back, empty where the run stored none.
+ * The CSV formats hold each neuron's best label only. `confidence` (0 to 1) is an extra column that
+ * the other tools ignore and `atlas import` reads back; it is written when some label has one (a
+ * file imported without confidences is written back as it came), empty where a label has none.
  */
 import { stringify } from 'csv-stringify/sync';
 import { optionName, type Audience } from '../core/errors.js';
@@ -39,7 +40,14 @@ function best(layer: ExportedLayer, format: ExportFormat, needScore: boolean) {
   });
 }
 
+/** Whether some label of the export has a confidence (its CSV then gets a `confidence` column). */
+function hasConfidence(atlas: ExportedAtlas): boolean {
+  return atlas.layers.some((l) => l.neurons.some((n) => n.labels.some((x) => x.confidence !== null)));
+}
+
 export function formatAtlas(format: ExportFormat, atlas: ExportedAtlas, audience: Audience = 'cli'): string {
+  const confident = format !== 'json' && hasConfidence(atlas);
+  const withConfidence = (row: (string | number)[], cell: string | number) => (confident ? [...row, cell] : row);
   switch (format) {
     case 'json':
       return `${JSON.stringify(atlas, null, 2)}\n`;
@@ -47,10 +55,10 @@ export function formatAtlas(format: ExportFormat, atlas: ExportedAtlas, audience
     case 'milan': {
       // csv-stringify quotes a field with a comma, quote or line break (RFC 4180), as the importers read it.
       const scored = format === 'clip-dissect';
-      const rows: (string | number)[][] = [scored ? ['layer', 'unit', 'description', 'similarity', 'confidence'] : ['layer', 'unit', 'description', 'confidence']];
+      const rows: (string | number)[][] = [withConfidence(scored ? ['layer', 'unit', 'description', 'similarity'] : ['layer', 'unit', 'description'], 'confidence')];
       for (const layer of atlas.layers) {
         for (const n of best(layer, format, scored)) {
-          rows.push(scored ? [layer.name, n.unit, n.label, n.score!, n.confidence] : [layer.name, n.unit, n.label, n.confidence]);
+          rows.push(withConfidence(scored ? [layer.name, n.unit, n.label, n.score!] : [layer.name, n.unit, n.label], n.confidence));
         }
       }
       return stringify(rows);
@@ -61,8 +69,8 @@ export function formatAtlas(format: ExportFormat, atlas: ExportedAtlas, audience
           `a netdissect file holds one layer, and this export has ${atlas.layers.length} (${atlas.layers.map((l) => l.name).join(', ')}): name one in ${optionName(audience, 'layers', '--layer')}`,
         );
       }
-      const rows: (string | number)[][] = [['unit', 'category', 'label', 'score', 'confidence']];
-      for (const n of best(atlas.layers[0]!, format, true)) rows.push([n.unit + 1, '', n.label, n.score!, n.confidence]);
+      const rows: (string | number)[][] = [withConfidence(['unit', 'category', 'label', 'score'], 'confidence')];
+      for (const n of best(atlas.layers[0]!, format, true)) rows.push(withConfidence([n.unit + 1, '', n.label, n.score!], n.confidence));
       return stringify(rows);
     }
   }

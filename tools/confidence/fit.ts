@@ -1,6 +1,6 @@
 // Fits the label-confidence calibrators (src/compute/similarity/confidence-table.ts): runs the
-// planted-neuron benchmark on seeds 1-3 (every unit kind and noise level), and fits, per method
-// (its presets together), a logistic regression of "the top-1 label is right" on the label's
+// planted-neuron benchmark on seeds 1-3 (every unit kind and noise level), and fits, per calibrator
+// (a method, or method/preset where the preset changes its parameters), a logistic regression of "the top-1 label is right" on the label's
 // confidence features. Check the fit on held-out seeds with `atlas eval --planted --seed 4`.
 // usage: npx tsx tools/confidence/fit.ts [--seed 1] [--seeds 3] [--images 1000] [--samples FILE] [--dump FILE] [--write]
 // --samples reads a --dump'ed sample file instead of running the benchmark; --write rewrites the table;
@@ -85,8 +85,8 @@ function solve(a: number[][], b: number[]): number[] {
 
 const round = (v: number) => Math.round(v * 1e4) / 1e4;
 const table: Record<string, Calibrator> = {};
-for (const method of [...new Set(samples.map((s) => s.method))]) {
-  const mine = samples.filter((s) => s.method === method && s.features);
+for (const method of [...new Set(samples.map((s) => s.calibrator))]) {
+  const mine = samples.filter((s) => s.calibrator === method && s.features);
   const w = fitLogistic(mine.map((s) => x(s.features!)), mine.map((s) => (s.right ? 1 : 0))).map(round);
   const cal: Calibrator = { intercept: w[0]!, margin: w[1]!, zOther: w[2]!, crowd: w[3]! };
   // a label that stands out more must not get a lower confidence
@@ -103,7 +103,7 @@ if (values.write) {
   const text = readFileSync(path, 'utf8');
   const start = text.indexOf('export const CONFIDENCE_TABLE');
   const body = Object.entries(table)
-    .map(([m, c]) => `  ${m}: { intercept: ${c.intercept}, margin: ${c.margin}, zOther: ${c.zOther}, crowd: ${c.crowd} },`)
+    .map(([m, c]) => `  ${m.includes('/') ? `'${m}'` : m}: { intercept: ${c.intercept}, margin: ${c.margin}, zOther: ${c.zOther}, crowd: ${c.crowd} },`)
     .join('\n');
   writeFileSync(path, `${text.slice(0, start)}export const CONFIDENCE_TABLE: Readonly<Record<string, Calibrator>> = {\n${body}\n};\n`);
 }

@@ -18,7 +18,7 @@ import {
   type SoftWpmiParams,
   type WpmiParams,
 } from './params.js';
-import { annotateConfidence } from './confidence.js';
+import { annotateConfidence, calibratorKey } from './confidence.js';
 import { rankReorder } from './rank-reorder.js';
 import { topIndicesPerColumn } from './topk.js';
 import { termSpec } from './wpmi.js';
@@ -119,7 +119,7 @@ export async function score(
       // L comes back in shared memory from threads: its prior and labels are split between them too.
       const labels = await priorAndLabelsOnThreads(l, k, c, p.lam, topN, useThreads, opts.onStep);
       // the prior is subtracted in place: l now holds the scores the labels were picked from
-      annotateConfidence(name, l, c, labels);
+      annotateConfidence(calibratorKey(name, params as Record<string, unknown>, n), l, c, labels);
       return withMatrix({ labels }, l, k, c, opts.keepMatrix);
     }
     case 'cos_similarity':
@@ -139,7 +139,7 @@ export async function score(
   }
   opts.onStep?.('scores');
   const labels = topLabels(scores, k, c, topN);
-  annotateConfidence(name, scores, c, labels);
+  annotateConfidence(calibratorKey(name, params as Record<string, unknown>, n), scores, c, labels);
   opts.onStep?.('labels');
   return withMatrix({ labels }, scores, k, c, opts.keepMatrix);
 }

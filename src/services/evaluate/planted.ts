@@ -26,7 +26,7 @@ import {
 import { denseConcepts, factoredConcepts, resolveParams, score, type ConceptMatrix, type SimilarityName } from '../../compute/similarity/index.js';
 import { conceptMatrix } from '../../compute/rescore/matmul.js';
 import { cosCubedScores, priorRanked, rankRow, type UnitRanking } from '../../compute/planted/scoring.js';
-import { confidenceOf, type ConfidenceFeatures } from '../../compute/similarity/confidence.js';
+import { calibratorKey, confidenceOf, type ConfidenceFeatures } from '../../compute/similarity/confidence.js';
 import { calibrationOf, type CalibrationSummary, type ConfidenceSample } from '../../compute/planted/calibration.js';
 import { PRESETS, type PresetName } from '../../compute/similarity/presets.js';
 import type { Matrix } from '../../core/types.js';
@@ -94,6 +94,8 @@ export interface PlantedResult {
 export interface PlantedSample {
   method: string;
   preset: PresetName;
+  /** The confidence calibrator its label uses (confidence-table.ts). */
+  calibrator: string;
   kind: PlantedKind;
   noise: number;
   seed: number;
@@ -115,7 +117,7 @@ export function calibrationByMethod(samples: readonly PlantedSample[]): PlantedC
     const key = `${s.method}|${s.preset}`;
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { method: s.method, preset: s.preset, list: [] }));
-    g.list.push({ confidence: confidenceOf(s.method, s.features), right: s.right });
+    g.list.push({ confidence: confidenceOf(s.calibrator, s.features), right: s.right });
   }
   const out = [...groups.values()].map((g) => ({ method: g.method, preset: g.preset, recommended: g.preset === 'hidden', ...calibrationOf(g.list) }));
   return [...out.filter((c) => c.recommended), ...out.filter((c) => !c.recommended)];
@@ -259,6 +261,7 @@ export async function plantedBenchmark(opts: PlantedOptions = {}): Promise<Plant
   const add = (
     method: string,
     preset: PresetName,
+    calibrator: string,
     unit: PlantedUnit,
     seed: number,
     hit: { top1: boolean; top5: boolean },
@@ -267,7 +270,7 @@ export async function plantedBenchmark(opts: PlantedOptions = {}): Promise<Plant
     features: ConfidenceFeatures | undefined,
   ) => {
     const { kind, noise } = unit;
-    samples.push({ method, preset, kind, noise, seed, features, right: hit.top1 });
+    samples.push({ method, preset, calibrator, kind, noise, seed, features, right: hit.top1 });
     const key = `${method}|${preset}|${kind}|${noise}`;
     let t = tallies.get(key);
     if (!t) tallies.set(key, (t = { method, preset, kind, noise, units: 0, top1: 0, top5: 0, chance: 0, chanceTop5: 0 }));
@@ -294,16 +297,17 @@ export async function plantedBenchmark(opts: PlantedOptions = {}): Promise<Plant
         const key = `${cfg.method}:${JSON.stringify(cfg.params)}`;
         let byGroup = done.get(key);
         if (!byGroup) done.set(key, (byGroup = await rankedByGroup(cfg, data, dense, factored, groups)));
+        const calibrator = calibratorKey(cfg.method, cfg.params, count);
         for (const [g, ranked] of byGroup) {
           g.units.forEach((u, j) => {
             const chance = u.parts.filter((p) => known.has(p)).length;
             const r = ranked[j]!;
-            add(cfg.method, cfg.preset, u, seed, hitsOf(r.top.map((c) => names[c]!), new Set(u.parts)), chance, names.length, r.features);
+            add(cfg.method, cfg.preset, calibrator, u, seed, hitsOf(r.top.map((c) => names[c]!), new Set(u.parts)), chance, names.length, r.features);
           });
         }
       }
       for (const [g, ranked] of netdissectByGroup(data, groups)) {
-        g.units.forEach((u, j) => add(NETDISSECT, 'reference', u, seed, hitsOf(ranked[j]!.names, new Set(u.parts)), 1, TOY_VOCABULARY.length, ranked[j]!.features));
+        g.units.forEach((u, j) => add(NETDISSECT, 'reference', NETDISSECT, u, seed, hitsOf(ranked[j]!.names, new Set(u.parts)), 1, TOY_VOCABULARY.length, ranked[j]!.features));
       }
       log(`planted: seed ${seed} (${count} images of toy:${count}:${10_000 + seed}, ${groups.reduce((s, g) => s + g.units.length, 0)} planted units) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     }
