@@ -11,6 +11,7 @@
  *   {"type":"run","key":"r1","model":"m1","clipModel":"c1"|null,"probeSet":"p1"|null,
  *    "conceptSet":"s1"|null,"parameters":RunParameters,"timings":{...},"startedAt":"...","finishedAt":"..."}
  *   {"type":"layerResult","run":"r1","result":LayerResult}     (one line per layer)
+ *     (each label {concept, score, confidence?}: files from before confidences load without one)
  *   {"type":"runComplete","run":"r1"}
  * and, unless written labels-only (version 2 files), what rescoring, search and comparison read,
  * as float32 little-endian rows in base64, a few MB per line:

@@ -72,7 +72,7 @@ function NeuronDetails({ neuron, run }: { neuron: NeuronData; run: string | null
                   <td>{l.rank + 1}</td>
                   <td>{l.text}</td>
                   <td class="num">{formatNumber(l.score)}</td>
-                  <td class="num">{formatNumber(l.confidence, 2)}</td>
+                  <td class="num">{l.confidence === null || l.confidence === undefined ? '–' : l.confidence.toFixed(2)}</td>
                 </tr>
               ))}
             </tbody>
