@@ -59,6 +59,8 @@ export interface LabelScore {
   /** Index into the run's concept set. */
   concept: number;
   score: number;
+  /** Estimated probability in [0, 1] that the label is right (compute/similarity/confidence.ts); absent where no score row was seen. */
+  confidence?: number;
 }
 
 export interface TopImage {

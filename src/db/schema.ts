@@ -259,6 +259,8 @@ export const neuronLabels = pgTable(
       .references(() => concepts.id),
     text: text('text').notNull(),
     score: doublePrecision('score').notNull(),
+    /** Calibrated probability that the label is right, from the unit's score row; null where no row was seen (imports, old runs). */
+    confidence: doublePrecision('confidence'),
   },
   (t) => [
     primaryKey({ columns: [t.runId, t.neuronId, t.rank] }),

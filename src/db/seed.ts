@@ -11,6 +11,7 @@
  *   {"type":"run","key":"r1","model":"m1","clipModel":"c1"|null,"probeSet":"p1"|null,
  *    "conceptSet":"s1"|null,"parameters":RunParameters,"timings":{...},"startedAt":"...","finishedAt":"..."}
  *   {"type":"layerResult","run":"r1","result":LayerResult}     (one line per layer)
+ *     (each label {concept, score, confidence?}: files from before confidences load without one)
  *   {"type":"runComplete","run":"r1"}
  * and, unless written labels-only (version 2 files), what rescoring, search and comparison read,
  * as float32 little-endian rows in base64, a few MB per line:
@@ -133,7 +134,8 @@ export async function exportSeed(store: AtlasStore, path: string, opts: ExportSe
       for (const row of written.labels) {
         const concept = positions.get(row.conceptId);
         if (concept === undefined) throw new Error(`run ${r.id}: concept ${row.conceptId} is not in its concept set`);
-        labels[row.unit]!.push({ concept, score: row.score });
+        // confidence: absent for labels stored without one (snapshots from before it load the same way)
+        labels[row.unit]!.push({ concept, score: row.score, ...(row.confidence === null ? {} : { confidence: row.confidence }) });
       }
       for (const row of written.topImages) topImages[row.unit]!.push({ ordinal: row.ordinal, activation: row.activation });
       const result: LayerResult = { layer: { name: layer.name, kind: layer.kind, units: layer.units }, labels, topImages };

@@ -13,6 +13,8 @@ export interface ExportedLabel {
   label: string;
   /** null when the run's tool gave no score (MILAN). */
   score: number | null;
+  /** Probability that the label is right (0 to 1); null where the run stored none (imports, older runs). */
+  confidence: number | null;
 }
 
 export interface ExportedImage {

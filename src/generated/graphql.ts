@@ -166,13 +166,13 @@ export type DissectionWorker = {
 
 /** Formats `exportAtlas` writes. */
 export enum ExportFormat {
-  /** CSV `layer,unit,description,similarity`, every layer. */
+  /** CSV `layer,unit,description,similarity,confidence`, every layer. */
   ClipDissect = 'clip-dissect',
-  /** Per layer its run and per neuron its top `topN` labels with scores (and `topImages` images). */
+  /** Per layer its run and per neuron its top `topN` labels with scores and confidences (and `topImages` images). */
   Json = 'json',
-  /** CSV `layer,unit,description`, every layer. */
+  /** CSV `layer,unit,description,confidence`, every layer. */
   Milan = 'milan',
-  /** CSV `unit,category,label,score` of one layer (units from 1). */
+  /** CSV `unit,category,label,score,confidence` of one layer (units from 1). */
   Netdissect = 'netdissect'
 }
 
@@ -254,6 +254,15 @@ export type LabelScore = {
   __typename?: 'LabelScore';
   /** Database id of the concept (the same text has the same id in every run). */
   conceptId: Scalars['ID']['output'];
+  /**
+   * Estimated probability (0 to 1) that this label is right, computed without ground truth from how far
+   * its score stands out of the unit's scores over all concepts (its margin over the runner-up and
+   * its z-score in that row), by a calibrator per similarity function fitted on planted units with
+   * known truth: on held-out planted units, labels at 0.8 or more were right at least 95% of the time
+   * (docs/truth.md). Null for labels stored without a score row: runs imported from other tools
+   * (unless their file gave a confidence), and runs stored before confidences were computed.
+   */
+  confidence?: Maybe<Scalars['Float']['output']>;
   /** 0 for the best label, then 1, 2, ... */
   rank: Scalars['Int']['output'];
   /** The concept's score for this neuron, as `Neuron.score` describes (higher is better; comparable only within one run). */
@@ -401,6 +410,9 @@ export type Mutation = {
   /**
    * Stores an atlas made by another tool (CSV text) as a complete run of that method. The model and
    * layers are created when absent. Network Dissection files hold one layer: `layer` is required.
+   * An optional `confidence` column (0 to 1, as `exportAtlas` writes) is stored with each label;
+   * without one the labels' confidence is null: a file holds each unit's best label, not its scores
+   * over every concept, which a confidence is computed from.
    */
   importAtlas: ImportResult;
   /** Runs `rescore` and stores it as a new complete clip-dissect run. */
@@ -465,6 +477,15 @@ export type MutationStartDissectionArgs = {
 /** One unit of a layer, with what the selected run says it responds to. */
 export type Neuron = {
   __typename?: 'Neuron';
+  /**
+   * Estimated probability (0 to 1) that `label` is right, computed without ground truth from how far
+   * its score stands out of the unit's scores over all concepts (its margin over the runner-up and
+   * its z-score in that row), by a calibrator per similarity function fitted on planted units with
+   * known truth: on held-out planted units, labels at 0.8 or more were right at least 95% of the time
+   * (docs/truth.md). Null for labels stored without a score row: runs imported from other tools
+   * (unless their file gave a confidence), and runs stored before confidences were computed.
+   */
+  confidence?: Maybe<Scalars['Float']['output']>;
   /** `model@version/layer/unit` */
   id: Scalars['ID']['output'];
   /** Probe images whose CLIP embedding is nearest to this neuron's label embedding. */
@@ -758,11 +779,13 @@ export type Query = {
   /**
    * A model's labels, as a file other tools read (the same as `atlas export`): per layer the run
    * `neurons` shows (latest complete clip-dissect run, else the latest complete run), or `method`'s
-   * latest, or one `run`. CLIP_DISSECT (`layer,unit,description,similarity`) and MILAN
-   * (`layer,unit,description`) hold every layer, NETDISSECT one (name it in `layers`; units from 1);
-   * each reads back through `importAtlas`; they come as one JSON string (the file's text). JSON comes
-   * as a JSON object (`model`, `version`, `layers`), not a string: each neuron's top `topN` labels
-   * with scores, its `topImages` most activating probe images when asked, and each layer's run.
+   * latest, or one `run`. CLIP_DISSECT (`layer,unit,description,similarity,confidence`) and MILAN
+   * (`layer,unit,description,confidence`) hold every layer, NETDISSECT one (name it in `layers`;
+   * units from 1); each reads back through `importAtlas`; they come as one JSON string (the file's
+   * text). `confidence` is each label's `Neuron.confidence`, empty where the run stored none. JSON
+   * comes as a JSON object (`model`, `version`, `layers`), not a string: each neuron's top `topN`
+   * labels with scores and confidences, its `topImages` most activating probe images when asked, and
+   * each layer's run.
    */
   exportAtlas: Scalars['JSON']['output'];
   /**
@@ -996,6 +1019,8 @@ export type Rescore = {
 /** One unit's new label. */
 export type RescoredUnit = {
   __typename?: 'RescoredUnit';
+  /** Estimated probability (0 to 1) that `label` is right, as `Neuron.confidence` describes; null when unlabelled. */
+  confidence?: Maybe<Scalars['Float']['output']>;
   /** The best of the new concepts for this unit; null for a dead or degenerate unit (`unlabelledReason` says which). */
   label?: Maybe<Scalars['String']['output']>;
   /** The unit's label in the base run, to compare with. */
@@ -1427,6 +1452,7 @@ export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 
 export type LabelScoreResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['LabelScore'] = ResolversParentTypes['LabelScore']> = ResolversObject<{
   conceptId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  confidence?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   rank?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1486,6 +1512,7 @@ export type MutationResolvers<ContextType = AtlasContext, ParentType extends Res
 }>;
 
 export type NeuronResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['Neuron'] = ResolversParentTypes['Neuron']> = ResolversObject<{
+  confidence?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   imagesNear?: Resolver<Array<ResolversTypes['ImageHit']>, ParentType, ContextType, RequireFields<NeuronImagesNearArgs, 'first'>>;
   label?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1606,6 +1633,7 @@ export type RescoreResolvers<ContextType = AtlasContext, ParentType extends Reso
 }>;
 
 export type RescoredUnitResolvers<ContextType = AtlasContext, ParentType extends ResolversParentTypes['RescoredUnit'] = ResolversParentTypes['RescoredUnit']> = ResolversObject<{
+  confidence?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   label?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   previousLabel?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   score?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;

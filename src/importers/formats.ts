@@ -3,6 +3,7 @@
  * - CLIP-Dissect: `layer,unit,description,similarity` (units from 0);
  * - MILAN: `layer,unit,description` (units from 0, no score);
  * - Network Dissection: `unit,category,label,score,...`, one file per layer, units from 1.
+ * Each may add a `confidence` column (0 to 1, as this atlas exports); labels without one get none.
  * Every problem is reported with the file, line and column; nothing is written here.
  */
 import { basename } from 'node:path';
@@ -34,6 +35,12 @@ export interface ImportedLabel {
   label: string;
   /** null when the tool gives no score (MILAN). */
   score: number | null;
+  /**
+   * Probability that the label is right, from an optional `confidence` column (as this atlas
+   * exports); null without one: a file holds each unit's best label, not its score row over all
+   * concepts, so no confidence can be computed for it.
+   */
+  confidence: number | null;
   /** Line in the file (for errors found later, e.g. against the atlas). */
   line: number;
 }
@@ -71,6 +78,9 @@ const COLUMNS: Record<ImportFormat, { required: string[]; score?: string; label:
   milan: { required: ['layer', 'unit', 'description'], label: 'description', layer: 'layer' },
   netdissect: { required: ['unit', 'category', 'label', 'score'], label: 'label', score: 'score' },
 };
+
+/** Optional column in every format: a label's confidence (0 to 1), as this atlas exports it; empty for none. */
+const CONFIDENCE = 'confidence';
 
 export interface ParseOptions {
   /** Layer name for formats that hold one layer (Network Dissection); overrides the file name. */
@@ -153,6 +163,15 @@ export function parseAtlasCsv(formatName: string, text: string, file: string, op
       if (!Number.isFinite(score)) throw new CsvError(file, r.line, where(spec.score), `score ${JSON.stringify(scoreText)} is not a number`);
     }
 
+    let confidence: number | null = null;
+    const confidenceText = index.has(CONFIDENCE) ? cell(r, CONFIDENCE).trim() : '';
+    if (confidenceText !== '') {
+      confidence = Number(confidenceText);
+      if (!(confidence >= 0 && confidence <= 1)) {
+        throw new CsvError(file, r.line, where(CONFIDENCE), `confidence ${JSON.stringify(confidenceText)} is not a number from 0 to 1`);
+      }
+    }
+
     const units = byLayer.get(layer) ?? new Map<number, ImportedLabel>();
     if (!byLayer.has(layer) && byLayer.size >= MAX_LAYERS_PER_FILE) {
       throw new CsvError(file, r.line, spec.layer ? where(spec.layer) : undefined, `layer ${layer} is one more than the ${MAX_LAYERS_PER_FILE} layers a file may hold`);
@@ -162,7 +181,7 @@ export function parseAtlasCsv(formatName: string, text: string, file: string, op
     if (earlier) {
       throw new CsvError(file, r.line, where('unit'), `layer ${layer} unit ${rawUnit} already appears on line ${earlier.line}`);
     }
-    units.set(unit, { unit, label, score, line: r.line });
+    units.set(unit, { unit, label, score, confidence, line: r.line });
   }
   if (byLayer.size === 0) {
     const why = spec.layer && opts.layer ? `no rows for layer ${opts.layer}` : 'no data rows after the header';

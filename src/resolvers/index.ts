@@ -118,11 +118,12 @@ export const resolvers: Resolvers = {
     // per field would double what graphql-js allocates for a page of neurons.
     label: (n, _a, ctx) => (n.label !== undefined ? n.label : topLabel(n, ctx).then((l) => l?.text ?? null)),
     score: (n, _a, ctx) => (n.score !== undefined ? n.score : topLabel(n, ctx).then((l) => l?.score ?? null)),
+    confidence: (n, _a, ctx) => (n.confidence !== undefined ? n.confidence : topLabel(n, ctx).then((l) => l?.confidence ?? null)),
     labels: async (n, args, ctx) => {
       const first = pageSize(args.first, 5, MAX_LIST_SIZE);
       if (!n.run) return [];
       const labels = await ctx.browse.labels(n.run.id, n.neuronId);
-      return labels.slice(0, first).map((l) => ({ rank: l.rank, text: l.text, score: l.score, conceptId: String(l.conceptId) }));
+      return labels.slice(0, first).map((l) => ({ rank: l.rank, text: l.text, score: l.score, confidence: l.confidence, conceptId: String(l.conceptId) }));
     },
     topImages: async (n, args, ctx) => {
       const first = pageSize(args.first, 10, MAX_LIST_SIZE);

@@ -28,6 +28,7 @@ export interface NeuronView {
   /** Rank-0 label and score when already known (listing, search hit); otherwise loaded on demand. */
   label?: string | null;
   score?: number | null;
+  confidence?: number | null;
 }
 
 /** Which layer of which model, and whose labels: `run` (an id) or the layer's default run (of `method`). */

@@ -77,7 +77,7 @@ export async function collectExport(store: AtlasStore, sel: ExportSelection): Pr
     for (const row of await store.labels.ofLayer(run.id, layer.id, sel.topN)) {
       let labels = neurons.get(row.unit);
       if (!labels) neurons.set(row.unit, (labels = []));
-      labels.push({ label: row.text, score: scored ? row.score : null });
+      labels.push({ label: row.text, score: scored ? row.score : null, confidence: row.confidence });
     }
     const images = new Map<number, ExportedImage[]>();
     for (const row of sel.topImages ? await store.labels.topImagesOfLayer(run.id, layer.id, sel.topImages) : []) {

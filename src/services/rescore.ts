@@ -36,6 +36,8 @@ export interface RescoredUnit {
   /** Null for a dead or degenerate unit (see `unlabelledReason`). */
   label: string | null;
   score: number | null;
+  /** Calibrated probability that the label is right (compute/similarity/confidence.ts); null when unlabelled. */
+  confidence: number | null;
   unlabelledReason: string | null;
   previousLabel: string | null;
 }
@@ -188,6 +190,7 @@ export class RescoreService {
       unit,
       label: ls[0] ? concepts[ls[0].concept]! : null,
       score: ls[0]?.score ?? null,
+      confidence: ls[0]?.confidence ?? null,
       unlabelledReason: unlabelled.get(unit) ?? null,
       previousLabel: previous.get(unit)?.text ?? null,
     }));

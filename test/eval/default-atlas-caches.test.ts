@@ -85,6 +85,15 @@ describe('default atlas caches', () => {
     const indexes = (await databaseOf(restored).execute(sql`SELECT indexname FROM pg_indexes WHERE indexdef ILIKE '%using hnsw%' ORDER BY indexname`)).rows as { indexname: string }[];
     expect(indexes.map((i) => i.indexname)).toEqual([`image_embeddings_hnsw_clip_${b.c}`]);
     expect(run.runId).toBeGreaterThan(0);
+    // The labels' confidences travel with the snapshot.
+    const confidences = async (s: AtlasStore) =>
+      (await databaseOf(s).execute(sql`SELECT count(*)::int AS n, count(confidence)::int AS c, sum(confidence)::float8 AS t FROM neuron_labels`)).rows[0] as { n: number; c: number; t: number };
+    const before = await confidences(built);
+    const after = await confidences(restored);
+    expect(before.n).toBeGreaterThan(0);
+    expect(before.c).toBe(before.n);
+    expect(after.c).toBe(before.c);
+    expect(after.t).toBeCloseTo(before.t, 9);
   });
 
   it('leave an atlas alone that was not built from the file\'s CLIP model and probe set', async () => {

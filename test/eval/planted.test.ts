@@ -22,6 +22,19 @@ interface Row {
   chanceTop5: number;
 }
 
+interface Calibration {
+  method: string;
+  preset: string;
+  recommended: boolean;
+  units: number;
+  threshold: number;
+  confident: number;
+  precision: number | null;
+  coverage: number;
+  accuracy: number;
+  bins: { from: number; to: number; count: number; predicted: number | null; observed: number | null }[];
+}
+
 const SMALL = ['eval', '--planted', '--images', '200', '--concepts', 'builtin:toy', '--seeds', '1', '--json'];
 
 describe('atlas eval --planted', () => {
@@ -29,7 +42,13 @@ describe('atlas eval --planted', () => {
     const [a, b] = [await atlas(SMALL), await atlas(SMALL)];
     expect(a.code, a.stderr).toBe(0);
     expect(b.code, b.stderr).toBe(0);
-    const first = JSON.parse(a.stdout) as { rows: Row[]; recommended: { method: string; preset: string; rows: Row[] }; seeds: number[]; seconds: number };
+    const first = JSON.parse(a.stdout) as {
+      rows: Row[];
+      recommended: { method: string; preset: string; rows: Row[] };
+      calibration: Calibration[];
+      seeds: number[];
+      seconds: number;
+    };
     const second = JSON.parse(b.stdout) as typeof first;
     expect({ ...first, seconds: 0 }).toEqual({ ...second, seconds: 0 });
     expect(first.seeds).toEqual([1]);
@@ -56,6 +75,38 @@ describe('atlas eval --planted', () => {
     // and noise hurts: at noise 2 soft_wpmi's reference setting finds fewer.
     const sw = (noise: number) => first.rows.find((r) => r.method === 'soft_wpmi' && r.preset === 'reference' && r.kind === 'image' && r.noise === noise)!.top1;
     expect(sw(2)).toBeLessThan(sw(0));
+
+    // Confidence calibration: one entry per method and preset, the recommended one first, each
+    // with ten bins that count every unit once; the confident labels are mostly right.
+    expect(first.calibration[0]).toMatchObject({ method: 'cos_similarity', preset: 'hidden', recommended: true, threshold: 0.8 });
+    expect(new Set(first.calibration.map((c) => `${c.method}/${c.preset}`))).toEqual(methods);
+    for (const c of first.calibration) {
+      expect(c.bins).toHaveLength(10);
+      expect(c.bins.reduce((s, b) => s + b.count, 0)).toBe(c.units);
+      expect(c.bins.filter((b) => b.from >= 0.8).reduce((s, b) => s + b.count, 0)).toBe(c.confident);
+      expect(c.coverage).toBeCloseTo(c.confident / c.units, 3);
+      for (const b of c.bins) {
+        if (b.count === 0) continue;
+        expect(b.predicted!).toBeGreaterThanOrEqual(b.from);
+        expect(b.predicted!).toBeLessThanOrEqual(b.to);
+        expect(b.observed!).toBeGreaterThanOrEqual(0);
+        expect(b.observed!).toBeLessThanOrEqual(1);
+      }
+    }
+    // (the calibrators are fitted on ~10,000 concepts; over the 33 toy words alone cos_similarity's
+    // confidences are low, but those at 0.8 or more are still right)
+    const rec = first.calibration[0]!;
+    expect(rec.confident).toBeGreaterThan(0);
+    expect(rec.precision!).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('prints the calibration curve and the confident labels per method', async () => {
+    const r = await atlas(SMALL.filter((a) => a !== '--json'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/label confidence \(top-1 labels.*\): right among confidence >= 0\.8, and their coverage/);
+    expect(r.stdout).toMatch(/^ {2}cos_similarity +hidden +\d+ +[\d.]+ +\d+ +[\d.]+ +[\d.]+$/m);
+    expect(r.stdout).toMatch(/calibration curve, cos_similarity \(hidden\)/);
+    expect(r.stdout).toMatch(/^ {2}0\.9-1\.0 +\d+/m);
   });
 
   it('names the toy models when asked for another, and refuses too few images', async () => {

@@ -58,8 +58,24 @@ describe.each(drivers)('atlas dissect on a probe folder with unreadable images o
       const tops = (await db.execute(`SELECT max(ordinal)::int AS m FROM neuron_top_images`)).rows[0] as { m: number };
       expect(tops.m).toBeLessThanOrEqual(5);
       expect((await store.runs.list()).length).toBe(1);
+      // Every stored label has its confidence, a probability.
+      const conf = (await db.execute(`SELECT count(*)::int AS n, count(confidence)::int AS c, min(confidence) AS lo, max(confidence) AS hi FROM neuron_labels`))
+        .rows[0] as { n: number; c: number; lo: number; hi: number };
+      expect(conf.n).toBeGreaterThan(0);
+      expect(conf.c).toBe(conf.n);
+      expect(conf.lo).toBeGreaterThanOrEqual(0);
+      expect(conf.hi).toBeLessThanOrEqual(1);
     } finally {
       await store.close();
     }
+    // and the exports carry them: JSON per label, the CSV formats as a last column
+    const json = await atlas(['export', '--model', 'tiny', '--format', 'json', '--top-n', '2'], env);
+    expect(json.code, json.stderr).toBe(0);
+    const labels = (JSON.parse(json.stdout) as { layers: { neurons: { labels: { confidence: number }[] }[] }[] }).layers.flatMap((l) => l.neurons.flatMap((n) => n.labels));
+    expect(labels.length).toBeGreaterThan(0);
+    for (const l of labels) expect(l.confidence).toBeGreaterThanOrEqual(0);
+    const csv = await atlas(['export', '--model', 'tiny'], env);
+    expect(csv.stdout.split('\n')[0]).toBe('layer,unit,description,similarity,confidence');
+    expect(csv.stdout.split('\n')[1]).toMatch(/^layer2,0,[^,]+,-?[\d.e-]+,(0|1|0\.\d+|\d\.\d+e-\d+)$/);
   });
 });

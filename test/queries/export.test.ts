@@ -5,7 +5,7 @@ import { config } from '../../src/core/config.js';
 import { formatAtlas } from '../../src/exporters/index.js';
 import { collectExport } from '../../src/services/export.js';
 import { parseAtlasCsv } from '../../src/importers/index.js';
-import { drivers, writeCompleteRun, writeFixtureSets } from '../store/helpers.js';
+import { drivers, layerResult, writeCompleteRun, writeFixtureSets } from '../store/helpers.js';
 import { requireShared } from '../support/shared.js';
 import { tempAtlas } from '../support/temp-atlas.js';
 import { errorCode, fixturesDir, ok, runCli, servedAtlas } from './helpers.js';
@@ -99,16 +99,17 @@ describe.each(drivers)('export of dissect runs on %s', (driver) => {
     // layerResult: unit u of the run with shift s has CONCEPTS[(u + s + r) % 8] at rank r, score 0.9 - 0.1 r - 0.01 u.
     expect(json.layers[0]!.neurons[1]).toEqual({
       unit: 1,
+      // written without confidences: null, and the CSV formats get no confidence column
       labels: [
-        { label: 'stripes', score: expect.closeTo(0.89, 12) },
-        { label: 'dots', score: expect.closeTo(0.79, 12) },
+        { label: 'stripes', score: expect.closeTo(0.89, 12), confidence: null },
+        { label: 'dots', score: expect.closeTo(0.79, 12), confidence: null },
       ],
     });
     // Top images on request: layerResult gives unit u the images (u + r) % 12 at activation 10 - r - u / 10.
     const withImages = await collectExport(store, { model: 'toy', layers: ['fc'], topN: 1, topImages: 2 });
     expect(withImages.layers[0]!.neurons[2]).toEqual({
       unit: 2,
-      labels: [{ label: 'dots', score: expect.closeTo(0.88, 12) }],
+      labels: [{ label: 'dots', score: expect.closeTo(0.88, 12), confidence: null }],
       topImages: [
         { ordinal: 2, uri: 'toy:1/2', activation: expect.closeTo(9.8, 5) },
         { ordinal: 3, uri: 'toy:1/3', activation: expect.closeTo(8.8, 5) },
@@ -156,5 +157,60 @@ describe.each(drivers)('export of dissect runs on %s', (driver) => {
       layers: { neurons: { topImages: { ordinal: number }[] }[] }[];
     };
     expect(imgs.layers[0]!.neurons[5]!.topImages.map((i) => i.ordinal)).toEqual([5, 6, 7, 8]);
+  });
+
+  it('label confidences: on the neuron, its labels and listings, in every export, and read back by importAtlas', async () => {
+    const { store } = served.atlas;
+    const ids = await writeFixtureSets(store);
+    // A run whose labels carry confidences (by unit, then rank), but unit 2's rank 0.
+    const runId = await store.runs.begin({ ...ids, parameters: { method: 'clip-dissect', similarity: 'cos_similarity', params: {} } });
+    const fc = layerResult('fc', 3, 'dense', 5);
+    const given = [[0.95, 0.65, 0.35], [0.85, 0.55, 0.25], [null, 0.45, 0.15]];
+    fc.labels = fc.labels.map((ls, u) => ls.map((l, r) => (given[u]![r] === null ? l : { ...l, confidence: given[u]![r]! })));
+    await store.runs.writeLayer(runId, fc);
+    await store.runs.complete(runId);
+    const run = String(runId);
+
+    const neuron = ok(
+      await served.client.gql(
+        `query($run: ID) { neuron(model: "toy", layer: "fc", unit: 1, run: $run) { label confidence labels(first: 2) { rank text confidence } } }`,
+        { run },
+      ),
+    ).neuron as { confidence: number; labels: { rank: number; confidence: number }[] };
+    expect(neuron.confidence).toBeCloseTo(0.85, 12);
+    expect(neuron.labels.map((l) => l.confidence)).toEqual([expect.closeTo(0.85, 12), expect.closeTo(0.55, 12)]);
+    const page = ok(await served.client.gql(`query($run: ID) { neurons(model: "toy", layer: "fc", run: $run, first: 3) { edges { node { unit confidence } } } }`, { run }))
+      .neurons as { edges: { node: { unit: number; confidence: number | null } }[] };
+    expect(page.edges.map((e) => e.node.confidence)).toEqual([expect.closeTo(0.95, 12), expect.closeTo(0.85, 12), null]);
+    const byScore = ok(
+      await served.client.gql(`query($run: ID) { neurons(model: "toy", layer: "fc", run: $run, first: 3, orderBy: SCORE_DESC) { edges { node { unit confidence } } } }`, { run }),
+    ).neurons as { edges: { node: { unit: number; confidence: number | null } }[] };
+    expect(byScore.edges.map((e) => e.node.confidence)).toEqual([expect.closeTo(0.95, 12), expect.closeTo(0.85, 12), null]);
+
+    const csv = formatAtlas('clip-dissect', await collectExport(store, { run: runId, topN: 1 }));
+    expect(csv.split('\n').slice(0, 4)).toEqual(['layer,unit,description,similarity,confidence', 'fc,0,circle,0.9,0.95', 'fc,1,square,0.89,0.85', 'fc,2,dog,0.88,']);
+    expect(formatAtlas('netdissect', await collectExport(store, { run: runId, topN: 1 })).split('\n')[1]).toBe('1,,circle,0.9,0.95');
+    const json = await collectExport(store, { run: runId, topN: 2 });
+    expect(json.layers[0]!.neurons[0]!.labels.map((l) => l.confidence)).toEqual([expect.closeTo(0.95, 12), expect.closeTo(0.65, 12)]);
+
+    // Read back: the column's values are stored; a file without the column leaves them null.
+    config().apiKey = 'k';
+    const imported = await served.client.gql(
+      `mutation($csv: String!) { importAtlas(format: CLIP_DISSECT, csv: $csv, model: "toy-conf", version: "1") { labels } }`,
+      { csv },
+      { authorization: 'Bearer k' },
+    );
+    expect(ok(imported).importAtlas).toEqual({ labels: 3 });
+    const back = ok(await served.client.gql(`{ neurons(model: "toy-conf", layer: "fc", first: 3) { edges { node { label confidence } } } }`)).neurons as {
+      edges: { node: { label: string; confidence: number | null } }[];
+    };
+    expect(back.edges.map((e) => [e.node.label, e.node.confidence])).toEqual([
+      ['circle', 0.95],
+      ['square', 0.85],
+      ['dog', null],
+    ]);
+    expect(() => parseAtlasCsv('clip-dissect', 'layer,unit,description,similarity,confidence\nfc,0,red,0.9,1.5\n', 'bad.csv')).toThrow(
+      /bad\.csv: line 2, column 5 \(confidence\): confidence "1\.5" is not a number from 0 to 1/,
+    );
   });
 });

@@ -11,7 +11,7 @@ interface RescoreData {
   encodedConcepts: number;
   baseRun: { id: string };
   params: Record<string, number>;
-  units: { unit: number; label: string; score: number; previousLabel: string | null }[];
+  units: { unit: number; label: string; score: number; confidence: number | null; previousLabel: string | null }[];
 }
 
 describe.each(drivers)('rescore over HTTP on %s', (driver) => {
@@ -23,7 +23,7 @@ describe.each(drivers)('rescore over HTTP on %s', (driver) => {
   const concepts = ['a dog', ...CLASSES, 'zebra'];
   const query = `query($concepts: [String!]!, $fn: SimilarityFunction, $params: JSON, $layer: String!) {
     rescore(model: "net", layer: $layer, concepts: $concepts, function: $fn, params: $params) {
-      function encodedConcepts baseRun { id } params units { unit label score previousLabel } } }`;
+      function encodedConcepts baseRun { id } params units { unit label score confidence previousLabel } } }`;
 
   it('relabels a whole layer from stored embeddings and activations, encoding new concepts once', async () => {
     const conceptCount = async () =>
@@ -46,6 +46,9 @@ describe.each(drivers)('rescore over HTTP on %s', (driver) => {
     const text = await clip.encodeTexts(concepts);
     const direct = await score('soft_wpmi', factoredConcepts(images, text, { normalise: true }), q.acts, { top_k: 5 });
     r1.units.forEach((u, i) => expect(u.score).toBeCloseTo(direct.labels[i]![0]!.score, 4));
+    // and the same confidences, probabilities
+    r1.units.forEach((u, i) => expect(u.confidence).toBeCloseTo(direct.labels[i]![0]!.confidence!, 2));
+    for (const u of r1.units) expect(u.confidence!).toBeGreaterThanOrEqual(0);
 
     const r2 = ok(await served.client.gql(query, { concepts, fn: 'COS_SIMILARITY', layer: 'l1' })).rescore as RescoreData;
     expect(r2.encodedConcepts).toBe(0);

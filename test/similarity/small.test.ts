@@ -11,6 +11,8 @@ import {
   score,
   toShared,
 } from '../../src/compute/similarity/index.js';
+import { calibratorKey, confidenceOf, labelFeatures, rowStats } from '../../src/compute/similarity/confidence.js';
+import { CONFIDENCE_TABLE } from '../../src/compute/similarity/confidence-table.js';
 import { parallelLogLikelihoods } from '../../src/compute/similarity/parallel.js';
 import { topIndicesPerColumn } from '../../src/compute/similarity/topk.js';
 import { termSpec } from '../../src/compute/similarity/wpmi.js';
@@ -244,5 +246,67 @@ describe('validation', () => {
   it('accepts lambda for lam, but not both', () => {
     expect(resolveParams('soft_wpmi', { lambda: 0.3 }, 200).lam).toBe(0.3);
     expect(() => resolveParams('soft_wpmi', { lambda: 0.3, lam: 0.2 }, 200)).toThrow(/either 'lam' or 'lambda'/);
+  });
+});
+
+describe('label confidence', () => {
+  // A row of 200 concepts drawn once: the label's score is set on concept 0.
+  const r = rng(7);
+  const base = Array.from({ length: 200 }, () => r());
+  const rowWith = (top: number) => [top, ...base.slice(1)];
+
+  it('is bounded in [0, 1] for every calibrator, and 0 for a row that tells nothing', () => {
+    for (const key of Object.keys(CONFIDENCE_TABLE)) {
+      for (const top of [-1e6, -1, 0, 0.5, 1, 2, 10, 1e6]) {
+        const row = rowWith(top);
+        const stats = rowStats(row);
+        const rank = top >= Math.max(...base.slice(1)) ? 0 : 1;
+        const c = confidenceOf(key, labelFeatures(stats, top, rank));
+        expect(c, `${key} at ${top}`).toBeGreaterThanOrEqual(0);
+        expect(c, `${key} at ${top}`).toBeLessThanOrEqual(1);
+      }
+      expect(confidenceOf(key, labelFeatures(rowStats([3, 3, 3, 3]), 3, 0))).toBe(0);
+      expect(confidenceOf(key, labelFeatures(rowStats(rowWith(Number.NaN)), Number.NaN, 0))).toBe(0);
+    }
+    expect(() => confidenceOf('nope', undefined)).toThrow(/no confidence calibrator for 'nope'/);
+  });
+
+  it('never falls as the label stands further above the runner-up (monotone in the margin)', () => {
+    const runnerUp = Math.max(...base.slice(1));
+    for (const key of Object.keys(CONFIDENCE_TABLE)) {
+      let last = -1;
+      for (let d = 0; d <= 2; d += 0.05) {
+        const row = rowWith(runnerUp + d);
+        const c = confidenceOf(key, labelFeatures(rowStats(row), row[0]!, 0));
+        expect(c, `${key} at margin ${d}`).toBeGreaterThanOrEqual(last);
+        last = c;
+      }
+      expect(last, key).toBeGreaterThan(0.5);
+    }
+  });
+
+  it('score() gives every label a confidence, lower below rank 0; cos_similarity is sure of a copied concept', async () => {
+    const p = matrix(60, 30, () => r());
+    const acts = matrix(60, 2, (i, j) => (j === 0 ? p.data[i * 30 + 4]! : r()));
+    for (const fn of ['soft_wpmi', 'wpmi', 'cos_similarity', 'cos_similarity_cubed', 'rank_reorder'] as const) {
+      const { labels } = await score(fn, denseConcepts(p), acts, fn === 'soft_wpmi' || fn === 'wpmi' ? { top_k: 10 } : {}, { topN: 3 });
+      for (const ranked of labels) {
+        for (const l of ranked) {
+          expect(l.confidence, fn).toBeGreaterThanOrEqual(0);
+          expect(l.confidence, fn).toBeLessThanOrEqual(1);
+        }
+        expect(ranked[1]!.confidence!, fn).toBeLessThanOrEqual(ranked[0]!.confidence!);
+      }
+    }
+    const cos = (await score('cos_similarity', denseConcepts(p), acts, {}, { topN: 1 })).labels;
+    expect(cos[0]![0]).toMatchObject({ concept: 4 });
+    expect(cos[0]![0]!.confidence!).toBeGreaterThan(0.9);
+  });
+
+  it('a preset with its own calibrator is used only for exactly its parameters', () => {
+    expect(calibratorKey('soft_wpmi', {}, 1000)).toBe('soft_wpmi');
+    expect(calibratorKey('soft_wpmi', { a: 2, lam: 0.6, top_k: 28 }, 1000)).toBe('soft_wpmi/final');
+    expect(calibratorKey('soft_wpmi', { a: 2, lam: 0.6, top_k: 30 }, 1000)).toBe('soft_wpmi');
+    expect(calibratorKey('cos_similarity', {}, 1000)).toBe('cos_similarity');
   });
 });

@@ -165,6 +165,7 @@ describe('the explorer in Chromium', () => {
     await textOf(page.getByRole('heading', { level: 1 }), 'layer4 · unit 7');
     await page.locator('table.labels tbody tr').first().waitFor();
     expect(await page.locator('table.labels tbody tr').count()).toBeGreaterThan(1);
+    expect(await page.locator('table.labels thead th').allTextContents()).toEqual(['Rank', 'Label', 'Score', 'Confidence']);
     expect(await imagesLoaded(page, 'ol.images img.thumb')).toBeGreaterThanOrEqual(20);
     expect(await page.locator('ol.images img[src^="/heatmaps/"]').count()).toBeGreaterThanOrEqual(10);
     await page.locator('table.runs tbody tr').first().waitFor();
@@ -233,6 +234,11 @@ describe('the explorer in Chromium', () => {
     await page.getByRole('link', { name: 'See its labels' }).click();
     await page.locator('.grid .card').first().waitFor();
     expect(['circle', 'ring', 'stripes']).toContain(await page.locator('.grid .card .label').first().textContent());
+    // the saved run's labels carry confidences, shown on each card and on the neuron page
+    expect(await page.locator('.grid .card .confidence').first().textContent()).toMatch(/^confidence [01]\.\d\d$/);
+    await page.locator('.grid .card a').first().click();
+    await page.locator('table.labels tbody tr').first().waitFor();
+    expect((await page.locator('table.labels tbody tr').first().locator('td').allTextContents())[3]).toMatch(/^[01]\.\d\d$/);
   });
 
   it('imports a CSV atlas with the API key, showing a refused line and column', async () => {

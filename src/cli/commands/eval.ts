@@ -14,7 +14,7 @@ import { exportCaches } from '../../services/default-atlas/caches.js';
 import { CACHES_FILE } from '../../services/default-atlas/startup.js';
 import { dirname, join } from 'node:path';
 import { cliIo } from '../io.js';
-import { plantedBenchmark, type PlantedResult } from '../../services/evaluate/planted.js';
+import { plantedBenchmark, type PlantedCalibration, type PlantedResult } from '../../services/evaluate/planted.js';
 
 
 
@@ -92,7 +92,33 @@ function plantedTable(result: PlantedResult): string {
   const rec = result.recommended;
   const at1 = rec.rows.find((r) => r.kind === 'image' && r.noise === 1);
   lines.push('', `recommended for hidden layers (--preset hidden): ${rec.method} ${JSON.stringify(rec.params)}${at1 ? `; image-level units at noise 1: top-1 ${fixed(at1.top1)}` : ''}`);
+  lines.push(...calibrationLines(result.calibration));
   return `${lines.join('\n')}\n`;
+}
+
+const share = (x: number | null) => (x === null ? '-' : fixed(x));
+
+/** The confidence calibration: headline per method, then the recommended preset's curve. */
+function calibrationLines(calibration: PlantedCalibration[]): string[] {
+  const rec = calibration.find((c) => c.recommended);
+  const threshold = calibration[0]?.threshold ?? 0.8;
+  const lines = [
+    '',
+    `label confidence (top-1 labels, all kinds and noise levels): right among confidence >= ${threshold}, and their coverage`,
+    `  ${'method'.padEnd(22)} ${'preset'.padEnd(10)} ${'units'.padStart(5)} ${'right'.padStart(6)} ${'>=' + String(threshold)} ${'right'.padStart(6)} ${'coverage'.padStart(8)}`,
+  ];
+  for (const c of calibration) {
+    lines.push(
+      `  ${c.method.padEnd(22)} ${c.preset.padEnd(10)} ${String(c.units).padStart(5)} ${fixed(c.accuracy).padStart(6)} ${String(c.confident).padStart(5)} ${share(c.precision).padStart(6)} ${fixed(c.coverage).padStart(8)}`,
+    );
+  }
+  if (rec) {
+    lines.push('', `calibration curve, ${rec.method} (${rec.preset}): confidence bin, labels, predicted (mean confidence), observed (share right)`);
+    for (const b of rec.bins) {
+      lines.push(`  ${b.from.toFixed(1)}-${b.to.toFixed(1)} ${String(b.count).padStart(6)} ${share(b.predicted).padStart(6)} ${share(b.observed).padStart(6)}`);
+    }
+  }
+  return lines;
 }
 
 export function register(program: Command): void {

@@ -9,6 +9,21 @@
  */
 import type { Matrix } from '../../core/types.js';
 import { conceptMatrix } from '../rescore/matmul.js';
+import { labelFeatures, rowStats, type ConfidenceFeatures } from '../similarity/confidence.js';
+
+/** A unit's best concepts, best first, and its label's confidence features (from its whole score row). */
+export interface UnitRanking {
+  top: number[];
+  features: ConfidenceFeatures | undefined;
+}
+
+/** The best `n` concepts of `row[o .. o + c)` and the features of the best one. */
+export function rankRow(row: ArrayLike<number>, n: number, o = 0, c = row.length - o): UnitRanking {
+  const view = o === 0 && c === row.length ? row : Array.prototype.slice.call(row, o, o + c) as number[];
+  const top = topIndices(view, n);
+  const best = top[0];
+  return { top, features: best === undefined ? undefined : labelFeatures(rowStats(row, o, c), view[best]!, 0) };
+}
 
 /** Indices of the `n` largest values of `row`, best first (ties: lower index first). */
 export function topIndices(row: ArrayLike<number>, n: number): number[] {
@@ -28,7 +43,7 @@ export function topIndices(row: ArrayLike<number>, n: number): number[] {
  * S = L - lam * prior for `rows` of the planted L (each Kp x C), the prior taken over the real
  * units' L (Kb x C) and those rows together. Returns the best `topN` concepts per planted row.
  */
-export function priorRanked(lBase: Matrix, lPlanted: Matrix, rows: readonly number[], lam: number, topN: number): number[][] {
+export function priorRanked(lBase: Matrix, lPlanted: Matrix, rows: readonly number[], lam: number, topN: number): UnitRanking[] {
   const c = lBase.cols;
   if (lPlanted.cols !== c) throw new Error(`priorRanked: ${lPlanted.cols} vs ${c} concepts`);
   const k = lBase.rows + rows.length;
@@ -45,7 +60,7 @@ export function priorRanked(lBase: Matrix, lPlanted: Matrix, rows: readonly numb
   const s = new Float64Array(c);
   return rows.map((r) => {
     for (let j = 0; j < c; j++) s[j] = lPlanted.data[r * c + j]! - lam * prior[j]!;
-    return topIndices(s, topN);
+    return rankRow(s, topN);
   });
 }
 

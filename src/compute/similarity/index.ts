@@ -18,6 +18,7 @@ import {
   type SoftWpmiParams,
   type WpmiParams,
 } from './params.js';
+import { annotateConfidence, calibratorKey } from './confidence.js';
 import { rankReorder } from './rank-reorder.js';
 import { topIndicesPerColumn } from './topk.js';
 import { termSpec } from './wpmi.js';
@@ -60,7 +61,7 @@ export type SimilarityEngine = 'js' | 'onnx';
 export const SIMILARITY_ENGINES: readonly SimilarityEngine[] = ['js', 'onnx'];
 
 export interface ScoreResult {
-  /** Per neuron, best first: rank 0 is the label. */
+  /** Per neuron, best first: rank 0 is the label; each with its calibrated `confidence` (confidence.ts). */
   labels: LabelScore[][];
   /** K x C scores, when keepMatrix was asked for. */
   matrix?: Matrix;
@@ -117,6 +118,8 @@ export async function score(
       opts.onStep?.('likelihoods');
       // L comes back in shared memory from threads: its prior and labels are split between them too.
       const labels = await priorAndLabelsOnThreads(l, k, c, p.lam, topN, useThreads, opts.onStep);
+      // the prior is subtracted in place: l now holds the scores the labels were picked from
+      annotateConfidence(calibratorKey(name, params as Record<string, unknown>, n), l, c, labels);
       return withMatrix({ labels }, l, k, c, opts.keepMatrix);
     }
     case 'cos_similarity':
@@ -136,6 +139,7 @@ export async function score(
   }
   opts.onStep?.('scores');
   const labels = topLabels(scores, k, c, topN);
+  annotateConfidence(calibratorKey(name, params as Record<string, unknown>, n), scores, c, labels);
   opts.onStep?.('labels');
   return withMatrix({ labels }, scores, k, c, opts.keepMatrix);
 }

@@ -24,7 +24,7 @@ export interface ImportedRun {
     /** One more than the largest unit labelled. */
     units: number;
     /** `score` null: the tool gives none (stored as 0); `line`: where the label is in the file, for messages. */
-    labels: { unit: number; label: string; score: number | null; line: number }[];
+    labels: { unit: number; label: string; score: number | null; confidence: number | null; line: number }[];
   }[];
 }
 
@@ -135,7 +135,7 @@ export async function writeImportedAtlas(db: AtlasDb, atlas: ImportedRun, target
         const nid = neuronId.get(l.unit);
         if (nid === undefined) throw new ImportConflictError(`${atlas.file}: line ${l.line}: neuron ${l.unit} of layer ${layer.name} is missing`);
         // MILAN gives no score: stored as 0 (the run's params say `scores: false`).
-        return { runId, neuronId: nid, rank: 0, conceptId: conceptIds.get(l.label)!, text: l.label, score: l.score ?? 0 };
+        return { runId, neuronId: nid, rank: 0, conceptId: conceptIds.get(l.label)!, text: l.label, score: l.score ?? 0, confidence: l.confidence };
       });
       for (const part of chunks(rows, ROWS_PER_INSERT)) await tx.insert(t.neuronLabels).values(part);
       await tx.insert(t.runLayers).values({ runId, layerId });

@@ -26,6 +26,7 @@ export interface NeuronListItem {
   unit: number;
   label: string | null;
   score: number | null;
+  confidence: number | null;
 }
 
 export interface NeuronPage {
@@ -66,6 +67,7 @@ const neuronItem = (r: Row): NeuronListItem => ({
   unit: r.num('unit'),
   label: r.strOrNull('label'),
   score: r.numOrNull('score'),
+  confidence: r.numOrNull('confidence'),
 });
 
 export class LabelsRepository {
@@ -86,9 +88,12 @@ export class LabelsRepository {
   async layerResult(
     runId: number,
     layerId: number,
-  ): Promise<{ labels: { unit: number; conceptId: number; score: number }[]; topImages: { unit: number; ordinal: number; activation: number }[] }> {
+  ): Promise<{
+    labels: { unit: number; conceptId: number; score: number; confidence: number | null }[];
+    topImages: { unit: number; ordinal: number; activation: number }[];
+  }> {
     const labels = await this.db
-      .select({ unit: t.neurons.unit, conceptId: t.neuronLabels.conceptId, score: t.neuronLabels.score })
+      .select({ unit: t.neurons.unit, conceptId: t.neuronLabels.conceptId, score: t.neuronLabels.score, confidence: t.neuronLabels.confidence })
       .from(t.neuronLabels)
       .innerJoin(t.neurons, eq(t.neurons.id, t.neuronLabels.neuronId))
       .where(and(eq(t.neuronLabels.runId, runId), eq(t.neurons.layerId, layerId)))
@@ -118,13 +123,23 @@ export class LabelsRepository {
   }
 
   /** Every label of rank < maxRank that a run gives a layer's neurons, by unit then rank. */
-  async ofLayer(runId: number, layerId: number, maxRank: number): Promise<{ unit: number; rank: number; text: string; score: number }[]> {
+  async ofLayer(
+    runId: number,
+    layerId: number,
+    maxRank: number,
+  ): Promise<{ unit: number; rank: number; text: string; score: number; confidence: number | null }[]> {
     const res = await this.db.execute(sql`
-      SELECT n.unit, nl.rank, nl.text, nl.score
+      SELECT n.unit, nl.rank, nl.text, nl.score, nl.confidence
       FROM neuron_labels nl JOIN neurons n ON n.id = nl.neuron_id
       WHERE nl.run_id = ${runId} AND n.layer_id = ${layerId} AND nl.rank < ${maxRank}
       ORDER BY n.unit, nl.rank`);
-    return typedRows(res, (r) => ({ unit: r.num('unit'), rank: r.num('rank'), text: r.str('text'), score: r.num('score') }));
+    return typedRows(res, (r) => ({
+      unit: r.num('unit'),
+      rank: r.num('rank'),
+      text: r.str('text'),
+      score: r.num('score'),
+      confidence: r.numOrNull('confidence'),
+    }));
   }
 
   /** Every top image of rank < maxRank that a run gives a layer's neurons (with URIs), by unit then rank. */
@@ -192,10 +207,10 @@ export class LabelsRepository {
       // plan never depends on the size of the run.
       const after = opts.after ? sql`AND n.unit > ${opts.after.unit}` : sql``;
       res = await this.db.execute(sql`
-          SELECT n.id AS "neuronId", n.unit AS unit, nl.text AS label, nl.score AS score
+          SELECT n.id AS "neuronId", n.unit AS unit, nl.text AS label, nl.score AS score, nl.confidence AS confidence
           FROM (SELECT id, unit FROM neurons n WHERE n.layer_id = ${opts.layerId} ${after} ORDER BY unit LIMIT ${limit}) n
           LEFT JOIN LATERAL (
-            SELECT text, score FROM neuron_labels WHERE run_id = ${runId} AND neuron_id = n.id AND rank = 0
+            SELECT text, score, confidence FROM neuron_labels WHERE run_id = ${runId} AND neuron_id = n.id AND rank = 0
           ) nl ON true
           ORDER BY n.unit`);
     } else {
@@ -209,7 +224,7 @@ export class LabelsRepository {
             : sql`AND (nl.score > ${a.score ?? 0}::float8 OR (nl.score = ${a.score ?? 0}::float8 AND n.unit > ${a.unit}))`;
       const orderSql = order === 'unit' ? sql`n.unit` : order === 'score_desc' ? sql`nl.score DESC, n.unit` : sql`nl.score ASC, n.unit`;
       res = await this.db.execute(sql`
-          SELECT n.id AS "neuronId", n.unit AS unit, nl.text AS label, nl.score AS score
+          SELECT n.id AS "neuronId", n.unit AS unit, nl.text AS label, nl.score AS score, nl.confidence AS confidence
           FROM neurons n
           JOIN neuron_labels nl ON nl.neuron_id = n.id AND nl.run_id = ${runId} AND nl.rank = 0
           WHERE n.layer_id = ${opts.layerId} ${labelFilters(opts)} ${after}

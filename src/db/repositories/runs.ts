@@ -279,9 +279,9 @@ export class RunsRepository {
       const neuronId = new Map(neuronRows.map((n) => [n.unit, n.id]));
       const ids = neuronRows.map((n) => n.id);
 
-      // Column arrays for INSERT ... SELECT FROM unnest(...): five parameters per statement
+      // Column arrays for INSERT ... SELECT FROM unnest(...): six parameters per statement
       // whatever the layer's size, and the concept text is joined in SQL rather than sent.
-      const label = { neuron: [] as number[], rank: [] as number[], concept: [] as number[], score: [] as number[] };
+      const label = { neuron: [] as number[], rank: [] as number[], concept: [] as number[], score: [] as number[], confidence: [] as (number | null)[] };
       const image = { neuron: [] as number[], rank: [] as number[], ordinal: [] as number[], activation: [] as number[] };
       const unlabelled = { neuron: [] as number[], reason: [] as string[] };
       for (const [unit, reason] of result.unlabelled ?? []) {
@@ -306,6 +306,10 @@ export class RunsRepository {
           label.rank.push(rank);
           label.concept.push(m.id);
           label.score.push(ls.score);
+          if (ls.confidence !== undefined && !(ls.confidence >= 0 && ls.confidence <= 1)) {
+            throw new Error(`layer ${layer.name} unit ${unit}: confidence ${ls.confidence} is not in [0, 1]`);
+          }
+          label.confidence.push(ls.confidence ?? null);
         });
         result.topImages[unit]!.forEach((img, rank) => {
           if (!Number.isInteger(img.ordinal) || img.ordinal < 0 || img.ordinal >= probeSize) {
@@ -341,11 +345,12 @@ export class RunsRepository {
       for (let start = 0; start < label.neuron.length; start += UNNEST_BATCH) {
         const end = start + UNNEST_BATCH;
         await tx.execute(sql`
-          INSERT INTO neuron_labels (run_id, neuron_id, rank, concept_id, text, score)
-          SELECT ${runId}, u.neuron_id, u.rank, u.concept_id, c.text, u.score
+          INSERT INTO neuron_labels (run_id, neuron_id, rank, concept_id, text, score, confidence)
+          SELECT ${runId}, u.neuron_id, u.rank, u.concept_id, c.text, u.score, u.confidence
           FROM unnest(${sql.param(label.neuron.slice(start, end))}::int[], ${sql.param(label.rank.slice(start, end))}::int[],
-                      ${sql.param(label.concept.slice(start, end))}::int[], ${sql.param(label.score.slice(start, end))}::float8[])
-            AS u(neuron_id, rank, concept_id, score)
+                      ${sql.param(label.concept.slice(start, end))}::int[], ${sql.param(label.score.slice(start, end))}::float8[],
+                      ${sql.param(label.confidence.slice(start, end))}::float8[])
+            AS u(neuron_id, rank, concept_id, score, confidence)
           JOIN concepts c ON c.id = u.concept_id`);
       }
       for (let start = 0; start < image.neuron.length; start += UNNEST_BATCH) {

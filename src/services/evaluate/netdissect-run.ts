@@ -8,6 +8,7 @@
  * back on their patch grid (the class token, when present, is dropped). Dense layers have no
  * spatial extent, so Network Dissection does not apply to them.
  */
+import { annotateConfidence } from '../../compute/similarity/confidence.js';
 import { basename, resolve } from 'node:path';
 import type { LayerResult, Matrix } from '../../core/types.js';
 import type { AtlasStore } from '../../db/index.js';
@@ -220,6 +221,8 @@ export async function runNetDissect(store: AtlasStore, opts: NetDissectOptions):
             const row = Array.from(result.iou.subarray(u * C, (u + 1) * C), (score, c) => ({ concept: conceptIndex.get(result.concepts[c]!)!, score }));
             return row.sort((a, b) => b.score - a.score || a.concept - b.concept).slice(0, topN);
           });
+          // each unit's IoU row over the vocabulary is its score row
+          annotateConfidence(NETDISSECT_METHOD, result.iou, C, labels);
           const layer = { name: m.layer.name, kind: m.layer.kind, units: m.k };
           await store.runs.writeLayer(runId, { layer, labels, topImages: topImagesPerUnit(maxPooled(m, count), opts.topImages ?? 10) });
           clock('store', t0);

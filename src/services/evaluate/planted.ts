@@ -21,10 +21,13 @@ import {
   PlantRng,
   type PlantedGroup,
   type PlantedKind,
+  type PlantedUnit,
 } from '../../compute/planted/units.js';
 import { denseConcepts, factoredConcepts, resolveParams, score, type ConceptMatrix, type SimilarityName } from '../../compute/similarity/index.js';
 import { conceptMatrix } from '../../compute/rescore/matmul.js';
-import { cosCubedScores, priorRanked, topIndices } from '../../compute/planted/scoring.js';
+import { cosCubedScores, priorRanked, rankRow, type UnitRanking } from '../../compute/planted/scoring.js';
+import { calibratorKey, confidenceOf, type ConfidenceFeatures } from '../../compute/similarity/confidence.js';
+import { calibrationOf, type CalibrationSummary, type ConfidenceSample } from '../../compute/planted/calibration.js';
 import { PRESETS, type PresetName } from '../../compute/similarity/presets.js';
 import type { Matrix } from '../../core/types.js';
 import { networkDissectLayers } from '../../toyworld/fast-netdissect.js';
@@ -54,6 +57,8 @@ export interface PlantedOptions {
   concepts?: string;
   /** Compositional pairs per seed (default 8). */
   pairs?: number;
+  /** Also return every labelled unit's confidence features and truth (for fitting the calibrators). */
+  keepSamples?: boolean;
   log?: (line: string) => void;
 }
 
@@ -77,8 +82,45 @@ export interface PlantedResult {
   images: number;
   concepts: number;
   rows: PlantedRow[];
+  /** Confidence calibration of the top-1 labels, per method and preset (recommended preset first). */
+  calibration: PlantedCalibration[];
+  /** With keepSamples: every labelled unit. */
+  samples?: PlantedSample[];
   recommended: { method: string; preset: PresetName; params: Record<string, number>; rows: PlantedRow[] };
   seconds: number;
+}
+
+/** One labelled planted unit: what its label's confidence is computed from, and whether the label is right. */
+export interface PlantedSample {
+  method: string;
+  preset: PresetName;
+  /** The confidence calibrator its label uses (confidence-table.ts). */
+  calibrator: string;
+  kind: PlantedKind;
+  noise: number;
+  seed: number;
+  features: ConfidenceFeatures | undefined;
+  right: boolean;
+}
+
+export interface PlantedCalibration extends CalibrationSummary {
+  method: string;
+  preset: PresetName;
+  /** Whether this is the recommended configuration (the hidden preset). */
+  recommended: boolean;
+}
+
+/** The calibration of each method and preset's top-1 labels, by the committed calibrators; the recommended one first. */
+export function calibrationByMethod(samples: readonly PlantedSample[]): PlantedCalibration[] {
+  const groups = new Map<string, { method: string; preset: PresetName; list: ConfidenceSample[] }>();
+  for (const s of samples) {
+    const key = `${s.method}|${s.preset}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { method: s.method, preset: s.preset, list: [] }));
+    g.list.push({ confidence: confidenceOf(s.calibrator, s.features), right: s.right });
+  }
+  const out = [...groups.values()].map((g) => ({ method: g.method, preset: g.preset, recommended: g.preset === 'hidden', ...calibrationOf(g.list) }));
+  return [...out.filter((c) => c.recommended), ...out.filter((c) => !c.recommended)];
 }
 
 interface Config {
@@ -148,8 +190,8 @@ async function rankedByGroup(
   dense: Matrix,
   factored: ConceptMatrix,
   groups: readonly PlantedGroup[],
-): Promise<Map<PlantedGroup, number[][]>> {
-  const out = new Map<PlantedGroup, number[][]>();
+): Promise<Map<PlantedGroup, UnitRanking[]>> {
+  const out = new Map<PlantedGroup, UnitRanking[]>();
   if (cfg.method === 'rank_reorder') groups = groups.filter((g) => g.units[0]?.kind !== 'spatial');
   if (groups.length === 0) return out;
   const { acts, ranges } = allColumns(groups);
@@ -161,21 +203,21 @@ async function rankedByGroup(
     for (const g of groups) out.set(g, priorRanked(lBase, lPlanted, ranges.get(g)!, lam, 5));
     return out;
   }
-  let ranked: number[][];
+  let s: Matrix;
   if (cfg.method === 'cos_similarity_cubed') {
-    const s = await cosCubedScores(dense, acts, (resolveParams(cfg.method, cfg.params, acts.rows) as { min_norm: number }).min_norm);
-    ranked = Array.from({ length: acts.cols }, (_, u) => topIndices(s.data.subarray(u * s.cols, (u + 1) * s.cols), 5));
+    s = await cosCubedScores(dense, acts, (resolveParams(cfg.method, cfg.params, acts.rows) as { min_norm: number }).min_norm);
   } else {
     const concepts = cfg.method === 'cos_similarity' ? factored : denseConcepts(dense);
-    const result = await score(cfg.method, concepts, acts, cfg.params, { topN: 5, threads: 2 });
-    ranked = result.labels.map((l) => l.map((e) => e.concept));
+    s = (await score(cfg.method, concepts, acts, cfg.params, { topN: 1, keepMatrix: true, threads: 2 })).matrix!;
   }
+  // every unit's whole row: its best five and its label's confidence features
+  const ranked = Array.from({ length: acts.cols }, (_, u) => rankRow(s.data, 5, u * s.cols, s.cols));
   for (const g of groups) out.set(g, ranges.get(g)!.map((u) => ranked[u]!));
   return out;
 }
 
 /** Network Dissection's five best concepts (by IoU) per planted spatial unit, all spatial groups in one pass. */
-function netdissectByGroup(data: ProbeData, groups: readonly PlantedGroup[]): Map<PlantedGroup, string[][]> {
+function netdissectByGroup(data: ProbeData, groups: readonly PlantedGroup[]): Map<PlantedGroup, { names: string[]; features: ConfidenceFeatures | undefined }[]> {
   const spatial = groups.filter((g) => g.maps);
   const results = networkDissectLayers(
     spatial.map((g) => ({ data: g.maps!.data, n: data.scenes.length, k: g.units.length, h: g.maps!.h, w: g.maps!.w })),
@@ -186,7 +228,13 @@ function netdissectByGroup(data: ProbeData, groups: readonly PlantedGroup[]): Ma
     spatial.map((g, i) => {
       const result = results[i]!;
       const c = result.concepts.length;
-      return [g, g.units.map((_, u) => topIndices(result.iou.subarray(u * c, (u + 1) * c), 5).map((j) => result.concepts[j]!))];
+      return [
+        g,
+        g.units.map((_, u) => {
+          const r = rankRow(result.iou, 5, u * c, c);
+          return { names: r.top.map((j) => result.concepts[j]!), features: r.features };
+        }),
+      ];
     }),
   );
 }
@@ -206,10 +254,22 @@ export async function plantedBenchmark(opts: PlantedOptions = {}): Promise<Plant
     throw new EvalInputError(`--model ${modelName}: not a toy model; expected one of ${known.join(', ')}`);
   }
   const conceptSet = await loadConceptSet(opts.concepts ?? 'builtin:toy+common-10k');
-  const names = conceptSet.concepts;
   const configs = benchmarkConfigs();
   const tallies = new Map<string, Tally & { method: string; preset: PresetName; kind: PlantedKind; noise: number }>();
-  const add = (method: string, preset: PresetName, kind: PlantedKind, noise: number, hit: { top1: boolean; top5: boolean }, chance: number, c: number) => {
+  const samples: PlantedSample[] = [];
+  const add = (
+    method: string,
+    preset: PresetName,
+    calibrator: string,
+    unit: PlantedUnit,
+    seed: number,
+    hit: { top1: boolean; top5: boolean },
+    chance: number,
+    c: number,
+    features: ConfidenceFeatures | undefined,
+  ) => {
+    const { kind, noise } = unit;
+    samples.push({ method, preset, calibrator, kind, noise, seed, features, right: hit.top1 });
     const key = `${method}|${preset}|${kind}|${noise}`;
     let t = tallies.get(key);
     if (!t) tallies.set(key, (t = { method, preset, kind, noise, units: 0, top1: 0, top5: 0, chance: 0, chanceTop5: 0 }));
@@ -221,6 +281,9 @@ export async function plantedBenchmark(opts: PlantedOptions = {}): Promise<Plant
   };
 
   const clip = await ClipModel.load(resolve(repoRoot, 'models/toy/clip'), { threads: 2 });
+  // As `atlas dissect` does: a concept the CLIP reads only as its unknown token is dropped (all
+  // such concepts share one vector, so none could be told apart).
+  const names = conceptSet.concepts.filter((c) => !clip.tokenizer.unreadable(c));
   try {
     const text = await clip.encodeTexts([...names]);
     // A label counts by its toy word (a plural or synonym is right), so chance counts every concept naming a part.
@@ -234,20 +297,22 @@ export async function plantedBenchmark(opts: PlantedOptions = {}): Promise<Plant
       const dense = await conceptMatrix(data.images, text);
       const groups = groupsOf(data, seed, opts.pairs ?? 8);
       // Configurations that score the same way (the hidden preset is one of the others) are scored once.
-      const done = new Map<string, Map<PlantedGroup, number[][]>>();
+      const done = new Map<string, Map<PlantedGroup, UnitRanking[]>>();
       for (const cfg of configs) {
         const key = `${cfg.method}:${JSON.stringify(cfg.params)}`;
         let byGroup = done.get(key);
         if (!byGroup) done.set(key, (byGroup = await rankedByGroup(cfg, data, dense, factored, groups)));
+        const calibrator = calibratorKey(cfg.method, cfg.params, count);
         for (const [g, ranked] of byGroup) {
           g.units.forEach((u, j) => {
             const chance = u.parts.reduce((s, p) => s + (naming.get(p) ?? 0), 0);
-            add(cfg.method, cfg.preset, u.kind, u.noise, hitsOf(ranked[j]!.map((c) => canon[c]!), new Set(u.parts)), chance, names.length);
+            const r = ranked[j]!;
+            add(cfg.method, cfg.preset, calibrator, u, seed, hitsOf(r.top.map((c) => canon[c]!), new Set(u.parts)), chance, names.length, r.features);
           });
         }
       }
       for (const [g, ranked] of netdissectByGroup(data, groups)) {
-        g.units.forEach((u, j) => add(NETDISSECT, 'reference', u.kind, u.noise, hitsOf(ranked[j]!, new Set(u.parts)), 1, TOY_VOCABULARY.length));
+        g.units.forEach((u, j) => add(NETDISSECT, 'reference', NETDISSECT, u, seed, hitsOf(ranked[j]!.names, new Set(u.parts)), 1, TOY_VOCABULARY.length, ranked[j]!.features));
       }
       log(`planted: seed ${seed} (${count} images of toy:${count}:${10_000 + seed}, ${groups.reduce((s, g) => s + g.units.length, 0)} planted units) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     }
@@ -268,7 +333,10 @@ export async function plantedBenchmark(opts: PlantedOptions = {}): Promise<Plant
     chanceTop5: round(t.chanceTop5 / t.units),
   }));
   const hidden = PRESETS.hidden;
+  const calibration = calibrationByMethod(samples);
   return {
+    calibration,
+    ...(opts.keepSamples ? { samples } : {}),
     model: modelName,
     layer,
     seeds,

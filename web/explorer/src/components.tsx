@@ -78,6 +78,16 @@ export function formatNumber(value: number | null | undefined, digits = 3): stri
   return value.toFixed(digits);
 }
 
+/** A label's confidence as `confidence 0.93`; nothing for labels stored without one. */
+export function Confidence({ value }: { value: number | null | undefined }) {
+  if (value === null || value === undefined) return null;
+  return (
+    <span class="confidence" title="Estimated probability that the label is right">
+      confidence {value.toFixed(2)}
+    </span>
+  );
+}
+
 export function percent(value: number): string {
   return `${(value * 100).toFixed(1)}%`;
 }

@@ -32,6 +32,7 @@ export const LayerNeuronsQuery = graphql(`
           unit
           label
           score
+          confidence
           topImages(first: $images) {
             ordinal
             uri
@@ -77,6 +78,7 @@ export const NeuronQuery = graphql(`
         rank
         text
         score
+        confidence
       }
       topImages(first: $images) {
         rank

@@ -78,7 +78,7 @@ export type LayerNeuronsQueryVariables = Exact<{
 }>;
 
 
-export type LayerNeuronsQuery = { neurons: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, run: { id: string, method: string } | null, edges: Array<{ node: { unit: number, label: string | null, score: number | null, topImages: Array<{ ordinal: number, uri: string | null, url: string | null, thumbnailUrl: string | null, activation: number }> } }> } };
+export type LayerNeuronsQuery = { neurons: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, run: { id: string, method: string } | null, edges: Array<{ node: { unit: number, label: string | null, score: number | null, confidence: number | null, topImages: Array<{ ordinal: number, uri: string | null, url: string | null, thumbnailUrl: string | null, activation: number }> } }> } };
 
 export type NeuronQueryVariables = Exact<{
   model: string;
@@ -91,7 +91,7 @@ export type NeuronQueryVariables = Exact<{
 }>;
 
 
-export type NeuronQuery = { neuron: { id: string, unit: number, label: string | null, score: number | null, layer: { name: string, kind: LayerKind, units: number }, model: { name: string, version: string, dissections: Array<{ id: string, method: string, layers: Array<string>, finishedAt: string | null }> }, run: { id: string, method: string, similarity: string | null, finishedAt: string | null } | null, labels: Array<{ rank: number, text: string, score: number }>, topImages: Array<{ rank: number, ordinal: number, uri: string | null, url: string | null, thumbnailUrl: string | null, heatmapUrl: string | null, activation: number }> } | null };
+export type NeuronQuery = { neuron: { id: string, unit: number, label: string | null, score: number | null, layer: { name: string, kind: LayerKind, units: number }, model: { name: string, version: string, dissections: Array<{ id: string, method: string, layers: Array<string>, finishedAt: string | null }> }, run: { id: string, method: string, similarity: string | null, finishedAt: string | null } | null, labels: Array<{ rank: number, text: string, score: number, confidence: number | null }>, topImages: Array<{ rank: number, ordinal: number, uri: string | null, url: string | null, thumbnailUrl: string | null, heatmapUrl: string | null, activation: number }> } | null };
 
 export type NeuronNearQueryVariables = Exact<{
   model: string;
@@ -239,6 +239,7 @@ export const LayerNeuronsDocument = new TypedDocumentString(`
         unit
         label
         score
+        confidence
         topImages(first: $images) {
           ordinal
           uri
@@ -283,6 +284,7 @@ export const NeuronDocument = new TypedDocumentString(`
       rank
       text
       score
+      confidence
     }
     topImages(first: $images) {
       rank

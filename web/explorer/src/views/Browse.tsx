@@ -1,11 +1,11 @@
 /**
- * Browse: models and versions -> layers -> a grid of neurons (label, score, image strip), filtered
+ * Browse: models and versions -> layers -> a grid of neurons (label, score, confidence, image strip), filtered
  * by label text and sorted by unit or score. Everything lives in the URL:
  * `/?model=M&version=V&layer=L&q=TEXT&sort=score&run=ID`.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { request, ApiError } from '../api';
-import { Await, Empty, ErrorMessage, Heading, ImageStrip, Loading, formatNumber, useTitle } from '../components';
+import { Await, Confidence, Empty, ErrorMessage, Heading, ImageStrip, Loading, formatNumber, useTitle } from '../components';
 import type { LayerNeuronsQuery as LayerNeuronsResult, ModelsQuery as ModelsResult } from '../gql/graphql';
 import { LayerNeuronsQuery, ModelsQuery } from '../queries';
 import { href, navigate, neuronPath, useLocation, withQuery } from '../router';
@@ -187,6 +187,7 @@ function NeuronGrid({ model, version, layer }: { model: string; version: string;
                     <span class="unit">unit {n.unit}</span>
                     <span class="label">{n.label ?? <span class="muted">unlabelled</span>}</span>
                     <span class="score">score {formatNumber(n.score)}</span>
+                    <Confidence value={n.confidence} />
                   </a>
                   <ImageStrip images={n.topImages} size={44} />
                 </li>

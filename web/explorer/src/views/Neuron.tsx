@@ -1,6 +1,6 @@
 /**
  * One neuron at `/neurons/<model>/<version>/<layer>/<unit>` (`?run=ID` for another run's labels):
- * its top labels with scores, top-activating images with activations and heatmaps, the labels of
+ * its top labels with scores and confidences, top-activating images with activations and heatmaps, the labels of
  * every run that labelled its layer, probe images near its label, and its neighbours (neurons of
  * the model whose labels mean something close).
  */
@@ -61,6 +61,9 @@ function NeuronDetails({ neuron, run }: { neuron: NeuronData; run: string | null
                 <th scope="col">Rank</th>
                 <th scope="col">Label</th>
                 <th scope="col">Score</th>
+                <th scope="col" title="Estimated probability that the label is right (– where the run stored none)">
+                  Confidence
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -69,6 +72,7 @@ function NeuronDetails({ neuron, run }: { neuron: NeuronData; run: string | null
                   <td>{l.rank + 1}</td>
                   <td>{l.text}</td>
                   <td class="num">{formatNumber(l.score)}</td>
+                  <td class="num">{l.confidence === null || l.confidence === undefined ? '–' : l.confidence.toFixed(2)}</td>
                 </tr>
               ))}
             </tbody>

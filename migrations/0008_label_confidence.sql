@@ -1,0 +1,1 @@
+ALTER TABLE "neuron_labels" ADD COLUMN "confidence" double precision;
