@@ -89,7 +89,7 @@ describe('atlas eval on a model with supervised channels (resnet-sup)', () => {
   beforeAll(async () => {
     expect(existsSync(toyModel('resnet-sup')), 'models/toy/resnet-sup.onnx is part of the repository').toBe(true);
     const d = await atlas(
-      ['dissect', '--model', toyModel('resnet-sup'), '--layers', 'layer2,fc', '--clip', toyClip, '--probe', PROBE, '--concepts', smallConceptFile(dir), '--name', 'resnet-sup', '--quiet', '--json'],
+      ['dissect', '--model', toyModel('resnet-sup'), '--layers', 'layer3,fc', '--clip', toyClip, '--probe', PROBE, '--concepts', smallConceptFile(dir), '--name', 'resnet-sup', '--quiet', '--json'],
       env,
     );
     expect(d.code, d.stderr).toBe(0);
@@ -103,7 +103,7 @@ describe('atlas eval on a model with supervised channels (resnet-sup)', () => {
     const out = JSON.parse(r.stdout) as { supervised: { units: { layer: string; concept: string; label: string }[]; methods: Method[]; concepts: number } };
     const sup = out.supervised;
     expect(sup.units.length).toBeGreaterThanOrEqual(32);
-    expect(sup.units.every((u) => u.layer === 'layer2' && u.label !== '')).toBe(true);
+    expect(sup.units.every((u) => u.layer === 'layer3' && u.label !== '')).toBe(true);
     expect(sup.concepts).toBeGreaterThan(TOY_VOCABULARY.length);
     const rows = sup.methods.map((m) => `${m.method}/${m.preset}/${m.stored ? 'stored' : 'rescored'}`);
     expect(rows).toEqual([
@@ -132,7 +132,7 @@ describe('atlas eval on a model with supervised channels (resnet-sup)', () => {
   it('prints the supervised channels as a table', async () => {
     const r = await atlas(['eval', '--run', String(supRunId)], env);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/supervised channels \(33 in layer2/);
+    expect(r.stdout).toMatch(/supervised channels \(33 in layer3/);
     expect(r.stdout).toMatch(/cos_similarity\s+hidden\s+rescored\s+33\s+\d\.\d{3}\s+\d\.\d{3}/);
   });
 });

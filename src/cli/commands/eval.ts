@@ -92,7 +92,8 @@ function supervisedTable(s: NonNullable<EvalResult['supervised']>): string[] {
   }
   if (s.layersNotInRun.length > 0) lines.push(`  (the run does not cover ${s.layersNotInRun.join(', ')}: those units are not scored)`);
   lines.push(`  the run's labels name ${right} of ${s.units.length} units right:`);
-  const wrong = s.units.filter((u) => u.label.trim().toLowerCase() !== u.concept.toLowerCase());
+  const notInRun = new Set(s.layersNotInRun);
+  const wrong = s.units.filter((u) => !notInRun.has(u.layer) && u.label.trim().toLowerCase() !== u.concept.toLowerCase());
   for (const u of wrong) lines.push(`    ${u.layer} ${String(u.channel).padStart(3)} ${u.concept.padEnd(13)} labelled ${u.label || '(none)'}`);
   return lines;
 }

@@ -34,7 +34,7 @@ const VIT_BLOCKS = [0, 1, 2, 3].map((i) => `encoder.layers.encoder_layer_${i}`);
 export const DEFAULT_MODELS: DefaultModelSpec[] = [
   { name: 'resnet-v1', file: 'models/toy/resnet-v1.onnx', layers: ['layer1', 'layer2', 'layer3', 'layer4', 'fc'], netdissectLayers: ['layer1', 'layer2', 'layer3', 'layer4'] },
   { name: 'resnet-v2', file: 'models/toy/resnet-v2.onnx', layers: ['layer1', 'layer2', 'layer3', 'layer4', 'fc'], netdissectLayers: ['layer1', 'layer2', 'layer3', 'layer4'] },
-  // layer2 channels 0-32 are trained to detect the 33 toy words (supervised channels, models/toy/resnet-sup.json).
+  // layer3 channels 0-32 are trained to detect the 33 toy words (supervised channels, models/toy/resnet-sup.json).
   { name: 'resnet-sup', file: 'models/toy/resnet-sup.onnx', layers: ['layer1', 'layer2', 'layer3', 'layer4', 'fc'], netdissectLayers: ['layer1', 'layer2', 'layer3', 'layer4'] },
   { name: 'vit', file: 'models/toy/vit.onnx', layers: ['conv_proj', ...VIT_BLOCKS, 'heads'], netdissectLayers: ['conv_proj', ...VIT_BLOCKS] },
 ];
