@@ -33,6 +33,8 @@ export interface SupervisedMethod {
   units: number;
   top1: number;
   top5: number;
+  /** The method's best label of each unit, in the order of `units` ('' where it scored none). */
+  labels: string[];
 }
 
 export interface SupervisedEval {
@@ -73,8 +75,12 @@ export function supervisedChannelsOf(sidecar: Record<string, unknown>): Supervis
 
 const norm = (s: string) => s.trim().toLowerCase();
 
-/** Share of units whose first / first five labels hold their concept. */
-function tally(channels: SupervisedChannel[], ranked: (c: SupervisedChannel) => string[]): { top1: number; top5: number } {
+/** Share of `channels` whose first / first five labels hold their concept, and the first label of each of `all`. */
+function tally(
+  channels: SupervisedChannel[],
+  ranked: (c: SupervisedChannel) => string[],
+  all: SupervisedChannel[],
+): { top1: number; top5: number; labels: string[] } {
   let top1 = 0;
   let top5 = 0;
   for (const c of channels) {
@@ -83,7 +89,8 @@ function tally(channels: SupervisedChannel[], ranked: (c: SupervisedChannel) => 
     if (labels.includes(norm(c.concept))) top5++;
   }
   const n = channels.length || 1;
-  return { top1: top1 / n, top5: top5 / n };
+  const scored = new Set(channels);
+  return { top1: top1 / n, top5: top5 / n, labels: all.map((c) => (scored.has(c) ? (ranked(c)[0] ?? '') : '')) };
 }
 
 /** The five best labels per unit of a stored run's layer. */
@@ -119,7 +126,7 @@ export async function evaluateSupervised(channels: SupervisedChannel[], input: S
   const rankedBy = (m: Map<string, Map<number, string[]>>) => (c: SupervisedChannel) => m.get(c.layer)?.get(c.channel) ?? [];
   const units: SupervisedUnit[] = channels.map((c) => ({ ...c, label: rankedBy(runRanks)(c)[0] ?? '' }));
   const methods: SupervisedMethod[] = [
-    { method: run.similarity ?? '', preset: presetOfRun(run.params as Record<string, unknown> | null), stored: true, units: covered.length, ...tally(covered, rankedBy(runRanks)) },
+    { method: run.similarity ?? '', preset: presetOfRun(run.params as Record<string, unknown> | null), stored: true, units: covered.length, ...tally(covered, rankedBy(runRanks), channels) },
   ];
 
   // Every function and preset, rescored from the stored activations and embeddings.
@@ -141,7 +148,7 @@ export async function evaluateSupervised(channels: SupervisedChannel[], input: S
         const result = await score(cfg.fn, concepts.matrix, m, cfg.params, { topN: 5 });
         ranks.set(l.name, new Map(result.labels.map((list, u) => [u, list.map((s) => concepts.names[s.concept]!)])));
       }
-      methods.push({ method: cfg.fn, preset: cfg.preset, stored: false, units: scored.length, ...tally(scored, rankedBy(ranks)) });
+      methods.push({ method: cfg.fn, preset: cfg.preset, stored: false, units: scored.length, ...tally(scored, rankedBy(ranks), channels) });
     }
   }
 
@@ -153,7 +160,7 @@ export async function evaluateSupervised(channels: SupervisedChannel[], input: S
       const nd = ndRuns.get(l.name);
       if (nd !== undefined) ranks.set(l.name, await storedRanks(store, nd, l.id));
     }
-    methods.push({ method: NETDISSECT_METHOD, preset: 'reference', stored: true, units: ndCovered.length, ...tally(ndCovered, rankedBy(ranks)) });
+    methods.push({ method: NETDISSECT_METHOD, preset: 'reference', stored: true, units: ndCovered.length, ...tally(ndCovered, rankedBy(ranks), channels) });
   }
 
   const size = concepts?.names.length ?? (run.conceptSetId === null ? 0 : ((await store.conceptSets.get(run.conceptSetId))?.concepts.length ?? 0));
