@@ -17,7 +17,7 @@ export interface ToyModelSidecar {
 }
 
 /** Module path of the final (classifier) layer of each toy model, as the layer listing names it. */
-export const TOY_FINAL_LAYER: Readonly<Record<string, string>> = { 'resnet-v1': 'fc', 'resnet-v2': 'fc', vit: 'heads' };
+export const TOY_FINAL_LAYER: Readonly<Record<string, string>> = { 'resnet-v1': 'fc', 'resnet-v2': 'fc', 'resnet-sup': 'fc', vit: 'heads' };
 
 /** Class names of the toy networks' final layer, in output order. */
 export function toyFinalLayerClasses(): string[] {

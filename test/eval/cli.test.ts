@@ -5,7 +5,7 @@
  */
 import { existsSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TOY_SHAPES } from '../../src/toyworld/index.js';
+import { TOY_SHAPES, TOY_VOCABULARY } from '../../src/toyworld/index.js';
 import { atlas } from '../support/cli.js';
 import { tempAtlas } from '../support/temp-atlas.js';
 import { smallConceptFile, toyClip, toyModel } from './helpers.js';
@@ -81,6 +81,59 @@ describe('atlas eval', () => {
     const bad = await atlas(['eval', '--run', 'abc'], env);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/--run must be a positive integer, got abc/);
+  });
+});
+
+describe('atlas eval on a model with supervised channels (resnet-sup)', () => {
+  let supRunId = 0;
+  beforeAll(async () => {
+    expect(existsSync(toyModel('resnet-sup')), 'models/toy/resnet-sup.onnx is part of the repository').toBe(true);
+    const d = await atlas(
+      ['dissect', '--model', toyModel('resnet-sup'), '--layers', 'layer3,fc', '--clip', toyClip, '--probe', PROBE, '--concepts', smallConceptFile(dir), '--name', 'resnet-sup', '--quiet', '--json'],
+      env,
+    );
+    expect(d.code, d.stderr).toBe(0);
+    supRunId = (JSON.parse(d.stdout) as { runId: number }).runId;
+  });
+
+  it('scores every labelling method on the channels trained to detect a toy word', async () => {
+    const r = await atlas(['eval', '--run', String(supRunId), '--json'], env);
+    expect(r.code, r.stderr).toBe(0);
+    type Method = { method: string; preset: string; stored: boolean; units: number; top1: number; top5: number };
+    const out = JSON.parse(r.stdout) as { supervised: { units: { layer: string; concept: string; label: string }[]; methods: Method[]; concepts: number } };
+    const sup = out.supervised;
+    expect(sup.units.length).toBeGreaterThanOrEqual(32);
+    expect(sup.units.every((u) => u.layer === 'layer3' && u.label !== '')).toBe(true);
+    expect(sup.concepts).toBeGreaterThan(TOY_VOCABULARY.length);
+    const rows = sup.methods.map((m) => `${m.method}/${m.preset}/${m.stored ? 'stored' : 'rescored'}`);
+    expect(rows).toEqual([
+      'soft_wpmi/reference/stored',
+      'soft_wpmi/reference/rescored',
+      'wpmi/reference/rescored',
+      'cos_similarity/reference/rescored',
+      'cos_similarity_cubed/reference/rescored',
+      'rank_reorder/reference/rescored',
+      'cos_similarity/hidden/rescored',
+      'soft_wpmi/final/rescored',
+      'netdissect/reference/stored',
+    ]);
+    for (const m of sup.methods) {
+      expect(m.units).toBe(sup.units.length);
+      expect(m.top1).toBeGreaterThanOrEqual(0);
+      expect(m.top1).toBeLessThanOrEqual(m.top5);
+      expect(m.top5).toBeLessThanOrEqual(1);
+    }
+    // The stored labels are the rescored reference ones, and the hidden preset reads most trained channels right.
+    const row = (method: string, preset: string, stored: boolean) => sup.methods.find((m) => m.method === method && m.preset === preset && m.stored === stored)!;
+    expect(row('soft_wpmi', 'reference', true).top1).toBeCloseTo(row('soft_wpmi', 'reference', false).top1, 6);
+    expect(row('cos_similarity', 'hidden', false).top1).toBeGreaterThanOrEqual(0.7);
+  });
+
+  it('prints the supervised channels as a table', async () => {
+    const r = await atlas(['eval', '--run', String(supRunId)], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/supervised channels \(33 in layer3/);
+    expect(r.stdout).toMatch(/cos_similarity\s+hidden\s+rescored\s+33\s+\d\.\d{3}\s+\d\.\d{3}/);
   });
 });
 

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import onnxProto from 'onnx-proto';
 import { describe, expect, it } from 'vitest';
-import { TOY_SHAPES, generateScene, loadToyClassifier, readToyModelSidecar, renderScene, toyFinalLayerClasses } from '../../src/toyworld/index.js';
+import { TOY_SHAPES, TOY_VOCABULARY, generateScene, loadToyClassifier, readToyModelSidecar, renderScene, toyFinalLayerClasses } from '../../src/toyworld/index.js';
 
 // Seed 777 is neither the training (1000) nor the measured held-out (2000) seed.
 const scenes = Array.from({ length: 40 }, (_, i) => generateScene(777, i));
@@ -21,6 +21,7 @@ function argmaxRows(logits: Float32Array, k: number): number[] {
 const models = [
   { name: 'resnet-v1', minAccuracy: 0.9 },
   { name: 'resnet-v2', minAccuracy: 0.9 },
+  { name: 'resnet-sup', minAccuracy: 0.9 },
   { name: 'vit', minAccuracy: 0.75 },
 ];
 
@@ -38,6 +39,23 @@ describe('toy target networks', () => {
     }
     expect(bytes).toBeLessThan(20 * 1024 * 1024);
     expect(JSON.parse(readFileSync('models/toy/resnet-v1.json', 'utf8')).heldOutAccuracy).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('resnet-sup lists its supervised channels (one per toy word in layer3) with their held-out report', () => {
+    const sidecar = readToyModelSidecar('models/toy/resnet-sup.onnx') as unknown as {
+      supervised: { layer: string; channel: number; concept: string }[];
+      supervisedReport: { channels: { channel: number; concept: string; iou: number; auroc: number }[] };
+    };
+    expect(sidecar.supervised.length).toBeGreaterThanOrEqual(32);
+    expect(new Set(sidecar.supervised.map((s) => s.layer))).toEqual(new Set(['layer3']));
+    expect(sidecar.supervised.map((s) => s.concept)).toEqual([...TOY_VOCABULARY]);
+    expect(sidecar.supervisedReport.channels.map((c) => c.concept)).toEqual([...TOY_VOCABULARY]);
+    for (const c of sidecar.supervisedReport.channels) {
+      expect(c.auroc, c.concept).toBeGreaterThan(0.5);
+      expect(c.iou, c.concept).toBeGreaterThanOrEqual(0);
+    }
+    // Backgrounds, patterns and positions meet the training goals (IoU >= 0.3, AUROC >= 0.95); see docs/toyworld.md.
+    expect(sidecar.supervisedReport.channels.filter((c) => c.iou >= 0.3 && c.auroc >= 0.95).length).toBeGreaterThanOrEqual(16);
   });
 
   it('name their graph nodes by module path, like a user\'s torch.onnx.export', () => {

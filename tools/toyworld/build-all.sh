@@ -13,6 +13,7 @@
 #        TOY_THREADS  torch CPU threads (default 2)
 # ONNX export always runs on the CPU with the same interpreter (torch 1.13's TorchScript
 # exporter gives the module-path node names, e.g. /layer4/layer4.1/relu_1/Relu).
+# The dataset also holds every toy word's mask on a 4 x 4 grid (--mask-grid 4) for resnet-sup.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PYTHON="${PYTHON:-/usr/bin/python3}"
@@ -25,7 +26,7 @@ CKPT="$TOY_DATA/checkpoints"
 mkdir -p "$CKPT"
 
 echo "== dataset -> $TOY_DATA" >&2
-npx tsx tools/toyworld/make-dataset.ts "$TOY_DATA" --train 20000 --heldout 2000
+npx tsx tools/toyworld/make-dataset.ts "$TOY_DATA" --train 20000 --heldout 2000 --mask-grid 4
 
 finetune_text() {
   echo "== toy CLIP text side: plurals and synonyms (cpu, image side frozen)" >&2
@@ -46,6 +47,9 @@ echo "== target networks: resnet-v1, resnet-v2 (cpu), vit ($DEVICE)" >&2
 nice -n 10 "$PYTHON" tools/toyworld/train_targets.py "$TOY_DATA" models/toy --only resnet-v1,resnet-v2
 nice -n 10 "$PYTHON" tools/toyworld/train_targets.py "$TOY_DATA" models/toy --only vit --device "$DEVICE" --checkpoint-dir "$CKPT"
 nice -n 10 "$PYTHON" tools/toyworld/train_targets.py "$TOY_DATA" models/toy --only vit --checkpoint-dir "$CKPT" --export-only
+
+echo "== resnet-sup (cpu, one thread): layer3 channels trained with toy-word masks" >&2
+TOY_THREADS=1 nice -n 10 "$PYTHON" tools/toyworld/train_sup.py "$TOY_DATA" models/toy --epochs 12
 
 echo "== toy CLIP ($DEVICE)" >&2
 nice -n 10 "$PYTHON" tools/toyworld/train_clip.py "$TOY_DATA" "$TOY_DATA/clip-scratch" --device "$DEVICE" --checkpoint "$CKPT/clip.pt"

@@ -39,7 +39,7 @@ const images = scenes.map((s) => renderScene(s, 64));
 const round = (x: number) => Math.round(x * 10000) / 10000;
 const report: Record<string, unknown> = { heldOutSet: `toy:${n}:${HELD_OUT_SEED}` };
 
-for (const name of ['resnet-v1', 'resnet-v2', 'vit']) {
+for (const name of ['resnet-v1', 'resnet-v2', 'resnet-sup', 'vit']) {
   const path = join(root, `${name}.onnx`);
   if (!existsSync(path)) continue;
   const model = await loadToyClassifier(path);

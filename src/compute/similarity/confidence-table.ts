@@ -14,11 +14,11 @@ export interface Calibrator {
 }
 
 export const CONFIDENCE_TABLE: Readonly<Record<string, Calibrator>> = {
-  soft_wpmi: { intercept: -11.3237, margin: 8.0913, zOther: 30.5132, crowd: -26.3393 },
-  'soft_wpmi/final': { intercept: -3.2363, margin: 0.8044, zOther: 0.0698, crowd: 0.2435 },
-  wpmi: { intercept: 3.154, margin: 1.8304, zOther: -0.9458, crowd: 1.3067 },
-  cos_similarity: { intercept: -4.8079, margin: 2.119, zOther: 0.1472, crowd: 0.6506 },
-  cos_similarity_cubed: { intercept: 4.4502, margin: 3.1343, zOther: -2.0401, crowd: 3.3649 },
-  rank_reorder: { intercept: -0.0753, margin: 2.8332, zOther: -2.8305, crowd: 3.9157 },
+  soft_wpmi: { intercept: -10.7709, margin: 8.5256, zOther: 31.4939, crowd: -23.9607 },
+  'soft_wpmi/final': { intercept: -5.0107, margin: 1.0677, zOther: 0.2179, crowd: 0.2824 },
+  wpmi: { intercept: 1.5963, margin: 1.8045, zOther: -0.7587, crowd: 2.0317 },
+  cos_similarity: { intercept: -8.5943, margin: 3.1295, zOther: 0.3714, crowd: 1.409 },
+  cos_similarity_cubed: { intercept: 5.2289, margin: 2.6398, zOther: -2.3828, crowd: 4.5656 },
+  rank_reorder: { intercept: -0.4464, margin: 3.4034, zOther: -2.4727, crowd: 4.4958 },
   netdissect: { intercept: -5.1775, margin: 1.4352, zOther: 1.799, crowd: -0.5308 },
 };

@@ -1,5 +1,5 @@
 /**
- * The default atlas: the toy world's three target networks (ResNet v1, v2 and the ViT) dissected
+ * The default atlas: the toy world's target networks (ResNet v1, v2, the supervised ResNet and the ViT) dissected
  * with the toy CLIP over a 5,000-image toy probe set, concepts = toy vocabulary + 10,000 common
  * English words, plus a Network Dissection (`netdissect`) run of each model's hidden layers as
  * ground-truth reference. Built by the engine, so the atlas also holds what rescoring, search and
@@ -34,6 +34,8 @@ const VIT_BLOCKS = [0, 1, 2, 3].map((i) => `encoder.layers.encoder_layer_${i}`);
 export const DEFAULT_MODELS: DefaultModelSpec[] = [
   { name: 'resnet-v1', file: 'models/toy/resnet-v1.onnx', layers: ['layer1', 'layer2', 'layer3', 'layer4', 'fc'], netdissectLayers: ['layer1', 'layer2', 'layer3', 'layer4'] },
   { name: 'resnet-v2', file: 'models/toy/resnet-v2.onnx', layers: ['layer1', 'layer2', 'layer3', 'layer4', 'fc'], netdissectLayers: ['layer1', 'layer2', 'layer3', 'layer4'] },
+  // layer3 channels 0-32 are trained to detect the 33 toy words (supervised channels, models/toy/resnet-sup.json).
+  { name: 'resnet-sup', file: 'models/toy/resnet-sup.onnx', layers: ['layer1', 'layer2', 'layer3', 'layer4', 'fc'], netdissectLayers: ['layer1', 'layer2', 'layer3', 'layer4'] },
   { name: 'vit', file: 'models/toy/vit.onnx', layers: ['conv_proj', ...VIT_BLOCKS, 'heads'], netdissectLayers: ['conv_proj', ...VIT_BLOCKS] },
 ];
 

@@ -6,7 +6,9 @@
  *    embeddings with the run's similarity function), and as the mean CLIP text cosine between
  *    label and class name;
  *  - hidden layers: share of units whose label agrees with Network Dissection's (IoU against the
- *    generator's masks) for the same model and layer; missing netdissect runs are computed.
+ *    generator's masks) for the same model and layer; missing netdissect runs are computed;
+ *  - supervised channels (models whose sidecar lists them, e.g. resnet-sup): top-1 / top-5 of
+ *    every labelling method on units trained to detect a known concept (supervised.ts).
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,13 +20,14 @@ import type { RunRow } from '../../db/index.js';
 import type { RunLayer } from '../../db/repositories/runs.js';
 import { ClipModel } from '../../compute/clip/index.js';
 import { dissect } from '../dissect.js';
-import { assertSimilarityName, factoredConcepts, score } from '../../compute/similarity/index.js';
+import { assertSimilarityName, factoredConcepts, score, type ConceptMatrix } from '../../compute/similarity/index.js';
 import { PRESETS, similarityParamsOf } from '../../compute/similarity/presets.js';
 import { generateScene, parseToySpec } from '../../toyworld/index.js';
 import { presenceMatrix } from '../../toyworld/truth.js';
 import { layerTruth, type LayerTruth } from './layer-truth.js';
 import { canonicalLabel, readToyModelSidecar, TOY_FINAL_LAYER, TOY_VOCABULARY, toyWordOf } from '../../toyworld/index.js';
 import { NETDISSECT_METHOD, runNetDissect } from './netdissect-run.js';
+import { evaluateSupervised, supervisedChannelsOf, type SupervisedChannel, type SupervisedEval } from './supervised.js';
 import { repoRoot, resolveSource } from '../paths.js';
 
 /** The model whose run `atlas eval` scores when no run is named (part of the default atlas). */
@@ -76,6 +79,8 @@ export interface EvalResult {
    */
   hiddenTruth: Record<string, { run: LayerTruth; hidden: LayerTruth }>;
   finalUnits: FinalUnit[];
+  /** Units trained to detect a named concept (from the model's sidecar) and how each method labels them; absent for models without. */
+  supervised?: SupervisedEval;
 }
 
 export interface EvalOptions {
@@ -226,8 +231,11 @@ export async function evaluateRun(store: AtlasStore, runId: number, opts: EvalOp
   model.source = resolveSource(model.source) ?? null;
   const onnxPath = model.source && existsSync(model.source) ? model.source : resolve(repoRoot, 'models/toy', `${model.name}.onnx`);
   let classes: string[];
+  let supervisedChannels: SupervisedChannel[];
   try {
-    classes = readToyModelSidecar(onnxPath).classes;
+    const sidecar = readToyModelSidecar(onnxPath);
+    classes = sidecar.classes;
+    supervisedChannels = supervisedChannelsOf(sidecar);
   } catch (error) {
     throw new EvalInputError(
       `run ${runId} (model ${model.name}): no toy-world ground truth: ${(error as Error).message}. atlas eval scores runs of the toy models in models/toy`,
@@ -317,7 +325,10 @@ export async function evaluateRun(store: AtlasStore, runId: number, opts: EvalOp
     };
   }
 
-  const hiddenTruth = await truthOfLayers(store, run, hidden, ndRuns);
+  const concepts = runConcepts(store, run);
+  const hiddenTruth = await truthOfLayers(store, run, hidden, ndRuns, concepts);
+  const supervised =
+    supervisedChannels.length > 0 ? await evaluateSupervised(supervisedChannels, { store, run, layers, ndRuns, concepts }) : undefined;
 
   return {
     runId,
@@ -333,6 +344,26 @@ export async function evaluateRun(store: AtlasStore, runId: number, opts: EvalOp
     hiddenDetail,
     hiddenTruth,
     finalUnits,
+    ...(supervised ? { supervised } : {}),
+  };
+}
+
+type RunConcepts = () => Promise<{ names: string[]; matrix: ConceptMatrix } | undefined>;
+
+/** The run's concept names and CLIP concept matrix over its probe images, built once on first use. */
+function runConcepts(store: AtlasStore, run: RunRow): RunConcepts {
+  let pending: ReturnType<RunConcepts> | undefined;
+  return () => {
+    pending ??= (async () => {
+      if (run.probeSetId === null || run.clipModelId === null || run.conceptSetId === null) return undefined;
+      const images = await store.embeddings.images(run.probeSetId, run.clipModelId);
+      const conceptSet = await store.conceptSets.get(run.conceptSetId);
+      if (!images || !conceptSet) return undefined;
+      const names = conceptSet.concepts;
+      const text = await textEmbeddings(store, run.clipModelId, names);
+      return { names, matrix: factoredConcepts(images, matrixOf(names.map((c) => text.get(c)!)), { normalise: true }) };
+    })();
+    return pending;
   };
 }
 
@@ -342,6 +373,7 @@ async function truthOfLayers(
   run: RunRow,
   layers: RunLayer[],
   ndRuns: Map<string, number>,
+  runConceptMatrix: RunConcepts,
 ): Promise<Record<string, { run: LayerTruth; hidden: LayerTruth }>> {
   const out: Record<string, { run: LayerTruth; hidden: LayerTruth }> = {};
   const spec = await toyProbeSpec(store, run.probeSetId);
@@ -350,9 +382,6 @@ async function truthOfLayers(
   const scenes = Array.from({ length: count }, (_, i) => generateScene(seed, i));
   const concepts = [...TOY_VOCABULARY];
   const presence = { n: count, concepts, data: presenceMatrix(scenes, concepts) };
-  const images = await store.embeddings.images(run.probeSetId, run.clipModelId);
-  const conceptSet = run.conceptSetId === null ? undefined : await store.conceptSets.get(run.conceptSetId);
-  let conceptMatrix: ReturnType<typeof factoredConcepts> | undefined;
   for (const l of layers) {
     const acts = await store.embeddings.activations(run.modelId, l.name, run.probeSetId, run.activationKey);
     if (!acts || acts.rows !== count) continue;
@@ -368,15 +397,11 @@ async function truthOfLayers(
     }
     // The hidden-layer preset's labels from the same stored embeddings and activations.
     let hiddenLabels = labels;
-    if (images && conceptSet) {
-      const names = conceptSet.concepts;
-      if (!conceptMatrix) {
-        const text = await textEmbeddings(store, run.clipModelId, names);
-        conceptMatrix = factoredConcepts(images, matrixOf(names.map((c) => text.get(c)!)), { normalise: true });
-      }
+    const concepts = await runConceptMatrix();
+    if (concepts) {
       const hidden = PRESETS.hidden;
-      const result = await score(hidden.fn!, conceptMatrix, acts, hidden.params, { topN: 1 });
-      hiddenLabels = result.labels.map((r) => names[r[0]!.concept]!);
+      const result = await score(hidden.fn!, concepts.matrix, acts, hidden.params, { topN: 1 });
+      hiddenLabels = result.labels.map((r) => concepts.names[r[0]!.concept]!);
     }
     out[l.name] = { run: layerTruth(acts, presence, labels, nd), hidden: layerTruth(acts, presence, hiddenLabels, nd) };
   }
