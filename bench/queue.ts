@@ -9,7 +9,7 @@
 // shard end. On a machine with fewer cores than workers x threads the workers only share the
 // cores: the figure to read is then the queue's overhead (goal: at most 10%).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../src/db/index.js';
@@ -43,16 +43,40 @@ interface Timing {
   imgS: number;
   imagePassImgS: number;
   seconds: number;
+  /**
+   * CPU seconds the run took in the bench's own process and its workers (all threads; the Postgres
+   * server's share is not counted). Less sensitive than wall time to the other work of a shared
+   * machine, so its ratio is the steadier figure of the queue's overhead.
+   */
+  cpuSeconds: number;
 }
+
+/** CPU seconds of this process so far (user + system, every thread). */
+function ownCpuSeconds(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+}
+
+/** CPU seconds of another live process so far, from /proc (user + system, every thread). */
+function cpuSecondsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces) start at field 3; utime and stime are fields 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+/** /proc counts CPU time in USER_HZ ticks, which Linux fixes at 100 per second for user space. */
+const CLOCK_TICKS = 100;
 
 async function oneProcess(url: string, cacheDir: string): Promise<Timing> {
   const store = await openStore({ databaseUrl: url });
   try {
     const t0 = performance.now();
+    const cpu0 = ownCpuSeconds();
     const result = await dissect(async () => store, { ...inputs, cacheDir, quiet: true, log: () => undefined });
     const seconds = (performance.now() - t0) / 1000;
+    const cpuSeconds = ownCpuSeconds() - cpu0;
     if (verbose) log(`    one process timings: ${JSON.stringify(result.timings)}`);
-    return { imgS: images / seconds, imagePassImgS: images / result.timings.image_pass!, seconds };
+    return { imgS: images / seconds, imagePassImgS: images / result.timings.image_pass!, seconds, cpuSeconds };
   } finally {
     await store.close();
   }
@@ -86,6 +110,8 @@ async function queued(url: string, cacheDir: string, workers: number): Promise<T
   const runs = new QueuedDissections(store);
   try {
     await Promise.all(procs.map((p) => p.ready));
+    const workersCpu = () => procs.reduce((sum, p) => sum + cpuSecondsOf(p.proc.pid!), 0);
+    const cpu0 = ownCpuSeconds() + workersCpu();
     const t0 = performance.now();
     const { runId } = await runs.submit({ ...inputs, shardSize, cacheDir });
     if (verbose) log(`    submission ${((performance.now() - t0) / 1000).toFixed(2)} s`);
@@ -94,7 +120,8 @@ async function queued(url: string, cacheDir: string, workers: number): Promise<T
       if (!view || view.status === 'FAILED') throw new Error(`run ${runId} failed: ${view?.error ?? 'cancelled'}`);
       if (view.status === 'COMPLETE') {
         const seconds = (performance.now() - t0) / 1000;
-        return { imgS: images / seconds, imagePassImgS: view.progress.imagesPerSecond, seconds };
+        const cpuSeconds = ownCpuSeconds() + workersCpu() - cpu0;
+        return { imgS: images / seconds, imagePassImgS: view.progress.imagesPerSecond, seconds, cpuSeconds };
       }
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -131,9 +158,9 @@ for (let r = 0; r < rounds; r++) {
   const one = await measure('one', oneProcess);
   log(`  one process: ${one.imgS.toFixed(1)} img/s end to end (${one.seconds.toFixed(1)} s), image pass ${one.imagePassImgS.toFixed(1)} img/s`);
   const q1 = await measure('w1', (url, dir) => queued(url, dir, 1));
-  log(`  1 worker:    ${q1.imgS.toFixed(1)} img/s end to end (${q1.seconds.toFixed(1)} s), shards ${q1.imagePassImgS.toFixed(1)} img/s; ratio ${(q1.imgS / one.imgS).toFixed(3)}`);
+  log(`  1 worker:    ${q1.imgS.toFixed(1)} img/s end to end (${q1.seconds.toFixed(1)} s), shards ${q1.imagePassImgS.toFixed(1)} img/s; ratio ${(q1.imgS / one.imgS).toFixed(3)}; CPU ${q1.cpuSeconds.toFixed(1)} s against ${one.cpuSeconds.toFixed(1)} s`);
   const q2 = await measure('w2', (url, dir) => queued(url, dir, 2));
-  log(`  2 workers:   ${q2.imgS.toFixed(1)} img/s end to end (${q2.seconds.toFixed(1)} s), shards ${q2.imagePassImgS.toFixed(1)} img/s; ratio ${(q2.imgS / one.imgS).toFixed(3)}`);
+  log(`  2 workers:   ${q2.imgS.toFixed(1)} img/s end to end (${q2.seconds.toFixed(1)} s), shards ${q2.imagePassImgS.toFixed(1)} img/s; ratio ${(q2.imgS / one.imgS).toFixed(3)}; CPU ${q2.cpuSeconds.toFixed(1)} s`);
   results.push({ one, q1, q2 });
 }
 const median = (xs: number[]): number => {
@@ -160,6 +187,10 @@ process.stdout.write(
     worker2_ratio: round(med((r) => r.q2.imgS / r.one.imgS)),
     worker1_ratios: results.map((r) => round(r.q1.imgS / r.one.imgS)),
     worker2_ratios: results.map((r) => round(r.q2.imgS / r.one.imgS)),
+    // CPU seconds of the queue over those of the one process (1.10 = 10% overhead).
+    one_process_cpu_s: round(med((r) => r.one.cpuSeconds), 1),
+    worker1_cpu_ratio: round(med((r) => r.q1.cpuSeconds / r.one.cpuSeconds)),
+    worker2_cpu_ratio: round(med((r) => r.q2.cpuSeconds / r.one.cpuSeconds)),
     one_process_image_pass_img_s: round(med((r) => r.one.imagePassImgS), 1),
     worker1_shards_img_s: round(med((r) => r.q1.imagePassImgS), 1),
     worker2_shards_img_s: round(med((r) => r.q2.imagePassImgS), 1),
