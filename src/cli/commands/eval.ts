@@ -82,7 +82,7 @@ const fixed = (x: number) => x.toFixed(3);
 /** Supervised channels: how often each method's label is the concept the unit was trained on. */
 function supervisedTable(s: NonNullable<EvalResult['supervised']>): string[] {
   const layers = [...new Set(s.units.map((u) => u.layer))].join(', ');
-  const right = s.units.filter((u) => u.label.trim().toLowerCase() === u.concept.toLowerCase()).length;
+  const right = s.units.filter((u) => u.right).length;
   const lines = [
     `supervised channels (${s.units.length} in ${layers}, trained to detect a named concept; ${s.concepts} concepts, chance top-1 ${s.chance.toPrecision(2)}):`,
     `  ${'method'.padEnd(22)} ${'preset'.padEnd(10)} ${'labels'.padEnd(9)} ${'units'.padStart(5)} ${'top1'.padStart(6)} ${'top5'.padStart(6)}`,
@@ -91,9 +91,9 @@ function supervisedTable(s: NonNullable<EvalResult['supervised']>): string[] {
     lines.push(`  ${m.method.padEnd(22)} ${m.preset.padEnd(10)} ${(m.stored ? 'stored' : 'rescored').padEnd(9)} ${String(m.units).padStart(5)} ${fixed(m.top1).padStart(6)} ${fixed(m.top5).padStart(6)}`);
   }
   if (s.layersNotInRun.length > 0) lines.push(`  (the run does not cover ${s.layersNotInRun.join(', ')}: those units are not scored)`);
-  lines.push(`  the run's labels name ${right} of ${s.units.length} units right:`);
+  lines.push(`  the run's labels name ${right} of ${s.units.length} units right (a plural or synonym counts as its concept):`);
   const notInRun = new Set(s.layersNotInRun);
-  const wrong = s.units.filter((u) => !notInRun.has(u.layer) && u.label.trim().toLowerCase() !== u.concept.toLowerCase());
+  const wrong = s.units.filter((u) => !notInRun.has(u.layer) && !u.right);
   for (const u of wrong) lines.push(`    ${u.layer} ${String(u.channel).padStart(3)} ${u.concept.padEnd(13)} labelled ${u.label || '(none)'}`);
   return lines;
 }

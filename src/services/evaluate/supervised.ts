@@ -11,6 +11,7 @@ import type { AtlasStore, RunRow } from '../../db/index.js';
 import type { RunLayer } from '../../db/repositories/runs.js';
 import { score, SIMILARITY_NAMES, type ConceptMatrix, type SimilarityName } from '../../compute/similarity/index.js';
 import { PRESETS, presetOfRun, type PresetName } from '../../compute/similarity/presets.js';
+import { canonicalLabel } from '../../toyworld/vocabulary.js';
 import { NETDISSECT_METHOD } from './netdissect-run.js';
 
 export interface SupervisedChannel {
@@ -22,6 +23,8 @@ export interface SupervisedChannel {
 export interface SupervisedUnit extends SupervisedChannel {
   /** The run's own (stored) label of the unit; '' when the run does not cover its layer. */
   label: string;
+  /** The label names the concept (the concept itself, or a plural or synonym of it). */
+  right: boolean;
 }
 
 export interface SupervisedMethod {
@@ -73,7 +76,8 @@ export function supervisedChannelsOf(sidecar: Record<string, unknown>): Supervis
   });
 }
 
-const norm = (s: string) => s.trim().toLowerCase();
+/** A label names the unit's concept when it is the concept or one of its plurals or synonyms. */
+const norm = (s: string) => canonicalLabel(s);
 
 /** Share of `channels` whose first / first five labels hold their concept, and the first label of each of `all`. */
 function tally(
@@ -124,7 +128,10 @@ export async function evaluateSupervised(channels: SupervisedChannel[], input: S
   const runRanks = new Map<string, Map<number, string[]>>();
   for (const l of groups) runRanks.set(l.name, await storedRanks(store, run.id, l.id));
   const rankedBy = (m: Map<string, Map<number, string[]>>) => (c: SupervisedChannel) => m.get(c.layer)?.get(c.channel) ?? [];
-  const units: SupervisedUnit[] = channels.map((c) => ({ ...c, label: rankedBy(runRanks)(c)[0] ?? '' }));
+  const units: SupervisedUnit[] = channels.map((c) => {
+    const label = rankedBy(runRanks)(c)[0] ?? '';
+    return { ...c, label, right: label !== '' && norm(label) === norm(c.concept) };
+  });
   const methods: SupervisedMethod[] = [
     { method: run.similarity ?? '', preset: presetOfRun(run.params as Record<string, unknown> | null), stored: true, units: covered.length, ...tally(covered, rankedBy(runRanks), channels) },
   ];
