@@ -54,8 +54,8 @@ describe('toy target networks', () => {
       expect(c.auroc, c.concept).toBeGreaterThan(0.5);
       expect(c.iou, c.concept).toBeGreaterThanOrEqual(0);
     }
-    // Backgrounds, patterns and positions meet the training goals (IoU >= 0.3, AUROC >= 0.95); see docs/toyworld.md.
-    expect(sidecar.supervisedReport.channels.filter((c) => c.iou >= 0.3 && c.auroc >= 0.95).length).toBeGreaterThanOrEqual(16);
+    // All but the shape channels (and one of them) meet the training goals (IoU >= 0.3, AUROC >= 0.95); see docs/toyworld.md.
+    expect(sidecar.supervisedReport.channels.filter((c) => c.iou >= 0.3 && c.auroc >= 0.95).length).toBeGreaterThanOrEqual(26);
   });
 
   it('name their graph nodes by module path, like a user\'s torch.onnx.export', () => {
