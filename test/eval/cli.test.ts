@@ -5,7 +5,7 @@
  */
 import { existsSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TOY_SHAPES, TOY_VOCABULARY } from '../../src/toyworld/index.js';
+import { canonicalLabel, TOY_SHAPES, TOY_VOCABULARY } from '../../src/toyworld/index.js';
 import { atlas } from '../support/cli.js';
 import { tempAtlas } from '../support/temp-atlas.js';
 import { smallConceptFile, toyClip, toyModel } from './helpers.js';
@@ -99,8 +99,8 @@ describe('atlas eval on a model with supervised channels (resnet-sup)', () => {
   it('scores every labelling method on the channels trained to detect a toy word', async () => {
     const r = await atlas(['eval', '--run', String(supRunId), '--json'], env);
     expect(r.code, r.stderr).toBe(0);
-    type Method = { method: string; preset: string; stored: boolean; units: number; top1: number; top5: number };
-    const out = JSON.parse(r.stdout) as { supervised: { units: { layer: string; concept: string; label: string }[]; methods: Method[]; concepts: number } };
+    type Method = { method: string; preset: string; stored: boolean; units: number; top1: number; top5: number; confidentCoverage: number; confidentRight: number | null };
+    const out = JSON.parse(r.stdout) as { supervised: { units: { layer: string; concept: string; label: string; right: boolean }[]; methods: Method[]; concepts: number } };
     const sup = out.supervised;
     expect(sup.units.length).toBeGreaterThanOrEqual(32);
     expect(sup.units.every((u) => u.layer === 'layer3' && u.label !== '')).toBe(true);
@@ -122,7 +122,14 @@ describe('atlas eval on a model with supervised channels (resnet-sup)', () => {
       expect(m.top1).toBeGreaterThanOrEqual(0);
       expect(m.top1).toBeLessThanOrEqual(m.top5);
       expect(m.top5).toBeLessThanOrEqual(1);
+      // Every label carries a confidence, so the confident share is measured for every method.
+      expect(m.confidentCoverage).toBeGreaterThanOrEqual(0);
+      expect(m.confidentCoverage).toBeLessThanOrEqual(1);
+      if (m.confidentCoverage > 0) expect(m.confidentRight).toBeGreaterThanOrEqual(0);
+      else expect(m.confidentRight).toBeNull();
     }
+    // A unit is right when its label is its concept, or a plural or synonym of it.
+    for (const u of sup.units) expect(u.right).toBe(canonicalLabel(u.label) === u.concept);
     // The stored labels are the rescored reference ones, and the hidden preset reads most trained channels right.
     const row = (method: string, preset: string, stored: boolean) => sup.methods.find((m) => m.method === method && m.preset === preset && m.stored === stored)!;
     expect(row('soft_wpmi', 'reference', true).top1).toBeCloseTo(row('soft_wpmi', 'reference', false).top1, 6);

@@ -85,11 +85,13 @@ function supervisedTable(s: NonNullable<EvalResult['supervised']>): string[] {
   const right = s.units.filter((u) => u.right).length;
   const lines = [
     `supervised channels (${s.units.length} in ${layers}, trained to detect a named concept; ${s.concepts} concepts, chance top-1 ${s.chance.toPrecision(2)}):`,
-    `  ${'method'.padEnd(22)} ${'preset'.padEnd(10)} ${'labels'.padEnd(9)} ${'units'.padStart(5)} ${'top1'.padStart(6)} ${'top5'.padStart(6)}`,
+    `  ${'method'.padEnd(22)} ${'preset'.padEnd(10)} ${'labels'.padEnd(9)} ${'units'.padStart(5)} ${'top1'.padStart(6)} ${'top5'.padStart(6)}  ${'>=0.8 conf.'.padStart(11)} ${'right'.padStart(6)}`,
   ];
   for (const m of s.methods) {
-    lines.push(`  ${m.method.padEnd(22)} ${m.preset.padEnd(10)} ${(m.stored ? 'stored' : 'rescored').padEnd(9)} ${String(m.units).padStart(5)} ${fixed(m.top1).padStart(6)} ${fixed(m.top5).padStart(6)}`);
+    const confident = `${fixed(m.confidentCoverage).padStart(11)} ${(m.confidentRight === null ? '-' : fixed(m.confidentRight)).padStart(6)}`;
+    lines.push(`  ${m.method.padEnd(22)} ${m.preset.padEnd(10)} ${(m.stored ? 'stored' : 'rescored').padEnd(9)} ${String(m.units).padStart(5)} ${fixed(m.top1).padStart(6)} ${fixed(m.top5).padStart(6)}  ${confident}`);
   }
+  lines.push(`  (>=0.8 conf.: share of units whose label has confidence >= 0.8; right: share of those labels that are right)`);
   if (s.layersNotInRun.length > 0) lines.push(`  (the run does not cover ${s.layersNotInRun.join(', ')}: those units are not scored)`);
   lines.push(`  the run's labels name ${right} of ${s.units.length} units right (a plural or synonym counts as its concept):`);
   const notInRun = new Set(s.layersNotInRun);

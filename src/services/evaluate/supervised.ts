@@ -38,6 +38,10 @@ export interface SupervisedMethod {
   top5: number;
   /** The method's best label of each unit, in the order of `units` ('' where it scored none). */
   labels: string[];
+  /** Share of the scored units whose best label has confidence >= 0.8 (calibration's coverage). */
+  confidentCoverage: number;
+  /** Share right among those labels (null when there are none, or the labels carry no confidence). */
+  confidentRight: number | null;
 }
 
 export interface SupervisedEval {
@@ -79,30 +83,53 @@ export function supervisedChannelsOf(sidecar: Record<string, unknown>): Supervis
 /** A label names the unit's concept when it is the concept or one of its plurals or synonyms. */
 const norm = (s: string) => canonicalLabel(s);
 
-/** Share of `channels` whose first / first five labels hold their concept, and the first label of each of `all`. */
+/** A unit's labels, best first, with the confidence each was stored or scored with. */
+type Ranked = { text: string; confidence: number | null }[];
+
+/** Confidence from which a label counts as confident (the calibration goal's threshold). */
+const CONFIDENT = 0.8;
+
+/**
+ * Share of `channels` whose first / first five labels hold their concept, the first label of each
+ * of `all`, and how the confident labels (confidence >= 0.8) fare.
+ */
 function tally(
   channels: SupervisedChannel[],
-  ranked: (c: SupervisedChannel) => string[],
+  ranked: (c: SupervisedChannel) => Ranked,
   all: SupervisedChannel[],
-): { top1: number; top5: number; labels: string[] } {
+): Pick<SupervisedMethod, 'top1' | 'top5' | 'labels' | 'confidentCoverage' | 'confidentRight'> {
   let top1 = 0;
   let top5 = 0;
+  let confident = 0;
+  let confidentRight = 0;
   for (const c of channels) {
-    const labels = ranked(c).slice(0, 5).map(norm);
-    if (labels[0] === norm(c.concept)) top1++;
+    const list = ranked(c);
+    const labels = list.slice(0, 5).map((l) => norm(l.text));
+    const right = labels[0] === norm(c.concept);
+    if (right) top1++;
     if (labels.includes(norm(c.concept))) top5++;
+    if ((list[0]?.confidence ?? -1) >= CONFIDENT) {
+      confident++;
+      if (right) confidentRight++;
+    }
   }
   const n = channels.length || 1;
   const scored = new Set(channels);
-  return { top1: top1 / n, top5: top5 / n, labels: all.map((c) => (scored.has(c) ? (ranked(c)[0] ?? '') : '')) };
+  return {
+    top1: top1 / n,
+    top5: top5 / n,
+    labels: all.map((c) => (scored.has(c) ? (ranked(c)[0]?.text ?? '') : '')),
+    confidentCoverage: confident / n,
+    confidentRight: confident > 0 ? confidentRight / confident : null,
+  };
 }
 
 /** The five best labels per unit of a stored run's layer. */
-async function storedRanks(store: AtlasStore, runId: number, layerId: number): Promise<Map<number, string[]>> {
-  const out = new Map<number, string[]>();
+async function storedRanks(store: AtlasStore, runId: number, layerId: number): Promise<Map<number, Ranked>> {
+  const out = new Map<number, Ranked>();
   for (const row of await store.labels.ofLayer(runId, layerId, 5)) {
     const list = out.get(row.unit) ?? [];
-    list[row.rank] = row.text;
+    list[row.rank] = { text: row.text, confidence: row.confidence };
     out.set(row.unit, list);
   }
   for (const [u, list] of out) out.set(u, list.filter((t) => t !== undefined));
@@ -125,11 +152,11 @@ export async function evaluateSupervised(channels: SupervisedChannel[], input: S
   const groups = [...new Set(covered.map((c) => c.layer))].map((name) => byName.get(name)!);
 
   // The run's own labels.
-  const runRanks = new Map<string, Map<number, string[]>>();
+  const runRanks = new Map<string, Map<number, Ranked>>();
   for (const l of groups) runRanks.set(l.name, await storedRanks(store, run.id, l.id));
-  const rankedBy = (m: Map<string, Map<number, string[]>>) => (c: SupervisedChannel) => m.get(c.layer)?.get(c.channel) ?? [];
+  const rankedBy = (m: Map<string, Map<number, Ranked>>) => (c: SupervisedChannel) => m.get(c.layer)?.get(c.channel) ?? [];
   const units: SupervisedUnit[] = channels.map((c) => {
-    const label = rankedBy(runRanks)(c)[0] ?? '';
+    const label = rankedBy(runRanks)(c)[0]?.text ?? '';
     return { ...c, label, right: label !== '' && norm(label) === norm(c.concept) };
   });
   const methods: SupervisedMethod[] = [
@@ -148,12 +175,12 @@ export async function evaluateSupervised(channels: SupervisedChannel[], input: S
   const scored = covered.filter((c) => acts.has(c.layer));
   if (concepts && scored.length > 0) {
     for (const cfg of RESCORED) {
-      const ranks = new Map<string, Map<number, string[]>>();
+      const ranks = new Map<string, Map<number, Ranked>>();
       for (const l of groups) {
         const m = acts.get(l.name);
         if (!m) continue;
         const result = await score(cfg.fn, concepts.matrix, m, cfg.params, { topN: 5 });
-        ranks.set(l.name, new Map(result.labels.map((list, u) => [u, list.map((s) => concepts.names[s.concept]!)])));
+        ranks.set(l.name, new Map(result.labels.map((list, u) => [u, list.map((s) => ({ text: concepts.names[s.concept]!, confidence: s.confidence ?? null }))])));
       }
       methods.push({ method: cfg.fn, preset: cfg.preset, stored: false, units: scored.length, ...tally(scored, rankedBy(ranks), channels) });
     }
@@ -162,7 +189,7 @@ export async function evaluateSupervised(channels: SupervisedChannel[], input: S
   // Network Dissection, where its run covers the layer.
   const ndCovered = covered.filter((c) => ndRuns.has(c.layer));
   if (ndCovered.length > 0) {
-    const ranks = new Map<string, Map<number, string[]>>();
+    const ranks = new Map<string, Map<number, Ranked>>();
     for (const l of groups) {
       const nd = ndRuns.get(l.name);
       if (nd !== undefined) ranks.set(l.name, await storedRanks(store, nd, l.id));
