@@ -35,6 +35,8 @@ export interface InputSpec {
   pool?: PoolMode;
   device?: Device;
   threads?: number;
+  /** Whether the models' idle compute threads spin-wait (compute/onnx/session.ts); default yes. */
+  spinning?: boolean;
   cacheDir: string;
   quiet: boolean;
   log: (line: string) => void;
@@ -101,6 +103,7 @@ export async function loadModels(spec: InputSpec, inputs: CheckedInputs): Promis
     clip = await ClipModel.load(clipSource.folder, {
       device,
       ...(spec.threads ? { threads: spec.threads } : {}),
+      ...(spec.spinning !== undefined ? { spinning: spec.spinning } : {}),
       ...(clipSource.name ? { name: clipSource.name } : {}),
       source: clipSource.source,
     });
@@ -114,6 +117,7 @@ export async function loadModels(spec: InputSpec, inputs: CheckedInputs): Promis
       device,
       inputSize: targetSpec.crop,
       ...(spec.threads ? { threads: spec.threads } : {}),
+      ...(spec.spinning !== undefined ? { spinning: spec.spinning } : {}),
     });
     if (target.input.height !== targetSpec.crop || target.input.width !== targetSpec.crop) {
       throw new Error(

@@ -138,6 +138,9 @@ export class DissectionWorker {
       pool: spec.pool,
       device: this.opts.device,
       ...(this.opts.threads ? { threads: this.opts.threads } : {}),
+      // A worker writes one shard while the next shard's pass runs: spinning compute threads
+      // would take the CPU that write (and the database) needs.
+      spinning: false,
       cacheDir: this.cacheDir,
       quiet: true,
       log: this.opts.log,

@@ -10,6 +10,8 @@ import { TextTokenizer } from './tokenizer.js';
 export interface ClipLoadOptions {
   device?: Device;
   threads?: number;
+  /** Whether idle compute threads spin-wait (onnx/session.ts). */
+  spinning?: boolean;
   /** Display name (e.g. `openai/clip-vit-base-patch16` for hub models); default from config.json. */
   name?: string;
   /** Where the folder came from, stored with the model record. */

@@ -12,6 +12,12 @@ export interface SessionOptions {
   threads?: number;
   /** Used in error messages; the file's path when a path is given. */
   label?: string;
+  /**
+   * Whether idle compute threads spin-wait for work (onnxruntime's default, true): fastest when
+   * inference has the cores to itself, but a process that overlaps inference with other work (a
+   * queue worker writing one shard while the next one's pass runs) loses that work's CPU to the spinning.
+   */
+  spinning?: boolean;
 }
 
 /** An InferenceSession for model bytes or an ONNX file. `device: 'cuda'` fails with a clear
@@ -30,6 +36,9 @@ export async function createSession(
     // Errors reach the caller as exceptions; keep onnxruntime's own log for fatal ones only.
     logSeverityLevel: 4,
   };
+  if (options.spinning === false) {
+    sessionOptions.extra = { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } };
+  }
   if (options.threads !== undefined) {
     if (!Number.isInteger(options.threads) || options.threads < 1) {
       throw new Error(`threads must be a positive integer, got ${options.threads}`);

@@ -19,6 +19,8 @@ export interface TargetModelOptions {
   pool?: PoolMode;
   /** onnxruntime intra-op threads (default: onnxruntime's choice). */
   threads?: number;
+  /** Whether idle compute threads spin-wait (session.ts). */
+  spinning?: boolean;
   /** Input height = width when the model's spatial dims are symbolic (default 224). */
   inputSize?: number;
 }
@@ -73,6 +75,7 @@ export class TargetModel {
       device,
       label: modelPath,
       ...(options.threads !== undefined ? { threads: options.threads } : {}),
+      ...(options.spinning !== undefined ? { spinning: options.spinning } : {}),
     });
     try {
       const { feed, dims } = zeroInput(graph, options.inputSize ?? 224);
