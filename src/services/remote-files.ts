@@ -5,10 +5,9 @@
  * it), and refuses a server that now serves another file.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { saveResponse } from '../core/download.js';
 
 export function isUrl(location: string): boolean {
   return /^https?:\/\//i.test(location);
@@ -45,24 +44,13 @@ async function get(url: string, what: string): Promise<Response> {
   }
 }
 
-/** Streams a response into `target` (through a temporary file, renamed once complete); returns its SHA-256. */
+/** Saves a response as `target` (core/download.ts); returns its SHA-256. */
 async function save(response: Response, target: string): Promise<string> {
-  const tmp = `${target}.part-${randomUUID()}`;
-  const hash = createHash('sha256');
   try {
-    const tap = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        hash.update(chunk);
-        done(null, chunk);
-      },
-    });
-    await pipeline(Readable.fromWeb(response.body! as Parameters<typeof Readable.fromWeb>[0]), tap, createWriteStream(tmp));
+    return await saveResponse(response, target);
   } catch (error) {
-    rmSync(tmp, { force: true });
     throw new Error(`the download of ${basename(target)} broke off: ${(error as Error).message}`, { cause: error });
   }
-  renameSync(tmp, target);
-  return hash.digest('hex');
 }
 
 /**

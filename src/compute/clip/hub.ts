@@ -1,8 +1,7 @@
-import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { config } from '../../core/config.js';
+import { saveResponse } from '../../core/download.js';
 import { atlasCacheDir } from '../pipeline/cache-dir.js';
 import { startProgress } from '../pipeline/progress.js';
 import { CLIP_FILES, missingClipFiles, REQUIRED_CLIP_FILES } from './files.js';
@@ -90,29 +89,23 @@ async function downloadFile(repo: string, file: string, target: string, optional
     throw new Error(`downloading ${repo}/${file} from ${url} failed: HTTP ${response.status}${hint}`);
   }
   mkdirSync(dirname(target), { recursive: true });
-  // Write beside the target and rename when complete, so an interrupted download never
-  // leaves a truncated file that looks finished.
-  const partial = `${target}.partial-${process.pid}`;
   const total = Number(response.headers.get('content-length') ?? 0);
   const bar = startProgress(`download ${file}`, Math.max(1, Math.round(total / 1e6)), 'MB', { quiet: quiet || total < 5e6 });
   let bytes = 0;
   let reported = 0;
-  const body = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
-  body.on('data', (chunk: Buffer) => {
-    bytes += chunk.length;
+  const progress = (chunk: number) => {
+    bytes += chunk;
     const mb = Math.floor(bytes / 1e6);
     if (mb > reported) {
       bar.increment(mb - reported);
       reported = mb;
     }
-  });
+  };
   try {
-    await pipeline(body, createWriteStream(partial));
+    await saveResponse(response, target, progress);
   } catch (error) {
-    rmSync(partial, { force: true });
     throw new Error(`downloading ${repo}/${file} failed: ${(error as Error).message}`, { cause: error });
   } finally {
     bar.stop();
   }
-  renameSync(partial, target);
 }
